@@ -1,0 +1,7 @@
+"""Allow ``python -m reflect``."""
+
+import sys
+
+from reflect.cli import main
+
+sys.exit(main())

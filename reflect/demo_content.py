@@ -1,0 +1,144 @@
+"""Sample journal entries for demo mode (``reflect --demo``).
+
+Every entry is invented. The people in them do not exist. They are here so a
+newcomer can look around the journal, search, tags and stars on throw-away
+data without writing anything personal first. Each ``prompt_id`` names a
+prompt in the default ``after-betrayal`` pack, or is empty for free writing.
+One entry contains markup-like text on purpose, to show that reflect displays
+text exactly as typed.
+"""
+
+from __future__ import annotations
+
+SAMPLE_ENTRIES: tuple[dict, ...] = (
+    {
+        "text": (
+            "When Sam leaned over to pass me the salt tonight, my shoulders went up "
+            "before I even thought about it. My chest got tight and I wanted to leave "
+            "the table. I did not leave. I just noticed it, and that felt like something."
+        ),
+        "prompt_id": "body-now",
+        "tags": ["body", "evenings"],
+        "days_ago": 52,
+        "starred": False,
+    },
+    {
+        "text": (
+            "When Robin goes quiet and moves to the other end of the sofa, I tell "
+            "myself it means I have already lost. Reading about a body on alert helped "
+            "a little. Maybe it is not a verdict on me. Maybe it is just not safe yet."
+        ),
+        "prompt_id": "reading-the-pullback",
+        "tags": ["waiting"],
+        "days_ago": 47,
+        "starred": False,
+    },
+    {
+        "text": (
+            "Today I wrote [b]not bold[/b] in a note to myself, just to see what "
+            "this journal would do with it. It shows the brackets as I typed them, "
+            "which I like. Nothing here changes my words."
+        ),
+        "prompt_id": "",
+        "tags": ["testing"],
+        "days_ago": 44,
+        "starred": False,
+    },
+    {
+        "text": (
+            "Something steady this week: Alex was home when he said he would be, "
+            "three evenings in a row. It sounds small written down. It did not feel small."
+        ),
+        "prompt_id": "small-reliable",
+        "tags": ["steady", "together"],
+        "days_ago": 39,
+        "starred": True,
+    },
+    {
+        "text": (
+            "I want to be close to you and it's hard right now because every time "
+            "your phone lights up I start guessing. I am not asking you to fix that "
+            "tonight. I just wanted it said out loud instead of sitting in my throat."
+        ),
+        "prompt_id": "finish-the-sentence",
+        "tags": ["naming", "phone"],
+        "days_ago": 33,
+        "starred": True,
+    },
+    {
+        "text": (
+            "We tried sitting a little closer while the film was on. I asked to stop "
+            "after about ten minutes and Jo just nodded and moved back. No sigh, no "
+            "questions. That part mattered more than the sitting."
+        ),
+        "prompt_id": "ladder-after-try",
+        "tags": ["touch-ladder"],
+        "days_ago": 27,
+        "starred": True,
+    },
+    {
+        "text": (
+            "I keep wanting to hurry the ladder along, and I think it is because a hug "
+            "would feel like proof that we are going to be all right. That is my need, "
+            "not Kit's job. I am going to take it to my own counsellor instead."
+        ),
+        "prompt_id": "ladder-urge",
+        "tags": ["own-work", "waiting"],
+        "days_ago": 22,
+        "starred": False,
+    },
+    {
+        "text": (
+            "For Thursday's session: the argument about the weekend plans. It looked "
+            "like it was about the car. Underneath, I was afraid of being left on my own "
+            "with the children and my thoughts again."
+        ),
+        "prompt_id": "moment-to-bring",
+        "tags": ["session"],
+        "days_ago": 16,
+        "starred": True,
+    },
+    {
+        "text": (
+            "Most of my energy goes to replaying things, even at work. My sister said "
+            "I look tired all the time. I think I would like someone of my own to talk "
+            "to, someone who is not in the middle of this."
+        ),
+        "prompt_id": "running-on-empty",
+        "tags": ["support"],
+        "days_ago": 11,
+        "starred": False,
+    },
+    {
+        "text": (
+            "A good Sunday morning, pancakes and an old joke that made us both laugh. "
+            "Then Monday felt far away again. I am trying to look at the last couple "
+            "of months instead of the last two days."
+        ),
+        "prompt_id": "more-or-fewer",
+        "tags": ["check-in", "ups-and-downs"],
+        "days_ago": 6,
+        "starred": False,
+    },
+    {
+        "text": (
+            "Lee and I have both tried, and the closeness has not come back. I am "
+            "sad, and I am also a bit calmer than I expected. What I want to keep is "
+            "that I learned to say what is hard without apologising for it."
+        ),
+        "prompt_id": "what-to-keep",
+        "tags": ["ending"],
+        "days_ago": 3,
+        "starred": False,
+    },
+    {
+        "text": (
+            "Walked by the canal at lunch. No big thoughts. My breathing slowed down "
+            "for the first time in days and I wanted to remember that it can."
+        ),
+        "prompt_id": "",
+        "tags": [],
+        "days_ago": 1,
+        "starred": False,
+    },
+)
