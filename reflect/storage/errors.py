@@ -1,0 +1,123 @@
+"""What can go wrong with the files that hold people's spaces.
+
+Every error carries a ``user_message``: one or two plain, kind sentences that
+say what happened and what to do. The app shows that sentence and never a
+traceback. Neither the message nor ``str(error)`` ever contains journal text,
+so an error can be logged or shown without exposing what someone wrote.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base class for every storage problem the app can explain to a person."""
+
+    user_message = "reflect ran into a problem with its saved data. Nothing you wrote has been shared."
+
+
+class SpaceMissing(StoreError):
+    """A space was opened without permission to create it, and its file is not there."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(f"no space file at {self.path}")
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return f"There is no saved space at {self.path}. Check the data folder, then try again."
+
+
+class SpaceDamaged(StoreError):
+    """A space file is empty, cut short, not JSON, or not shaped like a space.
+
+    ``detail`` is a plain sentence about the file's structure; it never quotes
+    the file's contents. ``path`` may be ``None`` when the error comes from a
+    codec that does not know which file it is decoding; the store fills it in.
+    """
+
+    def __init__(self, path: Path | None, detail: str) -> None:
+        self.path = Path(path) if path is not None else None
+        self.detail = detail
+        super().__init__(f"{self.path}: {detail}" if self.path else detail)
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        name = f" ({self.path.name})" if self.path else ""
+        return (
+            f"The file that holds this space{name} could not be read. {self.detail} "
+            "It has not been changed. `reflect check` shows the backups you can go back to."
+        )
+
+
+class SpaceTooNew(StoreError):
+    """A space file was written by a newer reflect that uses a newer format."""
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        self.path = Path(path)
+        self.found = found
+        self.known = known
+        super().__init__(f"{self.path}: format {found}, this reflect knows up to {known}")
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            "This space was saved by a newer version of reflect. "
+            "Update reflect to open it; the file has not been changed."
+        )
+
+
+class DataFolderBusy(StoreError):
+    """Another copy of reflect holds the data folder's lock."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(f"lock held by another process: {self.path}")
+
+    user_message = (
+        "Another copy of reflect is already using this data folder. "
+        "Close the other copy, then try again."
+    )
+
+
+_SAVE_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "reflect is not allowed to write in the data folder",
+    errno.EPERM: "reflect is not allowed to write in the data folder",
+    errno.EROFS: "the data folder is on a read-only disk",
+}
+
+
+class SaveFailed(StoreError):
+    """Writing a space failed; the previous version of the file is intact."""
+
+    def __init__(self, path: Path, errno_code: int | None = None) -> None:
+        self.path = Path(path)
+        self.errno = errno_code
+        super().__init__(f"could not save {self.path} (errno {errno_code})")
+
+    @property
+    def reason(self) -> str:
+        """A few plain words on why, when the system said why."""
+        return _SAVE_REASONS.get(self.errno or 0, "")
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        why = f" because {self.reason}" if self.reason else ""
+        return (
+            f"reflect could not save just now{why}. Nothing was lost: the previous version "
+            "is intact and your text is still on screen. Free some space or check the "
+            "folder, then try saving again."
+        )
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase given does not open this space."""
+
+    user_message = (
+        "That passphrase did not open this space. Check it and try again; "
+        "a forgotten passphrase cannot be recovered."
+    )

@@ -1,0 +1,218 @@
+"""The on-disk shape of a space, described once.
+
+A space file is a TinyDB document: a JSON object of tables, each table an
+object of documents keyed by a string id::
+
+    {
+      "_meta":   {"space": {"schema": 1, "space": "<space id>", "created": "<iso>"}},
+      "entries": {"<entry id>": <entry record>, ...},
+      "drafts":  {"<draft key>": {"text": "...", "saved": "<iso>"}, ...},
+      "<other>": {"1": {...}, "2": {...}}
+    }
+
+An entry record holds every field of :class:`~reflect.domain.entries.Entry`;
+datetimes are ISO-8601 strings with a time zone and tags are a list. Other
+features may keep tables of their own beside these.
+
+``SCHEMA_VERSION`` is the format this reflect writes. ``MIGRATIONS[n]`` turns
+the raw tables of version ``n`` into version ``n + 1``; :func:`migrate` runs
+them in order. Export and import use the same entry records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from reflect.domain.entries import Entry
+
+SCHEMA_VERSION = 1
+
+Tables = dict[str, Any]
+Migration = Callable[[Tables], Tables]
+
+MIGRATIONS: dict[int, Migration] = {}
+
+META_TABLE = "_meta"
+META_KEY = "space"
+ENTRIES_TABLE = "entries"
+DRAFTS_TABLE = "drafts"
+RESERVED_TABLES = frozenset({META_TABLE, ENTRIES_TABLE, DRAFTS_TABLE})
+
+_MAX_PROBLEMS = 20
+
+_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id")
+
+
+def entry_to_record(entry: Entry) -> dict[str, Any]:
+    """The JSON-ready record for one entry. Naive datetimes are refused."""
+    return {
+        "id": entry.id,
+        "space": entry.space,
+        "text": entry.text,
+        "created": _datetime_to_text(entry.created, "created"),
+        "updated": _datetime_to_text(entry.updated, "updated"),
+        "prompt_id": entry.prompt_id,
+        "prompt_text": entry.prompt_text,
+        "section_id": entry.section_id,
+        "tags": list(entry.tags),
+        "starred": entry.starred,
+    }
+
+
+def entry_from_record(record: object) -> Entry:
+    """Rebuild an entry from its record, or raise ``ValueError`` saying what is wrong.
+
+    The message names fields, never their contents, so it can be shown safely.
+    """
+    if not isinstance(record, Mapping):
+        raise ValueError("An entry is not a record of fields.")
+    entry_id = record.get("id")
+    if not isinstance(entry_id, str) or not entry_id:
+        raise ValueError("An entry has no id.")
+    where = f"Entry {entry_id[:12]}"
+    for name in ("space", "text"):
+        if not isinstance(record.get(name), str):
+            raise ValueError(f"{where} has no '{name}' text.")
+    for name in _TEXT_FIELDS:
+        if not isinstance(record.get(name, ""), str):
+            raise ValueError(f"{where}: '{name}' is not text.")
+    tags = record.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError(f"{where}: 'tags' is not a list of words.")
+    starred = record.get("starred", False)
+    if not isinstance(starred, bool):
+        raise ValueError(f"{where}: 'starred' is not true or false.")
+    return Entry(
+        id=entry_id,
+        space=record["space"],
+        text=record["text"],
+        created=_datetime_from_text(record.get("created"), where, "created"),
+        updated=_datetime_from_text(record.get("updated"), where, "updated"),
+        prompt_id=record.get("prompt_id", ""),
+        prompt_text=record.get("prompt_text", ""),
+        section_id=record.get("section_id", ""),
+        tags=tuple(tags),
+        starred=starred,
+    )
+
+
+def draft_to_record(text: str, saved: datetime) -> dict[str, Any]:
+    """The record for an unfinished piece of writing."""
+    return {"text": text, "saved": _datetime_to_text(saved, "saved")}
+
+
+def draft_from_record(record: object) -> str:
+    """The text of a draft record, or ``ValueError``."""
+    if not isinstance(record, Mapping) or not isinstance(record.get("text"), str):
+        raise ValueError("A draft has no text.")
+    return record["text"]
+
+
+def new_space_tables(space: str, now: datetime) -> Tables:
+    """The tables of a space nobody has written in yet."""
+    return {
+        META_TABLE: {
+            META_KEY: {
+                "schema": SCHEMA_VERSION,
+                "space": space,
+                "created": _datetime_to_text(now, "created"),
+            }
+        },
+        ENTRIES_TABLE: {},
+        DRAFTS_TABLE: {},
+    }
+
+
+def meta_of(tables: object) -> dict[str, Any]:
+    """The space's own record (schema version and space id), or ``ValueError``."""
+    if not isinstance(tables, dict):
+        raise ValueError("The file is not a set of tables.")
+    table = tables.get(META_TABLE)
+    meta = table.get(META_KEY) if isinstance(table, dict) else None
+    if not isinstance(meta, dict):
+        raise ValueError("The file does not say which space it holds or which format it uses.")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise ValueError("The file's format number is missing or not valid.")
+    if not isinstance(meta.get("space"), str) or not meta["space"]:
+        raise ValueError("The file does not say which space it holds.")
+    return meta
+
+
+def migrate(tables: Tables, from_version: int) -> Tables:
+    """Bring raw tables from ``from_version`` up to :data:`SCHEMA_VERSION`, step by step.
+
+    Each step's result gets its new version number written into ``_meta``, so
+    a migration only has to reshape the data. A step that fails on the data
+    raises ``ValueError``.
+    """
+    for version in range(from_version, SCHEMA_VERSION):
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise LookupError(f"no migration from format {version} to {version + 1}")
+        try:
+            tables = step(tables)
+            tables[META_TABLE][META_KEY]["schema"] = version + 1
+        except (LookupError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(
+                f"The file could not be brought up to date from format {version}."
+            ) from exc
+    return tables
+
+
+def parse_space(tables: object) -> tuple[dict[str, Entry], list[str]]:
+    """Read every entry of current-format tables and list what is wrong, plainly.
+
+    Returns the entries by id and the problems; the entries can be trusted
+    only when the problem list is empty. At most a screenful of problems is
+    listed. Nothing in a problem quotes what someone wrote.
+    """
+    try:
+        meta_of(tables)
+    except ValueError as exc:
+        return {}, [str(exc)]
+    assert isinstance(tables, dict)
+    problems: list[str] = []
+    for name, table in tables.items():
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            problems.append(f"The table '{name[:40]}' is not a set of records.")
+    if problems:
+        return {}, problems
+    entries: dict[str, Entry] = {}
+    for key, record in tables.get(ENTRIES_TABLE, {}).items():
+        try:
+            entry = entry_from_record(record)
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        if entry.id != key:
+            problems.append(f"Entry {key[:12]} is filed under a different id.")
+        entries[key] = entry
+    for record in tables.get(DRAFTS_TABLE, {}).values():
+        try:
+            draft_from_record(record)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if len(problems) > _MAX_PROBLEMS:
+        more = len(problems) - _MAX_PROBLEMS
+        problems = problems[:_MAX_PROBLEMS] + [f"... and {more} more problems like these."]
+    return entries, problems
+
+
+def _datetime_to_text(value: datetime, name: str) -> str:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValueError(f"'{name}' must be a datetime with a time zone.")
+    return value.isoformat()
+
+
+def _datetime_from_text(value: object, where: str, name: str) -> datetime:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.utcoffset() is not None:
+            return parsed
+    raise ValueError(f"{where}: '{name}' is not a date and time with a time zone.")

@@ -1,0 +1,1 @@
+"""The Textual interface. Only this package (and the command line) imports textual or rich."""

@@ -1,0 +1,104 @@
+"""Small modal questions: leave unsaved work, confirm a deletion, edit tags."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+
+class LeaveChoice(str, Enum):
+    KEEP_DRAFT = "keep"
+    DISCARD = "discard"
+    STAY = "stay"
+
+
+class LeaveUnsavedScreen(ModalScreen[LeaveChoice]):
+    """Asked when leaving the writing screen with words not yet saved."""
+
+    BINDINGS = [Binding("escape", "stay", "Keep writing")]
+    AUTO_FOCUS = "#keep"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("You have words that are not saved yet.")
+            yield Static(
+                "Keep them as a draft and they will be waiting here next time.",
+                classes="muted",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep writing", id="stay")
+                yield Button("Discard", id="discard", variant="error")
+                yield Button("Keep as draft", id="keep", variant="primary")
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        self.dismiss(LeaveChoice(event.button.id))
+
+    def action_stay(self) -> None:
+        self.dismiss(LeaveChoice.STAY)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; the safe answer is the default."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#cancel"
+
+    def __init__(self, question: str, detail: str = "", confirm_label: str = "Yes") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.question))
+            if self.detail:
+                yield Static(Content(self.detail), classes="muted")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(self.confirm_label, id="confirm", variant="error")
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class TagsScreen(ModalScreen[tuple[str, ...] | None]):
+    """Edit the tags of one reflection."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#tags"
+
+    def __init__(self, tags: tuple[str, ...]) -> None:
+        super().__init__()
+        self.tags = tags
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Tags for this reflection, separated by spaces.")
+            yield Input(" ".join(self.tags), id="tags")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save tags", id="save", variant="primary")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        from reflect.ui.screens.write import parse_tags
+
+        self.dismiss(parse_tags(self.query_one("#tags", Input).value))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

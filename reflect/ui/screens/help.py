@@ -1,0 +1,86 @@
+"""The keys reflect understands, in one place."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP_TEXT = """\
+# Keys
+
+**Anywhere**
+
+| Key | What it does |
+|---|---|
+| F1 | This help |
+| F2 or Ctrl+G | Pause: a short breathing exercise. Nothing is saved. |
+| F3 | Resources: crisis lines and where to find support |
+| Ctrl+P | Search for any action |
+| Ctrl+Q | Quit |
+
+**On the path**
+
+| Key | What it does |
+|---|---|
+| Up, Down, Enter | Choose a step and open it |
+| J | Your journal |
+| N | Write freely, without a prompt |
+
+**In a step**
+
+| Key | What it does |
+|---|---|
+| Enter | Write to the highlighted question |
+| Tab | Move between the reading and the questions |
+| Esc | Back to the path |
+
+**Writing**
+
+| Key | What it does |
+|---|---|
+| Ctrl+S | Save |
+| Tab | Move to the tags |
+| Esc | Back (you will be asked about words not yet saved) |
+
+Drafts are kept as you type, so nothing you write is lost if you stop.
+
+**In the journal**
+
+| Key | What it does |
+|---|---|
+| / | Search |
+| Enter | Open and edit the highlighted reflection |
+| S | Star or unstar it |
+| T | Edit its tags |
+| D | Delete it (you will be asked first) |
+| U | Undo the last delete |
+| Esc | Back |
+
+Press Esc to close this help.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of the keys, by screen."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("f1", "dismiss", "Close", show=False),
+    ]
+    DEFAULT_CSS = """
+    HelpScreen > VerticalScroll {
+        width: 76;
+        max-width: 95%;
+        height: 90%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(can_focus=True):
+            yield Markdown(HELP_TEXT)

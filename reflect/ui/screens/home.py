@@ -1,0 +1,76 @@
+"""Home: the guided path, and which sections you have explored."""
+
+from __future__ import annotations
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class HomeScreen(Screen[None]):
+    """The path of sections from the packs, in order."""
+
+    CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "#path"
+    BINDINGS = [
+        Binding("j", "app.journal", "Journal", id="journal", tooltip="Your reflections"),
+        Binding("n", "app.free_write", "Write", id="free-write", tooltip="Write freely, no prompt"),
+        Binding("r", "app.resources", "Resources", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    path_list = getters.query_one("#path", OptionList)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("The path", classes="screen-title")
+        yield Static(
+            "Each step has a short reading and some questions to sit with. "
+            "Go in any order, at your own pace, and come back whenever you like. "
+            "Steps where you have written something are marked.",
+            classes="screen-intro",
+        )
+        yield OptionList(id="path")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_path()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_path()
+
+    def refresh_path(self) -> None:
+        workspace = self.app.workspace
+        explored = workspace.explored()
+        highlighted = self.path_list.highlighted
+        self.path_list.clear_options()
+        sections = workspace.sections()
+        if not sections:
+            self.path_list.add_option(
+                Option(Content("No prompt packs could be loaded. Free writing (n) still works."), disabled=True)
+            )
+            return
+        for number, (_, section) in enumerate(sections, start=1):
+            mark = ("  explored", "$text-success") if section.id in explored else ("", "")
+            label = Content.assemble(
+                (f"{number:>2}. ", "dim"),
+                (section.title, "bold"),
+                mark,
+                "\n    ",
+                (section.summary, "dim"),
+            )
+            self.path_list.add_option(Option(label, id=section.id))
+            self.path_list.add_option(None)
+        self.path_list.highlighted = min(highlighted or 0, len(sections) - 1)
+
+    @on(OptionList.OptionSelected, "#path")
+    def open_section(self, event: OptionList.OptionSelected) -> None:
+        from reflect.ui.screens.section import SectionScreen
+
+        section = self.app.workspace.find_section(event.option.id or "")
+        if section is not None:
+            self.app.push_screen(SectionScreen(section))

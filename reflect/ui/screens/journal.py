@@ -1,0 +1,242 @@
+"""The journal: newest first; search, filter, open, edit, star, tag, delete and undo."""
+
+from __future__ import annotations
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from reflect.domain.entries import Entry, EntryFilter
+from reflect.storage.errors import StoreError
+
+# Building thousands of list rows costs more than anyone reads; search narrows.
+MAX_LISTED = 300
+
+
+def entry_label(entry: Entry) -> Content:
+    star = ("★ ", "$text-warning") if entry.starred else ("  ", "")
+    return Content.assemble(
+        star,
+        (f"{entry.created:%d %b %Y}  ", "dim"),
+        entry.title or "(empty)",
+    )
+
+
+class JournalScreen(Screen[None]):
+    """Everything written in this space."""
+
+    CSS_PATH = "journal.tcss"
+    AUTO_FOCUS = "#entries"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("s", "star", "Star", id="star"),
+        Binding("t", "tags", "Tags", id="tags"),
+        Binding("d,delete", "delete", "Delete", id="delete"),
+        Binding("u", "undo", "Undo delete", id="undo"),
+        Binding("n", "app.free_write", "Write", id="write"),
+    ]
+
+    entry_list = getters.query_one("#entries", OptionList)
+    search_input = getters.query_one("#search", Input)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: list[Entry] = []
+
+    @property
+    def journal(self):
+        return self.app.workspace.journal
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Search your reflections", id="search")
+            yield Select[str]([], prompt="Any step", id="section")
+            yield Select[str]([], prompt="Any tag", id="tag")
+            yield Checkbox("Starred only", id="starred")
+        with Horizontal(id="body"):
+            with Vertical(id="list-pane"):
+                yield OptionList(id="entries")
+                yield Static("", id="count", classes="muted")
+            with VerticalScroll(id="detail", can_focus=True):
+                yield Static("", id="detail-meta", classes="muted")
+                yield Static("", id="detail-prompt")
+                yield Static("", id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "journal"
+        sections = [(s.title, s.id) for _, s in self.app.workspace.sections()]
+        self.query_one("#section", Select).set_options(sections)
+        self.refresh_entries()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_entries()
+
+    def current_filter(self) -> EntryFilter:
+        section = self.query_one("#section", Select).value
+        tag = self.query_one("#tag", Select).value
+        return EntryFilter(
+            contains=self.search_input.value.strip(),
+            section_id=section if isinstance(section, str) else "",
+            tags=(tag,) if isinstance(tag, str) else (),
+            starred_only=self.query_one("#starred", Checkbox).value,
+        )
+
+    def refresh_tags(self) -> None:
+        select = self.query_one("#tag", Select)
+        current = select.value
+        tags = sorted({t for e in self.journal.entries() for t in e.tags})
+        with self.prevent(Select.Changed):
+            select.set_options([(f"#{t}", t) for t in tags])
+            if isinstance(current, str) and current in tags:
+                select.value = current
+
+    def refresh_entries(self, keep: str | None = None) -> None:
+        self.refresh_tags()
+        flt = self.current_filter()
+        found = self.journal.search(flt)
+        highlighted = self.selected_entry()
+        keep = keep or (highlighted.id if highlighted else None)
+        self._shown = found[:MAX_LISTED]
+        self.entry_list.clear_options()
+        self.entry_list.add_options(Option(entry_label(e), id=e.id) for e in self._shown)
+        total = len(self.journal.entries())
+        if not total:
+            count = "Nothing here yet. Press n to write, or choose a step on the path."
+        elif not found:
+            count = "Nothing matches. Try fewer words, or clear the filters."
+        elif len(found) > len(self._shown):
+            count = f"The newest {len(self._shown)} of {len(found)}. Search to find older ones."
+        elif flt == EntryFilter():
+            count = f"{total} reflections"
+        else:
+            count = f"{len(found)} of {total} reflections"
+        self.query_one("#count", Static).update(count)
+        if self._shown:
+            index = next((i for i, e in enumerate(self._shown) if e.id == keep), 0)
+            self.entry_list.highlighted = index
+        self.show_detail(self.selected_entry())
+
+    def selected_entry(self) -> Entry | None:
+        index = self.entry_list.highlighted
+        if index is None or not (0 <= index < len(self._shown)):
+            return None
+        return self._shown[index]
+
+    def show_detail(self, entry: Entry | None) -> None:
+        meta = self.query_one("#detail-meta", Static)
+        prompt = self.query_one("#detail-prompt", Static)
+        text = self.query_one("#detail-text", Static)
+        if entry is None:
+            for widget in (meta, prompt, text):
+                widget.update("")
+            return
+        details = [f"{entry.created:%A %d %B %Y, %H:%M}"]
+        if entry.updated != entry.created:
+            details.append(f"edited {entry.updated:%d %B %Y, %H:%M}")
+        if entry.starred:
+            details.append("starred")
+        if entry.tags:
+            details.append(" ".join(f"#{t}" for t in entry.tags))
+        meta.update(Content(" · ".join(details)))
+        prompt.update(Content(entry.prompt_text))
+        prompt.display = bool(entry.prompt_text)
+        text.update(Content(entry.text))
+
+    @on(OptionList.OptionHighlighted, "#entries")
+    def follow_highlight(self) -> None:
+        self.show_detail(self.selected_entry())
+
+    @on(OptionList.OptionSelected, "#entries")
+    def open_entry(self) -> None:
+        from reflect.ui.screens.write import WriteScreen
+
+        entry = self.selected_entry()
+        if entry is not None:
+            self.app.push_screen(WriteScreen(entry=entry))
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def filters_changed(self) -> None:
+        self.refresh_entries()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.entry_list.focus()
+
+    def action_back(self) -> None:
+        if self.search_input.has_focus:
+            self.entry_list.focus()
+        else:
+            self.app.pop_screen()
+
+    def action_focus_search(self) -> None:
+        self.search_input.focus()
+
+    def _store(self, call) -> bool:
+        try:
+            call()
+        except StoreError as error:
+            self.notify(error.user_message, severity="error", markup=False, timeout=10)
+            return False
+        return True
+
+    def action_star(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and self._store(lambda: self.journal.update(entry.toggled_star())):
+            self.refresh_entries(keep=entry.id)
+
+    def action_tags(self) -> None:
+        from reflect.ui.screens.dialogs import TagsScreen
+
+        entry = self.selected_entry()
+        if entry is None:
+            return
+
+        def apply(tags: tuple[str, ...] | None) -> None:
+            if tags is not None:
+                updated = entry.with_tags(tags, self.app.workspace.now())
+                if self._store(lambda: self.journal.update(updated)):
+                    self.refresh_entries(keep=entry.id)
+
+        self.app.push_screen(TagsScreen(entry.tags), apply)
+
+    def action_delete(self) -> None:
+        from reflect.ui.screens.dialogs import ConfirmScreen
+
+        entry = self.selected_entry()
+        if entry is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self._store(lambda: self.journal.delete(entry.id)):
+                self.app.last_deleted = entry
+                self.refresh_entries()
+                self.notify("Reflection deleted. Press u to undo.", timeout=8)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Delete this reflection?",
+                f"Written {entry.created:%d %B %Y}. You can undo this until you leave reflect.",
+                confirm_label="Delete",
+            ),
+            confirmed,
+        )
+
+    def action_undo(self) -> None:
+        entry = self.app.last_deleted
+        if entry is None:
+            self.notify("There is nothing to undo.", timeout=3)
+            return
+        if self._store(lambda: self.journal.restore(entry)):
+            self.app.last_deleted = None
+            self.refresh_entries(keep=entry.id)
+            self.notify("Restored.", timeout=3)

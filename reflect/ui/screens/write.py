@@ -1,0 +1,187 @@
+"""Writing a reflection: to a prompt, freely, or editing one already saved.
+
+Nothing typed is ever lost: every pause in typing keeps a draft inside the
+journal file, leaving with unsaved words asks what to do (keeping them is the
+default), and a failed save leaves the words on screen.
+"""
+
+from __future__ import annotations
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static, TextArea
+
+from reflect.domain.content import Prompt
+from reflect.domain.entries import Entry, normalise_tags
+from reflect.storage.errors import StoreError
+from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
+
+DRAFT_DELAY_SECONDS = 2.0
+
+
+def draft_key(prompt: Prompt | None, entry: Entry | None) -> str:
+    if entry is not None:
+        return f"edit:{entry.id}"
+    if prompt is not None:
+        return f"prompt:{prompt.id}"
+    return "free"
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    return normalise_tags(text.replace(",", " ").split())
+
+
+class WriteScreen(Screen[None]):
+    """A quiet place to write."""
+
+    CSS_PATH = "write.tcss"
+    AUTO_FOCUS = "#text"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Save this reflection"),
+        Binding("escape", "leave", "Back", id="back"),
+    ]
+
+    editor = getters.query_one("#text", TextArea)
+    tags_input = getters.query_one("#tags", Input)
+
+    def __init__(self, *, prompt: Prompt | None = None, entry: Entry | None = None) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.entry = entry
+        self.draft_key = draft_key(prompt, entry)
+        self._saved_text = entry.text if entry else ""
+        self._saved_tags = entry.tags if entry else ()
+        self._draft_timer: Timer | None = None
+
+    @property
+    def prompt_text(self) -> str:
+        if self.entry is not None:
+            return self.entry.prompt_text
+        return self.prompt.text if self.prompt else ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="write"):
+            if self.prompt_text:
+                yield Static(Content(self.prompt_text), id="prompt")
+            else:
+                yield Static("Write whatever is here for you today.", id="prompt", classes="muted")
+            yield TextArea(
+                self._saved_text,
+                id="text",
+                soft_wrap=True,
+                show_line_numbers=False,
+                tab_behavior="focus",
+                placeholder="Take your time. Ctrl+S saves; Esc goes back.",
+            )
+            yield Input(
+                " ".join(self._saved_tags),
+                id="tags",
+                placeholder="Tags, separated by spaces (optional)",
+            )
+            yield Static("", id="status", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "editing a reflection" if self.entry else "a new reflection"
+        _, draft = self._journal_call(lambda j: j.get_draft(self.draft_key))
+        if draft and draft != self._saved_text:
+            self.editor.load_text(draft)
+            self.editor.move_cursor(self.editor.document.end)
+            self._status("Your unsaved draft is back, just as you left it.")
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return (
+            self.editor.text != self._saved_text
+            or parse_tags(self.tags_input.value) != tuple(self._saved_tags)
+        )
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Content(text))
+
+    def _journal_call(self, call) -> tuple[bool, object]:
+        """Run a journal operation; say plainly if it fails, and keep the words.
+
+        Returns ``(succeeded, result)``.
+        """
+        try:
+            return True, call(self.app.workspace.journal)
+        except StoreError as error:
+            self.notify(error.user_message, severity="error", markup=False, timeout=10)
+        except OSError:
+            self.notify(
+                "reflect could not write to its data folder. Your words are still here.",
+                severity="error",
+                timeout=10,
+            )
+        return False, None
+
+    @on(TextArea.Changed, "#text")
+    def schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY_SECONDS, self.keep_draft)
+
+    def keep_draft(self) -> None:
+        """Keep what is typed inside the journal file, so a crash loses nothing."""
+        text = self.editor.text
+        if text.strip() and text != self._saved_text:
+            self._journal_call(lambda j: j.save_draft(self.draft_key, text))
+
+    def action_save(self) -> None:
+        text = self.editor.text
+        if not text.strip():
+            self._status("There is nothing to save yet.")
+            return
+        tags = parse_tags(self.tags_input.value)
+        workspace = self.app.workspace
+        if self.entry is None:
+            def save(journal):
+                entry = workspace.write(
+                    text, prompt_id=self.prompt.id if self.prompt else "", tags=tags
+                )
+                journal.clear_draft(self.draft_key)
+                return entry
+        else:
+            def save(journal):
+                entry = self.entry.edited(text, workspace.now()).with_tags(tags, workspace.now())
+                journal.update(entry)
+                journal.clear_draft(self.draft_key)
+                return entry
+
+        ok, saved = self._journal_call(save)
+        if not ok:
+            self._status("Not saved. Your words are still here; try again when you are ready.")
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.entry = saved
+        self.draft_key = draft_key(self.prompt, saved)
+        self._saved_text = saved.text
+        self._saved_tags = saved.tags
+        self.notify("Saved to your journal.", timeout=3)
+        self.dismiss()
+
+    def action_leave(self) -> None:
+        if not self.has_unsaved_changes:
+            self.dismiss()
+            return
+        self.app.push_screen(LeaveUnsavedScreen(), self._after_leave_choice)
+
+    def _after_leave_choice(self, choice: LeaveChoice | None) -> None:
+        if choice == LeaveChoice.KEEP_DRAFT:
+            text = self.editor.text
+            kept, _ = self._journal_call(lambda j: j.save_draft(self.draft_key, text))
+            if kept:
+                self.dismiss()
+        elif choice == LeaveChoice.DISCARD:
+            self._journal_call(lambda j: j.clear_draft(self.draft_key))
+            self.dismiss()
+        else:
+            self.editor.focus()

@@ -1,0 +1,55 @@
+"""Shared fixtures. Every test works in a temporary folder, never the real data folder."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from reflect.paths import ENV_HOME
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PACKS = PROJECT_ROOT / "prompts"
+
+
+@pytest.fixture(autouse=True)
+def _no_real_data_folder(tmp_path_factory, monkeypatch):
+    """Point every default (REFLECT_HOME, XDG, HOME) at a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv(ENV_HOME, str(home / "reflect-home"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv("REFLECT_DEBUG", raising=False)
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def workspace(data_dir: Path, clock: FakeClock):
+    from reflect.workspace import Workspace
+
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS])
+    yield ws
+    ws.close()

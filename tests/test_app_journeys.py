@@ -1,0 +1,281 @@
+"""Pilot tests for each journey a person takes through the app."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import OptionList, Static, TextArea
+
+from reflect.settings import load_settings
+from reflect.ui.app import ReflectApp
+from reflect.ui.screens.first_run import FirstRunScreen
+from reflect.ui.screens.home import HomeScreen
+from reflect.ui.screens.journal import JournalScreen
+from reflect.ui.screens.pause import PauseScreen
+from reflect.ui.screens.section import SectionScreen
+from reflect.ui.screens.write import WriteScreen
+from reflect.workspace import Workspace
+from tests.conftest import DEFAULT_PACKS
+
+MARKUP = "I said [b]nothing[/b] and [@click=app.quit]left[/] 🙂"
+SIZE = (120, 40)
+
+
+def open_workspace(data_dir, clock, *, acknowledged=True) -> Workspace:
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS])
+    ws.settings.first_run_acknowledged = acknowledged
+    return ws
+
+
+def shown_text(screen) -> str:
+    """Everything the Static widgets on a screen are showing, as plain text."""
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+async def write_to_first_prompt(pilot, app, text: str) -> None:
+    await pilot.press("enter")  # open the first step of the path
+    await pilot.pause()
+    assert isinstance(app.screen, SectionScreen)
+    await pilot.press("enter")  # write to its first question
+    await pilot.pause()
+    assert isinstance(app.screen, WriteScreen)
+    app.screen.editor.insert(text)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_write_quit_reopen_and_find_it_as_typed(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await write_to_first_prompt(pilot, app, MARKUP)
+        assert isinstance(app.screen, SectionScreen)
+    ws.close()
+
+    ws = open_workspace(data_dir, clock)
+    [entry] = ws.journal.entries()
+    assert entry.text == MARKUP
+    first_section = ws.sections()[0][1]
+    assert entry.prompt_id == first_section.prompts[0].id
+    assert entry.prompt_text == first_section.prompts[0].text
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        assert MARKUP in shown_text(app.screen)
+        # the path now marks the first step as explored
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert "explored" in str(home.path_list.get_option_at_index(0).prompt)
+    ws.close()
+
+
+async def test_edit_an_entry(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    ws.write("first words")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WriteScreen)
+        app.screen.editor.move_cursor(app.screen.editor.document.end)
+        app.screen.editor.insert(" and more")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        assert "first words and more" in shown_text(app.screen)
+    [entry] = ws.journal.entries()
+    assert entry.text == "first words and more"
+    assert len(ws.journal.entries()) == 1
+    ws.close()
+
+
+async def test_delete_needs_confirmation_and_can_be_undone(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    ws.write("keep me safe")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("escape")  # the safe answer: nothing deleted
+        await pilot.pause()
+        assert len(ws.journal.entries()) == 1
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert ws.journal.entries() == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert [e.text for e in ws.journal.entries()] == ["keep me safe"]
+        assert "keep me safe" in shown_text(app.screen)
+    ws.close()
+
+
+async def test_search_star_and_tags(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    ws.write("a walk by the river")
+    clock.advance(hours=1)
+    ws.write("a quiet dinner", tags=["evening"])
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.entry_list.option_count == 2
+        await pilot.press("slash")
+        await pilot.press(*"river")
+        await pilot.pause()
+        assert screen.entry_list.option_count == 1
+        assert "river" in str(screen.entry_list.get_option_at_index(0).prompt)
+        await pilot.press("enter")  # back to the list
+        await pilot.press("s")
+        await pilot.pause()
+        assert [e.starred for e in ws.journal.entries() if "river" in e.text] == [True]
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("ctrl+a")
+        await pilot.press(*"outside calm", "enter")
+        await pilot.pause()
+        river = next(e for e in ws.journal.entries() if "river" in e.text)
+        assert river.tags == ("calm", "outside")
+    ws.close()
+
+
+async def test_leaving_unsaved_words_keeps_a_draft(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.editor.insert("half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#keep")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert ws.journal.entries() == []
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.editor.text == "half a thought"
+    ws.close()
+
+
+async def test_pause_opens_from_the_writing_screen_and_saves_nothing(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    space = ws.layout.space_file("journal")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        before = space.read_bytes() if space.exists() else None
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PauseScreen)
+        phase = str(app.screen.query_one("#phase", Static).render())
+        assert "Breathe" in phase
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WriteScreen)
+        assert (space.read_bytes() if space.exists() else None) == before
+    ws.close()
+
+
+async def test_first_run_notice_until_acknowledged(data_dir, clock):
+    ws = open_workspace(data_dir, clock, acknowledged=False)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        text = app.screen.query_one("Markdown").source
+        assert "not therapy" in text and "not a crisis service" in text and "adults" in text
+        await pilot.press("escape")  # cannot be waved away without reading
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        await pilot.click("#understood")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert load_settings(ws.layout.settings_file).first_run_acknowledged
+    ws.close()
+
+    ws = open_workspace(data_dir, clock, acknowledged=False)
+    ws.settings = load_settings(ws.layout.settings_file)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    ws.close()
+
+
+async def test_resources_screen_is_offline_and_has_crisis_lines(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        source = app.screen.query_one("Markdown").source
+        for needle in ("988", "116 123", "findahelpline.com", "iceeft.com", "trauma-informed"):
+            assert needle in source
+    ws.close()
+
+
+async def test_palette_has_main_actions_and_no_screenshot(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Screenshot" not in titles
+        assert "Quit" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"journal")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+    ws.close()
+
+
+@pytest.mark.parametrize("text", ["[b]x[/]", "[@click=app.quit]", "[/]", "a" * 5000, "🙂" * 100])
+async def test_markup_like_text_is_shown_literally(data_dir, clock, text):
+    ws = open_workspace(data_dir, clock)
+    ws.write(text)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        detail = app.screen.query_one("#detail-text", Static)
+        assert str(detail.render()) == text
+    ws.close()
+
+
+async def test_demo_mode_uses_a_throwaway_folder(tmp_path, monkeypatch):
+    from reflect.demo import make_demo_folder, remove_demo_folder, seed_demo
+
+    real_home = tmp_path / "real"
+    monkeypatch.setenv("REFLECT_HOME", str(real_home))
+    folder = make_demo_folder()
+    try:
+        with Workspace.open(folder, pack_dirs=[DEFAULT_PACKS]) as ws:
+            seed_demo(ws)
+            entries = ws.journal.entries()
+            assert len(entries) >= 10
+            assert any("[b]not bold[/b]" in e.text for e in entries)
+            app = ReflectApp(ws, demo=True)
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                await pilot.click("#understood")
+                await pilot.press("j")
+                await pilot.pause()
+                assert app.screen.entry_list.option_count == len(entries)
+    finally:
+        remove_demo_folder(folder)
+    assert not folder.exists()
+    assert not real_home.exists()
