@@ -60,8 +60,13 @@ class DataLayout:
     def settings_file(self) -> Path:
         return self.root / "settings.json"
 
-    def space_file(self, space_id: str) -> Path:
-        return self.spaces_dir / f"{space_id}.json"
+    @property
+    def household_file(self) -> Path:
+        return self.root / "profiles.json"
+
+    def space_file(self, space_id: str, *, sealed: bool = False) -> Path:
+        """A space's file: ``.sealed`` when encrypted, ``.json`` when not."""
+        return self.spaces_dir / f"{space_id}.{'sealed' if sealed else 'json'}"
 
     def ensure(self) -> "DataLayout":
         ensure_private_dir(self.root)

@@ -2,31 +2,71 @@
 
 The app and the command line both go through a :class:`Workspace`, so the
 rules live in one place. It holds the folder lock (one writer at a time), the
-packs, the settings and the open journal space.
+packs, the settings, the household (who uses this folder) and, once someone
+has unlocked, the spaces that person may open — never anyone else's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from reflect.content.packs import load_packs
 from reflect.domain.content import Pack, PackLoad, Prompt, Section
 from reflect.domain.entries import Entry, EntryFilter, explored_sections, new_entry
+from reflect.domain.profiles import (
+    LEGACY_SPACE,
+    Household,
+    Profile,
+    ProfileError,
+    Role,
+    check_passphrase,
+    new_profile,
+)
 from reflect.paths import DataLayout, builtin_packs_dir
 from reflect.settings import Settings, load_settings, save_settings
+from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
+from reflect.storage.codec import PlainCodec
+from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing
+from reflect.storage.household import load_household, save_household
 from reflect.storage.lock import DataFolderLock
+from reflect.storage.sealed import KdfParams, SealedSpace
 from reflect.storage.space_store import SpaceStore
 
-DEFAULT_SPACE = "journal"
-
 Clock = Callable[[], datetime]
+
+# The one person of a data folder made before profiles existed: no passphrase.
+LEGACY_PROFILE = Profile(
+    id="me", name="Me", role=Role.INDIVIDUAL, space=LEGACY_SPACE, protected=False
+)
+
+
+_PLAIN = PlainCodec()
 
 
 def local_now() -> datetime:
     """The current time, timezone-aware, in the machine's local zone."""
     return datetime.now(timezone.utc).astimezone()
+
+
+def recovery_slot(profile: Profile) -> str:
+    return f"recovery-{profile.id}"
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """What setup needs to know about one person. ``passphrase`` None: unprotected."""
+
+    name: str
+    role: Role
+    passphrase: str | None
+
+
+class NotUnlocked(RuntimeError):
+    """A space was used before anyone unlocked it."""
 
 
 class Workspace:
@@ -40,13 +80,20 @@ class Workspace:
         settings: Settings,
         now: Clock,
         lock: DataFolderLock | None,
+        household: Household | None,
+        kdf: KdfParams,
     ) -> None:
         self.layout = layout
         self.packs = packs
         self.settings = settings
         self.now = now
+        self.kdf = kdf
         self._lock = lock
-        self._journal: SpaceStore | None = None
+        self._household = household
+        self.current: Profile | None = None
+        self.active_space: str | None = None
+        self._stores: dict[str, SpaceStore] = {}
+        self._seals: dict[str, SealedSpace] = {}
 
     @classmethod
     def open(
@@ -56,6 +103,7 @@ class Workspace:
         now: Clock = local_now,
         pack_dirs: Iterable[Path] | None = None,
         take_lock: bool = True,
+        kdf: KdfParams = KdfParams.REAL,
     ) -> "Workspace":
         """Open a data folder, creating it privately if needed.
 
@@ -68,29 +116,22 @@ class Workspace:
         if take_lock:
             lock = DataFolderLock(layout.lock_file)
             lock.acquire()
+            _sweep_unfinished_saves(layout)
         try:
             dirs = list(pack_dirs) if pack_dirs is not None else [builtin_packs_dir(), layout.root / "packs"]
             packs = load_packs(dirs)
             settings = load_settings(layout.settings_file)
+            household = load_household(layout.household_file)
         except BaseException:
             if lock:
                 lock.release()
             raise
-        return cls(layout, packs=packs, settings=settings, now=now, lock=lock)
-
-    @property
-    def journal(self) -> SpaceStore:
-        """The person's journal space, opened on first use."""
-        if self._journal is None:
-            self._journal = SpaceStore.open(
-                self.layout.space_file(DEFAULT_SPACE), space=DEFAULT_SPACE, now=self.now
-            )
-        return self._journal
+        return cls(
+            layout, packs=packs, settings=settings, now=now, lock=lock, household=household, kdf=kdf
+        )
 
     def close(self) -> None:
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
+        self.lock()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -100,6 +141,225 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # who uses this folder
+
+    @property
+    def is_set_up(self) -> bool:
+        """True once profiles exist. Before that, one unprotected journal serves."""
+        return self._household is not None
+
+    @property
+    def household(self) -> Household:
+        return self._household or Household((LEGACY_PROFILE,))
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.current is not None
+
+    def space_is_sealed(self, space: str) -> bool:
+        if space == self.household.shared_space:
+            return True
+        owner = next((p for p in self.household.profiles if p.space == space), None)
+        return bool(owner and owner.protected)
+
+    def space_path(self, space: str) -> Path:
+        return self.layout.space_file(space, sealed=self.space_is_sealed(space))
+
+    def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
+        """Create the profiles and their spaces: one person, or a couple.
+
+        A journal written before setup (by ``reflect write``) becomes the first
+        person's private journal, sealed with their passphrase if they chose one.
+        The household file is written last, so an interrupted setup leaves the
+        folder as it was.
+        """
+        if self.is_set_up:
+            raise ProfileError("reflect is already set up in this folder.")
+        if not 1 <= len(people) <= 2:
+            raise ProfileError("Set up one person, or a couple.")
+        household = Household()
+        profiles: list[Profile] = []
+        for index, person in enumerate(people):
+            if person.passphrase is not None:
+                check_passphrase(person.passphrase)
+            profile = new_profile(person.name, person.role, protected=person.passphrase is not None)
+            if index == 0 and self.layout.space_file(LEGACY_SPACE).exists():
+                profile = Profile(profile.id, profile.name, profile.role, LEGACY_SPACE, profile.protected)
+            household = household.with_profile(profile)
+            profiles.append(profile)
+        secrets = {p.id: person.passphrase for p, person in zip(profiles, people)}
+        for profile in profiles:
+            self._create_private_space(profile, secrets[profile.id])
+        if household.is_couple:
+            first, second = profiles
+            seal = SealedSpace.create(first.slot_id, secrets[first.id], self.kdf)
+            seal.add_slot(second.slot_id, secrets[second.id], self.kdf)
+            self._create_space(household.shared_space, seal)
+        save_household(self.layout.household_file, household)
+        self._household = household
+        self._remove_plain_leftovers(profiles)
+        return profiles
+
+    def add_profile(
+        self, name: str, role: Role, passphrase: str | None, *, partner_passphrase: str | None = None
+    ) -> Profile:
+        """Add a person from the command line. The second person makes a couple.
+
+        Making a couple creates the shared space, wrapped for both partners,
+        so the first partner's passphrase is needed (and checked) too.
+        """
+        if not self.is_set_up:
+            [profile] = self.set_up([NewPerson(name, role, passphrase)])
+            return profile
+        [first] = self.household.profiles
+        if passphrase is not None:
+            check_passphrase(passphrase)
+        profile = new_profile(name, role, protected=passphrase is not None)
+        household = self.household.with_profile(profile)
+        if partner_passphrase is None:
+            raise ProfileError(f"{first.name}'s passphrase is needed to create the shared space.")
+        self.unlock(first, partner_passphrase)  # proves it, before anything is written
+        self.lock()
+        self._create_private_space(profile, passphrase)
+        seal = SealedSpace.create(first.slot_id, partner_passphrase, self.kdf)
+        seal.add_slot(profile.slot_id, passphrase, self.kdf)
+        self._create_space(household.shared_space, seal)
+        save_household(self.layout.household_file, household)
+        self._household = household
+        return profile
+
+    def _create_private_space(self, profile: Profile, passphrase: str | None) -> None:
+        seal = SealedSpace.create(profile.slot_id, passphrase, self.kdf) if passphrase else None
+        legacy = self.layout.space_file(LEGACY_SPACE)
+        if profile.space == LEGACY_SPACE and legacy.exists():
+            if seal is not None:
+                store = SpaceStore.open(legacy, space=LEGACY_SPACE, create=False, now=self.now)
+                store.close()  # proves the old journal is sound before sealing it
+                _write(self.layout.space_file(LEGACY_SPACE, sealed=True), seal.seal(read_private_bytes(legacy)))
+            return
+        self._create_space(profile.space, seal)
+
+    def _create_space(self, space: str, seal: SealedSpace | None) -> None:
+        path = self.layout.space_file(space, sealed=seal is not None)
+        if path.exists():
+            raise ProfileError(f"A space file is already there: {path.name}.")
+        SpaceStore.open(path, space=space, codec=seal or _PLAIN, now=self.now).close()
+
+    def _remove_plain_leftovers(self, profiles: list[Profile]) -> None:
+        """Once a legacy journal is sealed, the readable copy must not stay behind."""
+        for profile in profiles:
+            plain = self.layout.space_file(profile.space)
+            if profile.protected and plain.exists():
+                os.remove(plain)
+
+    # unlocking
+
+    def unlock(self, profile: Profile, passphrase: str | None) -> None:
+        """Open every space this person may open, with their passphrase.
+
+        Raises WrongPassphrase, SpaceDamaged and friends; on any failure
+        nothing stays open.
+        """
+        self._open_spaces(profile, profile.slot_id, passphrase)
+
+    def unlock_with_recovery(self, profile: Profile, recovery_key: str, new_passphrase: str) -> None:
+        """Open with the one-time recovery key, and set a new passphrase at once."""
+        check_passphrase(new_passphrase)
+        self._open_spaces(profile, recovery_slot(profile), recovery_key)
+        self.change_passphrase(new_passphrase)
+
+    def _open_spaces(self, profile: Profile, slot: str, secret: str | None) -> None:
+        self.lock()
+        try:
+            for space in self.household.spaces_for(profile):
+                path = self.space_path(space)
+                if self.space_is_sealed(space):
+                    seal, _ = SealedSpace.unlock(read_private_bytes_or_damaged(path), slot, secret or "")
+                    self._seals[space] = seal
+                    codec = seal
+                else:
+                    codec = _PLAIN
+                self._stores[space] = SpaceStore.open(
+                    path, space=space, codec=codec, create=not self.is_set_up, now=self.now
+                )
+        except BaseException:
+            self.lock()
+            raise
+        self.current = profile
+        self.active_space = profile.space
+
+    def lock(self) -> None:
+        """Close every open space and drop the keys held in memory."""
+        for store in self._stores.values():
+            store.close()
+        for seal in self._seals.values():
+            seal.forget()
+        self._stores.clear()
+        self._seals.clear()
+        self.current = None
+        self.active_space = None
+
+    def open_without_passphrase(self) -> None:
+        """Before setup, or for a lone unprotected profile: open its journal."""
+        profiles = self.household.profiles
+        if len(profiles) == 1 and not profiles[0].protected:
+            self.unlock(profiles[0], None)
+        else:
+            raise NotUnlocked("a passphrase is needed")
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Re-wrap the current person's key in each of their spaces; no re-encryption."""
+        profile = self._require_current()
+        check_passphrase(new_passphrase)
+        for space, seal in self._seals.items():
+            seal.change_passphrase(profile.slot_id, new_passphrase, self.kdf)
+            self._rewrap(space)
+
+    def add_recovery_key(self) -> str:
+        """Make a recovery key that opens every sealed space of the current person."""
+        profile = self._require_current()
+        key = None
+        for space, seal in self._seals.items():
+            key = seal.add_recovery_key(self.kdf, slot_id=recovery_slot(profile), key=key)
+            self._rewrap(space)
+        if key is None:
+            raise ProfileError("This journal has no passphrase, so it has no recovery key.")
+        return key
+
+    def _rewrap(self, space: str) -> None:
+        path = self.space_path(space)
+        _write(path, self._seals[space].rewrap(read_private_bytes(path)))
+
+    def _require_current(self) -> Profile:
+        if self.current is None:
+            raise NotUnlocked("nobody is unlocked")
+        return self.current
+
+    # spaces
+
+    @property
+    def open_spaces(self) -> list[str]:
+        return list(self._stores)
+
+    def store(self, space: str) -> SpaceStore:
+        if space not in self._stores:
+            raise NotUnlocked(space)
+        return self._stores[space]
+
+    def switch_space(self, space: str) -> None:
+        self.store(space)
+        self.active_space = space
+
+    @property
+    def journal(self) -> SpaceStore:
+        """The space being written in now (opening the unprotected one if that is all there is)."""
+        if self.current is None:
+            self.open_without_passphrase()
+        return self.store(self.active_space)
+
+    def space_label(self, space: str | None = None) -> str:
+        return self.household.space_label(space or self.active_space or "")
 
     # content
 
@@ -126,7 +386,7 @@ class Workspace:
     # journal
 
     def write(self, text: str, *, prompt_id: str = "", tags: Iterable[str] = ()) -> Entry:
-        """Save a new reflection, answering ``prompt_id`` if given.
+        """Save a new reflection in the active space, answering ``prompt_id`` if given.
 
         The prompt's words are kept with the entry, so it still makes sense
         if the pack changes later.
@@ -134,16 +394,17 @@ class Workspace:
         prompt = self.find_prompt(prompt_id) if prompt_id else None
         if prompt_id and prompt is None:
             raise UnknownPrompt(prompt_id)
+        store = self.journal
         entry = new_entry(
             text,
-            space=DEFAULT_SPACE,
+            space=store.space,
             now=self.now(),
             prompt_id=prompt.id if prompt else "",
             prompt_text=prompt.text if prompt else "",
             section_id=prompt.section_id if prompt else "",
             tags=list(tags),
         )
-        self.journal.add(entry)
+        store.add(entry)
         return entry
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:
@@ -159,3 +420,34 @@ class UnknownPrompt(LookupError):
     def __init__(self, prompt_id: str) -> None:
         super().__init__(prompt_id)
         self.prompt_id = prompt_id
+
+
+def read_private_bytes_or_damaged(path: Path) -> bytes:
+    if not path.exists():
+        raise SpaceMissing(path)
+    try:
+        return read_private_bytes(path)
+    except OSError as exc:
+        raise SpaceDamaged(path, f"The file could not be opened ({exc.strerror}).") from exc
+
+
+def _sweep_unfinished_saves(layout: DataLayout) -> None:
+    """Remove temp files left by a save that was killed half-way.
+
+    Only called with the folder lock held, so no save can be in progress.
+    The real files were never touched by such a save.
+    """
+    for folder in (layout.root, layout.spaces_dir):
+        for leftover in folder.glob(".*.tmp"):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise SaveFailed(path, exc.errno) from exc
+

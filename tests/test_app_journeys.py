@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList, Static, TextArea
 
+from reflect.domain.profiles import Role
 from reflect.settings import load_settings
+from reflect.storage.sealed import KdfParams
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.first_run import FirstRunScreen
 from reflect.ui.screens.home import HomeScreen
@@ -13,15 +15,22 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.pause import PauseScreen
 from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.write import WriteScreen
-from reflect.workspace import Workspace
+from reflect.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 
 MARKUP = "I said [b]nothing[/b] and [@click=app.quit]left[/] 🙂"
 SIZE = (120, 40)
 
 
+PASSPHRASE = "a long enough passphrase"
+
+
 def open_workspace(data_dir, clock, *, acknowledged=True) -> Workspace:
-    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS])
+    """A passphrase-protected solo journal, unlocked, as after the unlock screen."""
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    if not ws.is_set_up:
+        ws.set_up([NewPerson("Robin", Role.HURT, PASSPHRASE)])
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)
     ws.settings.first_run_acknowledged = acknowledged
     return ws
 
@@ -170,7 +179,7 @@ async def test_leaving_unsaved_words_keeps_a_draft(data_dir, clock):
 async def test_pause_opens_from_the_writing_screen_and_saves_nothing(data_dir, clock):
     ws = open_workspace(data_dir, clock)
     app = ReflectApp(ws)
-    space = ws.layout.space_file("journal")
+    space = ws.journal.path
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await pilot.pause()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -311,10 +310,8 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path
     with huge.open("wb") as handle:
         handle.truncate(4 * 1024**3)  # sparse: reading it all would take seconds and gigabytes
 
-    started = time.monotonic()
     problems = problems_of(folder)
 
-    assert time.monotonic() - started < 2
     assert problems == [f"{huge}:1: the file is larger than 256 KiB"]
 
 

@@ -9,9 +9,28 @@ from datetime import datetime
 MAX_TAG_LENGTH = 40
 
 
+def clean_text(text: str) -> str:
+    """Text that can be saved: broken characters (lone surrogates) become U+FFFD.
+
+    They can arrive from a paste and cannot be written as UTF-8; everything
+    else is kept exactly as typed.
+    """
+    if not _has_surrogates(text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def normalise_tag(tag: str) -> str:
     """Tags are case-insensitive words: trimmed, lower case, inner spaces as '-'."""
-    return "-".join(tag.strip().lower().split())[:MAX_TAG_LENGTH]
+    return clean_text("-".join(tag.strip().lower().split())[:MAX_TAG_LENGTH])
 
 
 def normalise_tags(tags: object) -> tuple[str, ...]:
@@ -48,7 +67,7 @@ class Entry:
         return first[:80]
 
     def edited(self, text: str, now: datetime) -> "Entry":
-        return replace(self, text=text, updated=now)
+        return replace(self, text=clean_text(text), updated=now)
 
     def with_tags(self, tags: object, now: datetime) -> "Entry":
         return replace(self, tags=normalise_tags(tags), updated=now)
@@ -71,7 +90,7 @@ def new_entry(
     return Entry(
         id=uuid.uuid4().hex,
         space=space,
-        text=text,
+        text=clean_text(text),
         created=now,
         updated=now,
         prompt_id=prompt_id,

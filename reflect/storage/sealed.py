@@ -78,6 +78,9 @@ from typing import Any, ClassVar
 import nacl.bindings
 import nacl.exceptions
 import nacl.pwhash.argon2id
+
+from reflect.storage.errors import StoreError
+from reflect.storage.errors import WrongPassphrase as StoreWrongPassphrase
 import nacl.utils
 
 MAGIC = b"RFLXSEAL"
@@ -147,7 +150,7 @@ MALFORMED_RECOVERY_KEY_MESSAGE = (
 )
 
 
-class SealedDamaged(Exception):
+class SealedDamaged(StoreError):
     """The file is damaged, cut short, edited by hand, or not a sealed space.
 
     ``user_message`` is a plain sentence that can be shown as it is.
@@ -158,7 +161,7 @@ class SealedDamaged(Exception):
         self.user_message = user_message
 
 
-class WrongPassphrase(Exception):
+class WrongPassphrase(StoreWrongPassphrase):
     """The file is intact but the passphrase (or recovery key) does not open it.
 
     ``user_message`` is a plain sentence that can be shown as it is.
@@ -287,14 +290,14 @@ class SealedSpace:
         space_aad = _space_aad(parsed.space_id)
         candidates = [s for s in parsed.slots if slot_id is None or s.slot_id == slot_id]
         if not candidates:
-            if slot_id == RECOVERY_SLOT_ID:
+            if is_recovery_slot(slot_id):
                 raise WrongPassphrase(NO_RECOVERY_KEY_MESSAGE)
             raise WrongPassphrase()
         data_key = None
         for slot in candidates:
             secret = _unlock_secret(slot.slot_id, passphrase)
             if secret is None:
-                if slot_id == RECOVERY_SLOT_ID:
+                if is_recovery_slot(slot_id):
                     raise WrongPassphrase(MALFORMED_RECOVERY_KEY_MESSAGE)
                 continue
             data_key = _unwrap(slot, secret, space_aad)
@@ -333,7 +336,7 @@ class SealedSpace:
         The body is not re-encrypted: :meth:`rewrap` writes the new slot into an
         existing sealed file, and every later :meth:`seal` carries it too.
         """
-        if slot_id == RECOVERY_SLOT_ID:
+        if is_recovery_slot(slot_id):
             raise ValueError("the recovery slot is replaced with add_recovery_key()")
         if slot_id not in self._slots:
             raise KeyError(slot_id)
@@ -348,14 +351,25 @@ class SealedSpace:
             raise ValueError("the last slot cannot be removed: nobody could open the space")
         del self._slots[slot_id]
 
-    def add_recovery_key(self, params: KdfParams) -> str:
+    def add_recovery_key(
+        self, params: KdfParams, *, slot_id: str = RECOVERY_SLOT_ID, key: str | None = None
+    ) -> str:
         """Make a new recovery key and return it, to be shown to the person once.
 
-        Only its wrapped slot is kept; any earlier recovery key stops working.
+        Only its wrapped slot is kept; any earlier key in that slot stops working.
         The key reads as 8 groups of 5 base32 characters (200 random bits).
+        ``slot_id`` (``recovery`` or ``recovery-<who>``) and an existing ``key``
+        let one person's single recovery key open every space they may open.
         """
-        encoded = base64.b32encode(nacl.utils.random(RECOVERY_KEY_BYTES)).decode("ascii")
-        self._put_slot(RECOVERY_SLOT_ID, encoded.encode("ascii"), params)
+        if not is_recovery_slot(slot_id):
+            raise ValueError("a recovery slot id starts with 'recovery'")
+        if key is None:
+            encoded = base64.b32encode(nacl.utils.random(RECOVERY_KEY_BYTES)).decode("ascii")
+        else:
+            encoded = normalise_recovery_key(key) or ""
+            if not encoded:
+                raise ValueError("not a recovery key")
+        self._put_slot(slot_id, encoded.encode("ascii"), params)
         return "-".join(
             encoded[i : i + RECOVERY_GROUP_CHARS]
             for i in range(0, _RECOVERY_KEY_CHARS, RECOVERY_GROUP_CHARS)
@@ -500,8 +514,15 @@ def _passphrase_secret(passphrase: str) -> bytes:
     return secret
 
 
+def is_recovery_slot(slot_id: str | None) -> bool:
+    """Recovery slots are ``recovery``, or ``recovery-<who>`` when a space has several."""
+    return isinstance(slot_id, str) and (
+        slot_id == RECOVERY_SLOT_ID or slot_id.startswith(RECOVERY_SLOT_ID + "-")
+    )
+
+
 def _unlock_secret(slot_id: str, passphrase: str) -> bytes | None:
-    if slot_id == RECOVERY_SLOT_ID:
+    if is_recovery_slot(slot_id):
         key = normalise_recovery_key(passphrase)
         return None if key is None else key.encode("ascii")
     try:
@@ -514,7 +535,7 @@ def _unlock_secret(slot_id: str, passphrase: str) -> bytes | None:
 def _check_new_slot_id(slot_id: str) -> None:
     if not isinstance(slot_id, str) or not 0 < len(slot_id) <= MAX_SLOT_ID_CHARS:
         raise ValueError(f"a slot id is text of 1 to {MAX_SLOT_ID_CHARS} characters")
-    if slot_id == RECOVERY_SLOT_ID:
+    if is_recovery_slot(slot_id):
         raise ValueError("the recovery slot is made with add_recovery_key()")
 
 

@@ -119,14 +119,12 @@ class SpaceStore:
         self,
         path: Path,
         space: str,
-        codec: Codec,
         now: Callable[[], datetime],
         storage: _SpaceFile,
         entries: dict[str, Entry],
     ) -> None:
         self.path = path
         self.space = space
-        self._codec = codec
         self._now = now
         self._storage = storage
         self._tables: dict[str, Table] = {}
@@ -161,7 +159,7 @@ class SpaceStore:
             tables = records.new_space_tables(space, now())
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
-            return cls(path, space, codec, now, _SpaceFile(path, codec, tables, plain), {})
+            return cls(path, space, now, _SpaceFile(path, codec, tables, plain), {})
 
         stored = _read(path)
         tables, plain, version = _decode(path, stored, codec)
@@ -175,7 +173,7 @@ class SpaceStore:
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
         _make_private(path)
-        return cls(path, space, codec, now, _SpaceFile(path, codec, tables, plain), entries)
+        return cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
 
     @staticmethod
     def verify(path: Path, codec: Codec = PlainCodec()) -> list[str]:
@@ -338,11 +336,11 @@ class SpaceStore:
         try:
             yield
         except BaseException:
-            # TinyDB may have changed its tables and counters before the save
-            # failed. The storage already holds the tables as the disk has
-            # them, so every cache is rebuilt from there.
+            # TinyDB may have moved its id counters before the save failed; the
+            # storage already holds the tables as the disk has them, so fresh
+            # tables start from there. The entry caches change only after a
+            # save succeeds, so they still match the disk.
             self._tables.clear()
-            self._reset_entries(records.parse_space(self._storage.read())[0])
             raise
 
     def _table(self, name: str) -> Table:

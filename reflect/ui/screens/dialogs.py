@@ -102,3 +102,29 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ProblemScreen(ModalScreen[None]):
+    """Something is wrong with the saved data: say so plainly, change nothing."""
+
+    BINDINGS = [Binding("escape,q", "app.quit", "Quit")]
+    AUTO_FOCUS = "#quit"
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.message))
+            yield Static(
+                "reflect will not write anything until this is sorted out. "
+                "Run `reflect check` in a terminal to see what it found.",
+                classes="muted",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Quit", id="quit", variant="primary")
+
+    @on(Button.Pressed, "#quit")
+    def quit(self) -> None:
+        self.app.exit()

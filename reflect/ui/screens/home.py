@@ -41,7 +41,9 @@ class HomeScreen(Screen[None]):
         self.refresh_path()
 
     def on_screen_resume(self) -> None:
-        self.refresh_path()
+        # Screens are uncovered one by one while locking; nothing to show then.
+        if self.app.workspace.is_unlocked:
+            self.refresh_path()
 
     def refresh_path(self) -> None:
         workspace = self.app.workspace

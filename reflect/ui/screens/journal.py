@@ -71,13 +71,15 @@ class JournalScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "journal"
+        self.sub_title = f"journal · {self.app.space_caption}"
         sections = [(s.title, s.id) for _, s in self.app.workspace.sections()]
         self.query_one("#section", Select).set_options(sections)
         self.refresh_entries()
 
     def on_screen_resume(self) -> None:
-        self.refresh_entries()
+        # Screens are uncovered one by one while locking; nothing to show then.
+        if self.app.workspace.is_unlocked:
+            self.refresh_entries()
 
     def current_filter(self) -> EntryFilter:
         section = self.query_one("#section", Select).value

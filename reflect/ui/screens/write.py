@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Static, TextArea
 from reflect.domain.content import Prompt
 from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
+from reflect.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 
 DRAFT_DELAY_SECONDS = 2.0
@@ -84,11 +85,14 @@ class WriteScreen(Screen[None]):
                 id="tags",
                 placeholder="Tags, separated by spaces (optional)",
             )
+            yield Static("", id="where", classes="muted")
             yield Static("", id="status", classes="muted")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "editing a reflection" if self.entry else "a new reflection"
+        doing = "editing a reflection" if self.entry else "a new reflection"
+        self.sub_title = f"{doing} · {self.app.space_caption}"
+        self.query_one("#where", Static).update(Content(f"Saving to {self.app.workspace.space_label()}."))
         _, draft = self._journal_call(lambda j: j.get_draft(self.draft_key))
         if draft and draft != self._saved_text:
             self.editor.load_text(draft)
@@ -114,6 +118,8 @@ class WriteScreen(Screen[None]):
             return True, call(self.app.workspace.journal)
         except StoreError as error:
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
+        except NotUnlocked:
+            pass  # locked meanwhile: drafts were kept by the lock itself
         except OSError:
             self.notify(
                 "reflect could not write to its data folder. Your words are still here.",

@@ -1,0 +1,333 @@
+"""First-time setup: just me, or the two of us; names, roles, passphrases, recovery keys.
+
+Passphrases are typed into masked fields and handed straight to the
+workspace; no screen keeps them after it closes.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+
+from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
+from reflect.storage.errors import StoreError
+from reflect.workspace import NewPerson
+
+NO_RECOVERY = (
+    "A forgotten passphrase cannot be recovered: not by reflect, not by anyone. "
+    "That is what keeps your writing private. After setup you can make a one-time "
+    "recovery key to keep somewhere safe."
+)
+
+NO_PASSPHRASE_WARNING = (
+    "Without a passphrase, your journal is saved unencrypted. Anyone who can use "
+    "this computer account, or who gets hold of its disk, could read it."
+)
+
+
+class SetupScreen(Screen[None]):
+    """Choose who will use reflect here, then set each person up."""
+
+    AUTO_FOCUS = "#just-me"
+    DEFAULT_CSS = """
+    SetupScreen #setup {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        padding: 1 2;
+    }
+    SetupScreen Horizontal {
+        height: auto;
+        padding-top: 1;
+    }
+    SetupScreen Button {
+        margin-right: 2;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            with Vertical(id="setup"):
+                yield Static("Who will use reflect on this computer?", classes="screen-title")
+                yield Static(
+                    "Just you, writing privately. Or the two of you: each with a private "
+                    "journal the other cannot open, and a shared space you both can.",
+                    classes="screen-intro",
+                )
+                yield Static(NO_RECOVERY, classes="screen-intro")
+                with Horizontal():
+                    yield Button("Just me", id="just-me", variant="primary")
+                    yield Button("The two of us", id="two-of-us")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "setting up"
+
+    @on(Button.Pressed, "#just-me")
+    def just_me(self) -> None:
+        self.app.push_screen(PersonFormScreen(1, 1), self._solo_done)
+
+    def _solo_done(self, person: NewPerson | None) -> None:
+        if person is not None:
+            self._finish([person])
+
+    @on(Button.Pressed, "#two-of-us")
+    def two_of_us(self) -> None:
+        self.app.push_screen(PersonFormScreen(1, 2), self._first_done)
+
+    def _first_done(self, first: NewPerson | None) -> None:
+        if first is None:
+            return
+
+        def curtain_done(_: object) -> None:
+            self.app.push_screen(
+                PersonFormScreen(2, 2, taken=first.name),
+                lambda second: self._finish([first, second]) if second else None,
+            )
+
+        self.app.push_screen(
+            CurtainScreen(f"Thank you, {first.name}. Now please hand the keyboard to your partner."),
+            curtain_done,
+        )
+
+    def _finish(self, people: list[NewPerson]) -> None:
+        workspace = self.app.workspace
+        try:
+            profiles = workspace.set_up(people)
+        except (ProfileError, StoreError) as error:
+            message = error.user_message if isinstance(error, StoreError) else str(error)
+            self.notify(message, severity="error", markup=False, timeout=10)
+            return
+        protected = [(p, person.passphrase) for p, person in zip(profiles, people) if person.passphrase]
+        self._offer_recovery_keys(protected, profiles)
+
+    def _offer_recovery_keys(self, pending, profiles) -> None:
+        if not pending:
+            self.app.after_setup(profiles)
+            return
+        (profile, passphrase), rest = pending[0], pending[1:]
+
+        def offered(make_one: bool | None) -> None:
+            if not make_one:
+                self._offer_recovery_keys(rest, profiles)
+                return
+            workspace = self.app.workspace
+            try:
+                workspace.unlock(profile, passphrase)
+                key = workspace.add_recovery_key()
+            except StoreError as error:
+                self.notify(error.user_message, severity="error", markup=False)
+                self._offer_recovery_keys(rest, profiles)
+                return
+            finally:
+                workspace.lock()
+            self.app.push_screen(
+                RecoveryKeyScreen(profile.name, key), lambda _: self._offer_recovery_keys(rest, profiles)
+            )
+
+        self.app.push_screen(RecoveryOfferScreen(profile.name), offered)
+
+
+class PersonFormScreen(ModalScreen[NewPerson | None]):
+    """One person's name, role and passphrase."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+    AUTO_FOCUS = "#name"
+    DEFAULT_CSS = """
+    PersonFormScreen .dialog {
+        width: 76;
+    }
+    PersonFormScreen Label {
+        color: $text-muted;
+    }
+    PersonFormScreen #problem {
+        color: $text-error;
+        height: auto;
+    }
+    PersonFormScreen #no-passphrase-warning {
+        color: $text-warning;
+        display: none;
+    }
+    PersonFormScreen.-no-passphrase #no-passphrase-warning {
+        display: block;
+    }
+    """
+
+    def __init__(self, number: int, of: int, *, taken: str = "") -> None:
+        super().__init__()
+        self.number = number
+        self.of = of
+        self.taken = taken
+
+    @property
+    def solo(self) -> bool:
+        return self.of == 1
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            heading = "About you" if self.solo else f"Person {self.number} of 2"
+            yield Static(heading, classes="screen-title")
+            yield Label("Your name, as reflect should show it")
+            yield Input(id="name", max_length=40)
+            yield Label("How you come to this")
+            with RadioSet(id="role"):
+                yield RadioButton("I am the partner who was hurt", id="hurt", value=True)
+                yield RadioButton("I am the partner who caused the hurt", id="involved")
+                if self.solo:
+                    yield RadioButton("Neither, or I'd rather not say", id="individual")
+            yield Label("A passphrase (at least 8 characters; a few words work well)")
+            yield Input(id="passphrase", password=True)
+            yield Label("The same passphrase again")
+            yield Input(id="repeat", password=True)
+            if self.solo:
+                yield Checkbox("Use no passphrase", id="no-passphrase")
+                yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
+            yield Static("A forgotten passphrase cannot be recovered.", classes="muted")
+            yield Static("", id="problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Back", id="cancel")
+                yield Button("Continue", id="continue", variant="primary")
+
+    @on(Checkbox.Changed, "#no-passphrase")
+    def toggle_no_passphrase(self, event: Checkbox.Changed) -> None:
+        self.set_class(event.value, "-no-passphrase")
+        for field in self.query("#passphrase, #repeat").results(Input):
+            field.disabled = event.value
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#continue")
+    def submit(self) -> None:
+        try:
+            person = self._person()
+        except ProfileError as error:
+            self.query_one("#problem", Static).update(Content(str(error)))
+            return
+        if person.passphrase is None:
+            from reflect.ui.screens.dialogs import ConfirmScreen
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(person)
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Continue without a passphrase?",
+                    NO_PASSPHRASE_WARNING,
+                    confirm_label="Yes, no passphrase",
+                ),
+                confirmed,
+            )
+            return
+        self.dismiss(person)
+
+    def _person(self) -> NewPerson:
+        name = check_name(self.query_one("#name", Input).value)
+        if self.taken and name.casefold() == self.taken.casefold():
+            raise ProfileError("Please use a different name from your partner's.")
+        pressed = self.query_one("#role", RadioSet).pressed_button
+        role = Role(pressed.id if pressed is not None else "hurt")
+        no_passphrase = self.solo and self.query_one("#no-passphrase", Checkbox).value
+        if no_passphrase:
+            return NewPerson(name, role, None)
+        passphrase = check_passphrase(
+            self.query_one("#passphrase", Input).value, self.query_one("#repeat", Input).value
+        )
+        return NewPerson(name, role, passphrase)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CurtainScreen(ModalScreen[None]):
+    """A privacy curtain between two people at one keyboard."""
+
+    AUTO_FOCUS = "#ready"
+    DEFAULT_CSS = """
+    CurtainScreen {
+        background: $background;
+    }
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.message))
+            yield Static("Nothing the first person typed is on screen.", classes="muted")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("I'm ready", id="ready", variant="primary")
+
+    @on(Button.Pressed, "#ready")
+    def ready(self) -> None:
+        self.dismiss(None)
+
+
+class RecoveryOfferScreen(ModalScreen[bool]):
+    """Offer a one-time recovery key."""
+
+    AUTO_FOCUS = "#make"
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.person = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(f"{self.person}, would you like a recovery key?"), classes="screen-title")
+            yield Static(
+                "It is a long code that opens your spaces if you forget your passphrase. "
+                "It is shown once. Write it down and keep it where only you can reach it.",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Not now", id="skip")
+                yield Button("Make a recovery key", id="make", variant="primary")
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "make")
+
+
+class RecoveryKeyScreen(ModalScreen[None]):
+    """Show a recovery key once."""
+
+    AUTO_FOCUS = "#done"
+    DEFAULT_CSS = """
+    RecoveryKeyScreen #key {
+        text-style: bold;
+        color: $text-primary;
+        padding: 1 0;
+        text-align: center;
+    }
+    """
+
+    def __init__(self, name: str, key: str) -> None:
+        super().__init__()
+        self.person = name
+        self.key = key
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(f"{self.person}'s recovery key"), classes="screen-title")
+            yield Static("If anyone else is looking at the screen, ask them to look away.")
+            yield Static(Content(self.key), id="key")
+            yield Static(
+                "Write it down now. It will not be shown again, and reflect does not keep a copy "
+                "it can read.",
+                classes="muted",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("I have written it down", id="done", variant="primary")
+
+    @on(Button.Pressed, "#done")
+    def done(self) -> None:
+        self.key = ""
+        self.dismiss(None)

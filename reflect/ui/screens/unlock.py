@@ -1,0 +1,173 @@
+"""Unlocking: who is here, and their passphrase. Or their recovery key."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+
+from reflect.domain.profiles import Profile, ProfileError, check_passphrase
+from reflect.storage.errors import StoreError, WrongPassphrase
+
+
+class UnlockScreen(Screen[None]):
+    """The door: nothing private is on screen until a passphrase opens it."""
+
+    AUTO_FOCUS = "#passphrase"
+    BINDINGS = [Binding("f7", "recover", "Forgot passphrase", id="recover")]
+    DEFAULT_CSS = """
+    UnlockScreen #door {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        padding: 1 2;
+    }
+    UnlockScreen #problem {
+        color: $text-error;
+        height: auto;
+        padding-top: 1;
+    }
+    UnlockScreen Horizontal {
+        height: auto;
+        padding-top: 1;
+    }
+    UnlockScreen Button {
+        margin-right: 2;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        household = self.app.workspace.household
+        yield Header()
+        with VerticalScroll():
+            with Vertical(id="door"):
+                yield Static("reflect is locked", classes="screen-title")
+                if household.is_couple:
+                    yield Label("Who is here?")
+                    with RadioSet(id="who"):
+                        for index, profile in enumerate(household.profiles):
+                            yield RadioButton(
+                                Content(profile.name), id=f"p-{profile.id}", value=index == 0
+                            )
+                yield Label("Passphrase")
+                yield Input(id="passphrase", password=True)
+                yield Static("", id="problem")
+                with Horizontal():
+                    yield Button("Unlock", id="unlock", variant="primary")
+                    yield Button("I forgot my passphrase", id="recover")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "locked"
+
+    def chosen_profile(self) -> Profile:
+        household = self.app.workspace.household
+        if household.is_couple:
+            pressed = self.query_one("#who", RadioSet).pressed_button
+            if pressed is not None and pressed.id:
+                return household.find(pressed.id.removeprefix("p-")) or household.profiles[0]
+        return household.profiles[0]
+
+    @on(Input.Submitted, "#passphrase")
+    @on(Button.Pressed, "#unlock")
+    def unlock(self) -> None:
+        passphrase = self.query_one("#passphrase", Input).value
+        if not passphrase:
+            self.show_problem("Type your passphrase, then press Enter.")
+            return
+        self.show_problem("Unlocking…")
+        self.query_one("#unlock", Button).disabled = True
+        self.try_unlock(self.chosen_profile(), passphrase)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
+    def try_unlock(self, profile: Profile, passphrase: str) -> None:
+        """Argon2id takes a noticeable moment: keep the screen alive meanwhile."""
+        try:
+            self.app.workspace.unlock(profile, passphrase)
+        except WrongPassphrase:
+            self.app.call_from_thread(
+                self.failed,
+                f"That passphrase did not open {profile.name}'s spaces. Check it and try again.",
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self.failed, error.user_message)
+        else:
+            self.app.call_from_thread(self.app.after_unlock)
+
+    def failed(self, message: str) -> None:
+        # The passphrase stays in the field, as typed, to be corrected.
+        self.query_one("#unlock", Button).disabled = False
+        self.show_problem(message)
+        self.query_one("#passphrase", Input).focus()
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(Content(message))
+
+    @on(Button.Pressed, "#recover")
+    def action_recover(self) -> None:
+        profile = self.chosen_profile()
+        self.app.push_screen(RecoverScreen(profile))
+
+
+class RecoverScreen(ModalScreen[None]):
+    """Open with a recovery key and choose a new passphrase."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Back")]
+    AUTO_FOCUS = "#key"
+    DEFAULT_CSS = """
+    RecoverScreen #problem {
+        color: $text-error;
+        height: auto;
+    }
+    RecoverScreen Label {
+        padding-top: 1;
+    }
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self.profile = profile
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(Content(f"{self.profile.name}: open with your recovery key"), classes="screen-title")
+            yield Static(
+                "If you made a recovery key during setup, type it here (spaces and dashes "
+                "do not matter). Without it, a forgotten passphrase cannot be recovered.",
+                classes="muted",
+            )
+            yield Label("Recovery key")
+            yield Input(id="key")
+            yield Label("A new passphrase")
+            yield Input(id="new", password=True)
+            yield Label("The new passphrase again")
+            yield Input(id="repeat", password=True)
+            yield Static("", id="problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Back", id="back")
+                yield Button("Open and set the new passphrase", id="open", variant="primary")
+
+    @on(Button.Pressed, "#back")
+    def back(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#open")
+    def open_with_key(self) -> None:
+        problem = self.query_one("#problem", Static)
+        try:
+            new = check_passphrase(self.query_one("#new", Input).value, self.query_one("#repeat", Input).value)
+        except ProfileError as error:
+            problem.update(Content(str(error)))
+            return
+        try:
+            self.app.workspace.unlock_with_recovery(self.profile, self.query_one("#key", Input).value, new)
+        except StoreError as error:
+            problem.update(Content(error.user_message))
+            return
+        self.dismiss(None)
+        self.app.after_unlock()

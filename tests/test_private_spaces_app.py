@@ -1,0 +1,254 @@
+"""Two people at one computer: setup, unlock, lock, quick hide, and what the screen holds."""
+
+from __future__ import annotations
+
+import tempfile
+
+from textual.widgets import Input, Markdown, OptionList, Static, TextArea
+
+from reflect.domain.profiles import Role
+from reflect.storage.sealed import KdfParams
+from reflect.ui.app import ReflectApp
+from reflect.ui.screens.hidden import HiddenScreen
+from reflect.ui.screens.home import HomeScreen
+from reflect.ui.screens.journal import JournalScreen
+from reflect.ui.screens.setup import PersonFormScreen, SetupScreen
+from reflect.ui.screens.unlock import UnlockScreen
+from reflect.ui.screens.write import WriteScreen
+from reflect.workspace import NewPerson, Workspace
+from tests.conftest import DEFAULT_PACKS
+from tests.test_spaces import files_under, forms_of
+
+SIZE = (120, 40)
+PASS_A = "alex's long passphrase"
+PASS_B = "sam's other passphrase"
+MARKER = "CANARY-app-51c9"
+
+
+def fresh(data_dir, clock) -> Workspace:
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    ws.settings.first_run_acknowledged = True
+    return ws
+
+
+def couple(data_dir, clock) -> Workspace:
+    ws = fresh(data_dir, clock)
+    ws.set_up([NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.INVOLVED, PASS_B)])
+    return ws
+
+
+def text_on_every_screen(app) -> str:
+    """Everything any widget on any screen in the stack holds, as text."""
+    parts = []
+    for screen in app.screen_stack:
+        for widget in screen.walk_children(with_self=True):
+            if isinstance(widget, Static):
+                parts.append(str(widget.render()))
+            if isinstance(widget, Input):
+                parts.append(widget.value)
+            if isinstance(widget, TextArea):
+                parts.append(widget.text)
+            if isinstance(widget, Markdown):
+                parts.append(widget.source)
+            if isinstance(widget, OptionList):
+                parts.extend(str(o.prompt) for o in widget.options)
+    return "\n".join(parts)
+
+
+async def unlock_as(pilot, app, index: int, passphrase: str) -> None:
+    assert isinstance(app.screen, UnlockScreen)
+    buttons = list(app.screen.query("#who RadioButton"))
+    if buttons:
+        await pilot.click(f"#{buttons[index].id}")
+    app.screen.query_one("#passphrase", Input).value = passphrase
+    await pilot.click("#unlock")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def write_free(pilot, app, text: str) -> None:
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, WriteScreen)
+    app.screen.editor.insert(text)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_setting_up_two_people_through_the_screens(data_dir, clock):
+    ws = fresh(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.click("#two-of-us")
+        await pilot.pause()
+        for name, passphrase, role in (("Alex", PASS_A, "#hurt"), ("Sam", PASS_B, "#involved")):
+            form = app.screen
+            assert isinstance(form, PersonFormScreen)
+            assert not form.query("#no-passphrase")  # a couple always has passphrases
+            form.query_one("#name", Input).value = name
+            await pilot.click(role)
+            form.query_one("#passphrase", Input).value = passphrase
+            form.query_one("#repeat", Input).value = passphrase
+            await pilot.click("#continue")
+            await pilot.pause()
+            if name == "Alex":
+                assert "hand the keyboard" in text_on_every_screen(app)
+                assert PASS_A not in text_on_every_screen(app)
+                await pilot.click("#ready")
+                await pilot.pause()
+        await pilot.click("#skip")  # no recovery key for Alex
+        await pilot.pause()
+        await pilot.click("#make")  # Sam makes one
+        await pilot.pause()
+        key = str(app.screen.query_one("#key", Static).render())
+        assert len(key.replace("-", "")) == 40
+        await pilot.click("#done")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+    assert ws.household.is_couple
+    roles = {p.name: p.role for p in ws.household.profiles}
+    assert roles == {"Alex": Role.HURT, "Sam": Role.INVOLVED}
+    sam = ws.household.find("Sam")
+    ws.unlock_with_recovery(sam, key, "sam's new passphrase")
+    ws.close()
+
+
+async def test_partners_see_their_own_and_the_shared_space_and_locking_clears_the_screen(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Alex's private journal" in app.sub_title
+        await write_free(pilot, app, f"alex only {MARKER}")
+        await pilot.press("f6")
+        await pilot.pause()
+        assert "shared space" in app.sub_title
+        await write_free(pilot, app, "for both of us")
+        await pilot.press("j")
+        await pilot.pause()
+        assert "for both of us" in text_on_every_screen(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert not ws.is_unlocked
+        held = text_on_every_screen(app)
+        assert MARKER not in held and "for both of us" not in held
+
+        await unlock_as(pilot, app, 1, PASS_A)  # Sam chosen, Alex's passphrase typed
+        assert isinstance(app.screen, UnlockScreen)
+        assert "did not open Sam's" in text_on_every_screen(app)
+        assert app.screen.query_one("#passphrase", Input).value == PASS_A  # kept as typed
+        await unlock_as(pilot, app, 1, PASS_B)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("j")
+        await pilot.pause()
+        assert MARKER not in text_on_every_screen(app)
+        assert "Nothing here yet" in text_on_every_screen(app)
+        await pilot.press("escape", "f6", "j")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        assert "for both of us" in text_on_every_screen(app)
+        assert MARKER not in text_on_every_screen(app)
+    ws.close()
+
+
+async def test_quick_hide_shows_something_neutral_and_locks(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.editor.insert(f"half written {MARKER}")
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, HiddenScreen)
+        assert not ws.is_unlocked
+        held = text_on_every_screen(app)
+        assert MARKER not in held and "reflect" not in held.lower()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.editor.text == f"half written {MARKER}"  # the draft survived the hide
+    ws.close()
+
+
+async def test_idle_lock_after_the_set_quiet_time(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        app._lock_when_idle()
+        assert ws.is_unlocked  # not idle yet
+        app._last_activity -= ws.settings.idle_lock_minutes * 60 + 1
+        app._lock_when_idle()
+        await pilot.pause()
+        assert not ws.is_unlocked
+        assert isinstance(app.screen, UnlockScreen)
+    ws.close()
+
+
+async def test_canary_written_through_the_app_reaches_no_file(data_dir, clock, tmp_path, monkeypatch):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await write_free(pilot, app, f"private {MARKER}")
+        await pilot.press("j", "t")
+        await pilot.pause()
+        await pilot.press("ctrl+a", *"canarytag", "enter")
+        await pilot.pause()
+        await pilot.press("f6")
+        await write_free(pilot, app, f"shared {MARKER}")
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.editor.insert(f"draft {MARKER}")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await app.action_quit()
+    ws.close()
+    files = files_under(data_dir, temp)
+    assert any(p.suffix == ".sealed" for p in files)
+    for path in files:
+        content = path.read_bytes()
+        for form in forms_of(MARKER) + forms_of("canarytag"):
+            assert form not in content, f"{path.name} holds private text"
+
+
+async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(data_dir, clock):
+    ws = fresh(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#just-me")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#name", Input).value = "Robin"
+        await pilot.click("#no-passphrase")
+        await pilot.click("#continue")
+        await pilot.pause()
+        assert "unencrypted" in text_on_every_screen(app)
+        await pilot.click("#cancel")  # the warning's safe answer
+        await pilot.pause()
+        assert not ws.is_set_up
+        await pilot.click("#continue")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert ws.is_set_up and not ws.household.profiles[0].protected
+    ws.close()

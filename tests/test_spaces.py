@@ -1,0 +1,210 @@
+"""Profiles and private spaces: each person reads their own and the shared space, nothing else."""
+
+from __future__ import annotations
+
+import base64
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from reflect.domain.profiles import ProfileError, Role
+from reflect.storage.errors import SpaceDamaged, WrongPassphrase
+from reflect.storage.sealed import KdfParams, SealedSpace
+from reflect.workspace import NewPerson, Workspace
+from tests.conftest import DEFAULT_PACKS
+
+PASS_A = "alex's long passphrase"
+PASS_B = "sam's other passphrase"
+
+
+def open_ws(data_dir, clock) -> Workspace:
+    return Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+
+
+@pytest.fixture
+def couple(data_dir, clock):
+    ws = open_ws(data_dir, clock)
+    alex, sam = ws.set_up(
+        [NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.INVOLVED, PASS_B)]
+    )
+    yield ws, alex, sam
+    ws.close()
+
+
+def forms_of(marker: str) -> list[bytes]:
+    """The marker as it could appear in a file: plain, UTF-16, JSON-escaped, base64."""
+    raw = marker.encode("utf-8")
+    forms = [raw, marker.encode("utf-16-le"), marker.encode("unicode_escape")]
+    for shift in range(3):
+        forms.append(base64.b64encode(b"x" * shift + raw)[4:-4])
+    return forms
+
+
+def files_under(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+
+
+def test_each_partner_reads_their_own_and_the_shared_space_only(couple):
+    ws, alex, sam = couple
+    ws.unlock(alex, PASS_A)
+    ws.write("alex private")
+    ws.switch_space("shared")
+    ws.write("written together")
+    assert set(ws.open_spaces) == {alex.space, "shared"}
+    ws.lock()
+
+    ws.unlock(sam, PASS_B)
+    ws.write("sam private")
+    assert set(ws.open_spaces) == {sam.space, "shared"}
+    assert [e.text for e in ws.store("shared").entries()] == ["written together"]
+    assert [e.text for e in ws.journal.entries()] == ["sam private"]
+    with pytest.raises(Exception):
+        ws.store(alex.space)
+    ws.lock()
+
+    ws.unlock(alex, PASS_A)
+    assert [e.text for e in ws.journal.entries()] == ["alex private"]
+
+
+def test_on_disk_one_partner_cannot_open_the_others_private_space(couple):
+    ws, alex, sam = couple
+    blob_b = ws.space_path(sam.space).read_bytes()
+    with pytest.raises(WrongPassphrase):
+        SealedSpace.unlock(blob_b, None, PASS_A)
+    blob_shared = ws.space_path("shared").read_bytes()
+    SealedSpace.unlock(blob_shared, alex.slot_id, PASS_A)
+    SealedSpace.unlock(blob_shared, sam.slot_id, PASS_B)
+
+
+def test_a_wrong_passphrase_opens_nothing(couple):
+    ws, alex, _ = couple
+    with pytest.raises(WrongPassphrase):
+        ws.unlock(alex, PASS_B)
+    assert not ws.is_unlocked and ws.open_spaces == []
+
+
+def test_canary_never_reaches_any_file(data_dir, clock, tmp_path, monkeypatch):
+    marker = "CANARY-7f3a-unique-marker"
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with open_ws(data_dir, clock) as ws:
+        alex, sam = ws.set_up(
+            [NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.HURT, PASS_B)]
+        )
+        ws.unlock(alex, PASS_A)
+        ws.write(f"private {marker}", tags=["canary"])
+        ws.journal.save_draft("free", f"draft {marker}")
+        ws.switch_space("shared")
+        ws.write(f"shared {marker}")
+        ws.lock()
+    files = files_under(data_dir, temp)
+    assert len(files) >= 4
+    for path in files:
+        content = path.read_bytes()
+        for form in forms_of(marker):
+            assert form not in content, f"{path.name} holds the marker"
+
+
+def test_sealed_files_are_private(couple):
+    ws, alex, sam = couple
+    for path in (ws.space_path(alex.space), ws.space_path(sam.space), ws.space_path("shared")):
+        assert path.suffix == ".sealed"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(ws.layout.household_file.stat().st_mode) == 0o600
+
+
+def test_a_journal_from_before_setup_is_sealed_and_the_readable_copy_removed(data_dir, clock):
+    with open_ws(data_dir, clock) as ws:
+        ws.write("written before any profile")
+    plain = data_dir / "spaces" / "journal.json"
+    assert plain.exists()
+    with open_ws(data_dir, clock) as ws:
+        [me] = ws.set_up([NewPerson("Robin", Role.HURT, PASS_A)])
+        assert not plain.exists()
+        assert b"written before" not in ws.space_path(me.space).read_bytes()
+        ws.unlock(me, PASS_A)
+        assert [e.text for e in ws.journal.entries()] == ["written before any profile"]
+
+
+def test_recovery_key_opens_and_sets_a_new_passphrase(couple):
+    ws, alex, _ = couple
+    ws.unlock(alex, PASS_A)
+    ws.write("kept safe")
+    key = ws.add_recovery_key()
+    ws.lock()
+    ws.unlock_with_recovery(alex, key.lower().replace("-", " "), "a brand new passphrase")
+    assert [e.text for e in ws.journal.entries()] == ["kept safe"]
+    ws.lock()
+    with pytest.raises(WrongPassphrase):
+        ws.unlock(alex, PASS_A)
+    ws.unlock(alex, "a brand new passphrase")
+    assert ws.store("shared") is not None
+
+
+def test_changing_a_passphrase_keeps_everything(couple):
+    ws, alex, sam = couple
+    ws.unlock(alex, PASS_A)
+    ws.write("still here")
+    ws.change_passphrase("another good passphrase")
+    ws.lock()
+    with pytest.raises(WrongPassphrase):
+        ws.unlock(alex, PASS_A)
+    ws.unlock(alex, "another good passphrase")
+    assert [e.text for e in ws.journal.entries()] == ["still here"]
+    ws.lock()
+    ws.unlock(sam, PASS_B)  # the partner's passphrase is unaffected
+
+
+def test_adding_a_partner_needs_the_first_partners_passphrase(data_dir, clock):
+    with open_ws(data_dir, clock) as ws:
+        ws.add_profile("Alex", Role.HURT, PASS_A)
+        with pytest.raises(WrongPassphrase):
+            ws.add_profile("Sam", Role.INVOLVED, PASS_B, partner_passphrase="wrong wrong")
+        assert len(ws.household.profiles) == 1
+        assert not ws.layout.space_file("shared", sealed=True).exists()
+        ws.add_profile("Sam", Role.INVOLVED, PASS_B, partner_passphrase=PASS_A)
+    with open_ws(data_dir, clock) as ws:
+        assert ws.household.is_couple
+        ws.unlock(ws.household.find("sam"), PASS_B)
+        assert "shared" in ws.open_spaces
+
+
+def test_profile_rules(data_dir, clock):
+    with open_ws(data_dir, clock) as ws:
+        with pytest.raises(ProfileError):
+            ws.set_up([NewPerson("A", Role.HURT, "short"), NewPerson("B", Role.HURT, PASS_B)])
+        with pytest.raises(ProfileError):  # a couple must both have passphrases
+            ws.set_up([NewPerson("A", Role.HURT, PASS_A), NewPerson("B", Role.HURT, None)])
+        with pytest.raises(ProfileError):
+            ws.set_up([NewPerson("A", Role.HURT, PASS_A), NewPerson("a", Role.HURT, PASS_B)])
+        assert not ws.is_set_up
+        assert not ws.layout.household_file.exists()
+
+
+def test_a_damaged_sealed_space_is_reported_as_damaged_not_wrong_passphrase(couple):
+    ws, alex, _ = couple
+    path = ws.space_path(alex.space)
+    blob = bytearray(path.read_bytes())
+    blob[len(blob) // 2] ^= 0x10
+    path.write_bytes(bytes(blob))
+    with pytest.raises(SpaceDamaged.__mro__[1]) as caught:  # a StoreError, and not WrongPassphrase
+        ws.unlock(alex, PASS_A)
+    assert not isinstance(caught.value, WrongPassphrase)
+    assert "damaged" in caught.value.user_message.lower()
+    assert path.read_bytes() == bytes(blob)
+
+
+def test_the_real_kdf_parameters_unlock(data_dir, clock):
+    with Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS]) as ws:
+        assert ws.kdf == KdfParams.REAL
+        assert ws.kdf.opslimit >= 3 and ws.kdf.memlimit >= 64 * 1024 * 1024
+        [me] = ws.set_up([NewPerson("Robin", Role.INDIVIDUAL, PASS_A)])
+        ws.unlock(me, PASS_A)
+        ws.write("real parameters")
+        ws.lock()
+        ws.unlock(me, PASS_A)
+        assert [e.text for e in ws.journal.entries()] == ["real parameters"]
