@@ -40,25 +40,77 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    whose = argparse.ArgumentParser(add_help=False)
+    whose.add_argument("--profile", metavar="NAME", default=None, help="whose journal (needed when two people use reflect)")
+    whose.add_argument("--shared", action="store_true", help="the couple's shared space instead of the private journal")
+
     packs = commands.add_parser("packs", help="work with prompt packs", parents=[common])
     packs_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
     validate = packs_commands.add_parser("validate", help="check a prompt pack", parents=[common])
     validate.add_argument("path", metavar="PATH", help="a pack folder (with a pack.md)")
 
     write = commands.add_parser(
-        "write", help="add a reflection without opening the app", parents=[common]
+        "write", help="add a reflection without opening the app", parents=[common, whose]
     )
     write.add_argument("--prompt", metavar="ID", default="", help="the prompt this answers")
     write.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
     write.add_argument("text", nargs="?", metavar="TEXT", help="the text (default: read standard input)")
 
-    listing = commands.add_parser("list", help="print reflections, newest first", parents=[common])
+    listing = commands.add_parser("list", help="print reflections, newest first", parents=[common, whose])
     listing.add_argument("-n", type=int, default=None, metavar="N", help="at most N entries")
     listing.add_argument("--contains", default="", metavar="TEXT", help="only entries containing TEXT")
     listing.add_argument("--tag", metavar="TAG", action="append", default=[], help="only entries with TAG")
     listing.add_argument("--json", action="store_true", help="print JSON records")
 
+    checkin = commands.add_parser(
+        "checkin",
+        help="count moments of connection and of distance, since the last check-in or today",
+        parents=[common, whose],
+    )
+    checkin.add_argument("--connection", metavar="N", default="0", help="moments of genuine connection (0-99, default 0)")
+    checkin.add_argument("--distance", metavar="M", default="0", help="moments of profound distance (0-99, default 0)")
+    checkin.add_argument("--note", metavar="TEXT", default="", help="a few words, if you like")
+
+    export = commands.add_parser(
+        "export", help="export your reflections (md, json) or check-ins (csv)", parents=[common, whose]
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=("md", "json", "csv"),
+        help="md: reflections to read; json: everything, to keep or import; csv: check-ins",
+    )
+    export.add_argument("-o", "--output", metavar="PATH", default=None, help="write to PATH (default: print)")
+    export.add_argument("--force", action="store_true", help="replace PATH if it already exists")
+
+    profiles = commands.add_parser("profiles", help="the people who use reflect here", parents=[common])
+    profile_commands = profiles.add_subparsers(dest="profiles_command", metavar="ACTION", required=True)
+    add = profile_commands.add_parser(
+        "add", help="add a person (the second one makes a couple)", parents=[common]
+    )
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, choices=("hurt", "involved", "individual"))
+    add.add_argument(
+        "--no-passphrase",
+        action="store_true",
+        help="one person only: keep the journal unencrypted (anyone using this account could read it)",
+    )
+    profile_commands.add_parser("list", help="who uses reflect here", parents=[common])
+    change = profile_commands.add_parser("passphrase", help="change a passphrase", parents=[common])
+    change.add_argument("name", metavar="NAME")
+
+    commands.add_parser("check", help="verify every data file; change nothing", parents=[common])
+
     return parser
+
+
+class CommandError(Exception):
+    """A plain message for the person, and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,14 +119,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return _dispatch(args)
+    except CommandError as error:
+        _err(error.message)
+        return error.code
     except KeyboardInterrupt:
         _err(messages.INTERRUPTED)
         return 130
     except Exception as error:  # the last line of defence: never a traceback
         from reflect.storage.errors import StoreError
 
+        from reflect.domain.profiles import ProfileError
+
         if isinstance(error, StoreError):
             _err(error.user_message)
+            return 1
+        if isinstance(error, ProfileError):
+            _err(str(error))
             return 1
         if os.environ.get(DEBUG_ENV):
             raise
@@ -90,6 +150,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _write(data_dir, args)
     if args.command == "list":
         return _list(data_dir, args)
+    if args.command == "checkin":
+        return _checkin(data_dir, args)
+    if args.command == "export":
+        return _export(data_dir, args)
+    if args.command == "profiles":
+        return _profiles(data_dir, args)
+    if args.command == "check":
+        return _check(data_dir)
     return _open_app(data_dir, demo=args.demo)
 
 
@@ -116,11 +184,13 @@ def _validate_pack(path: Path) -> int:
 def _write(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.workspace import UnknownPrompt, Workspace
 
-    text = args.text if args.text is not None else sys.stdin.read()
-    if not text.strip():
-        _err(messages.NO_TEXT)
-        return 1
     with Workspace.open(data_dir) as workspace:
+        _unlock(workspace, args)
+        # The passphrase, when one is needed, was the first line of standard input.
+        text = args.text if args.text is not None else sys.stdin.read()
+        if not text.strip():
+            _err(messages.NO_TEXT)
+            return 1
         try:
             workspace.write(text, prompt_id=args.prompt, tags=args.tag)
         except UnknownPrompt as error:
@@ -140,7 +210,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
         return 2
     with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
         flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
-        entries = workspace.search(flt)
+        entries = workspace.search(flt) if _unlock(workspace, args) else []
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
@@ -152,6 +222,190 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     for entry in entries:
         _out(_format_entry(entry))
     return 0
+
+
+def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.checkin_log import record_checkin
+    from reflect.workspace import Workspace
+
+    counts = {}
+    for option in ("connection", "distance"):
+        value = getattr(args, option).strip()
+        if not (value.isascii() and value.isdigit()):
+            _err(messages.BAD_MOMENTS.format(option=option, value=value[:20]))
+            return 2
+        counts[option] = int(value)
+    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+        _unlock(workspace, args)
+        try:
+            record_checkin(
+                workspace.journal,
+                counts["connection"],
+                counts["distance"],
+                now=workspace.now(),
+                note=args.note.strip(),
+            )
+        except ValueError as error:
+            _err(str(error))
+            return 2
+    _out(messages.CHECKIN_SAVED)
+    return 0
+
+
+def _export(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect import exports
+    from reflect.checkin_log import checkins_to_csv, read_checkins
+    from reflect.workspace import Workspace
+
+    with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
+        if _unlock(workspace, args):
+            entries = workspace.journal.entries()
+            checkins, problems = read_checkins(workspace.journal)
+        else:
+            entries, checkins, problems = [], [], []
+        tz = workspace.now().tzinfo
+    if args.format == "md":
+        text = exports.journal_markdown(entries)
+    elif args.format == "json":
+        text = exports.lossless_export_json(entries, checkins).decode("utf-8")
+    else:
+        text = checkins_to_csv(checkins, tz)
+    if problems and args.format != "md":
+        _err(messages.CHECKINS_SKIPPED.format(count=len(problems)))
+    if args.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    path = Path(args.output).expanduser()
+    try:
+        exports.write_export(path, text.encode("utf-8"), replace=args.force)
+    except exports.ExportExists:
+        _err(messages.EXPORT_EXISTS.format(path=path))
+        return 1
+    except exports.ExportFolderMissing:
+        _err(messages.EXPORT_NO_FOLDER.format(folder=path.parent))
+        return 1
+    except IsADirectoryError:
+        _err(messages.EXPORT_IS_FOLDER.format(path=path))
+        return 1
+    except OSError as error:
+        _err(messages.EXPORT_FAILED.format(path=path, reason=error.strerror or type(error).__name__))
+        return 1
+    _out(messages.EXPORT_WRITTEN.format(path=path))
+    return 0
+
+
+def read_passphrase(prompt: str) -> str:
+    """Masked on a terminal; otherwise the next line of standard input. Never an argument."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        raise CommandError(messages.NO_PASSPHRASE_GIVEN)
+    return line.rstrip("\r\n")
+
+
+def _new_passphrase(name: str) -> str:
+    if sys.stdin.isatty():
+        first = read_passphrase(messages.NEW_PASSPHRASE_PROMPT.format(name=name))
+        again = read_passphrase(messages.REPEAT_PASSPHRASE_PROMPT)
+        if first != again:
+            raise CommandError(messages.PASSPHRASES_DIFFER)
+        return first
+    return read_passphrase("")
+
+
+def _unlock(workspace, args: argparse.Namespace) -> bool:
+    """Open the space a command works on: whose (--profile) and which (--shared).
+
+    Returns False when there is nothing to open yet (a read-only command on a
+    folder nobody has written in); raises CommandError with a plain message
+    when the choice is unclear.
+    """
+    household = workspace.household
+    if args.profile:
+        profile = household.find(args.profile)
+        if profile is None:
+            names = ", ".join(p.name for p in household.profiles)
+            raise CommandError(messages.UNKNOWN_PROFILE.format(name=args.profile, names=names))
+    elif len(household.profiles) == 1:
+        profile = household.profiles[0]
+    else:
+        raise CommandError(messages.WHOSE_JOURNAL)
+    if not workspace.is_set_up and not workspace.space_path(profile.space).exists() and getattr(
+        args, "command", ""
+    ) in ("list", "export"):
+        return False
+    passphrase = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)) if profile.protected else None
+    workspace.unlock(profile, passphrase)
+    if args.shared:
+        if household.shared_space is None:
+            raise CommandError(messages.NO_SHARED_SPACE)
+        workspace.switch_space(household.shared_space)
+    return True
+
+
+def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.domain.profiles import parse_role
+    from reflect.workspace import Workspace
+
+    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+        household = workspace.household
+        if args.profiles_command == "list":
+            if not workspace.is_set_up:
+                _out(messages.NO_PROFILES)
+                return 0
+            for profile in household.profiles:
+                lock = "passphrase" if profile.protected else "no passphrase"
+                _out(f"{profile.name}  ({profile.role.label}; {lock})")
+            if household.shared_space:
+                _out(messages.SHARED_SPACE_LINE)
+            return 0
+        if args.profiles_command == "passphrase":
+            profile = household.find(args.name) if workspace.is_set_up else None
+            if profile is None or not profile.protected:
+                raise CommandError(messages.NO_SUCH_PROTECTED_PROFILE.format(name=args.name))
+            workspace.unlock(profile, read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)))
+            workspace.change_passphrase(_new_passphrase(profile.name))
+            _out(messages.PASSPHRASE_CHANGED)
+            return 0
+        role = parse_role(args.role)
+        if args.no_passphrase:
+            _err(messages.NO_PASSPHRASE_WARNING)
+            passphrase = None
+        else:
+            passphrase = _new_passphrase(args.name)
+        partner = None
+        if workspace.is_set_up and len(household.profiles) == 1:
+            first = household.profiles[0]
+            partner = read_passphrase(messages.PARTNER_PASSPHRASE_PROMPT.format(name=first.name))
+        profile = workspace.add_profile(args.name, role, passphrase, partner_passphrase=partner)
+    _out(messages.PROFILE_ADDED.format(name=profile.name))
+    return 0
+
+
+def _check(data_dir: Path) -> int:
+    from reflect.checkup import check_data_folder
+
+    if not data_dir.exists():
+        _out(messages.CHECK_NOTHING.format(path=data_dir))
+        return 0
+    report = check_data_folder(data_dir)
+    if report.sound:
+        _out(messages.CHECK_OK.format(count=len(report.checked)))
+        return 0
+    _out(messages.CHECK_PROBLEMS)
+    for problem in report.problems:
+        _out(f"- {problem}")
+    if report.backups:
+        _out(messages.CHECK_BACKUPS)
+        for backup in report.backups:
+            _out(f"  {backup}")
+    else:
+        _out(messages.CHECK_NO_BACKUPS.format(path=data_dir / "backups"))
+    return 1
 
 
 def _format_entry(entry) -> str:
@@ -179,7 +433,6 @@ def _open_app(data_dir: Path, *, demo: bool) -> int:
         demo_dir = data_dir = make_demo_folder()
     try:
         with Workspace.open(data_dir) as workspace:
-            workspace.journal  # open (and check) the journal before the screen takes over
             if demo:
                 seed_demo(workspace)
             from reflect.ui.app import ReflectApp

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from reflect.checkin_log import add_checkins
 from reflect.demo_content import SAMPLE_ENTRIES
+from reflect.domain.checkins import CheckIn, new_checkin
 from reflect.paths import ensure_private_dir
 from reflect.workspace import Workspace
 
@@ -33,4 +36,48 @@ def seed_demo(workspace: Workspace) -> None:
         when = now - timedelta(days=int(sample.get("days_ago", 1)))
         entry = replace(entry, created=when, updated=when, starred=bool(sample.get("starred")))
         workspace.journal.update(entry)
+    add_checkins(workspace.journal, sample_checkins(workspace.journal.space, now))
     workspace.settings.first_run_acknowledged = False
+
+
+SAMPLE_NOTES = {
+    58: "We talked for an hour without it turning into a fight.",
+    51: "A bad night. I checked the phone again.",
+    44: "Walked to the market together, holding hands for a bit.",
+    37: "The anniversary. Hard, hard day.",
+    33: "Still raw after the weekend.",
+    23: "Laughed at something silly at dinner.",
+    15: "First session with the therapist.",
+    9: "Sat close on the sofa, watched a film.",
+    3: "Quiet evening, felt near each other.",
+}
+
+
+def sample_checkins(space: str, now: datetime, days: int = 60) -> list[CheckIn]:
+    """About two months of plausible check-ins ending today: ups, downs and skipped days.
+
+    Connection drifts up and distance down, but slowly and not evenly: there
+    is a hard stretch about five weeks ago, and about one day in four is
+    skipped. The same every time, so the demo always looks the same.
+    """
+    rng = random.Random(20240601)
+    checkins = []
+    for days_ago in range(days, -1, -1):
+        note = SAMPLE_NOTES.get(days_ago, "")
+        if not note and rng.random() < 0.25:
+            continue
+        progress = (days - days_ago) / days
+        hard_stretch = 2.5 if 33 <= days_ago <= 38 else 0.0
+        connection = round(rng.gauss(1.0 + 2.5 * progress - hard_stretch / 2, 1.2))
+        distance = round(rng.gauss(4.0 - 2.2 * progress + hard_stretch, 1.2))
+        when = min(now, (now - timedelta(days=days_ago)).replace(hour=21, minute=rng.randrange(0, 60)))
+        checkins.append(
+            new_checkin(
+                min(99, max(0, connection)),
+                min(99, max(0, distance)),
+                space=space,
+                now=when,
+                note=note,
+            )
+        )
+    return checkins

@@ -25,3 +25,37 @@ CHECK_OK = "All data files are sound ({count} checked)."
 CHECK_PROBLEMS = "Some data files have problems. Nothing was changed."
 CHECK_BACKUPS = "Backups you can restore from (copy one over the damaged file while reflect is closed):"
 CHECK_NO_BACKUPS = "There are no backups in {path}."
+CHECKIN_SAVED = "Check-in saved."
+BAD_MOMENTS = "--{option} needs a whole number from 0 to 99 (it was given '{value}')."
+EXPORT_WRITTEN = "Written to {path}."
+EXPORT_EXISTS = "There is already a file at {path}. Choose another name, or add --force to replace it."
+EXPORT_NO_FOLDER = "The folder {folder} does not exist. Create it first, or choose another place."
+EXPORT_IS_FOLDER = "{path} is a folder. Give the name of the file to write, inside it."
+EXPORT_FAILED = "The export could not be written to {path} ({reason}). Nothing else was changed."
+CHECKINS_SKIPPED = (
+    "Some saved check-ins ({count}) could not be read and were left out of the export. "
+    "They are still in the data file, unchanged."
+)
+
+PASSPHRASE_PROMPT = "Passphrase for {name}: "
+NEW_PASSPHRASE_PROMPT = "A new passphrase for {name} (at least 8 characters): "
+REPEAT_PASSPHRASE_PROMPT = "The same passphrase again: "
+PARTNER_PASSPHRASE_PROMPT = "{name}'s passphrase, to create the shared space: "
+PASSPHRASES_DIFFER = "The two passphrases are not the same. Nothing was changed."
+NO_PASSPHRASE_GIVEN = (
+    "A passphrase is needed. Type it when asked, or give it as the first line of standard input "
+    "(never as an argument)."
+)
+UNKNOWN_PROFILE = "There is no profile called {name}. The profiles here: {names}."
+WHOSE_JOURNAL = "Two people use reflect here. Say whose journal with --profile NAME."
+NO_SHARED_SPACE = "There is no shared space: only a couple has one."
+NO_PROFILES = "Nobody is set up yet. Open reflect, or use `reflect profiles add NAME --role ROLE`."
+SHARED_SPACE_LINE = "and a shared space that both of you can open"
+NO_SUCH_PROTECTED_PROFILE = "There is no profile called {name} with a passphrase."
+PASSPHRASE_CHANGED = "Passphrase changed. The old one no longer opens anything."
+PROFILE_ADDED = "{name} is set up."
+NO_PASSPHRASE_WARNING = (
+    "Note: without a passphrase this journal is saved unencrypted. Anyone who can use this "
+    "computer account, or gets hold of its disk, could read it."
+)
+CHECK_NOTHING = "There is no data folder at {path} yet; nothing to check."

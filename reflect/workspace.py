@@ -29,6 +29,7 @@ from reflect.domain.profiles import (
 from reflect.paths import DataLayout, builtin_packs_dir
 from reflect.settings import Settings, load_settings, save_settings
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
+from reflect.storage.backups import make_backup
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing
 from reflect.storage.household import load_household, save_household
@@ -94,6 +95,7 @@ class Workspace:
         self.active_space: str | None = None
         self._stores: dict[str, SpaceStore] = {}
         self._seals: dict[str, SealedSpace] = {}
+        self._backed_up: set[Path] = set()
 
     @classmethod
     def open(
@@ -103,7 +105,7 @@ class Workspace:
         now: Clock = local_now,
         pack_dirs: Iterable[Path] | None = None,
         take_lock: bool = True,
-        kdf: KdfParams = KdfParams.REAL,
+        kdf: KdfParams | None = None,
     ) -> "Workspace":
         """Open a data folder, creating it privately if needed.
 
@@ -127,7 +129,13 @@ class Workspace:
                 lock.release()
             raise
         return cls(
-            layout, packs=packs, settings=settings, now=now, lock=lock, household=household, kdf=kdf
+            layout,
+            packs=packs,
+            settings=settings,
+            now=now,
+            lock=lock,
+            household=household,
+            kdf=kdf or KdfParams.REAL,
         )
 
     def close(self) -> None:
@@ -212,11 +220,11 @@ class Workspace:
         if not self.is_set_up:
             [profile] = self.set_up([NewPerson(name, role, passphrase)])
             return profile
-        [first] = self.household.profiles
         if passphrase is not None:
             check_passphrase(passphrase)
         profile = new_profile(name, role, protected=passphrase is not None)
-        household = self.household.with_profile(profile)
+        household = self.household.with_profile(profile)  # the rules: who may join
+        first = household.profiles[0]
         if partner_passphrase is None:
             raise ProfileError(f"{first.name}'s passphrase is needed to create the shared space.")
         self.unlock(first, partner_passphrase)  # proves it, before anything is written
@@ -288,6 +296,22 @@ class Workspace:
             raise
         self.current = profile
         self.active_space = profile.space
+        self._back_up_once(self._stores.values())
+
+    def _back_up_once(self, stores: Iterable[SpaceStore]) -> None:
+        """One rotating backup of each space per session, taken when it is first opened.
+
+        A backup that cannot be written is not a reason to refuse someone
+        their journal; ``reflect check`` lists what backups exist.
+        """
+        for store in stores:
+            if store.path in self._backed_up or not self._lock:
+                continue
+            try:
+                make_backup(store.path, self.layout.backups_dir, self.now())
+            except OSError:
+                continue
+            self._backed_up.add(store.path)
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""

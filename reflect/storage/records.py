@@ -12,7 +12,12 @@ object of documents keyed by a string id::
 
 An entry record holds every field of :class:`~reflect.domain.entries.Entry`;
 datetimes are ISO-8601 strings with a time zone and tags are a list. Other
-features may keep tables of their own beside these.
+features may keep tables of their own beside these, with numbered records;
+check-ins live in ``"checkins"``, one record per
+:class:`~reflect.domain.checkins.CheckIn`::
+
+      "checkins": {"1": {"id": "...", "space": "...", "when": "<iso>",
+                         "connection": 2, "distance": 1, "note": "..."}, ...}
 
 ``SCHEMA_VERSION`` is the format this reflect writes. ``MIGRATIONS[n]`` turns
 the raw tables of version ``n`` into version ``n + 1``; :func:`migrate` runs
@@ -25,6 +30,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry
 
 SCHEMA_VERSION = 1
@@ -39,6 +45,7 @@ META_KEY = "space"
 ENTRIES_TABLE = "entries"
 DRAFTS_TABLE = "drafts"
 RESERVED_TABLES = frozenset({META_TABLE, ENTRIES_TABLE, DRAFTS_TABLE})
+CHECKINS_TABLE = "checkins"
 
 _MAX_PROBLEMS = 20
 
@@ -74,7 +81,7 @@ def entry_from_record(record: object) -> Entry:
     where = f"Entry {entry_id[:12]}"
     for name in ("space", "text"):
         if not isinstance(record.get(name), str):
-            raise ValueError(f"{where} has no '{name}' text.")
+            raise ValueError(f"{where}: '{name}' is missing or not text.")
     for name in _TEXT_FIELDS:
         if not isinstance(record.get(name, ""), str):
             raise ValueError(f"{where}: '{name}' is not text.")
@@ -108,6 +115,48 @@ def draft_from_record(record: object) -> str:
     if not isinstance(record, Mapping) or not isinstance(record.get("text"), str):
         raise ValueError("A draft has no text.")
     return record["text"]
+
+
+def checkin_to_record(checkin: CheckIn) -> dict[str, Any]:
+    """The JSON-ready record for one check-in. Naive datetimes are refused."""
+    return {
+        "id": checkin.id,
+        "space": checkin.space,
+        "when": _datetime_to_text(checkin.when, "when"),
+        "connection": checkin.connection,
+        "distance": checkin.distance,
+        "note": checkin.note,
+    }
+
+
+def checkin_from_record(record: object) -> CheckIn:
+    """Rebuild a check-in from its record, or raise ``ValueError`` saying what is wrong.
+
+    The counts and the note are checked by :class:`CheckIn` itself, so a
+    hand-edited record is held to the same rules as a new check-in. The
+    message names fields, never the note's words.
+    """
+    if not isinstance(record, Mapping):
+        raise ValueError("A check-in is not a record of fields.")
+    checkin_id = record.get("id")
+    if not isinstance(checkin_id, str) or not checkin_id:
+        raise ValueError("A check-in has no id.")
+    where = f"Check-in {checkin_id[:12]}"
+    if not isinstance(record.get("space"), str):
+        raise ValueError(f"{where} has no 'space' text.")
+    try:
+        return CheckIn(
+            id=checkin_id,
+            space=record["space"],
+            when=_datetime_from_text(record.get("when"), where, "when"),
+            connection=record.get("connection"),  # type: ignore[arg-type]
+            distance=record.get("distance"),  # type: ignore[arg-type]
+            note=record.get("note", ""),
+        )
+    except ValueError as exc:
+        if str(exc).startswith(where):
+            raise
+        raise ValueError(f"{where}: {exc}") from None
 
 
 def new_space_tables(space: str, now: datetime) -> Tables:
@@ -170,7 +219,7 @@ def parse_space(tables: object) -> tuple[dict[str, Entry], list[str]]:
     listed. Nothing in a problem quotes what someone wrote.
     """
     try:
-        meta_of(tables)
+        space = meta_of(tables)["space"]
     except ValueError as exc:
         return {}, [str(exc)]
     assert isinstance(tables, dict)
@@ -189,6 +238,8 @@ def parse_space(tables: object) -> tuple[dict[str, Entry], list[str]]:
             continue
         if entry.id != key:
             problems.append(f"Entry {key[:12]} is filed under a different id.")
+        elif entry.space != space:
+            problems.append(f"Entry {key[:12]} belongs to another space.")
         entries[key] = entry
     for record in tables.get(DRAFTS_TABLE, {}).values():
         try:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from time import monotonic
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from reflect.domain.entries import Entry
+from reflect.storage.errors import StoreError
+from reflect.ui.screens.dialogs import ProblemScreen
 from reflect.ui.commands import ReflectCommands
 from reflect.workspace import Workspace
 
 # Textual's screenshot command writes an SVG of the screen (with whatever
 # private text is on it) to the Downloads folder. reflect never offers it.
 HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
+IDLE_CHECK_SECONDS = 5.0
+# Actions that show or change private writing: only while someone is unlocked.
+PRIVATE_ACTIONS = frozenset({"journal", "free_write", "home", "checkin", "trend"})
 
 
 class ReflectApp(App[None]):
@@ -35,6 +42,11 @@ class ReflectApp(App[None]):
             tooltip="A short breathing exercise. Nothing is saved.",
         ),
         Binding("f3", "resources", "Resources", id="resources", tooltip="Where to find help"),
+        Binding("f4", "checkin", "Check in", id="checkin", tooltip="Count moments of connection and of distance"),
+        Binding("f5", "trend", "Trend", id="trend", tooltip="Your check-ins over time"),
+        Binding("f6", "switch_space", "Space", id="switch-space", tooltip="Private journal or shared space"),
+        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True, tooltip="Lock reflect now"),
+        Binding("f12", "quick_hide", "Hide", id="quick-hide", priority=True, tooltip="Hide the screen at once and lock"),
     ]
 
     def __init__(self, workspace: Workspace, *, demo: bool = False) -> None:
@@ -42,18 +54,18 @@ class ReflectApp(App[None]):
         self.workspace = workspace
         self.demo = demo
         self._theme_restored = False
+        self._last_activity = monotonic()
         self.last_deleted: Entry | None = None
         """The last reflection deleted in this session, so it can be restored."""
 
     def on_mount(self) -> None:
         from reflect.ui.screens.first_run import FirstRunScreen
-        from reflect.ui.screens.home import HomeScreen
 
         if self.workspace.settings.theme in self.available_themes:
             self.theme = self.workspace.settings.theme
         self._theme_restored = True
-        self.sub_title = "demo: sample data, nothing is kept" if self.demo else "your journal"
-        self.push_screen(HomeScreen())
+        self._last_activity = monotonic()
+        self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
         for path in self.workspace.packs.skipped:
             self.notify(
                 f"A prompt pack was skipped because it has problems: {path}. "
@@ -63,8 +75,63 @@ class ReflectApp(App[None]):
                 markup=False,
                 timeout=12,
             )
+        self.show_the_door()
         if not self.workspace.settings.first_run_acknowledged:
             self.push_screen(FirstRunScreen(), self._acknowledged)
+
+    def show_the_door(self) -> None:
+        """Setup for a new folder; the lock for protected spaces; else straight in."""
+        from reflect.ui.screens.setup import SetupScreen
+        from reflect.ui.screens.unlock import UnlockScreen
+
+        workspace = self.workspace
+        if workspace.is_unlocked:
+            self.after_unlock()
+        elif not workspace.is_set_up and not self.demo:
+            self.push_screen(SetupScreen())
+        elif self.needs_passphrase:
+            self.push_screen(UnlockScreen())
+        else:
+            try:
+                workspace.open_without_passphrase()
+            except StoreError as error:
+                self.push_screen(ProblemScreen(error.user_message))
+                return
+            self.after_unlock()
+
+    @property
+    def needs_passphrase(self) -> bool:
+        return any(p.protected for p in self.workspace.household.profiles)
+
+    def after_setup(self, profiles) -> None:
+        """Setup is done: a lone unprotected person goes straight in; others unlock."""
+        self.reset_screens()
+        self.show_the_door()
+
+    def after_unlock(self) -> None:
+        from reflect.ui.screens.home import HomeScreen
+
+        self.reset_screens()
+        self.update_space_title()
+        self.push_screen(HomeScreen())
+
+    def reset_screens(self) -> None:
+        """Drop every screen above the empty base, and with them any text they held."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def update_space_title(self) -> None:
+        workspace = self.workspace
+        self.sub_title = self.space_caption
+
+    @property
+    def space_caption(self) -> str:
+        """Whose space is open, for every header: people always see where they write."""
+        workspace = self.workspace
+        if workspace.current is None:
+            return "locked"
+        caption = workspace.space_label()
+        return f"demo · {caption} (sample data, nothing is kept)" if self.demo else caption
 
     def _acknowledged(self, understood: bool | None) -> None:
         if understood and not self.demo:
@@ -73,8 +140,6 @@ class ReflectApp(App[None]):
 
     def save_settings_quietly(self) -> None:
         """Settings are a convenience: failing to save them is said, not fatal."""
-        from reflect.storage.errors import StoreError
-
         try:
             self.workspace.save_settings()
         except (OSError, StoreError):
@@ -89,6 +154,87 @@ class ReflectApp(App[None]):
         for command in super().get_system_commands(screen):
             if command.title not in HIDDEN_SYSTEM_COMMANDS:
                 yield command
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_activity = monotonic()
+        await super().on_event(event)
+
+    def _lock_when_idle(self) -> None:
+        minutes = self.workspace.settings.idle_lock_minutes
+        if (
+            minutes > 0
+            and self.workspace.is_unlocked
+            and self.needs_passphrase
+            and monotonic() - self._last_activity >= minutes * 60
+        ):
+            self.lock_now()
+            self.notify("reflect locked itself after a quiet while.", timeout=6)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_space":
+            return len(self.workspace.open_spaces) > 1
+        if action == "lock":
+            return self.workspace.is_unlocked and self.needs_passphrase
+        if action in PRIVATE_ACTIONS:
+            return self.workspace.is_unlocked
+        return True
+
+    def keep_drafts(self) -> None:
+        """Before locking, keep any words not yet saved as drafts inside their space."""
+        from reflect.ui.screens.write import WriteScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WriteScreen):
+                screen.keep_draft()
+
+    def lock_now(self, *, hide: bool = False) -> None:
+        """Drop the keys and every screen that showed private text."""
+        from reflect.ui.screens.hidden import HiddenScreen
+        from reflect.ui.screens.unlock import UnlockScreen
+
+        if self.workspace.is_unlocked:
+            self.keep_drafts()
+        self.workspace.lock()
+        self.last_deleted = None
+        self.clear_notifications()
+        self.reset_screens()
+        self.update_space_title()
+        if hide:
+            self.push_screen(HiddenScreen())
+        elif self.needs_passphrase:
+            self.push_screen(UnlockScreen())
+        else:
+            self.show_the_door()
+
+    def action_lock(self) -> None:
+        self.lock_now()
+
+    def action_quick_hide(self) -> None:
+        from reflect.ui.screens.hidden import HiddenScreen
+
+        if not isinstance(self.screen, HiddenScreen):
+            self.lock_now(hide=True)
+
+    def come_back_from_hiding(self) -> None:
+        self.reset_screens()
+        self.show_the_door()
+
+    def action_switch_space(self) -> None:
+        from reflect.ui.screens.home import HomeScreen
+
+        spaces = self.workspace.open_spaces
+        if len(spaces) < 2:
+            return
+        self.keep_drafts()
+        current = self.workspace.active_space
+        following = spaces[(spaces.index(current) + 1) % len(spaces)] if current in spaces else spaces[0]
+        self.workspace.switch_space(following)
+        self.update_space_title()
+        self.last_deleted = None
+        self.reset_screens()
+        self.push_screen(HomeScreen())
+        self.notify(f"Now in {self.workspace.space_label()}.", markup=False, timeout=4)
 
     def action_help(self) -> None:
         from reflect.ui.screens.help import HelpScreen
@@ -107,6 +253,23 @@ class ReflectApp(App[None]):
 
         if not isinstance(self.screen, ResourcesScreen):
             self.push_screen(ResourcesScreen())
+
+    def action_checkin(self) -> None:
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.checkin import CheckInScreen
+
+        # Not over another dialog (the first-run notice, a question, a pause).
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(CheckInScreen())
+
+    def action_trend(self) -> None:
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.trend import TrendScreen
+
+        if not isinstance(self.screen, (ModalScreen, TrendScreen)):
+            self.push_screen(TrendScreen())
 
     def action_journal(self) -> None:
         from reflect.ui.screens.journal import JournalScreen

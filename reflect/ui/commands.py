@@ -8,6 +8,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Journal", "Read, search and edit your reflections", "journal"),
     ("New reflection", "Write freely, without a prompt", "free_write"),
+    ("Check in", "Count moments of connection and of distance", "checkin"),
+    ("Trend", "Your check-ins over time, and a line through them", "trend"),
     ("Pause and breathe", "A short grounding exercise; nothing is saved", "pause"),
     ("Resources", "Crisis lines and where to find a therapist", "resources"),
     ("Path", "Back to the guided path", "home"),

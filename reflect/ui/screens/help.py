@@ -18,8 +18,16 @@ HELP_TEXT = """\
 | F1 | This help |
 | F2 or Ctrl+G | Pause: a short breathing exercise. Nothing is saved. |
 | F3 | Resources: crisis lines and where to find support |
+| F4 | Check in: moments of connection and of distance |
+| F5 | The trend of your check-ins |
+| F6 | Switch between your private journal and the shared space (couples) |
+| Ctrl+L | Lock now |
+| F12 | Hide the screen at once (and lock). Enter comes back. |
 | Ctrl+P | Search for any action |
 | Ctrl+Q | Quit |
+
+reflect also locks itself after a quiet while (five minutes, unless set
+otherwise in settings.json).
 
 **On the path**
 
@@ -28,6 +36,8 @@ HELP_TEXT = """\
 | Up, Down, Enter | Choose a step and open it |
 | J | Your journal |
 | N | Write freely, without a prompt |
+| C | Check in |
+| T | The trend |
 
 **In a step**
 
@@ -57,6 +67,17 @@ Drafts are kept as you type, so nothing you write is lost if you stop.
 | T | Edit its tags |
 | D | Delete it (you will be asked first) |
 | U | Undo the last delete |
+| C | Check in |
+| Esc | Back |
+
+**The trend**
+
+| Key | What it does |
+|---|---|
+| C | Check in |
+| T | Change the time span shown |
+| E | Save the chart as a picture (SVG), to a place you choose |
+| X | Save the check-ins as a spreadsheet file (CSV) |
 | Esc | Back |
 
 Press Esc to close this help.

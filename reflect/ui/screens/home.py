@@ -19,6 +19,8 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("j", "app.journal", "Journal", id="journal", tooltip="Your reflections"),
         Binding("n", "app.free_write", "Write", id="free-write", tooltip="Write freely, no prompt"),
+        Binding("c", "app.checkin", "Check in", id="home-checkin", tooltip="Count today's moments"),
+        Binding("t", "app.trend", "Trend", id="home-trend", show=False),
         Binding("r", "app.resources", "Resources", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]

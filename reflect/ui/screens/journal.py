@@ -40,6 +40,7 @@ class JournalScreen(Screen[None]):
         Binding("d,delete", "delete", "Delete", id="delete"),
         Binding("u", "undo", "Undo delete", id="undo"),
         Binding("n", "app.free_write", "Write", id="write"),
+        Binding("c", "app.checkin", "Check in", id="journal-checkin", show=False),
     ]
 
     entry_list = getters.query_one("#entries", OptionList)

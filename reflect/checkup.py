@@ -1,0 +1,63 @@
+"""`reflect check`: look at every data file without changing any of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reflect.paths import DataLayout
+from reflect.storage.backups import backups_of
+from reflect.storage.errors import StoreError
+from reflect.storage.household import load_household
+from reflect.storage.sealed import sealed_slot_ids
+from reflect.storage.space_store import SpaceStore
+
+
+@dataclass
+class CheckReport:
+    """What was checked, what is wrong (plain sentences), and what could be restored."""
+
+    checked: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+
+def check_data_folder(root: Path) -> CheckReport:
+    """Verify the household file and every space file; never writes.
+
+    Sealed spaces are checked without a passphrase: their checksum and
+    structure must be intact, which is what damage would break.
+    """
+    layout = DataLayout(root)
+    report = CheckReport()
+    if layout.household_file.exists():
+        report.checked.append(layout.household_file)
+        try:
+            load_household(layout.household_file)
+        except StoreError as error:
+            report.problems.append(f"{layout.household_file.name}: {error.user_message}")
+    spaces = sorted(layout.spaces_dir.glob("*.json")) + sorted(layout.spaces_dir.glob("*.sealed"))
+    for path in spaces:
+        report.checked.append(path)
+        if path.suffix == ".sealed":
+            problems = _check_sealed(path)
+        else:
+            problems = SpaceStore.verify(path)
+        report.problems.extend(f"{path.name}: {problem}" for problem in problems)
+        if problems:
+            report.backups.extend(backups_of(path, layout.backups_dir))
+    return report
+
+
+def _check_sealed(path: Path) -> list[str]:
+    try:
+        sealed_slot_ids(path.read_bytes())
+    except StoreError as error:
+        return [error.user_message]
+    except OSError as error:
+        return [f"The file could not be opened ({error.strerror})."]
+    return []

@@ -1,0 +1,111 @@
+"""Handing a person's data back to them: Markdown to read, JSON to keep, files to save.
+
+Nothing here decides where a file goes. The person chooses the path; the
+only default is the ``exports`` folder inside the data folder, which is
+private like the rest of it. Files are written whole (never half a file) and
+private (0600), and an existing file is only replaced when the caller says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from reflect.domain.checkins import CheckIn
+from reflect.domain.entries import Entry, newest_first
+from reflect.paths import ensure_private_dir
+from reflect.storage.atomic import atomic_write_bytes
+from reflect.storage.records import checkin_to_record, entry_to_record
+
+EXPORT_FORMAT = "reflect-export"
+EXPORT_VERSION = 1
+EXPORTS_FOLDER = "exports"
+
+
+class ExportExists(FileExistsError):
+    """The chosen file is already there and replacing it was not asked for."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"already exists: {path}")
+        self.path = path
+
+
+class ExportFolderMissing(FileNotFoundError):
+    """The folder of the chosen file does not exist."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no such folder: {path.parent}")
+        self.path = path
+
+
+def exports_dir(data_root: Path) -> Path:
+    """Where exports go unless the person chooses elsewhere (not created here)."""
+    return Path(data_root) / EXPORTS_FOLDER
+
+
+def write_export(path: Path, data: bytes, *, replace: bool = False, private_folder: Path | None = None) -> None:
+    """Write ``data`` to ``path`` atomically, as a private (0600) file.
+
+    Raises :class:`ExportExists` when the file is there and ``replace`` is
+    false, and :class:`ExportFolderMissing` when its folder is missing. Only
+    ``private_folder`` (the exports folder) is ever created, with mode 0700;
+    any other folder must already exist, so a typing slip cannot scatter
+    folders around. Other failures are the ``OSError`` of the write.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"is a folder: {path}")
+    if path.exists() and not replace:
+        raise ExportExists(path)
+    if not path.parent.is_dir():
+        if private_folder is not None and path.parent == Path(private_folder):
+            ensure_private_dir(path.parent)
+        else:
+            raise ExportFolderMissing(path)
+    atomic_write_bytes(path, data)
+
+
+def lossless_export(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> dict[str, Any]:
+    """Everything needed to rebuild the journal and its check-ins, oldest first.
+
+    Drafts are left out: they are unfinished and belong to the machine they
+    were typed on.
+    """
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "entries": [entry_to_record(e) for e in reversed(newest_first(list(entries)))],
+        "checkins": [checkin_to_record(c) for c in sorted(checkins, key=lambda c: c.when)],
+    }
+
+
+def lossless_export_json(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> bytes:
+    """:func:`lossless_export` as indented UTF-8 JSON, ending with a newline."""
+    return orjson.dumps(lossless_export(entries, checkins), option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def journal_markdown(entries: Sequence[Entry]) -> str:
+    """The reflections as a Markdown document to read, newest first.
+
+    Each one is headed by when it was written (in the time zone it was
+    written in), then the prompt it answered as a quotation, the words as
+    they were typed, and its tags.
+    """
+    lines = ["# Your reflections", ""]
+    ordered = newest_first(list(entries))
+    if not ordered:
+        lines += ["Nothing has been written yet.", ""]
+    for entry in ordered:
+        star = " ★" if entry.starred else ""
+        lines += [f"## {entry.created:%A %d %B %Y, %H:%M}{star}", ""]
+        if entry.updated != entry.created:
+            lines += [f"*Edited {entry.updated:%d %B %Y, %H:%M}*", ""]
+        if entry.prompt_text:
+            lines += [*(f"> {line}".rstrip() for line in entry.prompt_text.splitlines()), ""]
+        lines += [entry.text.rstrip("\n"), ""]
+        if entry.tags:
+            lines += ["Tags: " + " ".join(f"#{t}" for t in entry.tags), ""]
+    return "\n".join(lines)

@@ -1,0 +1,290 @@
+"""The trend: each day's check-ins, a smoothed line through them, and plain words beside.
+
+The words always come first in meaning: ups and downs are normal, and the
+question is whether, over time, there are more moments of connection and
+fewer of distance. When the line has been level or falling for weeks they
+say so gently and point to the Resources screen. Nothing here predicts a
+date, scores a person or counts days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from reflect.checkin_log import checkins_to_csv, read_checkins
+from reflect.domain.checkins import CheckIn, TrendPoint, direction, trend, trend_words
+from reflect.exports import ExportExists, ExportFolderMissing, exports_dir, write_export
+from reflect.storage.errors import StoreError
+from reflect.storage.space_store import SpaceStore
+from reflect.trend_svg import trend_svg
+from reflect.ui.widgets.trend_chart import TrendChart
+
+# Below this width the words go under the chart instead of beside it.
+NARROW_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """How far back the chart looks; ``days`` is None for everything."""
+
+    label: str
+    days: int | None
+
+
+TIME_SPANS = (
+    TimeSpan("everything", None),
+    TimeSpan("the last year", 365),
+    TimeSpan("the last three months", 91),
+)
+
+LEGEND = Content.from_markup(
+    "[$text-primary]━━[/] moments of connection   "
+    "[$text-warning]━━[/] moments of distance   "
+    "[on $primary 22%]  [/][on $warning 22%]  [/] the ordinary swing   "
+    "[$foreground 55%]· each day[/]"
+)
+
+
+def describe_dates(points: list[TrendPoint]) -> str:
+    """Which dates the chart covers, in words."""
+    if not points:
+        return ""
+    first, last = points[0].date, points[-1].date
+    if first == last:
+        return f"{first:%A} {first.day} {first:%B %Y}"
+    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"
+
+
+class TrendScreen(Screen[None]):
+    """The chart of check-ins with its words, and ways to save both."""
+
+    CSS_PATH = "trend.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("c", "app.checkin", "Check in", id="trend-checkin", tooltip="Count today's moments"),
+        Binding("t", "cycle_span", "Time span", id="span", tooltip="Everything, the last year, or three months"),
+        Binding("e", "export_chart", "Save chart", id="export-chart", tooltip="Save the chart as an SVG picture"),
+        Binding("x", "export_data", "Save data", id="export-data", tooltip="Save the check-ins as a CSV file"),
+        Binding("r", "app.resources", "Resources", id="trend-resources", show=False),
+    ]
+
+    chart = getters.query_one("#chart", TrendChart)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.span_index = 0
+        self._points: list[TrendPoint] = []
+        self._checkins: list[CheckIn] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("More moments of connection, fewer of distance", classes="screen-title")
+        with Horizontal(id="trend-body"):
+            with Vertical(id="chart-pane"):
+                yield Static(LEGEND, id="legend")
+                yield TrendChart(id="chart")
+                yield Static("", id="dates", classes="muted")
+            with VerticalScroll(id="words-pane"):
+                yield Static("", id="words")
+                yield Static("", id="problems", classes="muted")
+        yield Footer()
+
+    def checkin_store(self) -> SpaceStore:
+        """The space whose check-ins are shown: the one place that decides it."""
+        return self.app.workspace.journal
+
+    def on_mount(self) -> None:
+        self.sub_title = "check-ins"
+        self.refresh_trend()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_trend()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "narrow")
+
+    @property
+    def span(self) -> TimeSpan:
+        """How far back the chart is looking now."""
+        return TIME_SPANS[self.span_index]
+
+    def refresh_trend(self) -> None:
+        """Read the check-ins again and redraw the chart and its words."""
+        try:
+            checkins, problems = read_checkins(self.checkin_store())
+        except StoreError as error:
+            self.notify(error.user_message, severity="error", markup=False, timeout=10)
+            checkins, problems = [], []
+        now = self.app.workspace.now()
+        self._checkins = checkins
+        all_points = trend(checkins, tz=now.tzinfo)
+        heading = direction(all_points, today=now.date())
+        self._points = self._in_span(all_points, now.date())
+        self.chart.points = tuple(self._points)
+        self.query_one("#words", Static).update(Content(trend_words(heading)))
+        self.query_one("#dates", Static).update(self._dates_words())
+        self.query_one("#problems", Static).update(
+            f"Some saved check-ins ({len(problems)}) could not be read and are left out. "
+            "They are still in the data file, unchanged."
+            if problems
+            else ""
+        )
+
+    def _in_span(self, points: list[TrendPoint], today: date) -> list[TrendPoint]:
+        if self.span.days is None:
+            return points
+        since = today - timedelta(days=self.span.days)
+        return [p for p in points if p.date > since]
+
+    def _dates_words(self) -> str:
+        if self._points:
+            return f"Showing {self.span.label}: {describe_dates(self._points)}. Press t to change."
+        if self._checkins:
+            return f"No check-ins in {self.span.label}. Press t to see more."
+        return ""
+
+    def action_cycle_span(self) -> None:
+        """Look back over everything, the last year, or the last three months."""
+        self.span_index = (self.span_index + 1) % len(TIME_SPANS)
+        self.refresh_trend()
+
+    def _default_path(self, suffix: str) -> Path:
+        today = self.app.workspace.now().date()
+        return exports_dir(self.app.workspace.layout.root) / f"reflect-checkins-{today:%Y-%m-%d}.{suffix}"
+
+    def action_export_chart(self) -> None:
+        """Ask where to save the chart as an SVG picture, then save it."""
+        svg = trend_svg(self._points, subtitle=describe_dates(self._points))
+        self.app.push_screen(
+            SaveExportScreen(
+                "Save the chart as a picture (SVG)",
+                "It holds the chart and its dates only, none of your notes.",
+                self._default_path("svg"),
+                svg.encode("utf-8"),
+                exports_dir(self.app.workspace.layout.root),
+            )
+        )
+
+    def action_export_data(self) -> None:
+        """Ask where to save the check-ins as CSV, then save them."""
+        tz = self.app.workspace.now().tzinfo
+        data = checkins_to_csv(self._checkins, tz).encode("utf-8")
+        self.app.push_screen(
+            SaveExportScreen(
+                "Save your check-ins as a spreadsheet file (CSV)",
+                "It holds every check-in, with your notes. Keep it somewhere private.",
+                self._default_path("csv"),
+                data,
+                exports_dir(self.app.workspace.layout.root),
+            )
+        )
+
+
+class SaveExportScreen(ModalScreen[Path | None]):
+    """Ask for a path, offering one in the private exports folder; never replace a file unasked."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#export-path"
+    DEFAULT_CSS = """
+    SaveExportScreen #export-title {
+        text-style: bold;
+        color: $text-primary;
+    }
+    SaveExportScreen #export-problem {
+        color: $text-error;
+    }
+    SaveExportScreen #export-path {
+        margin-top: 1;
+    }
+    """
+
+    def __init__(self, title: str, detail: str, default_path: Path, data: bytes, private_folder: Path) -> None:
+        super().__init__()
+        self.title_words = title
+        self.detail = detail
+        self.default_path = default_path
+        self.data = data
+        self.private_folder = private_folder
+        self._replace_confirmed_for: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_words, id="export-title")
+            yield Static(self.detail, classes="muted")
+            yield Input(str(self.default_path), id="export-path", select_on_focus=False)
+            yield Static("", id="export-problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        # The file name is the part worth seeing; start at the end of the path.
+        field = self.query_one("#export-path", Input)
+        field.cursor_position = len(field.value)
+
+    def chosen_path(self) -> Path | None:
+        """The typed path, made absolute: a relative one is inside the exports folder."""
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.is_absolute() else self.private_folder / path
+
+    def _say(self, problem: str) -> None:
+        self.query_one("#export-problem", Static).update(Content(problem))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Save to the chosen path, asking first if a file is already there."""
+        path = self.chosen_path()
+        if path is None:
+            self._say("Type where to save the file.")
+            return
+        replace = self._replace_confirmed_for == path
+        try:
+            write_export(path, self.data, replace=replace, private_folder=self.private_folder)
+        except ExportExists:
+            self._ask_to_replace(path)
+            return
+        except ExportFolderMissing:
+            self._say(f"The folder {path.parent} does not exist. Choose another place.")
+            return
+        except IsADirectoryError:
+            self._say("That is a folder. Add a file name at the end.")
+            return
+        except OSError as error:
+            self._say(f"The file could not be written ({error.strerror or 'unknown reason'}). Choose another place.")
+            return
+        self.app.notify(f"Saved to {path}", markup=False, timeout=8)
+        self.dismiss(path)
+
+    def _ask_to_replace(self, path: Path) -> None:
+        from reflect.ui.screens.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._replace_confirmed_for = path
+                self.action_save()
+            else:
+                self._say("Nothing was replaced. Choose another name, or save again to be asked once more.")
+
+        self.app.push_screen(
+            ConfirmScreen("There is already a file with that name. Replace it?", str(path), confirm_label="Replace"),
+            answered,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Leave without saving."""
+        self.dismiss(None)

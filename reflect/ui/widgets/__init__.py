@@ -1,0 +1,1 @@
+"""Widgets reflect draws itself."""

@@ -1,0 +1,322 @@
+"""Pilot tests: checking in from anywhere, the trend view, and saving the chart and the data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import stat
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from textual.widgets import Input, Static
+
+from reflect.checkin_log import add_checkins, load_checkins, record_checkin
+from reflect.domain.checkins import OSCILLATION_WORDS, QUESTION_WORDS, RESOURCES_WORDS, new_checkin
+from reflect.ui.app import ReflectApp
+from reflect.ui.screens.checkin import CheckInScreen
+from reflect.ui.screens.dialogs import ConfirmScreen
+from reflect.ui.screens.home import HomeScreen
+from reflect.ui.screens.journal import JournalScreen
+from reflect.ui.screens.resources import ResourcesScreen
+from reflect.ui.screens.trend import SaveExportScreen, TrendScreen
+from reflect.ui.widgets.trend_chart import EMPTY_WORDS
+from tests.test_app_journeys import open_workspace, shown_text
+
+MARKUP = "we [b]laughed[/b] [/] ok"  # typed key by key, so no emoji here
+SIZE = (120, 40)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def many_checkins(space: str, end, days: int, *, falling: bool = False, seed: int = 7):
+    """``days`` days of check-ins ending at ``end``, with noise and skipped days."""
+    rng = random.Random(seed)
+    made = []
+    for days_ago in range(days, -1, -1):
+        if rng.random() < 0.2:
+            continue
+        drift = (days - days_ago) / days
+        connection = 5 - 4 * drift if falling else 1 + 3 * drift
+        distance = 1 + 4 * drift if falling else 4 - 3 * drift
+        made.append(
+            new_checkin(
+                max(0, round(rng.gauss(connection, 1))),
+                max(0, round(rng.gauss(distance, 1))),
+                space=space,
+                now=end - timedelta(days=days_ago, minutes=rng.randrange(600)),
+            )
+        )
+    return made
+
+
+def chart_text(screen: TrendScreen) -> str:
+    return str(screen.chart.render())
+
+
+async def open_trend(pilot, app) -> TrendScreen:
+    await pilot.press("f5")
+    await pilot.pause()
+    assert isinstance(app.screen, TrendScreen)
+    return app.screen
+
+
+async def test_check_in_from_the_home_screen_in_a_few_keys(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("3", "tab", "1", "tab", *MARKUP, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "Check-in saved." in [n.message for n in app._notifications]
+    [checkin] = load_checkins(ws.journal)
+    assert (checkin.connection, checkin.distance, checkin.note) == (3, 1, MARKUP)
+    assert checkin.when == clock.now
+    assert checkin.space == ws.journal.space
+    ws.close()
+
+
+async def test_check_in_from_the_journal_with_the_arrow_keys(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("up", "up", "up", "down", "tab", "up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+    [checkin] = load_checkins(ws.journal)
+    assert (checkin.connection, checkin.distance, checkin.note) == (2, 1, "")
+    ws.close()
+
+
+async def test_counts_stay_between_0_and_99_and_esc_saves_nothing(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("down")
+        assert screen.connection_input.value == "0"
+        await pilot.press("9", "9", "9", "up")
+        assert screen.connection_input.value == "99"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert load_checkins(ws.journal) == []
+    ws.close()
+
+
+async def test_a_refused_value_is_said_plainly_and_the_dialog_stays(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        screen.connection_input.value = "150"  # typed keys cannot get here; a paste might
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "whole number from 0 to 99" in str(screen.query_one("#problem", Static).render())
+        screen.connection_input.value = "5"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert [c.connection for c in load_checkins(ws.journal)] == [5]
+    ws.close()
+
+
+async def test_the_dialog_never_mentions_how_long_it_has_been(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        first_time = shown_text(app.screen)
+        await pilot.press("escape")
+        record_checkin(ws.journal, 1, 1, now=clock.now - timedelta(days=40))
+        await pilot.press("f4")
+        await pilot.pause()
+        after_a_gap = shown_text(app.screen)
+    assert first_time == after_a_gap
+    assert "Skipped days are fine." in first_time
+    ws.close()
+
+
+async def test_trend_with_no_checkins_explains_and_invites(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot, app)
+        words = shown_text(screen)
+        assert OSCILLATION_WORDS in words and QUESTION_WORDS in words
+        assert EMPTY_WORDS in chart_text(screen)
+        # a check-in made from the trend view shows up on it at once
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert EMPTY_WORDS not in chart_text(screen)
+        assert "0 ┤" in chart_text(screen)
+    ws.close()
+
+
+async def test_trend_with_one_checkin(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    record_checkin(ws.journal, 2, 1, now=clock.now, note="never on the chart")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot, app)
+        drawn = chart_text(screen)
+        assert "0 ┤" in drawn and f"{clock.now.day} {clock.now:%b}" in drawn
+        assert "never on the chart" not in drawn
+        words = shown_text(screen)
+        assert "not enough here yet" in words and QUESTION_WORDS in words
+    ws.close()
+
+
+async def test_trend_with_two_thousand_checkins_and_a_resize(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    checkins = many_checkins(ws.journal.space, clock.now, 2500)
+    assert len(checkins) >= 2000
+    add_checkins(ws.journal, checkins)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot, app)
+        wide = chart_text(screen).splitlines()
+        assert (len(wide), len(wide[0])) == (screen.chart.size.height, screen.chart.size.width)
+        assert any("\u2800" < ch <= "\u28ff" for ch in "".join(wide))  # the smoothed lines
+        assert QUESTION_WORDS in shown_text(screen)
+        assert not screen.has_class("narrow")
+
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.has_class("narrow")
+        narrow = chart_text(screen).splitlines()
+        assert (len(narrow), len(narrow[0])) == (screen.chart.size.height, screen.chart.size.width)
+        assert len(narrow) < len(wide)
+        assert any("\u2800" < ch <= "\u28ff" for ch in "".join(narrow))
+
+        await pilot.press("t", "t")  # the last three months
+        await pilot.pause()
+        assert "the last three months" in shown_text(screen)
+        assert len(screen._points) < 100
+    ws.close()
+
+
+async def test_a_falling_line_points_gently_to_resources(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    add_checkins(ws.journal, many_checkins(ws.journal.space, clock.now, 70, falling=True))
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot, app)
+        words = shown_text(screen)
+        assert RESOURCES_WORDS in words and "not a judgement" in words
+        for never in ("%", "streak", "score", "healed", "days in a row"):
+            assert never not in words.lower()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResourcesScreen)
+    ws.close()
+
+
+async def test_save_the_chart_as_svg_and_never_replace_unasked(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    add_checkins(ws.journal, many_checkins(ws.journal.space, clock.now, 40))
+    record_checkin(ws.journal, 1, 1, now=clock.now, note="a private note")
+    app = ReflectApp(ws)
+    folder = ws.layout.root / "exports"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_trend(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveExportScreen)
+        target = dialog.chosen_path()
+        assert target.parent == folder and target.suffix == ".svg"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendScreen)
+        first = target.read_bytes()
+        root = ET.fromstring(first)
+        assert root.tag == f"{SVG}svg"
+        assert len(list(root.iter(f"{SVG}polyline"))) == 2
+        assert b"a private note" not in first
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+        # the same name again: asked first; "Cancel" keeps the file as it was
+        await pilot.press("t")  # a different span draws a different chart
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveExportScreen)
+        assert target.read_bytes() == first
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendScreen)
+        ET.fromstring(target.read_bytes())
+    ws.close()
+
+
+async def test_save_the_checkins_as_csv_where_the_person_chooses(data_dir, clock, tmp_path):
+    ws = open_workspace(data_dir, clock)
+    record_checkin(ws.journal, 2, 3, now=clock.now, note='quiet, "close" evening 🙂')
+    app = ReflectApp(ws)
+    chosen = tmp_path / "elsewhere" / "mine.csv"
+    chosen.parent.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_trend(pilot, app)
+        await pilot.press("x")
+        await pilot.pause()
+        field = app.screen.query_one("#export-path", Input)
+        field.value = str(tmp_path / "missing" / "mine.csv")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveExportScreen)  # said in the dialog, nothing made
+        assert "does not exist" in str(app.screen.query_one("#export-problem", Static).render())
+        assert not (tmp_path / "missing").exists()
+        field.value = str(chosen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendScreen)
+    rows = list(csv.DictReader(io.StringIO(chosen.read_text(encoding="utf-8"), newline="")))
+    assert [(r["connection"], r["distance"], r["note"]) for r in rows] == [("2", "3", 'quiet, "close" evening 🙂')]
+    assert stat.S_IMODE(chosen.stat().st_mode) == 0o600
+    assert not (ws.layout.root / "exports").exists()
+    ws.close()
+
+
+async def test_palette_and_keys_do_not_stack_screens(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_action("trend")
+        await pilot.pause()
+        depth = len(app.screen_stack)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert len(app.screen_stack) == depth
+        await app.run_action("checkin")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+        await pilot.press("f4", "f5")
+        await pilot.pause()
+        assert len(app.screen_stack) == depth + 1
+    ws.close()
