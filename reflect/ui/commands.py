@@ -14,6 +14,10 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Resources", "Crisis lines and where to find a therapist", "resources"),
     ("Path", "Back to the guided path", "home"),
     ("Help", "The keys reflect understands", "help"),
+    ("Switch space", "Your private journal or the shared space", "switch_space"),
+    ("Lock", "Lock reflect now", "lock"),
+    ("Switch person", "Lock, so the other partner can unlock", "lock"),
+    ("Hide the screen", "Something neutral at once, and lock", "quick_hide"),
 )
 
 
@@ -26,13 +30,19 @@ class ReflectCommands(Provider):
 
         return run
 
-    async def discover(self) -> Hits:
+    def _available(self):
+        """Only what can be done now: nothing private while locked, no switch for one space."""
         for title, help_text, action in PALETTE_ACTIONS:
+            if self.app.check_action(action, ()):
+                yield title, help_text, action
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self._available():
             yield DiscoveryHit(title, self._callback(action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, action in PALETTE_ACTIONS:
+        for title, help_text, action in self._available():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), self._callback(action), help=help_text)
