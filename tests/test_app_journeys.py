@@ -288,3 +288,44 @@ async def test_demo_mode_uses_a_throwaway_folder(tmp_path, monkeypatch):
         remove_demo_folder(folder)
     assert not folder.exists()
     assert not real_home.exists()
+
+
+async def test_a_broken_pack_is_skipped_by_name_and_the_app_still_opens(data_dir, clock, tmp_path):
+    packs = tmp_path / "packs"
+    broken = packs / "broken"
+    broken.mkdir(parents=True)
+    (broken / "pack.md").write_text("---\nid: broken\n---\n", encoding="utf-8")
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS, packs], kdf=KdfParams.TEST)
+    ws.set_up([NewPerson("Robin", Role.HURT, PASSPHRASE)])
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)
+    ws.settings.first_run_acknowledged = True
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.path_list.option_count == 8
+        messages = [n.message for n in app._notifications]
+        assert any(str(broken) in m and "skipped" in m for m in messages)
+    ws.close()
+
+
+async def test_filter_by_step_and_tag(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    first, second = ws.sections()[0][1], ws.sections()[1][1]
+    ws.write("about the body", prompt_id=first.prompts[0].id)
+    ws.write("about safety", prompt_id=second.prompts[0].id, tags=["safety"])
+    ws.write("free words", tags=["safety"])
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#section").value = second.id
+        await pilot.pause()
+        assert [str(o.prompt) for o in screen.entry_list.options][0].endswith("about safety")
+        assert screen.entry_list.option_count == 1
+        screen.query_one("#section").clear()
+        screen.query_one("#tag").value = "safety"
+        await pilot.pause()
+        assert screen.entry_list.option_count == 2
+    ws.close()

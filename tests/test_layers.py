@@ -63,3 +63,16 @@ def test_only_space_store_imports_tinydb():
         if "import tinydb" in source or "from tinydb" in source:
             offenders.append(module)
     assert offenders == []
+
+
+def test_the_script_commands_never_import_textual(tmp_path):
+    """`reflect write` and `reflect list` run end to end without loading the UI."""
+    data = tmp_path / "d"
+    code = (
+        "import sys; from reflect.cli import main; "
+        f"assert main(['write', '--data-dir', {str(data)!r}, 'hello']) == 0; "
+        f"assert main(['list', '--data-dir', {str(data)!r}, '--contains', 'hell']) == 0; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
