@@ -252,3 +252,37 @@ async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(data_d
         assert isinstance(app.screen, HomeScreen)
     assert ws.is_set_up and not ws.household.profiles[0].protected
     ws.close()
+
+
+async def test_preferences_change_the_idle_lock_and_the_passphrase(data_dir, clock):
+    from textual.widgets import Select
+
+    from reflect.settings import load_settings
+    from reflect.ui.screens.preferences import PreferencesScreen
+
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PreferencesScreen)
+        app.screen.query_one("#idle", Select).value = 15
+        await pilot.pause()
+        app.screen.query_one("#new", Input).value = "a new one for alex"
+        app.screen.query_one("#repeat", Input).value = "a new one for alex!"
+        await pilot.click("#change")
+        await pilot.pause()
+        assert "not the same" in text_on_every_screen(app)
+        repeat = app.screen.query_one("#repeat", Input)
+        repeat.value = "a new one for alex"
+        repeat.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Passphrase changed" in text_on_every_screen(app)
+        assert "a new one for alex" not in text_on_every_screen(app)
+    assert load_settings(ws.layout.settings_file).idle_lock_minutes == 15
+    ws.lock()
+    ws.unlock(ws.household.find("Alex"), "a new one for alex")
+    ws.close()

@@ -21,7 +21,7 @@ from reflect.workspace import Workspace
 HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 IDLE_CHECK_SECONDS = 5.0
 # Actions that show or change private writing: only while someone is unlocked.
-PRIVATE_ACTIONS = frozenset({"journal", "free_write", "home", "checkin", "trend"})
+PRIVATE_ACTIONS = frozenset({"journal", "free_write", "home", "checkin", "trend", "preferences"})
 
 
 class ReflectApp(App[None]):
@@ -235,6 +235,12 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.push_screen(HomeScreen())
         self.notify(f"Now in {self.workspace.space_label()}.", markup=False, timeout=4)
+
+    def action_preferences(self) -> None:
+        from reflect.ui.screens.preferences import PreferencesScreen
+
+        if not isinstance(self.screen, PreferencesScreen):
+            self.push_screen(PreferencesScreen())
 
     def action_help(self) -> None:
         from reflect.ui.screens.help import HelpScreen

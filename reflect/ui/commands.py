@@ -15,6 +15,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Path", "Back to the guided path", "home"),
     ("Help", "The keys reflect understands", "help"),
     ("Switch space", "Your private journal or the shared space", "switch_space"),
+    ("Preferences", "When reflect locks itself; change your passphrase", "preferences"),
     ("Lock", "Lock reflect now", "lock"),
     ("Switch person", "Lock, so the other partner can unlock", "lock"),
     ("Hide the screen", "Something neutral at once, and lock", "quick_hide"),

@@ -26,8 +26,8 @@ HELP_TEXT = """\
 | Ctrl+P | Search for any action |
 | Ctrl+Q | Quit |
 
-reflect also locks itself after a quiet while (five minutes, unless set
-otherwise in settings.json).
+reflect also locks itself after a quiet while: five minutes, unless you
+choose otherwise in Preferences (P on the path).
 
 **On the path**
 
@@ -38,6 +38,7 @@ otherwise in settings.json).
 | N | Write freely, without a prompt |
 | C | Check in |
 | T | The trend |
+| P | Preferences: when reflect locks itself; your passphrase |
 
 **In a step**
 

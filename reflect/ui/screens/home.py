@@ -22,6 +22,7 @@ class HomeScreen(Screen[None]):
         Binding("c", "app.checkin", "Check in", id="home-checkin", tooltip="Count today's moments"),
         Binding("t", "app.trend", "Trend", id="home-trend", show=False),
         Binding("r", "app.resources", "Resources", show=False),
+        Binding("p", "app.preferences", "Preferences", id="preferences", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 

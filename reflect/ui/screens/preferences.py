@@ -1,0 +1,85 @@
+"""Preferences: when reflect locks itself, and changing your passphrase."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from reflect.domain.profiles import ProfileError, check_passphrase
+from reflect.storage.errors import StoreError
+
+IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minutes", 15), ("after 30 minutes", 30), ("never", 0)]
+
+
+class PreferencesScreen(ModalScreen[None]):
+    """Small settings a person may want to change. Nothing here is private writing."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close")]
+    AUTO_FOCUS = "#idle"
+    DEFAULT_CSS = """
+    PreferencesScreen Label {
+        color: $text-muted;
+        padding-top: 1;
+    }
+    PreferencesScreen #passphrase-problem {
+        height: auto;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        settings = self.app.workspace.settings
+        current = self.app.workspace.current
+        with VerticalScroll(classes="dialog"):
+            yield Static("Preferences", classes="screen-title")
+            yield Label("Lock reflect by itself when nobody has touched it")
+            choices = IDLE_CHOICES
+            if settings.idle_lock_minutes not in {value for _, value in choices}:
+                choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
+            yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
+            if current is not None and current.protected:
+                yield Label(Content(f"A new passphrase for {current.name}"))
+                yield Input(id="new", password=True)
+                yield Label("The new passphrase again")
+                yield Input(id="repeat", password=True)
+                yield Static(
+                    "Your spaces are not re-encrypted; only the key that opens them is wrapped "
+                    "anew. The old passphrase stops working, though backups made before today "
+                    "still open with it.",
+                    classes="muted",
+                )
+                yield Static("", id="passphrase-problem")
+            with Horizontal(classes="dialog-buttons"):
+                if current is not None and current.protected:
+                    yield Button("Change passphrase", id="change")
+                yield Button("Close", id="close", variant="primary")
+
+    @on(Select.Changed, "#idle")
+    def idle_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.app.workspace.settings.idle_lock_minutes:
+            self.app.workspace.settings.idle_lock_minutes = event.value
+            self.app.save_settings_quietly()
+
+    @on(Button.Pressed, "#change")
+    @on(Input.Submitted, "#repeat")
+    def change_passphrase(self) -> None:
+        problem = self.query_one("#passphrase-problem", Static)
+        new, repeat = self.query_one("#new", Input), self.query_one("#repeat", Input)
+        try:
+            self.app.workspace.change_passphrase(check_passphrase(new.value, repeat.value))
+        except ProfileError as error:
+            problem.update(Content(str(error)))
+            return
+        except StoreError as error:
+            problem.update(Content(error.user_message))
+            return
+        new.value = repeat.value = ""
+        problem.update("Passphrase changed. Use the new one next time you unlock.")
+
+    @on(Button.Pressed, "#close")
+    def close(self) -> None:
+        self.dismiss(None)
