@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reflect.content.packs import load_packs
 from reflect.domain.content import Pack, PackLoad, Prompt, Section
 from reflect.domain.entries import Entry, EntryFilter, explored_sections, new_entry
 from reflect.domain.profiles import (
@@ -34,8 +34,10 @@ from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing
 from reflect.storage.household import load_household, save_household
 from reflect.storage.lock import DataFolderLock
-from reflect.storage.sealed import KdfParams, SealedSpace
 from reflect.storage.space_store import SpaceStore
+
+if TYPE_CHECKING:  # the cryptography and the pack parser load only when needed
+    from reflect.storage.sealed import KdfParams, SealedSpace
 
 Clock = Callable[[], datetime]
 
@@ -77,18 +79,19 @@ class Workspace:
         self,
         layout: DataLayout,
         *,
-        packs: PackLoad,
+        pack_dirs: list[Path],
         settings: Settings,
         now: Clock,
         lock: DataFolderLock | None,
         household: Household | None,
-        kdf: KdfParams,
+        kdf: KdfParams | None,
     ) -> None:
         self.layout = layout
-        self.packs = packs
+        self._pack_dirs = pack_dirs
+        self._packs: PackLoad | None = None
         self.settings = settings
         self.now = now
-        self.kdf = kdf
+        self._kdf = kdf
         self._lock = lock
         self._household = household
         self.current: Profile | None = None
@@ -121,7 +124,6 @@ class Workspace:
             _sweep_unfinished_saves(layout)
         try:
             dirs = list(pack_dirs) if pack_dirs is not None else [builtin_packs_dir(), layout.root / "packs"]
-            packs = load_packs(dirs)
             settings = load_settings(layout.settings_file)
             household = load_household(layout.household_file)
         except BaseException:
@@ -130,13 +132,29 @@ class Workspace:
             raise
         return cls(
             layout,
-            packs=packs,
+            pack_dirs=dirs,
             settings=settings,
             now=now,
             lock=lock,
             household=household,
-            kdf=kdf or KdfParams.REAL,
+            kdf=kdf,
         )
+
+    @property
+    def packs(self) -> PackLoad:
+        """The prompt packs, read on first use (a quick `reflect write` never needs them)."""
+        if self._packs is None:
+            from reflect.content.packs import load_packs
+
+            self._packs = load_packs(self._pack_dirs)
+        return self._packs
+
+    @property
+    def kdf(self) -> KdfParams:
+        """Key-derivation settings for new passphrases (tests pass cheap ones)."""
+        from reflect.storage.sealed import KdfParams
+
+        return self._kdf or KdfParams.REAL
 
     def close(self) -> None:
         self.lock()
@@ -200,6 +218,8 @@ class Workspace:
         for profile in profiles:
             self._create_private_space(profile, secrets[profile.id])
         if household.is_couple:
+            from reflect.storage.sealed import SealedSpace
+
             first, second = profiles
             seal = SealedSpace.create(first.slot_id, secrets[first.id], self.kdf)
             seal.add_slot(second.slot_id, secrets[second.id], self.kdf)
@@ -230,6 +250,8 @@ class Workspace:
         self.unlock(first, partner_passphrase)  # proves it, before anything is written
         self.lock()
         self._create_private_space(profile, passphrase)
+        from reflect.storage.sealed import SealedSpace
+
         seal = SealedSpace.create(first.slot_id, partner_passphrase, self.kdf)
         seal.add_slot(profile.slot_id, passphrase, self.kdf)
         self._create_space(household.shared_space, seal)
@@ -238,6 +260,8 @@ class Workspace:
         return profile
 
     def _create_private_space(self, profile: Profile, passphrase: str | None) -> None:
+        from reflect.storage.sealed import SealedSpace
+
         seal = SealedSpace.create(profile.slot_id, passphrase, self.kdf) if passphrase else None
         legacy = self.layout.space_file(LEGACY_SPACE)
         if profile.space == LEGACY_SPACE and legacy.exists():
@@ -283,6 +307,8 @@ class Workspace:
             for space in self.household.spaces_for(profile):
                 path = self.space_path(space)
                 if self.space_is_sealed(space):
+                    from reflect.storage.sealed import SealedSpace
+
                     seal, _ = SealedSpace.unlock(read_private_bytes_or_damaged(path), slot, secret or "")
                     self._seals[space] = seal
                     codec = seal

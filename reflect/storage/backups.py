@@ -20,8 +20,16 @@ def backup_name(space_file: Path, when: datetime) -> str:
 
 
 def make_backup(space_file: Path, backups_dir: Path, when: datetime, keep: int = KEEP_PER_SPACE) -> Path | None:
-    """Copy ``space_file`` into ``backups_dir`` and drop the oldest beyond ``keep``."""
+    """Copy ``space_file`` into ``backups_dir`` once a day; drop the oldest beyond ``keep``.
+
+    Daily, not on every opening: a quick `reflect write` must not copy the
+    whole journal, and five copies from one busy afternoon would push out the
+    older ones that a damaged file most needs.
+    """
     if not space_file.exists():
+        return None
+    newest = backups_of(space_file, backups_dir)[:1]
+    if newest and newest[0].name.startswith(f"{space_file.stem}--{when:%Y%m%d}"):
         return None
     ensure_private_dir(backups_dir)
     target = backups_dir / backup_name(space_file, when)

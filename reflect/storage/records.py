@@ -78,25 +78,24 @@ def entry_from_record(record: object) -> Entry:
     entry_id = record.get("id")
     if not isinstance(entry_id, str) or not entry_id:
         raise ValueError("An entry has no id.")
-    where = f"Entry {entry_id[:12]}"
     for name in ("space", "text"):
         if not isinstance(record.get(name), str):
-            raise ValueError(f"{where}: '{name}' is missing or not text.")
+            raise ValueError(f"Entry {entry_id[:12]}: '{name}' is missing or not text.")
     for name in _TEXT_FIELDS:
         if not isinstance(record.get(name, ""), str):
-            raise ValueError(f"{where}: '{name}' is not text.")
+            raise ValueError(f"Entry {entry_id[:12]}: '{name}' is not text.")
     tags = record.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise ValueError(f"{where}: 'tags' is not a list of words.")
+        raise ValueError(f"Entry {entry_id[:12]}: 'tags' is not a list of words.")
     starred = record.get("starred", False)
     if not isinstance(starred, bool):
-        raise ValueError(f"{where}: 'starred' is not true or false.")
+        raise ValueError(f"Entry {entry_id[:12]}: 'starred' is not true or false.")
     return Entry(
         id=entry_id,
         space=record["space"],
         text=record["text"],
-        created=_datetime_from_text(record.get("created"), where, "created"),
-        updated=_datetime_from_text(record.get("updated"), where, "updated"),
+        created=_datetime_from_text(record.get("created"), entry_id, "created"),
+        updated=_datetime_from_text(record.get("updated"), entry_id, "updated"),
         prompt_id=record.get("prompt_id", ""),
         prompt_text=record.get("prompt_text", ""),
         section_id=record.get("section_id", ""),
@@ -258,7 +257,7 @@ def _datetime_to_text(value: datetime, name: str) -> str:
     return value.isoformat()
 
 
-def _datetime_from_text(value: object, where: str, name: str) -> datetime:
+def _datetime_from_text(value: object, owner: str, name: str) -> datetime:
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
@@ -266,4 +265,9 @@ def _datetime_from_text(value: object, where: str, name: str) -> datetime:
             parsed = None
         if parsed is not None and parsed.utcoffset() is not None:
             return parsed
-    raise ValueError(f"{where}: '{name}' is not a date and time with a time zone.")
+    raise ValueError(f"{_owner_label(owner)}: '{name}' is not a date and time with a time zone.")
+
+
+def _owner_label(owner: str) -> str:
+    """'Entry 1a2b…' for an entry id; other callers already pass a label."""
+    return owner if " " in owner else f"Entry {owner[:12]}"

@@ -42,8 +42,8 @@ class ReflectApp(App[None]):
             tooltip="A short breathing exercise. Nothing is saved.",
         ),
         Binding("f3", "resources", "Resources", id="resources", tooltip="Where to find help"),
-        Binding("f4", "checkin", "Check in", id="checkin", tooltip="Count moments of connection and of distance"),
-        Binding("f5", "trend", "Trend", id="trend", tooltip="Your check-ins over time"),
+        Binding("f4", "checkin", "Check in", id="checkin", show=False, tooltip="Count moments of connection and of distance"),
+        Binding("f5", "trend", "Trend", id="trend", show=False, tooltip="Your check-ins over time"),
         Binding("f6", "switch_space", "Space", id="switch-space", tooltip="Private journal or shared space"),
         Binding("ctrl+l", "lock", "Lock", id="lock", priority=True, tooltip="Lock reflect now"),
         Binding("f12", "quick_hide", "Hide", id="quick-hide", priority=True, tooltip="Hide the screen at once and lock"),
@@ -59,8 +59,6 @@ class ReflectApp(App[None]):
         """The last reflection deleted in this session, so it can be restored."""
 
     def on_mount(self) -> None:
-        from reflect.ui.screens.first_run import FirstRunScreen
-
         if self.workspace.settings.theme in self.available_themes:
             self.theme = self.workspace.settings.theme
         self._theme_restored = True
@@ -77,6 +75,8 @@ class ReflectApp(App[None]):
             )
         self.show_the_door()
         if not self.workspace.settings.first_run_acknowledged:
+            from reflect.ui.screens.first_run import FirstRunScreen
+
             self.push_screen(FirstRunScreen(), self._acknowledged)
 
     def show_the_door(self) -> None:

@@ -20,7 +20,7 @@ class HomeScreen(Screen[None]):
         Binding("j", "app.journal", "Journal", id="journal", tooltip="Your reflections"),
         Binding("n", "app.free_write", "Write", id="free-write", tooltip="Write freely, no prompt"),
         Binding("c", "app.checkin", "Check in", id="home-checkin", tooltip="Count today's moments"),
-        Binding("t", "app.trend", "Trend", id="home-trend", show=False),
+        Binding("t", "app.trend", "Trend", id="home-trend", tooltip="Your check-ins over time"),
         Binding("r", "app.resources", "Resources", show=False),
         Binding("p", "app.preferences", "Preferences", id="preferences", show=False),
         Binding("q", "app.quit", "Quit", show=False),

@@ -38,8 +38,8 @@ class JournalScreen(Screen[None]):
         Binding("s", "star", "Star", id="star"),
         Binding("t", "tags", "Tags", id="tags"),
         Binding("d,delete", "delete", "Delete", id="delete"),
-        Binding("u", "undo", "Undo delete", id="undo"),
-        Binding("n", "app.free_write", "Write", id="write"),
+        Binding("u", "undo", "Undo delete", id="undo", show=False),
+        Binding("n", "app.free_write", "Write", id="write", show=False),
         Binding("c", "app.checkin", "Check in", id="journal-checkin", show=False),
     ]
 
