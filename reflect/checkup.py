@@ -37,9 +37,20 @@ def check_data_folder(root: Path) -> CheckReport:
     if layout.household_file.exists():
         report.checked.append(layout.household_file)
         try:
-            load_household(layout.household_file)
+            household = load_household(layout.household_file)
         except StoreError as error:
             report.problems.append(f"{layout.household_file.name}: {error.user_message}")
+            report.backups.extend(backups_of(layout.household_file, layout.backups_dir))
+        else:
+            expected = {p.space for p in household.profiles} | {household.shared_space} - {None}
+            for space in sorted(expected):
+                sealed = space == household.shared_space or any(
+                    p.protected for p in household.profiles if p.space == space
+                )
+                path = layout.space_file(space, sealed=sealed)
+                if not path.exists():
+                    report.problems.append(f"{path.name}: this space's file is missing.")
+                    report.backups.extend(backups_of(path, layout.backups_dir))
     spaces = sorted(layout.spaces_dir.glob("*.json")) + sorted(layout.spaces_dir.glob("*.sealed"))
     for path in spaces:
         report.checked.append(path)

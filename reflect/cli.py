@@ -136,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, ProfileError):
             _err(str(error))
             return 1
+        if isinstance(error, OSError):
+            where = error.filename or "the data folder"
+            _err(messages.OS_PROBLEM.format(where=where, reason=error.strerror or type(error).__name__))
+            return 1
         if os.environ.get(DEBUG_ENV):
             raise
         _err(messages.UNEXPECTED.format(kind=type(error).__name__))
@@ -143,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    chosen = getattr(args, "data_dir", None)
+    if chosen is not None and not chosen.strip():
+        raise CommandError(messages.EMPTY_DATA_DIR, 2)
+    data_dir = resolve_data_dir(chosen)
     if args.command == "packs":
         return _validate_pack(Path(args.path))
     if args.command == "write":
@@ -187,7 +194,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
     with Workspace.open(data_dir) as workspace:
         _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
-        text = args.text if args.text is not None else sys.stdin.read()
+        text = args.text if args.text is not None else _read_stdin()
         if not text.strip():
             _err(messages.NO_TEXT)
             return 1
@@ -295,8 +302,15 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_stdin() -> str:
+    """Whatever standard input holds; nothing when it is closed."""
+    return sys.stdin.read() if sys.stdin is not None else ""
+
+
 def read_passphrase(prompt: str) -> str:
     """Masked on a terminal; otherwise the next line of standard input. Never an argument."""
+    if sys.stdin is None:
+        raise CommandError(messages.NO_PASSPHRASE_GIVEN)
     if sys.stdin.isatty():
         import getpass
 
@@ -421,7 +435,7 @@ def _format_entry(entry) -> str:
 
 
 def _open_app(data_dir: Path, *, demo: bool) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
         _err(messages.NOT_A_TERMINAL_APP)
         return 1
     from reflect.workspace import Workspace
@@ -437,8 +451,9 @@ def _open_app(data_dir: Path, *, demo: bool) -> int:
                 seed_demo(workspace)
             from reflect.ui.app import ReflectApp
 
-            ReflectApp(workspace, demo=demo).run()
+            app = ReflectApp(workspace, demo=demo)
+            app.run()
     finally:
         if demo_dir is not None:
             remove_demo_folder(demo_dir)
-    return 0
+    return app.return_code or 0

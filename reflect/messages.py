@@ -59,3 +59,5 @@ NO_PASSPHRASE_WARNING = (
     "computer account, or gets hold of its disk, could read it."
 )
 CHECK_NOTHING = "There is no data folder at {path} yet; nothing to check."
+EMPTY_DATA_DIR = "--data-dir needs a folder. Leave it out to use the usual place."
+OS_PROBLEM = "reflect could not use {where}: {reason}. Nothing was changed."

@@ -31,10 +31,18 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return default_data_dir()
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) and make sure only its owner can enter it."""
+def ensure_private_dir(path: Path, *, tighten_existing: bool = True) -> Path:
+    """Create ``path`` (and parents) and make sure only its owner can enter it.
+
+    ``tighten_existing=False`` leaves a folder that already existed as it is:
+    used for the data folder itself, which a person may point at a folder of
+    their own (or, by mistake, at /tmp). Everything reflect puts inside it is
+    private regardless.
+    """
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, PRIVATE_DIR_MODE)
+    if tighten_existing or not existed:
+        os.chmod(path, PRIVATE_DIR_MODE)
     return path
 
 
@@ -69,7 +77,7 @@ class DataLayout:
         return self.spaces_dir / f"{space_id}.{'sealed' if sealed else 'json'}"
 
     def ensure(self) -> "DataLayout":
-        ensure_private_dir(self.root)
+        ensure_private_dir(self.root, tighten_existing=False)
         ensure_private_dir(self.spaces_dir)
         ensure_private_dir(self.backups_dir)
         return self

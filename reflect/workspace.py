@@ -28,10 +28,10 @@ from reflect.domain.profiles import (
 )
 from reflect.paths import DataLayout, builtin_packs_dir
 from reflect.settings import Settings, load_settings, save_settings
-from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
-from reflect.storage.backups import make_backup
+from reflect.storage.atomic import atomic_write_bytes, atomic_write_many, read_private_bytes
+from reflect.storage.backups import backups_of, make_backup
 from reflect.storage.codec import PlainCodec
-from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing
+from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing, StoreError
 from reflect.storage.household import load_household, save_household
 from reflect.storage.lock import DataFolderLock
 from reflect.storage.space_store import SpaceStore
@@ -99,6 +99,8 @@ class Workspace:
         self._stores: dict[str, SpaceStore] = {}
         self._seals: dict[str, SealedSpace] = {}
         self._backed_up: set[Path] = set()
+        self.unavailable: dict[str, str] = {}
+        """Spaces this person may open that could not be opened, with the reason."""
 
     @classmethod
     def open(
@@ -116,9 +118,10 @@ class Workspace:
         writes holds the folder lock so a second copy of reflect cannot
         overwrite the first one's work.
         """
-        layout = DataLayout(data_dir).ensure()
+        layout = DataLayout(data_dir)
         lock = None
         if take_lock:
+            layout.ensure()
             lock = DataFolderLock(layout.lock_file)
             lock.acquire()
             _sweep_unfinished_saves(layout)
@@ -279,11 +282,14 @@ class Workspace:
         SpaceStore.open(path, space=space, codec=seal or _PLAIN, now=self.now).close()
 
     def _remove_plain_leftovers(self, profiles: list[Profile]) -> None:
-        """Once a legacy journal is sealed, the readable copy must not stay behind."""
+        """Once a legacy journal is sealed, no readable copy may stay behind: not the
+        file itself, and not its backups."""
         for profile in profiles:
             plain = self.layout.space_file(profile.space)
-            if profile.protected and plain.exists():
-                os.remove(plain)
+            if profile.protected:
+                for copy in [plain, *backups_of(plain, self.layout.backups_dir)]:
+                    if copy.exists():
+                        os.remove(copy)
 
     # unlocking
 
@@ -302,21 +308,20 @@ class Workspace:
         self.change_passphrase(new_passphrase)
 
     def _open_spaces(self, profile: Profile, slot: str, secret: str | None) -> None:
+        """Open the person's private space (required) and the shared one (if it can be).
+
+        A damaged or missing shared space must not keep anyone from their own
+        journal: it is left closed and its problem kept in ``unavailable``.
+        """
         self.lock()
         try:
             for space in self.household.spaces_for(profile):
-                path = self.space_path(space)
-                if self.space_is_sealed(space):
-                    from reflect.storage.sealed import SealedSpace
-
-                    seal, _ = SealedSpace.unlock(read_private_bytes_or_damaged(path), slot, secret or "")
-                    self._seals[space] = seal
-                    codec = seal
-                else:
-                    codec = _PLAIN
-                self._stores[space] = SpaceStore.open(
-                    path, space=space, codec=codec, create=not self.is_set_up, now=self.now
-                )
+                try:
+                    self._open_space(space, slot, secret)
+                except StoreError as error:
+                    if space == profile.space:
+                        raise
+                    self.unavailable[space] = error.user_message
         except BaseException:
             self.lock()
             raise
@@ -324,20 +329,39 @@ class Workspace:
         self.active_space = profile.space
         self._back_up_once(self._stores.values())
 
+    def _open_space(self, space: str, slot: str, secret: str | None) -> None:
+        path = self.space_path(space)
+        codec = _PLAIN
+        if self.space_is_sealed(space):
+            from reflect.storage.sealed import SealedSpace
+
+            seal, _ = SealedSpace.unlock(read_private_bytes_or_damaged(path), slot, secret or "")
+            self._seals[space] = seal
+            codec = seal
+        self._stores[space] = SpaceStore.open(
+            path,
+            space=space,
+            codec=codec,
+            # Only the unprotected journal of a folder not yet set up is made on
+            # first use, and only by a copy of reflect that holds the lock.
+            create=not self.is_set_up and self._lock is not None,
+            now=self.now,
+        )
+
     def _back_up_once(self, stores: Iterable[SpaceStore]) -> None:
         """One rotating backup of each space per session, taken when it is first opened.
 
         A backup that cannot be written is not a reason to refuse someone
         their journal; ``reflect check`` lists what backups exist.
         """
-        for store in stores:
-            if store.path in self._backed_up or not self._lock:
+        for path in [self.layout.household_file, *(store.path for store in stores)]:
+            if path in self._backed_up or not self._lock:
                 continue
             try:
-                make_backup(store.path, self.layout.backups_dir, self.now())
+                make_backup(path, self.layout.backups_dir, self.now())
             except OSError:
                 continue
-            self._backed_up.add(store.path)
+            self._backed_up.add(path)
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
@@ -347,6 +371,7 @@ class Workspace:
             seal.forget()
         self._stores.clear()
         self._seals.clear()
+        self.unavailable.clear()
         self.current = None
         self.active_space = None
 
@@ -359,27 +384,44 @@ class Workspace:
             raise NotUnlocked("a passphrase is needed")
 
     def change_passphrase(self, new_passphrase: str) -> None:
-        """Re-wrap the current person's key in each of their spaces; no re-encryption."""
+        """Re-wrap the current person's key in each of their spaces; no re-encryption.
+
+        All of their spaces change, or none: a person must never end up with
+        one passphrase for their journal and another for the shared space.
+        """
         profile = self._require_current()
         check_passphrase(new_passphrase)
-        for space, seal in self._seals.items():
-            seal.change_passphrase(profile.slot_id, new_passphrase, self.kdf)
-            self._rewrap(space)
+        self._rewrap_all(lambda seal: seal.change_passphrase(profile.slot_id, new_passphrase, self.kdf))
 
     def add_recovery_key(self) -> str:
         """Make a recovery key that opens every sealed space of the current person."""
         profile = self._require_current()
-        key = None
-        for space, seal in self._seals.items():
-            key = seal.add_recovery_key(self.kdf, slot_id=recovery_slot(profile), key=key)
-            self._rewrap(space)
-        if key is None:
+        if not self._seals:
             raise ProfileError("This journal has no passphrase, so it has no recovery key.")
-        return key
+        keys: list[str] = []
 
-    def _rewrap(self, space: str) -> None:
-        path = self.space_path(space)
-        _write(path, self._seals[space].rewrap(read_private_bytes(path)))
+        def add(seal: SealedSpace) -> None:
+            keys.append(seal.add_recovery_key(self.kdf, slot_id=recovery_slot(profile), key=keys[0] if keys else None))
+
+        self._rewrap_all(add)
+        return keys[0]
+
+    def _rewrap_all(self, change: Callable[[SealedSpace], None]) -> None:
+        """Apply a key-slot change to every open sealed space, saved all together."""
+        snapshots = {space: seal.slots_snapshot() for space, seal in self._seals.items()}
+        try:
+            files = []
+            for space, seal in self._seals.items():
+                change(seal)
+                path = self.space_path(space)
+                files.append((path, seal.rewrap(read_private_bytes(path))))
+            atomic_write_many(files)
+        except BaseException as error:
+            for space, snapshot in snapshots.items():
+                self._seals[space].restore_slots(snapshot)
+            if isinstance(error, OSError):
+                raise SaveFailed(files[-1][0] if files else self.layout.spaces_dir, error.errno) from error
+            raise
 
     def _require_current(self) -> Profile:
         if self.current is None:

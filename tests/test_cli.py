@@ -175,3 +175,46 @@ def test_killed_writers_never_lose_a_returned_entry(tmp_path):
     # the next writer sweeps away temp files that killed writers left behind
     assert reflect_process("write", "--data-dir", str(data), "last one").returncode == 0
     assert [p.name for p in (data / "spaces").iterdir()] == ["journal.json"]
+
+
+def test_an_empty_data_dir_is_refused_not_replaced_by_the_default(capsys):
+    code, _, err = run(["list", "--data-dir", ""], capsys)
+    assert code == 2 and "--data-dir" in err
+
+
+def test_an_existing_shared_folder_keeps_its_permissions(tmp_path, capsys):
+    import stat
+
+    shared = tmp_path / "like-tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    assert run(["write", "--data-dir", str(shared), "hello"], capsys)[0] == 0
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "spaces").stat().st_mode) == 0o700
+
+
+def test_reading_commands_work_in_a_read_only_folder_and_create_nothing(tmp_path, capsys):
+    data = tmp_path / "d"
+    run(["write", "--data-dir", str(data), "kept"], capsys)
+    data.chmod(0o500)
+    try:
+        code, out, err = run(["list", "--data-dir", str(data)], capsys)
+        assert code == 0 and "kept" in out
+    finally:
+        data.chmod(0o700)
+    empty = tmp_path / "never-made"
+    code, out, _ = run(["list", "--data-dir", str(empty)], capsys)
+    assert code == 0 and not empty.exists()
+
+
+def test_writing_with_standard_input_closed_says_there_is_no_text(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    code, _, err = run(["write", "--data-dir", str(tmp_path / "d")], capsys)
+    assert code == 1 and "no text" in err.lower()
+
+
+def test_a_data_dir_that_is_a_file_is_a_plain_message(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, _, err = run(["write", "--data-dir", str(blocker), "x"], capsys)
+    assert code == 1 and "Traceback" not in err and "could not use" in err

@@ -286,3 +286,113 @@ async def test_preferences_change_the_idle_lock_and_the_passphrase(data_dir, clo
     ws.lock()
     ws.unlock(ws.household.find("Alex"), "a new one for alex")
     ws.close()
+
+
+async def test_hiding_while_an_unlock_is_running_keeps_reflect_locked(data_dir, clock):
+    import threading
+
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    release = threading.Event()
+    real_unlock = ws.unlock
+
+    def slow_unlock(profile, passphrase):
+        release.wait(5)
+        real_unlock(profile, passphrase)
+
+    ws.unlock = slow_unlock
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#passphrase", Input).value = PASS_A
+        await pilot.click("#unlock")
+        await pilot.press("f12")
+        await pilot.pause()
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HiddenScreen)
+        assert not ws.is_unlocked
+        for key in ("f1", "f3", "f5", "ctrl+p"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, HiddenScreen), key
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and not ws.is_unlocked
+    ws.close()
+
+
+async def test_nothing_crosses_to_the_partner_clipboard_or_shared_drafts(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        app.copy_to_clipboard(f"copied {MARKER}")
+        await pilot.press("f6", "n")
+        await pilot.pause()
+        app.screen.editor.insert(f"alex's unsent shared words {MARKER}")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.clipboard == ""
+        await unlock_as(pilot, app, 1, PASS_B)
+        await pilot.press("f6", "n")
+        await pilot.pause()
+        assert app.screen.editor.text == ""
+        await pilot.press("ctrl+v")
+        await pilot.pause()
+        assert MARKER not in app.screen.editor.text
+        await pilot.press("escape", "ctrl+l")
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)  # Alex gets her own draft back
+        await pilot.press("f6", "n")
+        await pilot.pause()
+        assert app.screen.editor.text == f"alex's unsent shared words {MARKER}"
+    ws.close()
+
+
+async def test_words_that_cannot_be_kept_when_locking_are_given_back(data_dir, clock, monkeypatch):
+    from reflect.storage.errors import SaveFailed
+
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.editor.insert("words on a full disk")
+        store = ws.journal
+
+        def disk_full(*args):
+            raise SaveFailed(store.path, 28)
+
+        monkeypatch.setattr(store, "save_draft", disk_full)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "words on a full disk" not in text_on_every_screen(app)
+        await unlock_as(pilot, app, 1, PASS_B)
+        assert "words on a full disk" not in text_on_every_screen(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        assert isinstance(app.screen, WriteScreen)
+        assert app.screen.editor.text == "words on a full disk"
+    ws.close()
+
+
+async def test_an_unexpected_error_prints_a_sentence_not_a_traceback(data_dir, clock, capfd):
+    import pytest
+
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.call_later(lambda: (_ for _ in ()).throw(RuntimeError(f"secret {MARKER}")))
+            await pilot.pause()
+    out, err = capfd.readouterr()
+    printed = out + err
+    assert "did not expect" in printed and "RuntimeError" in printed
+    assert MARKER not in printed and "Traceback" not in printed
+    ws.close()

@@ -208,3 +208,78 @@ def test_the_real_kdf_parameters_unlock(data_dir, clock):
         ws.lock()
         ws.unlock(me, PASS_A)
         assert [e.text for e in ws.journal.entries()] == ["real parameters"]
+
+
+def test_a_passphrase_change_that_cannot_be_saved_changes_nothing(couple, monkeypatch):
+    from reflect.storage import atomic
+    from reflect.storage.errors import SaveFailed
+
+    ws, alex, _ = couple
+    ws.unlock(alex, PASS_A)
+    ws.write("still mine")
+    before = {p: p.read_bytes() for p in ws.layout.spaces_dir.iterdir()}
+    real_stage, calls = atomic._stage, []
+
+    def full_disk_on_second(path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(atomic, "_stage", full_disk_on_second)
+    with pytest.raises(SaveFailed):
+        ws.change_passphrase("a brand new passphrase")
+    monkeypatch.setattr(atomic, "_stage", real_stage)
+    assert {p: p.read_bytes() for p in ws.layout.spaces_dir.iterdir()} == before
+    assert [p.name for p in ws.layout.spaces_dir.iterdir() if p.name.endswith(".tmp")] == []
+    ws.write("saving still works")  # memory was put back as the disk has it
+    ws.lock()
+    ws.unlock(alex, PASS_A)
+    assert "shared" in ws.open_spaces
+
+
+def test_plain_backups_go_when_the_journal_is_sealed(data_dir, clock):
+    with open_ws(data_dir, clock) as ws:
+        ws.write("written before any profile")  # opens the plain journal and backs it up
+    backups = data_dir / "backups"
+    assert any(p.name.startswith("journal--") and p.suffix == ".json" for p in backups.iterdir())
+    with open_ws(data_dir, clock) as ws:
+        ws.set_up([NewPerson("Robin", Role.HURT, PASS_A)])
+    leftovers = [p for p in backups.iterdir() if p.suffix == ".json" and p.name.startswith("journal--")]
+    assert leftovers == []
+    for path in files_under(data_dir):
+        assert b"written before" not in path.read_bytes()
+
+
+def test_a_hand_edited_household_cannot_drop_a_partners_passphrase(couple):
+    import json
+
+    from reflect.storage.errors import HouseholdDamaged
+
+    ws, alex, _ = couple
+    ws.close()
+    path = ws.layout.household_file
+    data = json.loads(path.read_text())
+    data["profiles"][0]["protected"] = False
+    path.write_text(json.dumps(data))
+    with pytest.raises(HouseholdDamaged) as caught:
+        Workspace.open(ws.layout.root, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    assert "profiles.json" in caught.value.user_message
+    data["profiles"][0]["protected"] = True
+    data["profiles"][0]["id"] = "Bad Id!"
+    path.write_text(json.dumps(data))
+    with pytest.raises(HouseholdDamaged):
+        Workspace.open(ws.layout.root, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+
+
+def test_a_missing_shared_space_does_not_keep_anyone_from_their_own_journal(couple):
+    from reflect.checkup import check_data_folder
+
+    ws, alex, _ = couple
+    shared = ws.space_path("shared")
+    shared.unlink()
+    ws.unlock(alex, PASS_A)
+    assert ws.open_spaces == [alex.space]
+    assert "shared" in ws.unavailable
+    report = check_data_folder(ws.layout.root)
+    assert not report.sound and any("shared.sealed" in p for p in report.problems)

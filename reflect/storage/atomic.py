@@ -22,10 +22,37 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     On any failure the temporary file is removed and the error is re-raised;
     the original file, if there was one, is byte-identical to before.
     """
-    path = Path(path)
-    folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    replaced = False
+    atomic_write_many([(Path(path), data)])
+
+
+def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
+    """Replace several files so that a failure while writing changes none of them.
+
+    Every new version is written and synced to a temporary file first; only
+    when all of them are on disk are they swapped in. (A crash between two of
+    the final renames can still leave some swapped and some not; the window
+    is a handful of renames, not the writing of the data.)
+    """
+    staged: list[tuple[str, Path]] = []
+    swapped = False
+    try:
+        for path, data in files:
+            staged.append((_stage(Path(path), data), Path(path)))
+        for tmp_name, path in staged:
+            os.replace(tmp_name, path)
+        swapped = True
+    finally:
+        if not swapped:
+            for tmp_name, _ in staged:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp_name)
+    for folder in {path.parent for _, path in staged}:
+        _fsync_folder(folder)
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """A synced, private temporary copy of ``data`` beside ``path``; its name."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         try:
             # mkstemp asks for 0600, but the umask can still take bits away.
@@ -34,13 +61,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp_name, path)
-        replaced = True
-    finally:
-        if not replaced:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-    _fsync_folder(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return tmp_name
 
 
 def read_private_bytes(path: Path) -> bytes:

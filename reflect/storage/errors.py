@@ -52,6 +52,18 @@ class SpaceDamaged(StoreError):
         )
 
 
+class HouseholdDamaged(SpaceDamaged):
+    """profiles.json, the list of who uses this folder, cannot be used."""
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            f"The list of people who use reflect here ({self.path.name if self.path else 'profiles.json'}) "
+            f"could not be read. {self.detail} It has not been changed, and no journal was opened. "
+            "`reflect check` shows the backups you can go back to."
+        )
+
+
 class SpaceTooNew(StoreError):
     """A space file was written by a newer reflect that uses a newer format."""
 

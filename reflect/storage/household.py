@@ -10,11 +10,14 @@ from pathlib import Path
 
 import orjson
 
-from reflect.domain.profiles import Household, Profile, Role
+import re
+
+from reflect.domain.profiles import Household, Profile, ProfileError, Role
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
-from reflect.storage.errors import SaveFailed, SpaceDamaged
+from reflect.storage.errors import HouseholdDamaged, SaveFailed
 
 HOUSEHOLD_VERSION = 1
+_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def load_household(path: Path) -> Household | None:
@@ -35,11 +38,20 @@ def load_household(path: Path) -> Household | None:
             )
             for p in raw["profiles"]
         )
-        if not 1 <= len(profiles) <= 2 or len({p.id for p in profiles}) != len(profiles):
-            raise ValueError("wrong number of profiles")
+        if not all(_SAFE_ID.match(p.id) and _SAFE_ID.match(p.space) for p in profiles):
+            raise ValueError("an id that reflect never makes")
+        household = Household()
+        for profile in profiles:
+            # The same rules as setup: a hand-edited file cannot, say, drop a
+            # partner's passphrase and quietly switch their journal to plain text.
+            household = household.with_profile(profile)
+    except ProfileError:
+        raise HouseholdDamaged(
+            path, "The list of profiles breaks reflect's rules; it may have been edited by hand."
+        ) from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
-        raise SpaceDamaged(path, "The list of profiles could not be read.") from None
-    return Household(profiles)
+        raise HouseholdDamaged(path, "The list of profiles could not be read.") from None
+    return household
 
 
 def save_household(path: Path, household: Household) -> None:

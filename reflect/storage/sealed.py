@@ -342,6 +342,14 @@ class SealedSpace:
             raise KeyError(slot_id)
         self._put_slot(slot_id, _passphrase_secret(new_passphrase), params)
 
+    def slots_snapshot(self) -> dict[str, KeySlot]:
+        """The key slots as they are now, to put back if a change cannot be saved."""
+        return dict(self._slots)
+
+    def restore_slots(self, snapshot: dict[str, KeySlot]) -> None:
+        """Undo slot changes that never reached the disk."""
+        self._slots = dict(snapshot)
+
     def remove_slot(self, slot_id: str) -> None:
         """Stop a passphrase (or the recovery key) from opening this space."""
         self._require_unlocked()

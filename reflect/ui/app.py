@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from time import monotonic
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from rich.text import Text
 from textual.screen import Screen
 
 from reflect.domain.entries import Entry
@@ -20,6 +22,11 @@ from reflect.workspace import Workspace
 # private text is on it) to the Downloads folder. reflect never offers it.
 HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 IDLE_CHECK_SECONDS = 5.0
+APP_STOPPED = (
+    "reflect stopped because of a problem it did not expect ({kind}). Everything you saved "
+    "is safe, and words you were typing are usually kept as a draft. "
+    "`reflect check` verifies the data files."
+)
 # Actions that show or change private writing: only while someone is unlocked.
 PRIVATE_ACTIONS = frozenset({"journal", "free_write", "home", "checkin", "trend", "preferences"})
 
@@ -57,6 +64,9 @@ class ReflectApp(App[None]):
         self._last_activity = monotonic()
         self.last_deleted: Entry | None = None
         """The last reflection deleted in this session, so it can be restored."""
+        self.lock_generation = 0
+        """Goes up at every lock: an unlock that finishes after a lock must not count."""
+        self._held_drafts: dict[str, list[tuple]] = {}
 
     def on_mount(self) -> None:
         if self.workspace.settings.theme in self.available_themes:
@@ -108,12 +118,33 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.show_the_door()
 
+    def finish_unlock(self, generation: int, door: Screen) -> None:
+        """Let the person in, unless reflect was locked or hidden while the key was derived."""
+        if generation != self.lock_generation or self.screen is not door:
+            self.workspace.lock()
+            return
+        self.after_unlock()
+
     def after_unlock(self) -> None:
         from reflect.ui.screens.home import HomeScreen
+        from reflect.ui.screens.write import WriteScreen
 
         self.reset_screens()
         self.update_space_title()
         self.push_screen(HomeScreen())
+        for space, problem in self.workspace.unavailable.items():
+            self.notify(
+                f"The {self.workspace.space_label(space)} could not be opened. {problem}",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+        person = self.workspace.current
+        for space, prompt, entry, text in self._held_drafts.pop(person.id if person else "", []):
+            if space in self.workspace.open_spaces:
+                self.workspace.switch_space(space)
+                self.update_space_title()
+                self.push_screen(WriteScreen(prompt=prompt, entry=entry, held_text=text))
 
     def reset_screens(self) -> None:
         """Drop every screen above the empty base, and with them any text they held."""
@@ -172,6 +203,10 @@ class ReflectApp(App[None]):
             self.notify("reflect locked itself after a quiet while.", timeout=6)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from reflect.ui.screens.hidden import HiddenScreen
+
+        if isinstance(self.screen, HiddenScreen):
+            return False  # the neutral screen answers nothing but Enter
         if action == "switch_space":
             return len(self.workspace.open_spaces) > 1
         if action == "lock":
@@ -181,22 +216,32 @@ class ReflectApp(App[None]):
         return True
 
     def keep_drafts(self) -> None:
-        """Before locking, keep any words not yet saved as drafts inside their space."""
+        """Before locking, keep any words not yet saved as drafts inside their space.
+
+        When a draft cannot be written (a full disk), its words are held in
+        memory for the same person only, and given back when they unlock.
+        They are never shown to anyone else, and never dropped.
+        """
         from reflect.ui.screens.write import WriteScreen
 
+        person = self.workspace.current
         for screen in self.screen_stack:
-            if isinstance(screen, WriteScreen):
-                screen.keep_draft()
+            if isinstance(screen, WriteScreen) and not screen.keep_draft_quietly() and person:
+                self._held_drafts.setdefault(person.id, []).append(
+                    (self.workspace.active_space, screen.prompt, screen.entry, screen.unsaved_text)
+                )
 
     def lock_now(self, *, hide: bool = False) -> None:
         """Drop the keys and every screen that showed private text."""
         from reflect.ui.screens.hidden import HiddenScreen
         from reflect.ui.screens.unlock import UnlockScreen
 
+        self.lock_generation += 1
         if self.workspace.is_unlocked:
             self.keep_drafts()
         self.workspace.lock()
         self.last_deleted = None
+        self._clipboard = ""  # a copy must not cross to the next person who unlocks
         self.clear_notifications()
         self.reset_screens()
         self.update_space_title()
@@ -217,6 +262,8 @@ class ReflectApp(App[None]):
             self.lock_now(hide=True)
 
     def come_back_from_hiding(self) -> None:
+        self.lock_generation += 1
+        self.workspace.lock()  # whatever finished behind the hide stays locked
         self.reset_screens()
         self.show_the_door()
 
@@ -235,6 +282,23 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.push_screen(HomeScreen())
         self.notify(f"Now in {self.workspace.space_label()}.", markup=False, timeout=4)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Never print a traceback: its local variables could hold someone's writing.
+
+        Textual's own handler prints a traceback with locals after the app
+        exits. reflect prints one plain sentence instead (REFLECT_DEBUG=1
+        keeps Textual's behaviour for developers).
+        """
+        if os.environ.get("REFLECT_DEBUG"):
+            super()._handle_exception(error)
+            return
+        self._return_code = 1
+        if self._exception is None:  # lets Pilot tests re-raise it
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
+        self._close_messages_no_wait()
 
     def action_preferences(self) -> None:
         from reflect.ui.screens.preferences import PreferencesScreen

@@ -50,9 +50,7 @@ class UnlockScreen(Screen[None]):
                     yield Label("Who is here?")
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
-                            yield RadioButton(
-                                Content(profile.name), id=f"p-{profile.id}", value=index == 0
-                            )
+                            yield RadioButton(Content(profile.name), id=f"who-{index}", value=index == 0)
                 yield Label("Passphrase")
                 yield Input(id="passphrase", password=True)
                 yield Static("", id="problem")
@@ -67,9 +65,9 @@ class UnlockScreen(Screen[None]):
     def chosen_profile(self) -> Profile:
         household = self.app.workspace.household
         if household.is_couple:
-            pressed = self.query_one("#who", RadioSet).pressed_button
-            if pressed is not None and pressed.id:
-                return household.find(pressed.id.removeprefix("p-")) or household.profiles[0]
+            index = self.query_one("#who", RadioSet).pressed_index
+            if 0 <= index < len(household.profiles):
+                return household.profiles[index]
         return household.profiles[0]
 
     @on(Input.Submitted, "#passphrase")
@@ -81,13 +79,18 @@ class UnlockScreen(Screen[None]):
             return
         self.show_problem("Unlocking…")
         self.query_one("#unlock", Button).disabled = True
-        self.try_unlock(self.chosen_profile(), passphrase)
+        self.try_unlock(self.chosen_profile(), passphrase, self.app.lock_generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
-    def try_unlock(self, profile: Profile, passphrase: str) -> None:
+    def try_unlock(self, profile: Profile, passphrase: str, generation: int) -> None:
         """Argon2id takes a noticeable moment: keep the screen alive meanwhile."""
+        app = self.app
         try:
-            self.app.workspace.unlock(profile, passphrase)
+            app.workspace.unlock(profile, passphrase)
+            if generation != app.lock_generation:
+                # Locked or hidden while the key was being derived: stay locked.
+                app.workspace.lock()
+                return
         except WrongPassphrase:
             self.app.call_from_thread(
                 self.failed,
@@ -96,7 +99,7 @@ class UnlockScreen(Screen[None]):
         except StoreError as error:
             self.app.call_from_thread(self.failed, error.user_message)
         else:
-            self.app.call_from_thread(self.app.after_unlock)
+            app.call_from_thread(app.finish_unlock, generation, self)
 
     def failed(self, message: str) -> None:
         # The passphrase stays in the field, as typed, to be corrected.

@@ -25,12 +25,14 @@ from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 DRAFT_DELAY_SECONDS = 2.0
 
 
-def draft_key(prompt: Prompt | None, entry: Entry | None) -> str:
+def draft_key(writer: str, prompt: Prompt | None, entry: Entry | None) -> str:
+    """Where a draft is kept: per person, so a shared space never hands one partner's
+    unsent words to the other."""
     if entry is not None:
-        return f"edit:{entry.id}"
+        return f"{writer}/edit:{entry.id}"
     if prompt is not None:
-        return f"prompt:{prompt.id}"
-    return "free"
+        return f"{writer}/prompt:{prompt.id}"
+    return f"{writer}/free"
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -50,11 +52,18 @@ class WriteScreen(Screen[None]):
     editor = getters.query_one("#text", TextArea)
     tags_input = getters.query_one("#tags", Input)
 
-    def __init__(self, *, prompt: Prompt | None = None, entry: Entry | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        prompt: Prompt | None = None,
+        entry: Entry | None = None,
+        held_text: str | None = None,
+    ) -> None:
         super().__init__()
         self.prompt = prompt
         self.entry = entry
-        self.draft_key = draft_key(prompt, entry)
+        self.draft_key = ""
+        self._held_text = held_text
         self._saved_text = entry.text if entry else ""
         self._saved_tags = entry.tags if entry else ()
         self._draft_timer: Timer | None = None
@@ -90,9 +99,19 @@ class WriteScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        writer = self.app.workspace.current.id if self.app.workspace.current else "me"
+        self.draft_key = draft_key(writer, self.prompt, self.entry)
         doing = "editing a reflection" if self.entry else "a new reflection"
         self.sub_title = f"{doing} · {self.app.space_caption}"
         self.query_one("#where", Static).update(Content(f"Saving to {self.app.workspace.space_label()}."))
+        if self._held_text is not None:
+            self.editor.load_text(self._held_text)
+            self.editor.move_cursor(self.editor.document.end)
+            self._status(
+                "reflect could not keep these words as a draft when it locked, so it held "
+                "them until you came back. Save them when you can."
+            )
+            return
         _, draft = self._journal_call(lambda j: j.get_draft(self.draft_key))
         if draft and draft != self._saved_text:
             self.editor.load_text(draft)
@@ -134,11 +153,27 @@ class WriteScreen(Screen[None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY_SECONDS, self.keep_draft)
 
+    @property
+    def unsaved_text(self) -> str | None:
+        text = self.editor.text
+        return text if text.strip() and text != self._saved_text else None
+
     def keep_draft(self) -> None:
         """Keep what is typed inside the journal file, so a crash loses nothing."""
-        text = self.editor.text
-        if text.strip() and text != self._saved_text:
+        text = self.unsaved_text
+        if text is not None:
             self._journal_call(lambda j: j.save_draft(self.draft_key, text))
+
+    def keep_draft_quietly(self) -> bool:
+        """For locking: keep the draft without any message; False when it could not be kept."""
+        text = self.unsaved_text
+        if text is None:
+            return True
+        try:
+            self.app.workspace.journal.save_draft(self.draft_key, text)
+        except (StoreError, OSError, NotUnlocked):
+            return False
+        return True
 
     def action_save(self) -> None:
         text = self.editor.text
@@ -168,7 +203,6 @@ class WriteScreen(Screen[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self.entry = saved
-        self.draft_key = draft_key(self.prompt, saved)
         self._saved_text = saved.text
         self._saved_tags = saved.tags
         self.notify("Saved to your journal.", timeout=3)
