@@ -21,6 +21,7 @@ from reflect.storage.records import CHECKINS_TABLE, checkin_from_record, checkin
 from reflect.storage.space_store import SpaceStore
 
 CSV_HEADER = ("date", "time", "connection", "distance", "note")
+UNREADABLE_TABLE = "The saved check-ins could not be read as a list, so none of them can be shown."
 
 
 def record_checkin(
@@ -68,16 +69,27 @@ def read_checkins(store: SpaceStore) -> tuple[list[CheckIn], list[str]]:
 
     A record is left out when it is malformed, belongs to another space, or
     repeats an id already read (the first copy wins, so a record imported
-    twice is shown once). Problems name records, never a note's words.
+    twice is shown once). When the table itself cannot be read, no check-in
+    is returned and the one problem is :data:`UNREADABLE_TABLE`. Problems
+    name records, never a note's words.
     """
     checkins: list[CheckIn] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for record in store.table_records(CHECKINS_TABLE):
+    try:
+        saved = store.table_records(CHECKINS_TABLE)
+    except (ValueError, TypeError, KeyError):
+        # A hand edit can break the table itself (a record key that is not a
+        # number). The error's own words may quote the file, so they are not passed on.
+        return [], [UNREADABLE_TABLE]
+    for record in saved:
         try:
             checkin = checkin_from_record(record)
         except ValueError as exc:
             problems.append(str(exc))
+            continue
+        except (TypeError, KeyError):
+            problems.append("A check-in could not be read.")
             continue
         if checkin.space != store.space:
             problems.append(f"Check-in {checkin.id[:12]} belongs to another space.")

@@ -1,14 +1,18 @@
 """Handing a person's data back to them: Markdown to read, JSON to keep, files to save.
 
 Nothing here decides where a file goes. The person chooses the path; the
-only default is the ``exports`` folder inside the data folder, which is
-private like the rest of it. Files are written whole (never half a file) and
+only default is the ``exports`` folder inside the data folder, which only
+this computer account can open. Exports are not encrypted, though: partners
+who share the account can both open them, so in a couple the default file
+name says whose it is. Files are written whole (never half a file) and
 private (0600), and an existing file is only replaced when the caller says so.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,8 @@ from reflect.storage.records import checkin_to_record, entry_to_record
 EXPORT_FORMAT = "reflect-export"
 EXPORT_VERSION = 1
 EXPORTS_FOLDER = "exports"
+# Long enough for any real name, short enough to leave the date readable.
+MAX_NAME_IN_FILE = 40
 
 
 class ExportExists(FileExistsError):
@@ -44,6 +50,25 @@ class ExportFolderMissing(FileNotFoundError):
 def exports_dir(data_root: Path) -> Path:
     """Where exports go unless the person chooses elsewhere (not created here)."""
     return Path(data_root) / EXPORTS_FOLDER
+
+
+def name_for_file(name: str) -> str:
+    """A display name made safe inside a file name: its words, lower case, joined by hyphens.
+
+    Letters and digits of any script are kept; everything else (slashes,
+    dots, spaces, brackets) separates words. May be empty.
+    """
+    words = re.findall(r"[^\W_]+", name.casefold())
+    return "-".join(words)[:MAX_NAME_IN_FILE].strip("-")
+
+
+def default_export_name(day: date, suffix: str, *, person: str = "") -> str:
+    """The offered file name for check-ins saved on ``day``, naming ``person`` when given.
+
+    ``person`` is a display name; it is passed through :func:`name_for_file`.
+    """
+    who = name_for_file(person)
+    return f"reflect-checkins-{who + '-' if who else ''}{day:%Y-%m-%d}.{suffix}"
 
 
 def write_export(path: Path, data: bytes, *, replace: bool = False, private_folder: Path | None = None) -> None:

@@ -329,3 +329,47 @@ async def test_filter_by_step_and_tag(data_dir, clock):
         await pilot.pause()
         assert screen.entry_list.option_count == 2
     ws.close()
+
+
+async def test_tags_and_step_titles_with_brackets_are_shown_literally_in_the_filters(data_dir, clock, tmp_path):
+    from textual.widgets import Select
+
+    from tests.test_packs import PACK_MD, SECTION_TWO, write_pack
+
+    title = "Closeness [/] distance [and] more"
+    packs = tmp_path / "packs"
+    write_pack(packs / "odd", {"pack.md": PACK_MD, "01-odd.md": SECTION_TWO.replace("The second section", title)})
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS, packs], kdf=KdfParams.TEST)
+    ws.set_up([NewPerson("Robin", Role.HURT, PASSPHRASE)])
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)
+    ws.settings.first_run_acknowledged = True
+    odd = next(s for _, s in ws.sections() if s.title == title)
+    ws.write("in brackets", prompt_id=odd.prompts[0].id, tags=["[/]"])
+    ws.write("plain words")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, JournalScreen)
+        for select_id, value, shown in (("#section", odd.id, title), ("#tag", "[/]", "#[/]")):
+            select = screen.query_one(select_id, Select)
+            select.focus()
+            await pilot.press("enter")  # open the dropdown: every option is drawn
+            await pilot.pause()
+            assert select.expanded
+            overlay_text = [str(o.prompt) for o in select.query_one("SelectOverlay", OptionList).options]
+            assert shown in overlay_text
+            await pilot.press("escape")
+            await pilot.pause()
+            select.value = value
+            await pilot.pause()
+            assert isinstance(app.screen, JournalScreen)
+            label = select.query_one("SelectCurrent #label", Static).render()
+            assert str(label) == shown
+            assert [str(o.prompt) for o in screen.entry_list.options][0].endswith("in brackets")
+            assert screen.entry_list.option_count == 1
+            select.clear()
+            await pilot.pause()
+        assert screen.entry_list.option_count == 2
+    ws.close()

@@ -320,3 +320,110 @@ async def test_palette_and_keys_do_not_stack_screens(data_dir, clock):
         await pilot.pause()
         assert len(app.screen_stack) == depth + 1
     ws.close()
+
+
+def plain_workspace_with_edited_checkins(data_dir, clock, change):
+    """A solo journal without a passphrase whose check-ins table was hand-edited on disk."""
+    import orjson
+
+    from reflect.domain.profiles import Role
+    from reflect.storage.records import CHECKINS_TABLE
+    from reflect.storage.sealed import KdfParams
+    from reflect.workspace import NewPerson, Workspace
+    from tests.conftest import DEFAULT_PACKS
+
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    [person] = ws.set_up([NewPerson("Robin", Role.HURT, None)])
+    ws.open_without_passphrase()
+    ws.settings.first_run_acknowledged = True
+    ws.save_settings()
+    record_checkin(ws.journal, 3, 1, now=clock.now, note="kept private words")
+    path = ws.space_path(person.space)
+    ws.close()
+    tables = orjson.loads(path.read_bytes())
+    change(tables[CHECKINS_TABLE])
+    path.write_bytes(orjson.dumps(tables))
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    ws.open_without_passphrase()
+    return ws
+
+
+async def test_a_checkin_dated_too_far_ahead_is_left_out_of_the_trend(data_dir, clock):
+    def far_ahead(table):
+        [record] = table.values()
+        table["2"] = {**record, "id": "far1", "when": "9999-12-31T23:00:00-05:00", "note": "far private words"}
+
+    ws = plain_workspace_with_edited_checkins(data_dir, clock, far_ahead)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot, app)
+        assert [p.connection for p in screen._points] == [3]
+        words = shown_text(screen)
+        assert "Some saved check-ins (1) could not be read" in words
+        assert "far private words" not in words and "kept private words" not in words
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveExportScreen)
+        assert b"far private words" not in app.screen.data and b"kept private words" in app.screen.data
+    ws.close()
+
+
+async def test_a_checkins_table_that_cannot_be_read_is_said_plainly_on_the_trend(data_dir, clock):
+    from reflect.checkin_log import UNREADABLE_TABLE
+
+    def bad_key(table):
+        table["x"] = dict(next(iter(table.values())))
+
+    ws = plain_workspace_with_edited_checkins(data_dir, clock, bad_key)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_trend(pilot, app)
+        words = shown_text(screen)
+        assert UNREADABLE_TABLE in words and "still in the data file" in words
+        assert EMPTY_WORDS in chart_text(screen)
+        assert "kept private words" not in words
+    ws.close()
+
+
+async def test_the_save_dialog_says_the_file_is_not_encrypted(data_dir, clock):
+    from reflect.ui.screens.trend import NOT_ENCRYPTED_WORDS
+
+    ws = open_workspace(data_dir, clock)
+    record_checkin(ws.journal, 2, 1, now=clock.now)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_trend(pilot, app)
+        for key in ("x", "e"):
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, SaveExportScreen)
+            words = shown_text(dialog)
+            assert NOT_ENCRYPTED_WORDS in words
+            assert "not encrypted" in words and "a partner who shares it" in words
+            # a solo journal's file is not named after anyone
+            assert dialog.chosen_path().name.startswith(f"reflect-checkins-{clock.now:%Y}")
+            await pilot.press("escape")
+            await pilot.pause()
+    ws.close()
+
+
+async def test_in_a_couple_the_offered_export_name_says_whose_it_is(data_dir, clock):
+    from tests.test_private_spaces_app import PASS_B, couple
+
+    ws = couple(data_dir, clock)
+    sam = ws.household.profiles[1]
+    ws.unlock(sam, PASS_B)
+    record_checkin(ws.journal, 2, 1, now=clock.now)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_trend(pilot, app)
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, SaveExportScreen)
+        target = dialog.chosen_path()
+        assert target.parent == ws.layout.root / "exports"
+        assert target.name == f"reflect-checkins-sam-{clock.now:%Y-%m-%d}.csv"
+        assert "not encrypted" in shown_text(dialog)
+    ws.close()

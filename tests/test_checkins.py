@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from reflect import exports
 from reflect.checkin_log import (
     CSV_HEADER,
+    UNREADABLE_TABLE,
     add_checkins,
     checkins_to_csv,
     load_checkins,
@@ -331,3 +332,98 @@ def test_export_mentions_unreadable_checkins_without_failing(tmp_path, capsys):
     assert code == 0
     assert len(out.splitlines()) == 2
     assert "could not be read" in err
+
+
+def edit_checkins_table(path: Path, change) -> None:
+    """Hand-edit the check-ins table of a plain space file, as a person with a text editor might."""
+    tables = orjson.loads(path.read_bytes())
+    change(tables[records.CHECKINS_TABLE])
+    path.write_bytes(orjson.dumps(tables))
+
+
+def test_a_checkin_dated_beyond_what_a_clock_can_hold_is_skipped_without_its_note(tmp_path):
+    path = tmp_path / "space.json"
+    store = open_store(path)
+    good = record_checkin(store, 2, 1, now=T0, note="kept words")
+    store.close()
+    far = {"id": "far1", "space": "me", "when": "9999-12-31T23:00:00-05:00", "connection": 1, "distance": 0, "note": "private far words"}
+    edit_checkins_table(path, lambda table: table.update({"2": far}))
+    store = open_store(path)
+    checkins, problems = read_checkins(store)
+    assert checkins == [good]
+    assert len(problems) == 1 and "far1" in problems[0] and "2999" in problems[0]
+    assert "private far words" not in problems[0]
+    assert [p.connection for p in trend(checkins, tz=timezone(timedelta(hours=14)))] == [2]
+    store.close()
+
+
+def test_a_checkin_date_must_fall_in_a_sane_range():
+    for year in (1969, 3000, 9999):
+        with pytest.raises(ValueError, match="between the years 1970 and 2999"):
+            new_checkin(1, 1, space="me", now=T0.replace(year=year))
+    for year in (1970, 2999):
+        edge = new_checkin(1, 1, space="me", now=T0.replace(year=year, month=1 if year == 1970 else 12, day=1 if year == 1970 else 31))
+        # moving the edges into the farthest time zones must not overflow
+        for hours in (-14, 14):
+            edge.when.astimezone(timezone(timedelta(hours=hours)))
+
+
+def test_a_checkins_table_with_a_key_that_is_not_a_number_is_one_plain_problem(tmp_path):
+    path = tmp_path / "space.json"
+    store = open_store(path)
+    good = record_checkin(store, 2, 1, now=T0, note="private table words")
+    store.close()
+    edit_checkins_table(path, lambda table: table.update({"x": records.checkin_to_record(good)}))
+    store = open_store(path)
+    checkins, problems = read_checkins(store)
+    assert (checkins, problems) == ([], [UNREADABLE_TABLE])
+    assert load_checkins(store) == []
+    store.close()
+
+
+@pytest.mark.parametrize("breakage", ["far-date", "key-x"])
+def test_export_keeps_working_when_checkins_were_hand_edited(tmp_path, capsys, breakage):
+    data = tmp_path / "d"
+    run(["write", "--data-dir", str(data), "words to keep"], capsys)
+    run(["checkin", "--data-dir", str(data), "--connection", "4", "--note", "secret hand-edit note"], capsys)
+    [path] = (data / "spaces").glob("*.json")
+    if breakage == "far-date":
+        def change(table):
+            [record] = table.values()
+            table["2"] = {**record, "id": "far1", "when": "9999-12-31T23:00:00-05:00"}
+    else:
+        def change(table):
+            table["x"] = dict(next(iter(table.values())))
+    edit_checkins_table(path, change)
+    for form in ("md", "json", "csv"):
+        code, out, err = run(["export", "--data-dir", str(data), "--format", form], capsys)
+        assert code == 0, err
+        assert "Traceback" not in out + err and "secret hand-edit note" not in err
+        if form == "md":
+            assert "words to keep" in out
+        else:
+            assert "could not be read" in err
+        if form == "json":
+            document = json.loads(out)
+            assert len(document["checkins"]) == (1 if breakage == "far-date" else 0)
+    if breakage == "far-date":
+        code, out, _ = run(["export", "--data-dir", str(data), "--format", "csv"], capsys)
+        assert [r["connection"] for r in csv.DictReader(io.StringIO(out, newline=""))] == ["4"]
+
+
+def test_the_offered_export_name_names_the_person_safely():
+    day = datetime(2026, 3, 1).date()
+    assert exports.default_export_name(day, "csv") == "reflect-checkins-2026-03-01.csv"
+    assert exports.default_export_name(day, "svg", person="Mary Jane") == "reflect-checkins-mary-jane-2026-03-01.svg"
+    assert exports.default_export_name(day, "csv", person="../../etc [/]") == "reflect-checkins-etc-2026-03-01.csv"
+    assert exports.default_export_name(day, "csv", person="🙂") == "reflect-checkins-2026-03-01.csv"
+    assert len(exports.name_for_file("a" * 300)) == exports.MAX_NAME_IN_FILE
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=80))
+def test_any_name_makes_a_plain_file_name(name):
+    made = exports.default_export_name(datetime(2026, 3, 1).date(), "csv", person=name)
+    assert "/" not in made and "\\" not in made and "\0" not in made
+    assert made.startswith("reflect-checkins-") and made.endswith("2026-03-01.csv")
+    assert "--" not in made

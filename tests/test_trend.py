@@ -19,6 +19,8 @@ from reflect.domain.checkins import (
     Direction,
     daily_totals,
     direction,
+    latest_smoothed_balance,
+    mentions_resources,
     new_checkin,
     trend,
     trend_words,
@@ -435,7 +437,7 @@ def test_flat_or_falling_is_steady_or_less_connection() -> None:
 def test_trend_words_are_gentle_and_always_say_ups_and_downs_are_normal(which) -> None:
     words = trend_words(which)
     assert OSCILLATION_WORDS in words and QUESTION_WORDS in words
-    assert "normal" in OSCILLATION_WORDS and "not a sign that recovery is failing" in OSCILLATION_WORDS
+    assert "normal" in OSCILLATION_WORDS and "not a sign that something is wrong" in OSCILLATION_WORDS
     assert "more moments of genuine connection" in QUESTION_WORDS
     assert "fewer of profound distance" in QUESTION_WORDS
     assert not re.search(r"\d", words)
@@ -452,3 +454,55 @@ def test_flat_or_falling_words_point_to_the_resources_screen(which) -> None:
 
 def test_each_direction_has_its_own_words() -> None:
     assert len({trend_words(d) for d in Direction}) == len(Direction)
+
+
+def test_a_steady_line_of_mostly_connection_does_not_point_to_resources() -> None:
+    checkins = [checkin_on(d, 8, 0) for d in range(60)]
+    points = trend(checkins, tz=UTC)
+    assert direction(points, today=day(59)) is Direction.STEADY
+    balance = latest_smoothed_balance(points, today=day(59))
+    assert balance == 8
+    words = trend_words(Direction.STEADY, recent_balance=balance)
+    assert "Resources" not in words
+    assert OSCILLATION_WORDS in words and QUESTION_WORDS in words
+
+
+@pytest.mark.parametrize("connection, distance", [(0, 0), (2, 2), (1, 6)])
+def test_a_steady_line_without_more_connection_points_to_resources(connection, distance) -> None:
+    points = trend([checkin_on(d, connection, distance) for d in range(60)], tz=UTC)
+    assert direction(points, today=day(59)) is Direction.STEADY
+    balance = latest_smoothed_balance(points, today=day(59))
+    assert "the Resources screen" in trend_words(Direction.STEADY, recent_balance=balance)
+
+
+@given(st.floats(min_value=-99, max_value=99, allow_nan=False) | st.none())
+def test_which_words_point_to_resources(balance) -> None:
+    for which in Direction:
+        words = trend_words(which, recent_balance=balance)
+        assert OSCILLATION_WORDS in words and QUESTION_WORDS in words
+        assert words.count("\n\n") == 2
+        assert not re.search(r"\d", words)
+        points = "the Resources screen" in words
+        assert points == mentions_resources(which, recent_balance=balance)
+        if which is Direction.LESS_CONNECTION:
+            assert points
+        elif which is Direction.STEADY:
+            assert points == (balance is None or balance <= 0)
+        else:
+            assert not points
+
+
+def test_latest_smoothed_balance_ignores_points_after_today() -> None:
+    points = trend([checkin_on(d, 1, 0) for d in range(5)] + [checkin_on(40, 0, 9)], tz=UTC)
+    assert latest_smoothed_balance(points, today=day(10)) == 1
+    assert latest_smoothed_balance(points, today=day(40)) == -9
+    assert latest_smoothed_balance(points[::-1], today=day(10)) == 1
+    assert latest_smoothed_balance(points, today=day(-1)) is None
+    assert latest_smoothed_balance([], today=day(0)) is None
+
+
+def test_the_words_fit_whatever_a_person_is_working_towards() -> None:
+    lowered = OSCILLATION_WORDS.casefold()
+    for assumes_a_goal in ("recovery", "healing", "failing", "reconcil", "back together"):
+        assert assumes_a_goal not in lowered
+    assert "ups and downs are normal" in lowered

@@ -23,6 +23,10 @@ from typing import Iterable, Sequence
 MAX_MOMENTS = 99
 MAX_NOTE_LENGTH = 500
 DEFAULT_WINDOW_DAYS = 21
+# Wide enough for any real check-in, narrow enough that moving a time into
+# any time zone can never step outside the years datetime can hold.
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 2999
 
 MIN_DAYS_FOR_DIRECTION = 5
 MIN_SPAN_FOR_DIRECTION = timedelta(days=14)
@@ -49,6 +53,8 @@ def _check_when(when: object) -> datetime:
     # which is reading the environment behind the caller's back.
     if not isinstance(when, datetime) or when.utcoffset() is None:
         raise ValueError("A check-in needs a date and time with a time zone.")
+    if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        raise ValueError(f"A check-in's date must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
     return when
 
 
@@ -303,7 +309,7 @@ class Direction(str, Enum):
 
     @property
     def flat_or_falling(self) -> bool:
-        """True when the line has not risen: a moment to mention the Resources screen."""
+        """True when the line has not risen (whether to mention Resources is :func:`mentions_resources`)."""
         return self in (Direction.STEADY, Direction.LESS_CONNECTION)
 
 
@@ -347,8 +353,9 @@ def _noise_allowance(now: TrendPoint, earlier: TrendPoint) -> float:
 
 
 OSCILLATION_WORDS = (
-    "Ups and downs are normal. A good stretch followed by distance again is part "
-    "of how healing goes. It is not a sign that recovery is failing."
+    "Ups and downs are normal. A good stretch followed by distance again happens "
+    "to many people, whatever they are working towards. It is not a sign that "
+    "something is wrong with you, or with what you are trying."
 )
 
 QUESTION_WORDS = (
@@ -373,19 +380,46 @@ DIRECTION_WORDS: dict[Direction, str] = {
     ),
     Direction.STEADY: (
         "Over the last few weeks, the line has stayed about level. "
-        "Level stretches are common, and they are no one's fault. " + RESOURCES_WORDS
+        "Level stretches are common, and they are no one's fault."
     ),
     Direction.LESS_CONNECTION: (
         "Over the last few weeks, there has been less connection and more distance. "
-        "That is hard, and it is not a judgement of either of you. " + RESOURCES_WORDS
+        "That is hard, and it is not a judgement of either of you."
     ),
 }
 
 
-def trend_words(direction: Direction) -> str:
+def latest_smoothed_balance(points: Sequence[TrendPoint], *, today: date) -> float | None:
+    """The smoothed balance of the latest point on or before ``today``; None without one."""
+    known = [p for p in points if p.date <= today]
+    return max(known, key=lambda p: p.date).smoothed_balance if known else None
+
+
+def mentions_resources(direction: Direction, *, recent_balance: float | None) -> bool:
+    """Whether the words should point to the Resources screen.
+
+    Always when there has been less connection and more distance. For a
+    level line only when it is level at no more connection than distance
+    (or the balance is not known): a steady stretch of mostly connection is
+    no reason to suggest finding help.
+    """
+    if direction is Direction.LESS_CONNECTION:
+        return True
+    if direction is Direction.STEADY:
+        return recent_balance is None or recent_balance <= 0
+    return False
+
+
+def trend_words(direction: Direction, *, recent_balance: float | None = None) -> str:
     """The plain words shown beside the chart for a direction.
 
     They always say that ups and downs are normal and ask the article's
     question before saying, gently, which way the line has moved.
+    ``recent_balance`` is the latest smoothed balance (see
+    :func:`latest_smoothed_balance`); it decides whether a level line points to the
+    Resources screen, and when it is not known the words do point there.
     """
-    return "\n\n".join((OSCILLATION_WORDS, QUESTION_WORDS, DIRECTION_WORDS[direction]))
+    words = DIRECTION_WORDS[direction]
+    if mentions_resources(direction, recent_balance=recent_balance):
+        words = f"{words} {RESOURCES_WORDS}"
+    return "\n\n".join((OSCILLATION_WORDS, QUESTION_WORDS, words))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,7 +74,9 @@ class JournalScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"journal · {self.app.space_caption}"
-        sections = [(s.title, s.id) for _, s in self.app.workspace.sections()]
+        # Pack titles are shown literally. Text rather than Content, because
+        # Select's type-to-search only reads str and Text prompts.
+        sections = [(Text(s.title), s.id) for _, s in self.app.workspace.sections()]
         self.query_one("#section", Select).set_options(sections)
         self.refresh_entries()
 
@@ -97,7 +100,7 @@ class JournalScreen(Screen[None]):
         current = select.value
         tags = sorted({t for e in self.journal.entries() for t in e.tags})
         with self.prevent(Select.Changed):
-            select.set_options([(f"#{t}", t) for t in tags])
+            select.set_options([(Text(f"#{t}"), t) for t in tags])
             if isinstance(current, str) and current in tags:
                 select.value = current
 

@@ -2,8 +2,9 @@
 
 The words always come first in meaning: ups and downs are normal, and the
 question is whether, over time, there are more moments of connection and
-fewer of distance. When the line has been level or falling for weeks they
-say so gently and point to the Resources screen. Nothing here predicts a
+fewer of distance. When the line has been falling for weeks, or level with
+no more connection than distance, they say so gently and point to the
+Resources screen. Nothing here predicts a
 date, scores a person or counts days.
 """
 
@@ -21,9 +22,23 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
-from reflect.checkin_log import checkins_to_csv, read_checkins
-from reflect.domain.checkins import CheckIn, TrendPoint, direction, trend, trend_words
-from reflect.exports import ExportExists, ExportFolderMissing, exports_dir, write_export
+from reflect.checkin_log import UNREADABLE_TABLE, checkins_to_csv, read_checkins
+from reflect.domain.checkins import (
+    CheckIn,
+    TrendPoint,
+    direction,
+    latest_smoothed_balance,
+    trend,
+    trend_words,
+)
+from reflect.exports import (
+    ExportExists,
+    ExportFolderMissing,
+    default_export_name,
+    exports_dir,
+    name_for_file,
+    write_export,
+)
 from reflect.storage.errors import StoreError
 from reflect.storage.space_store import SpaceStore
 from reflect.trend_svg import trend_svg
@@ -31,6 +46,11 @@ from reflect.ui.widgets.trend_chart import TrendChart
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
+
+NOT_ENCRYPTED_WORDS = (
+    "The saved file is not encrypted. Anyone who can use this computer account, "
+    "including a partner who shares it, can open it."
+)
 
 
 @dataclass(frozen=True)
@@ -131,14 +151,21 @@ class TrendScreen(Screen[None]):
         heading = direction(all_points, today=now.date())
         self._points = self._in_span(all_points, now.date())
         self.chart.points = tuple(self._points)
-        self.query_one("#words", Static).update(Content(trend_words(heading)))
+        balance = latest_smoothed_balance(all_points, today=now.date())
+        self.query_one("#words", Static).update(Content(trend_words(heading, recent_balance=balance)))
         self.query_one("#dates", Static).update(self._dates_words())
-        self.query_one("#problems", Static).update(
-            f"Some saved check-ins ({len(problems)}) could not be read and are left out. "
-            "They are still in the data file, unchanged."
-            if problems
-            else ""
-        )
+        self.query_one("#problems", Static).update(Content(self._problem_words(problems)))
+
+    @staticmethod
+    def _problem_words(problems: list[str]) -> str:
+        if problems == [UNREADABLE_TABLE]:
+            return f"{UNREADABLE_TABLE} They are still in the data file, unchanged."
+        if problems:
+            return (
+                f"Some saved check-ins ({len(problems)}) could not be read and are left out. "
+                "They are still in the data file, unchanged."
+            )
+        return ""
 
     def _in_span(self, points: list[TrendPoint], today: date) -> list[TrendPoint]:
         if self.span.days is None:
@@ -159,8 +186,21 @@ class TrendScreen(Screen[None]):
         self.refresh_trend()
 
     def _default_path(self, suffix: str) -> Path:
-        today = self.app.workspace.now().date()
-        return exports_dir(self.app.workspace.layout.root) / f"reflect-checkins-{today:%Y-%m-%d}.{suffix}"
+        workspace = self.app.workspace
+        name = default_export_name(workspace.now().date(), suffix, person=self._whose())
+        return exports_dir(workspace.layout.root) / name
+
+    def _whose(self) -> str:
+        # Partners who share an account share the exports folder too; the
+        # name keeps one partner from saving over, or opening by mistake,
+        # the other's file.
+        workspace = self.app.workspace
+        person = workspace.current
+        if person is None or not workspace.household.is_couple:
+            return ""
+        if name_for_file(person.name):
+            return person.name
+        return f"person {workspace.household.profiles.index(person) + 1}"
 
     def action_export_chart(self) -> None:
         """Ask where to save the chart as an SVG picture, then save it."""
@@ -191,7 +231,10 @@ class TrendScreen(Screen[None]):
 
 
 class SaveExportScreen(ModalScreen[Path | None]):
-    """Ask for a path, offering one in the private exports folder; never replace a file unasked."""
+    """Ask for a path, offering one in the exports folder; never replace a file unasked.
+
+    The dialog always says that the file is not encrypted.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-path"
@@ -221,6 +264,7 @@ class SaveExportScreen(ModalScreen[Path | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_words, id="export-title")
             yield Static(self.detail, classes="muted")
+            yield Static(NOT_ENCRYPTED_WORDS, id="export-not-encrypted", classes="muted")
             yield Input(str(self.default_path), id="export-path", select_on_focus=False)
             yield Static("", id="export-problem")
             with Horizontal(classes="dialog-buttons"):
