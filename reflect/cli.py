@@ -203,6 +203,8 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
         except UnknownPrompt as error:
             _err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
             return 1
+        if not workspace.is_set_up:
+            _err(messages.SAVED_WITHOUT_PASSPHRASE)
     _out(messages.SAVED)
     return 0
 
@@ -299,6 +301,7 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         _err(messages.EXPORT_FAILED.format(path=path, reason=error.strerror or type(error).__name__))
         return 1
     _out(messages.EXPORT_WRITTEN.format(path=path))
+    _err(messages.EXPORT_NOT_ENCRYPTED)
     return 0
 
 
@@ -307,17 +310,17 @@ def _read_stdin() -> str:
     return sys.stdin.read() if sys.stdin is not None else ""
 
 
-def read_passphrase(prompt: str) -> str:
+def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) -> str:
     """Masked on a terminal; otherwise the next line of standard input. Never an argument."""
     if sys.stdin is None:
-        raise CommandError(messages.NO_PASSPHRASE_GIVEN)
+        raise CommandError(missing)
     if sys.stdin.isatty():
         import getpass
 
         return getpass.getpass(prompt)
     line = sys.stdin.readline()
     if not line:
-        raise CommandError(messages.NO_PASSPHRASE_GIVEN)
+        raise CommandError(missing)
     return line.rstrip("\r\n")
 
 
@@ -339,6 +342,8 @@ def _unlock(workspace, args: argparse.Namespace) -> bool:
     when the choice is unclear.
     """
     household = workspace.household
+    if args.profile and not workspace.is_set_up:
+        raise CommandError(messages.NO_PROFILES)
     if args.profile:
         profile = household.find(args.profile)
         if profile is None:
@@ -394,7 +399,10 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
         partner = None
         if workspace.is_set_up and len(household.profiles) == 1:
             first = household.profiles[0]
-            partner = read_passphrase(messages.PARTNER_PASSPHRASE_PROMPT.format(name=first.name))
+            partner = read_passphrase(
+                messages.PARTNER_PASSPHRASE_PROMPT.format(name=first.name),
+                messages.PARTNER_PASSPHRASE_MISSING.format(name=first.name),
+            )
         profile = workspace.add_profile(args.name, role, passphrase, partner_passphrase=partner)
     _out(messages.PROFILE_ADDED.format(name=profile.name))
     return 0

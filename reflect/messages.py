@@ -61,3 +61,14 @@ NO_PASSPHRASE_WARNING = (
 CHECK_NOTHING = "There is no data folder at {path} yet; nothing to check."
 EMPTY_DATA_DIR = "--data-dir needs a folder. Leave it out to use the usual place."
 OS_PROBLEM = "reflect could not use {where}: {reason}. Nothing was changed."
+PARTNER_PASSPHRASE_MISSING = (
+    "Adding a second person makes a shared space, so {name}'s passphrase is needed too: "
+    "give the new passphrase on the first line of standard input and {name}'s on the second."
+)
+SAVED_WITHOUT_PASSPHRASE = (
+    "Note: nobody is set up here yet, so this was saved without a passphrase. Opening reflect "
+    "(or `reflect profiles add NAME --role ROLE`) sets up a passphrase and seals what is here."
+)
+EXPORT_NOT_ENCRYPTED = (
+    "The exported file is not encrypted: anyone who can use this computer account can open it."
+)

@@ -88,6 +88,12 @@ async def test_setting_up_two_people_through_the_screens(data_dir, clock):
             assert isinstance(form, PersonFormScreen)
             assert not form.query("#no-passphrase")  # a couple always has passphrases
             form.query_one("#name", Input).value = name
+            if name == "Alex":  # a role is never assumed: the hurt partner sets the pace
+                form.query_one("#passphrase", Input).value = passphrase
+                form.query_one("#repeat", Input).value = passphrase
+                await pilot.click("#continue")
+                await pilot.pause()
+                assert "choose how you come to this" in text_on_every_screen(app)
             await pilot.click(role)
             form.query_one("#passphrase", Input).value = passphrase
             form.query_one("#repeat", Input).value = passphrase
@@ -98,15 +104,21 @@ async def test_setting_up_two_people_through_the_screens(data_dir, clock):
                 assert PASS_A not in text_on_every_screen(app)
                 await pilot.click("#ready")
                 await pilot.pause()
-        await pilot.click("#skip")  # no recovery key for Alex
-        await pilot.pause()
-        await pilot.click("#make")  # Sam makes one
+        assert "Sam, would you like a recovery key?" in text_on_every_screen(app)  # Sam has the keyboard
+        await pilot.click("#make")
         await pilot.pause()
         key = str(app.screen.query_one("#key", Static).render())
         assert len(key.replace("-", "")) == 40
         await pilot.click("#done")
         await pilot.pause()
+        assert "hand the keyboard to Alex" in text_on_every_screen(app)
+        assert key not in text_on_every_screen(app)
+        await pilot.click("#ready")
+        await pilot.pause()
+        await pilot.click("#skip")  # no recovery key for Alex
+        await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
+        assert not app.screen.query_one("#who").pressed_button  # nobody is assumed
     assert ws.household.is_couple
     roles = {p.name: p.role for p in ws.household.profiles}
     assert roles == {"Alex": Role.HURT, "Sam": Role.INVOLVED}
@@ -175,8 +187,7 @@ async def test_quick_hide_shows_something_neutral_and_locks(data_dir, clock):
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
         await unlock_as(pilot, app, 0, PASS_A)
-        await pilot.press("n")
-        await pilot.pause()
+        assert isinstance(app.screen, WriteScreen)  # back where she was
         assert app.screen.editor.text == f"half written {MARKER}"  # the draft survived the hide
     ws.close()
 
@@ -238,6 +249,7 @@ async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(data_d
         await pilot.pause()
         form = app.screen
         form.query_one("#name", Input).value = "Robin"
+        await pilot.click("#individual")
         await pilot.click("#no-passphrase")
         await pilot.click("#continue")
         await pilot.pause()
@@ -345,8 +357,7 @@ async def test_nothing_crosses_to_the_partner_clipboard_or_shared_drafts(data_di
         await pilot.press("escape", "ctrl+l")
         await pilot.pause()
         await unlock_as(pilot, app, 0, PASS_A)  # Alex gets her own draft back
-        await pilot.press("f6", "n")
-        await pilot.pause()
+        assert isinstance(app.screen, WriteScreen) and "shared space" in app.sub_title
         assert app.screen.editor.text == f"alex's unsent shared words {MARKER}"
     ws.close()
 
@@ -395,4 +406,25 @@ async def test_an_unexpected_error_prints_a_sentence_not_a_traceback(data_dir, c
     printed = out + err
     assert "did not expect" in printed and "RuntimeError" in printed
     assert MARKER not in printed and "Traceback" not in printed
+    ws.close()
+
+
+async def test_one_person_with_a_passphrase_goes_straight_in_after_setup(data_dir, clock):
+    ws = fresh(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#just-me")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#name", Input).value = "Robin"
+        await pilot.click("#hurt")
+        form.query_one("#passphrase", Input).value = PASS_A
+        form.query_one("#repeat", Input).value = PASS_A
+        await pilot.click("#continue")
+        await pilot.pause()
+        await pilot.click("#skip")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and ws.is_unlocked
+        assert PASS_A not in text_on_every_screen(app)
     ws.close()

@@ -113,9 +113,14 @@ class ReflectApp(App[None]):
     def needs_passphrase(self) -> bool:
         return any(p.protected for p in self.workspace.household.profiles)
 
-    def after_setup(self, profiles) -> None:
-        """Setup is done: a lone unprotected person goes straight in; others unlock."""
+    def after_setup(self, profiles, solo_passphrase: str | None = None) -> None:
+        """Setup is done. One person goes straight in; a couple chooses who is here."""
         self.reset_screens()
+        if len(profiles) == 1 and solo_passphrase:
+            try:
+                self.workspace.unlock(profiles[0], solo_passphrase)
+            except StoreError as error:
+                self.notify(error.user_message, severity="error", markup=False)
         self.show_the_door()
 
     def finish_unlock(self, generation: int, door: Screen) -> None:
@@ -211,6 +216,8 @@ class ReflectApp(App[None]):
             return len(self.workspace.open_spaces) > 1
         if action == "lock":
             return self.workspace.is_unlocked and self.needs_passphrase
+        if action == "switch_person":
+            return self.workspace.is_unlocked and self.workspace.household.is_couple
         if action in PRIVATE_ACTIONS:
             return self.workspace.is_unlocked
         return True
@@ -226,9 +233,10 @@ class ReflectApp(App[None]):
 
         person = self.workspace.current
         for screen in self.screen_stack:
-            if isinstance(screen, WriteScreen) and not screen.keep_draft_quietly() and person:
+            if isinstance(screen, WriteScreen) and person and screen.unsaved_text is not None:
+                held = None if screen.keep_draft_quietly() else screen.unsaved_text
                 self._held_drafts.setdefault(person.id, []).append(
-                    (self.workspace.active_space, screen.prompt, screen.entry, screen.unsaved_text)
+                    (self.workspace.active_space, screen.prompt, screen.entry, held)
                 )
 
     def lock_now(self, *, hide: bool = False) -> None:
@@ -253,6 +261,10 @@ class ReflectApp(App[None]):
             self.show_the_door()
 
     def action_lock(self) -> None:
+        self.lock_now()
+
+    def action_switch_person(self) -> None:
+        """Switching person locks: the other partner unlocks with their own passphrase."""
         self.lock_now()
 
     def action_quick_hide(self) -> None:

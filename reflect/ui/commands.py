@@ -17,7 +17,7 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Switch space", "Your private journal or the shared space", "switch_space"),
     ("Preferences", "When reflect locks itself; change your passphrase", "preferences"),
     ("Lock", "Lock reflect now", "lock"),
-    ("Switch person", "Lock, so the other partner can unlock", "lock"),
+    ("Switch person", "Lock, so the other partner can unlock", "switch_person"),
     ("Hide the screen", "Something neutral at once, and lock", "quick_hide"),
 )
 

@@ -59,6 +59,10 @@ class FirstRunScreen(ModalScreen[bool]):
                 yield Button("Resources", id="resources")
                 yield Button("I understand", id="understood", variant="primary")
 
+    def on_mount(self) -> None:
+        # Focus sits on the button at the bottom; the reading starts at the top.
+        self.call_after_refresh(self.query_one("#notice").scroll_home, animate=False)
+
     @on(Button.Pressed, "#understood")
     def understood(self) -> None:
         self.dismiss(True)

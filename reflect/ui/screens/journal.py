@@ -70,7 +70,7 @@ class JournalScreen(Screen[None]):
                 yield Static("", id="detail-meta", classes="muted")
                 yield Static("", id="detail-prompt")
                 yield Static("", id="detail-text")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"journal · {self.app.space_caption}"
@@ -121,9 +121,9 @@ class JournalScreen(Screen[None]):
         elif len(found) > len(self._shown):
             count = f"The newest {len(self._shown)} of {len(found)}. Search to find older ones."
         elif flt == EntryFilter():
-            count = f"{total} reflections"
+            count = f"{total} reflection{'s' if total != 1 else ''}"
         else:
-            count = f"{len(found)} of {total} reflections"
+            count = f"{len(found)} of {total} reflection{'s' if total != 1 else ''}"
         self.query_one("#count", Static).update(count)
         if self._shown:
             index = next((i for i, e in enumerate(self._shown) if e.id == keep), 0)

@@ -63,6 +63,9 @@ class PauseScreen(ModalScreen[None]):
         Binding("f2,ctrl+g", "dismiss", "Back", show=False),
     ]
     DEFAULT_CSS = """
+    PauseScreen {
+        background: $background;  /* a calm, plain screen: nothing behind shows through */
+    }
     PauseScreen #pause {
         width: 64;
         max-width: 95%;

@@ -47,14 +47,14 @@ class PreferencesScreen(ModalScreen[None]):
                 yield Label("The new passphrase again")
                 yield Input(id="repeat", password=True)
                 yield Static(
-                    "Your spaces are not re-encrypted; only the key that opens them is wrapped "
-                    "anew. The old passphrase stops working, though backups made before today "
-                    "still open with it.",
+                    "Your writing stays exactly as it is; only the lock on it changes. The old "
+                    "passphrase stops working, except on backups made before today.",
                     classes="muted",
                 )
                 yield Static("", id="passphrase-problem")
             with Horizontal(classes="dialog-buttons"):
                 if current is not None and current.protected:
+                    yield Button("New recovery key", id="recovery")
                     yield Button("Change passphrase", id="change")
                 yield Button("Close", id="close", variant="primary")
 
@@ -79,6 +79,20 @@ class PreferencesScreen(ModalScreen[None]):
             return
         new.value = repeat.value = ""
         problem.update("Passphrase changed. Use the new one next time you unlock.")
+
+    @on(Button.Pressed, "#recovery")
+    def new_recovery_key(self) -> None:
+        """A new key replaces any earlier one; it is shown once."""
+        from reflect.ui.screens.setup import RecoveryKeyScreen
+
+        problem = self.query_one("#passphrase-problem", Static)
+        try:
+            key = self.app.workspace.add_recovery_key()
+        except (ProfileError, StoreError) as error:
+            problem.update(Content(error.user_message if isinstance(error, StoreError) else str(error)))
+            return
+        problem.update("A new recovery key was made. Any earlier one no longer works.")
+        self.app.push_screen(RecoveryKeyScreen(self.app.workspace.current.name, key))
 
     @on(Button.Pressed, "#close")
     def close(self) -> None:

@@ -30,7 +30,7 @@ class ResourcesScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="resources", can_focus=True):
             yield Markdown(resources_text(), open_links=False)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "resources"

@@ -19,9 +19,9 @@ from reflect.storage.errors import StoreError
 from reflect.workspace import NewPerson
 
 NO_RECOVERY = (
-    "A forgotten passphrase cannot be recovered: not by reflect, not by anyone. "
-    "That is what keeps your writing private. After setup you can make a one-time "
-    "recovery key to keep somewhere safe."
+    "reflect cannot recover a forgotten passphrase, and nobody else can either: that is "
+    "what keeps your writing private. The one way back in is a recovery key, which you "
+    "can make at the end of setup and keep somewhere safe."
 )
 
 NO_PASSPHRASE_WARNING = (
@@ -34,6 +34,7 @@ class SetupScreen(Screen[None]):
     """Choose who will use reflect here, then set each person up."""
 
     AUTO_FOCUS = "#just-me"
+    _solo_passphrase: str | None = None  # held only until setup ends, to let a lone person in
     DEFAULT_CSS = """
     SetupScreen #setup {
         width: 80;
@@ -64,7 +65,7 @@ class SetupScreen(Screen[None]):
                 with Horizontal():
                     yield Button("Just me", id="just-me", variant="primary")
                     yield Button("The two of us", id="two-of-us")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "setting up"
@@ -105,13 +106,27 @@ class SetupScreen(Screen[None]):
             self.notify(message, severity="error", markup=False, timeout=10)
             return
         protected = [(p, person.passphrase) for p, person in zip(profiles, people) if person.passphrase]
-        self._offer_recovery_keys(protected, profiles)
+        # The last person set up still has the keyboard: they go first.
+        protected.reverse()
+        self._solo_passphrase = protected[0][1] if len(profiles) == 1 and protected else None
+        self._offer_recovery_keys(protected, profiles, first=True)
 
-    def _offer_recovery_keys(self, pending, profiles) -> None:
+    def _offer_recovery_keys(self, pending, profiles, *, first: bool = False) -> None:
         if not pending:
-            self.app.after_setup(profiles)
+            self.app.after_setup(profiles, self._solo_passphrase)
+            self._solo_passphrase = None
             return
         (profile, passphrase), rest = pending[0], pending[1:]
+        if not first:
+            self.app.push_screen(
+                CurtainScreen(f"Now please hand the keyboard to {profile.name}."),
+                lambda _: self._offer_one(profile, passphrase, rest, profiles),
+            )
+            return
+        self._offer_one(profile, passphrase, rest, profiles)
+
+    def _offer_one(self, profile, passphrase, rest, profiles) -> None:
+        """Offer one person a recovery key, then move on to the next."""
 
         def offered(make_one: bool | None) -> None:
             if not make_one:
@@ -165,6 +180,9 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         self.of = of
         self.taken = taken
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)
+
     @property
     def solo(self) -> bool:
         return self.of == 1
@@ -177,7 +195,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
             yield Input(id="name", max_length=40)
             yield Label("How you come to this")
             with RadioSet(id="role"):
-                yield RadioButton("I am the partner who was hurt", id="hurt", value=True)
+                yield RadioButton("I am the partner who was hurt", id="hurt")
                 yield RadioButton("I am the partner who caused the hurt", id="involved")
                 if self.solo:
                     yield RadioButton("Neither, or I'd rather not say", id="individual")
@@ -188,7 +206,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
             if self.solo:
                 yield Checkbox("Use no passphrase", id="no-passphrase")
                 yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
-            yield Static("A forgotten passphrase cannot be recovered.", classes="muted")
+            yield Static("reflect cannot recover a forgotten passphrase.", classes="muted")
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="cancel")
@@ -231,7 +249,10 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         if self.taken and name.casefold() == self.taken.casefold():
             raise ProfileError("Please use a different name from your partner's.")
         pressed = self.query_one("#role", RadioSet).pressed_button
-        role = Role(pressed.id if pressed is not None else "hurt")
+        if pressed is None or not pressed.id:
+            # The hurt partner sets the pace, so a role is never assumed.
+            raise ProfileError("Please choose how you come to this.")
+        role = Role(pressed.id)
         no_passphrase = self.solo and self.query_one("#no-passphrase", Checkbox).value
         if no_passphrase:
             return NewPerson(name, role, None)
@@ -262,7 +283,7 @@ class CurtainScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(self.message))
-            yield Static("Nothing the first person typed is on screen.", classes="muted")
+            yield Static("Nothing the other person typed is on screen.", classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("I'm ready", id="ready", variant="primary")
 

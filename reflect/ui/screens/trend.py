@@ -117,7 +117,7 @@ class TrendScreen(Screen[None]):
             with VerticalScroll(id="words-pane"):
                 yield Static("", id="words")
                 yield Static("", id="problems", classes="muted")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def checkin_store(self) -> SpaceStore:
         """The space whose check-ins are shown: the one place that decides it."""

@@ -45,41 +45,49 @@ class UnlockScreen(Screen[None]):
         yield Header()
         with VerticalScroll():
             with Vertical(id="door"):
-                yield Static("reflect is locked", classes="screen-title")
+                yield Static("Welcome back", classes="screen-title")
+                yield Static(
+                    "reflect is locked, so nothing private is on screen. Your passphrase opens it.",
+                    classes="screen-intro",
+                )
                 if household.is_couple:
                     yield Label("Who is here?")
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
-                            yield RadioButton(Content(profile.name), id=f"who-{index}", value=index == 0)
+                            yield RadioButton(Content(profile.name), id=f"who-{index}")
                 yield Label("Passphrase")
                 yield Input(id="passphrase", password=True)
                 yield Static("", id="problem")
                 with Horizontal():
                     yield Button("Unlock", id="unlock", variant="primary")
                     yield Button("I forgot my passphrase", id="recover")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
 
-    def chosen_profile(self) -> Profile:
+    def chosen_profile(self) -> Profile | None:
+        """Who is here; for a couple, nobody until they say (never assumed)."""
         household = self.app.workspace.household
         if household.is_couple:
             index = self.query_one("#who", RadioSet).pressed_index
-            if 0 <= index < len(household.profiles):
-                return household.profiles[index]
+            return household.profiles[index] if 0 <= index < len(household.profiles) else None
         return household.profiles[0]
 
     @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#unlock")
     def unlock(self) -> None:
         passphrase = self.query_one("#passphrase", Input).value
+        profile = self.chosen_profile()
+        if profile is None:
+            self.show_problem("First choose who is here.")
+            return
         if not passphrase:
             self.show_problem("Type your passphrase, then press Enter.")
             return
         self.show_problem("Unlocking…")
         self.query_one("#unlock", Button).disabled = True
-        self.try_unlock(self.chosen_profile(), passphrase, self.app.lock_generation)
+        self.try_unlock(profile, passphrase, self.app.lock_generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
     def try_unlock(self, profile: Profile, passphrase: str, generation: int) -> None:
@@ -113,6 +121,9 @@ class UnlockScreen(Screen[None]):
     @on(Button.Pressed, "#recover")
     def action_recover(self) -> None:
         profile = self.chosen_profile()
+        if profile is None:
+            self.show_problem("First choose who is here.")
+            return
         self.app.push_screen(RecoverScreen(profile))
 
 

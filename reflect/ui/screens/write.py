@@ -96,7 +96,7 @@ class WriteScreen(Screen[None]):
             )
             yield Static("", id="where", classes="muted")
             yield Static("", id="status", classes="muted")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         writer = self.app.workspace.current.id if self.app.workspace.current else "me"
@@ -112,6 +112,8 @@ class WriteScreen(Screen[None]):
                 "them until you came back. Save them when you can."
             )
             return
+        if self.entry is not None:  # editing: carry on from the end, not the start
+            self.editor.move_cursor(self.editor.document.end)
         _, draft = self._journal_call(lambda j: j.get_draft(self.draft_key))
         if draft and draft != self._saved_text:
             self.editor.load_text(draft)
