@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("check", help="verify every data file; change nothing", parents=[common])
 
+    importing = commands.add_parser(
+        "import", help="bring back a JSON export (importing twice adds nothing)", parents=[common, whose]
+    )
+    importing.add_argument("path", metavar="PATH", help="a file made by `reflect export --format json`")
+
     return parser
 
 
@@ -165,6 +170,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _profiles(data_dir, args)
     if args.command == "check":
         return _check(data_dir)
+    if args.command == "import":
+        return _import(data_dir, args)
     return _open_app(data_dir, demo=args.demo)
 
 
@@ -405,6 +412,29 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
             )
         profile = workspace.add_profile(args.name, role, passphrase, partner_passphrase=partner)
     _out(messages.PROFILE_ADDED.format(name=profile.name))
+    return 0
+
+
+def _import(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.imports import ImportRefused, import_into, read_export
+    from reflect.workspace import Workspace
+
+    try:
+        contents = read_export(Path(args.path).expanduser())
+    except ImportRefused as refused:
+        raise CommandError(refused.user_message) from None
+    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+        _unlock(workspace, args)
+        result = import_into(workspace.journal, contents)
+    _out(
+        messages.IMPORTED.format(
+            entries=result.entries_added,
+            checkins=result.checkins_added,
+            already=result.entries_already_here + result.checkins_already_here,
+        )
+    )
+    if result.unreadable:
+        _err(messages.IMPORT_UNREADABLE.format(count=result.unreadable))
     return 0
 
 

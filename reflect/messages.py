@@ -72,3 +72,5 @@ SAVED_WITHOUT_PASSPHRASE = (
 EXPORT_NOT_ENCRYPTED = (
     "The exported file is not encrypted: anyone who can use this computer account can open it."
 )
+IMPORTED = "Imported {entries} reflections and {checkins} check-ins ({already} were already here)."
+IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."

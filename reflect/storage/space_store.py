@@ -222,6 +222,24 @@ class SpaceStore:
             self._table(records.ENTRIES_TABLE).insert(Document(record, doc_id=entry.id))
         self._remember(entry)
 
+    def add_many(self, entries: Iterable[Entry]) -> int:
+        """Save many new entries in one write, skipping ids the space already has.
+
+        Returns how many were added; adding the same entries again adds none.
+        """
+        fresh: dict[str, Entry] = {}
+        for entry in entries:
+            self._check_belongs(entry)
+            if entry.id not in self._by_id and entry.id not in fresh:
+                fresh[entry.id] = entry
+        if fresh:
+            documents = [Document(records.entry_to_record(e), doc_id=e.id) for e in fresh.values()]
+            with self._saving():
+                self._table(records.ENTRIES_TABLE).insert_multiple(documents)
+            for entry in fresh.values():
+                self._remember(entry)
+        return len(fresh)
+
     def update(self, entry: Entry) -> None:
         """Save a changed entry in place of the one with the same id (``KeyError`` if none)."""
         self._check_belongs(entry)
