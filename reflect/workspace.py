@@ -346,6 +346,7 @@ class Workspace:
             # first use, and only by a copy of reflect that holds the lock.
             create=not self.is_set_up and self._lock is not None,
             now=self.now,
+            read_only=self._lock is None,
         )
 
     def _back_up_once(self, stores: Iterable[SpaceStore]) -> None:

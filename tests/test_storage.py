@@ -809,3 +809,17 @@ def test_damaged_bytes_open_cleanly_or_raise_space_damaged(tmp_path, damage):
         assert store.get(entry.id) == entry
     store.search(EntryFilter(contains="a", tags=("calm",)))
     store.close()
+
+
+def test_a_reader_without_the_lock_migrates_in_memory_only(space_path, monkeypatch):
+    entry = make_entry("old words")
+    store = open_store(space_path)
+    store.add(entry)
+    store.close()
+    v1 = space_path.read_bytes()
+    _pretend_version_3(monkeypatch, [])
+    reader = SpaceStore.open(space_path, space=entry.space, create=False, read_only=True)
+    assert reader.get(entry.id).text == "OLD WORDS"
+    reader.close()
+    assert space_path.read_bytes() == v1
+    assert not space_path.with_name("me.json.pre-v1.bak").exists()

@@ -144,6 +144,7 @@ class SpaceStore:
         codec: Codec = PlainCodec(),
         create: bool = True,
         now: Callable[[], datetime] = local_now,
+        read_only: bool = False,
     ) -> "SpaceStore":
         """Open the space saved at ``path``, creating it when missing and ``create``.
 
@@ -168,7 +169,9 @@ class SpaceStore:
             raise SpaceDamaged(path, problems[0])
         if records.meta_of(tables)["space"] != space:
             raise SpaceDamaged(path, "The file holds a different space.")
-        if version < records.SCHEMA_VERSION:
+        if version < records.SCHEMA_VERSION and not read_only:
+            # A reader without the folder lock (``reflect list`` while the app
+            # is open) migrates in memory only; the writer migrates on disk.
             _save(_backup_path(path, version), None, stored)
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
