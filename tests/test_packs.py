@@ -183,7 +183,7 @@ def section_with(old: str, new: str) -> str:
 # (file to replace, its new text, fragment on the expected line or a line number, words in the message)
 MALFORMED = {
     "unknown header": (
-        "01-first.md", section_with("title:", "tilte:"), "tilte:", 'unknown header "tilte" (expected id, title, order, summary)'
+        "01-first.md", section_with("title:", "tilte:"), "tilte:", 'unknown header "tilte" (expected id, title, order, summary, includes)'
     ),
     "duplicate header": ("01-first.md", section_with("order: 1", "order: 1\norder: 2"), "order: 2", 'header "order" appears twice (first on line 4)'),
     "missing title": ("01-first.md", section_with("title: The first section\n", ""), 1, 'the header needs a "title:" line'),
@@ -526,3 +526,66 @@ def test_the_default_pack_is_valid_and_complete() -> None:
     assert audiences == set(Audience)
     assert pack.ladder
     assert {starter.kind for starter in pack.starters} == {"naming", "receiving"}
+
+
+def test_includes_names_the_pack_lists_a_section_shows(tmp_path: Path) -> None:
+    files = good_files()
+    files["01-first.md"] = section_with("summary:", "includes: ladder\nsummary:")
+    files["02-second.md"] = SECTION_TWO.replace("order: 2", "order: 2\nIncludes:  Starters , ladder,starters")
+    pack, problems = load_pack(write_pack(tmp_path / "p", files))
+
+    assert problems == []
+    assert pack is not None
+    first, second = pack.sections
+    assert first.includes == ("ladder",)
+    assert second.includes == ("starters", "ladder")
+
+
+def test_a_section_without_includes_shows_no_pack_lists(good_pack: Path) -> None:
+    pack, _ = load_pack(good_pack)
+
+    assert pack is not None
+    assert [s.includes for s in pack.sections] == [(), ()]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("ladders", 'unknown "ladders" in "includes:" (use ladder, starters, or both separated by a comma)'),
+        ("ladder, [b]steps[/b]", 'unknown "[b]steps[/b]" in "includes:"'),
+        ("ladder; starters", 'unknown "ladder; starters" in "includes:"'),
+    ],
+)
+def test_an_unknown_include_is_reported_at_its_line(tmp_path: Path, value: str, words: str) -> None:
+    text = section_with("summary:", f"includes: {value}\nsummary:")
+    files = good_files()
+    files["01-first.md"] = text
+    folder = write_pack(tmp_path / "p", files)
+
+    [problem] = problems_of(folder)
+    assert problem.startswith(f"{folder / '01-first.md'}:{line_of(text, 'includes:')}: ")
+    assert words in problem
+
+
+def test_includes_asking_for_lists_the_pack_lacks_is_reported(tmp_path: Path) -> None:
+    files = good_files()
+    files["pack.md"] = PACK_MD.split("## Ladder step")[0]
+    text = section_with("summary:", "includes: ladder, starters\nsummary:")
+    files["01-first.md"] = text
+    folder = write_pack(tmp_path / "p", files)
+    where = f"{folder / '01-first.md'}:{line_of(text, 'includes:')}: "
+
+    assert problems_of(folder) == [
+        where + '"includes: ladder", but pack.md has no "## Ladder step:" blocks',
+        where + '"includes: starters", but pack.md has no "## Starter:" or "## Receiving:" blocks',
+    ]
+
+
+def test_the_default_pack_shows_the_ladder_and_starters_where_the_prompts_need_them() -> None:
+    pack, _ = load_pack(DEFAULT_PACK)
+
+    assert pack is not None
+    assert {s.id: s.includes for s in pack.sections if s.includes} == {
+        "touch-ladder": ("ladder",),
+        "naming-difficulty": ("starters",),
+    }

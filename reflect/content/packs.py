@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reflect.domain.content import (
+    INCLUDES,
+    LADDER,
+    STARTERS,
     Audience,
     Exercise,
     LadderStep,
@@ -36,7 +39,7 @@ MAX_LONG_TEXT = 20_000
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 
 PACK_HEADERS = {"id": True, "title": True}
-SECTION_HEADERS = {"id": True, "title": True, "order": True, "summary": False}
+SECTION_HEADERS = {"id": True, "title": True, "order": True, "summary": False, "includes": False}
 
 PROMPT = "Prompt"
 EXERCISE = "Exercise"
@@ -56,6 +59,7 @@ AUDIENCE_WORDS = {
     "together": Audience.TOGETHER,
 }
 AUDIENCE_HINT = "use solo, hurt partner, involved partner or together"
+INCLUDES_HINT = "use ladder, starters, or both separated by a comma"
 
 NOT_A_PACK = "not a prompt pack: expected a folder with a pack.md"
 
@@ -163,6 +167,10 @@ class _File:
     blocks: list[_Block]
 
 
+_PackParts = tuple[str, str, str, tuple[LadderStep, ...], tuple[SentenceStarter, ...]]
+"""What pack.md says: id, title, description, ladder steps and starters."""
+
+
 class _Ids:
     """Ids already claimed in a pack: they must be unique across all its files."""
 
@@ -208,7 +216,7 @@ def _load_pack(folder: Path) -> tuple[Pack | None, list[PackProblem], int]:
     for name in section_names:
         report = _Report(str(folder / name))
         parsed_section = _parse_file(folder / name, root, SECTION_HEADERS, SECTION_BLOCKS, report)
-        section = _section(parsed_section, name, report, ids) if parsed_section else None
+        section = _section(parsed_section, name, report, ids, pack_parts) if parsed_section else None
         if section is not None:
             sections.append((section.order, name, section))
         problems.extend(report.sorted())
@@ -398,7 +406,7 @@ def _read_heading(line: str, number: int, allowed: tuple[str, ...], report: _Rep
 
 def _pack_parts(
     parsed: _File, report: _Report, ids: _Ids
-) -> tuple[str, str, str, tuple[LadderStep, ...], tuple[SentenceStarter, ...]] | None:
+) -> _PackParts | None:
     """What pack.md says: id, title, description, ladder steps and starters."""
     pack_id = _header_id(parsed, report)
     title = parsed.headers.get("title", ("", 0))[0]
@@ -421,13 +429,24 @@ def _pack_parts(
     return pack_id, title, description, tuple(ladder), tuple(starters)
 
 
-def _section(parsed: _File, name: str, report: _Report, ids: _Ids) -> Section | None:
-    """The section a parsed file describes, or ``None`` once a problem is reported."""
+def _section(
+    parsed: _File,
+    name: str,
+    report: _Report,
+    ids: _Ids,
+    pack_parts: _PackParts | None,
+) -> Section | None:
+    """The section a parsed file describes, or ``None`` once a problem is reported.
+
+    ``pack_parts`` is what pack.md holds, when it could be read, so that a
+    section asking to show the ladder or the starters finds some to show.
+    """
     section_id = _header_id(parsed, report)
     if section_id:
         ids.claim(section_id, "section", name, report, parsed.headers["id"][1])
     title = parsed.headers.get("title", ("", 0))[0]
     order = _order(parsed, report)
+    includes = _includes(parsed, report, pack_parts)
     reading = _text(parsed.intro, "the reading", MAX_LONG_TEXT, report, parsed.header_end + 1)
     if not reading:
         report(parsed.header_end + 1, "the section has no reading: write it under the header")
@@ -452,7 +471,7 @@ def _section(parsed: _File, name: str, report: _Report, ids: _Ids) -> Section | 
     if report.problems or not section_id or not title or order is None:
         return None
     summary = parsed.headers.get("summary", ("", 0))[0]
-    return Section(section_id, title, order, reading, tuple(prompts), tuple(exercises), summary)
+    return Section(section_id, title, order, reading, tuple(prompts), tuple(exercises), summary, includes)
 
 
 def _prompt(block: _Block, section_id: str, report: _Report) -> Prompt | None:
@@ -522,6 +541,31 @@ def _header_id(parsed: _File, report: _Report) -> str:
         report(line, _bad_id(value))
         return ""
     return value
+
+
+def _includes(
+    parsed: _File,
+    report: _Report,
+    pack_parts: _PackParts | None,
+) -> tuple[str, ...]:
+    """The ``includes:`` header: which of the pack's lists to show after the reading."""
+    value, line = parsed.headers.get("includes", ("", 0))
+    includes: list[str] = []
+    for part in value.split(","):
+        word = " ".join(part.split()).casefold()
+        if not word:
+            continue
+        if word not in INCLUDES:
+            report(line, f'unknown "{_clip(part.strip())}" in "includes:" ({INCLUDES_HINT})')
+        elif word not in includes:
+            includes.append(word)
+    if pack_parts is not None:
+        ladder, starters = pack_parts[3], pack_parts[4]
+        if LADDER in includes and not ladder:
+            report(line, '"includes: ladder", but pack.md has no "## Ladder step:" blocks')
+        if STARTERS in includes and not starters:
+            report(line, '"includes: starters", but pack.md has no "## Starter:" or "## Receiving:" blocks')
+    return tuple(includes)
 
 
 def _order(parsed: _File, report: _Report) -> int | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from reflect.domain.profiles import Role
+
 
 class Audience(str, Enum):
     """Who a prompt is written for."""
@@ -30,6 +32,17 @@ AUDIENCE_LABELS: dict[Audience, str] = {
     Audience.TOGETHER: "together",
 }
 
+ROLE_AUDIENCES: dict[Role, Audience] = {
+    Role.HURT: Audience.HURT,
+    Role.INVOLVED: Audience.INVOLVED,
+    Role.INDIVIDUAL: Audience.SOLO,
+}
+
+LADDER = "ladder"
+STARTERS = "starters"
+INCLUDES = (LADDER, STARTERS)
+"""What a section may ask to show from its pack, after its reading."""
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -39,6 +52,24 @@ class Prompt:
     text: str
     audiences: tuple[Audience, ...]
     section_id: str = ""
+
+
+def prompt_fits(prompt: Prompt, role: Role | None, *, shared: bool) -> bool:
+    """True when ``prompt`` is written for this person in this space.
+
+    The shared space is for the two partners together. In a private space a
+    prompt fits when it names the person's role, or when it is for writing on
+    one's own and names neither partner role but theirs: "involved partner,
+    solo" speaks to the partner who caused the hurt, writing alone, and would
+    land wrongly on the partner who was hurt.
+    """
+    if shared:
+        return Audience.TOGETHER in prompt.audiences
+    own = ROLE_AUDIENCES[role] if role is not None else Audience.SOLO
+    if own in prompt.audiences:
+        return True
+    other_partners = {Audience.HURT, Audience.INVOLVED} - {own}
+    return Audience.SOLO in prompt.audiences and not other_partners.intersection(prompt.audiences)
 
 
 @dataclass(frozen=True)
@@ -61,9 +92,21 @@ class Section:
     prompts: tuple[Prompt, ...]
     exercises: tuple[Exercise, ...] = ()
     summary: str = ""
+    includes: tuple[str, ...] = ()
+    """Parts of the pack shown after the reading: ``LADDER``, ``STARTERS``."""
 
     def prompts_for(self, audience: Audience) -> tuple[Prompt, ...]:
         return tuple(p for p in self.prompts if audience in p.audiences)
+
+    def prompts_fitting(self, role: Role | None, *, shared: bool) -> tuple[Prompt, ...]:
+        """The prompts that fit a person in a space (``prompt_fits``), in pack order.
+
+        All of them if none fit: an empty list would leave someone with
+        nothing to write to, which is worse than a question written for
+        somebody else.
+        """
+        fitting = tuple(p for p in self.prompts if prompt_fits(p, role, shared=shared))
+        return fitting or self.prompts
 
 
 @dataclass(frozen=True)

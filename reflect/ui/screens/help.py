@@ -45,6 +45,7 @@ choose otherwise in Preferences (P on the path).
 | Key | What it does |
 |---|---|
 | Enter | Write to the highlighted question |
+| A | Show all the questions, or only those written for you |
 | Tab | Move between the reading and the questions |
 | Esc | Back to the path |
 

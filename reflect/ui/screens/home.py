@@ -38,7 +38,7 @@ class HomeScreen(Screen[None]):
             classes="screen-intro",
         )
         yield OptionList(id="path")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_path()
@@ -76,6 +76,7 @@ class HomeScreen(Screen[None]):
     def open_section(self, event: OptionList.OptionSelected) -> None:
         from reflect.ui.screens.section import SectionScreen
 
-        section = self.app.workspace.find_section(event.option.id or "")
-        if section is not None:
-            self.app.push_screen(SectionScreen(section))
+        found = next(((p, s) for p, s in self.app.workspace.sections() if s.id == event.option.id), None)
+        if found is not None:
+            pack, section = found
+            self.app.push_screen(SectionScreen(section, pack))
