@@ -12,6 +12,7 @@ from textual.binding import Binding
 from rich.text import Text
 from textual.screen import Screen
 
+from reflect import messages
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.dialogs import ProblemScreen
@@ -76,8 +77,7 @@ class ReflectApp(App[None]):
         self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
         for path in self.workspace.packs.skipped:
             self.notify(
-                f"A prompt pack was skipped because it has problems: {path}. "
-                f"`reflect packs validate {path}` shows them.",
+                messages.PACK_SKIPPED.format(path=path),
                 title="Pack skipped",
                 severity="warning",
                 markup=False,

@@ -306,7 +306,8 @@ class RecoveryOfferScreen(ModalScreen[bool]):
             yield Static(Content(f"{self.person}, would you like a recovery key?"), classes="screen-title")
             yield Static(
                 "It is a long code that opens your spaces if you forget your passphrase. "
-                "It is shown once. Write it down and keep it where only you can reach it.",
+                "It is shown once. Write it down and keep it where only you can reach it. "
+                "If anyone else can see the screen, ask them to look away first.",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Not now", id="skip")
