@@ -373,3 +373,33 @@ async def test_tags_and_step_titles_with_brackets_are_shown_literally_in_the_fil
             await pilot.pause()
         assert screen.entry_list.option_count == 2
     ws.close()
+
+
+async def test_an_unprotected_journal_opens_behind_the_path(data_dir, clock):
+    from reflect.ui.screens.dialogs import ProblemScreen
+
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    ws.set_up([NewPerson("Robin", Role.INDIVIDUAL, None)])
+    ws.write("in the first step", prompt_id=ws.sections()[0][1].prompts[0].id)
+    ws.lock()
+    ws.settings.first_run_acknowledged = True
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and ws.is_unlocked
+        assert "explored" in str(app.screen.path_list.get_option_at_index(0).prompt)
+    ws.close()
+
+    journal = data_dir / "spaces"
+    [space_file] = list(journal.glob("*.json"))
+    space_file.write_bytes(space_file.read_bytes()[:-20])
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    ws.settings.first_run_acknowledged = True
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemScreen)
+        assert not ws.is_unlocked
+    ws.close()

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from time import monotonic
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from rich.text import Text
@@ -102,12 +102,33 @@ class ReflectApp(App[None]):
         elif self.needs_passphrase:
             self.push_screen(UnlockScreen())
         else:
-            try:
-                workspace.open_without_passphrase()
-            except StoreError as error:
-                self.push_screen(ProblemScreen(error.user_message))
-                return
-            self.after_unlock()
+            # No passphrase to ask for: show the path at once and open the journal
+            # behind it (a large journal takes a moment to read).
+            from reflect.ui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+            self.open_unprotected_journal(self.lock_generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
+    def open_unprotected_journal(self, generation: int) -> None:
+        try:
+            self.workspace.open_without_passphrase()
+        except StoreError as error:
+            self.call_from_thread(self.push_screen, ProblemScreen(error.user_message))
+            return
+        self.call_from_thread(self.journal_opened, generation)
+
+    def journal_opened(self, generation: int) -> None:
+        """The journal behind the path is ready: mark what has been explored."""
+        from reflect.ui.screens.home import HomeScreen
+
+        if generation != self.lock_generation:
+            self.workspace.lock()
+            return
+        self.update_space_title()
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_path()
 
     @property
     def needs_passphrase(self) -> bool:

@@ -50,7 +50,8 @@ class HomeScreen(Screen[None]):
 
     def refresh_path(self) -> None:
         workspace = self.app.workspace
-        explored = workspace.explored()
+        # Until the journal is open (it may still be loading) nothing is marked yet.
+        explored = workspace.explored() if workspace.is_unlocked else set()
         highlighted = self.path_list.highlighted
         self.path_list.clear_options()
         sections = workspace.sections()
