@@ -369,6 +369,8 @@ def _unlock(workspace, args: argparse.Namespace) -> bool:
     if args.shared:
         if household.shared_space is None:
             raise CommandError(messages.NO_SHARED_SPACE)
+        if household.shared_space in workspace.unavailable:
+            raise CommandError(workspace.unavailable[household.shared_space])
         workspace.switch_space(household.shared_space)
     return True
 

@@ -16,12 +16,15 @@ import orjson
 
 from reflect.checkin_log import add_checkins
 from reflect.domain.checkins import CheckIn
-from reflect.domain.entries import Entry
+import re
+
+from reflect.domain.entries import Entry, clean_text, normalise_tags
 from reflect.exports import EXPORT_FORMAT, EXPORT_VERSION
 from reflect.storage.records import checkin_from_record, entry_from_record
 from reflect.storage.space_store import SpaceStore
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
+_IMPORTABLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class ImportRefused(Exception):
@@ -98,8 +101,15 @@ def read_export(path: Path) -> ExportContents:
 
 def import_into(store: SpaceStore, contents: ExportContents) -> ImportResult:
     """Add what the space does not have yet, in one save for each kind."""
-    entries = [replace(e, space=store.space) for e in contents.entries]
-    checkins = [replace(c, space=store.space) for c in contents.checkins]
+    # The same rules as writing: tags normalised, no empty reflections, ids
+    # of the shape reflect makes.
+    entries = [
+        replace(e, space=store.space, text=clean_text(e.text), tags=normalise_tags(e.tags))
+        for e in contents.entries
+        if e.text.strip() and _IMPORTABLE_ID.match(e.id)
+    ]
+    checkins = [replace(c, space=store.space) for c in contents.checkins if _IMPORTABLE_ID.match(c.id)]
+    refused = len(contents.entries) - len(entries) + len(contents.checkins) - len(checkins)
     entries_added = store.add_many(entries)
     checkins_added = add_checkins(store, checkins)
     return ImportResult(
@@ -107,5 +117,5 @@ def import_into(store: SpaceStore, contents: ExportContents) -> ImportResult:
         checkins_added=checkins_added,
         entries_already_here=len({e.id for e in entries}) - entries_added,
         checkins_already_here=len({c.id for c in checkins}) - checkins_added,
-        unreadable=contents.unreadable,
+        unreadable=contents.unreadable + refused,
     )

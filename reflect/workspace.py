@@ -299,46 +299,63 @@ class Workspace:
         Raises WrongPassphrase, SpaceDamaged and friends; on any failure
         nothing stays open.
         """
-        self._open_spaces(profile, profile.slot_id, passphrase)
+        self.adopt(self.open_for(profile, passphrase))
 
-    def unlock_with_recovery(self, profile: Profile, recovery_key: str, new_passphrase: str) -> None:
-        """Open with the one-time recovery key, and set a new passphrase at once."""
-        check_passphrase(new_passphrase)
-        self._open_spaces(profile, recovery_slot(profile), recovery_key)
-        self.change_passphrase(new_passphrase)
+    def open_for(self, profile: Profile, passphrase: str | None, *, slot: str | None = None) -> "OpenedSpaces":
+        """Derive the keys and open this person's spaces, without touching what is open now.
 
-    def _open_spaces(self, profile: Profile, slot: str, secret: str | None) -> None:
-        """Open the person's private space (required) and the shared one (if it can be).
-
-        A damaged or missing shared space must not keep anyone from their own
-        journal: it is left closed and its problem kept in ``unavailable``.
+        Safe to run in a worker thread: the result is adopted (or discarded)
+        afterwards on the main thread, so a lock that happens meanwhile can
+        never be undone by an unlock that finishes late. The private space is
+        required; a damaged or missing shared space is left closed and its
+        problem kept in ``unavailable``.
         """
-        self.lock()
+        opened = OpenedSpaces(profile)
         try:
             for space in self.household.spaces_for(profile):
                 try:
-                    self._open_space(space, slot, secret)
+                    self._open_space(opened, space, slot or profile.slot_id, passphrase)
                 except StoreError as error:
                     if space == profile.space:
                         raise
-                    self.unavailable[space] = error.user_message
+                    opened.unavailable[space] = error.user_message
+        except BaseException:
+            opened.discard()
+            raise
+        return opened
+
+    def adopt(self, opened: "OpenedSpaces") -> None:
+        """Make ``opened`` the unlocked state (main thread only)."""
+        self.lock()
+        self._stores, self._seals = opened.stores, opened.seals
+        self.unavailable = dict(opened.unavailable)
+        self.current = opened.profile
+        self.active_space = opened.profile.space
+        self._back_up_once(self._stores.values())
+
+    def unlock_with_recovery(self, profile: Profile, recovery_key: str, new_passphrase: str) -> None:
+        """Open with the one-time recovery key, and set a new passphrase at once.
+
+        If the new passphrase cannot be saved, nothing stays open.
+        """
+        check_passphrase(new_passphrase)
+        self.adopt(self.open_for(profile, recovery_key, slot=recovery_slot(profile)))
+        try:
+            self.change_passphrase(new_passphrase)
         except BaseException:
             self.lock()
             raise
-        self.current = profile
-        self.active_space = profile.space
-        self._back_up_once(self._stores.values())
 
-    def _open_space(self, space: str, slot: str, secret: str | None) -> None:
+    def _open_space(self, opened: "OpenedSpaces", space: str, slot: str, secret: str | None) -> None:
         path = self.space_path(space)
         codec = _PLAIN
         if self.space_is_sealed(space):
             from reflect.storage.sealed import SealedSpace
 
             seal, _ = SealedSpace.unlock(read_private_bytes_or_damaged(path), slot, secret or "")
-            self._seals[space] = seal
+            opened.seals[space] = seal
             codec = seal
-        self._stores[space] = SpaceStore.open(
+        opened.stores[space] = SpaceStore.open(
             path,
             space=space,
             codec=codec,
@@ -370,19 +387,22 @@ class Workspace:
             store.close()
         for seal in self._seals.values():
             seal.forget()
-        self._stores.clear()
-        self._seals.clear()
-        self.unavailable.clear()
+        self._stores = {}
+        self._seals = {}
+        self.unavailable = {}
         self.current = None
         self.active_space = None
 
     def open_without_passphrase(self) -> None:
         """Before setup, or for a lone unprotected profile: open its journal."""
+        self.adopt(self.open_unprotected())
+
+    def open_unprotected(self) -> "OpenedSpaces":
+        """The lone unprotected person's spaces, opened (see :meth:`open_for`)."""
         profiles = self.household.profiles
         if len(profiles) == 1 and not profiles[0].protected:
-            self.unlock(profiles[0], None)
-        else:
-            raise NotUnlocked("a passphrase is needed")
+            return self.open_for(profiles[0], None)
+        raise NotUnlocked("a passphrase is needed")
 
     def change_passphrase(self, new_passphrase: str) -> None:
         """Re-wrap the current person's key in each of their spaces; no re-encryption.
@@ -392,6 +412,7 @@ class Workspace:
         """
         profile = self._require_current()
         check_passphrase(new_passphrase)
+        self._require_every_space_open()
         self._rewrap_all(lambda seal: seal.change_passphrase(profile.slot_id, new_passphrase, self.kdf))
 
     def add_recovery_key(self) -> str:
@@ -399,6 +420,7 @@ class Workspace:
         profile = self._require_current()
         if not self._seals:
             raise ProfileError("This journal has no passphrase, so it has no recovery key.")
+        self._require_every_space_open()
         keys: list[str] = []
 
         def add(seal: SealedSpace) -> None:
@@ -423,6 +445,15 @@ class Workspace:
             if isinstance(error, OSError):
                 raise SaveFailed(files[-1][0] if files else self.layout.spaces_dir, error.errno) from error
             raise
+
+    def _require_every_space_open(self) -> None:
+        """A passphrase or recovery key must change in all of a person's spaces at once."""
+        if self.unavailable:
+            raise ProfileError(
+                "The shared space cannot be opened just now, so your passphrase and recovery "
+                "key cannot change yet: they must stay the same for all your spaces. "
+                "`reflect check` shows what is wrong with it."
+            )
 
     def _require_current(self) -> Profile:
         if self.current is None:
@@ -478,7 +509,9 @@ class Workspace:
 
     # journal
 
-    def write(self, text: str, *, prompt_id: str = "", tags: Iterable[str] = ()) -> Entry:
+    def write(
+        self, text: str, *, prompt_id: str = "", tags: Iterable[str] = (), space: str | None = None
+    ) -> Entry:
         """Save a new reflection in the active space, answering ``prompt_id`` if given.
 
         The prompt's words are kept with the entry, so it still makes sense
@@ -487,7 +520,7 @@ class Workspace:
         prompt = self.find_prompt(prompt_id) if prompt_id else None
         if prompt_id and prompt is None:
             raise UnknownPrompt(prompt_id)
-        store = self.journal
+        store = self.store(space) if space else self.journal
         entry = new_entry(
             text,
             space=store.space,
@@ -505,6 +538,24 @@ class Workspace:
 
     def save_settings(self) -> None:
         save_settings(self.layout.settings_file, self.settings)
+
+
+class OpenedSpaces:
+    """Spaces opened for one person but not yet in use (see ``Workspace.open_for``)."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.stores: dict[str, SpaceStore] = {}
+        self.seals: dict[str, SealedSpace] = {}
+        self.unavailable: dict[str, str] = {}
+
+    def discard(self) -> None:
+        """Close everything and drop the keys: this unlock is not wanted after all."""
+        for store in self.stores.values():
+            store.close()
+        for seal in self.seals.values():
+            seal.forget()
+        self.stores, self.seals = {}, {}
 
 
 class UnknownPrompt(LookupError):

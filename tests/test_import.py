@@ -100,3 +100,18 @@ def test_any_json_is_imported_or_refused_never_crashes(tmp_path, value):
             assert refused.user_message
         else:
             assert contents.unreadable >= 0
+
+
+def test_imported_records_follow_the_same_rules_as_writing(tmp_path, capsys, monkeypatch):
+    export = tmp_path / "e.json"
+    good = {"id": "a1", "space": "x", "text": "kept", "created": "2026-11-01T10:00:00+00:00",
+            "updated": "2026-11-01T10:00:00+00:00", "tags": ["Has Space", "", "[b]x[/]"]}
+    empty = dict(good, id="a2", text="   ")
+    long_id = dict(good, id="z" * 5000)
+    export.write_text(json.dumps({"format": "reflect-export", "version": 1, "entries": [good, empty, long_id]}))
+    data = str(tmp_path / "d")
+    code, out, err = run(["import", str(export), "--data-dir", data], capsys, monkeypatch)
+    assert code == 0 and "Imported 1 reflections" in out and "2 records" in err
+    code, out, _ = run(["list", "--data-dir", data, "--json"], capsys, monkeypatch)
+    [record] = json.loads(out)
+    assert record["tags"] == ["[b]x[/]", "has-space"]

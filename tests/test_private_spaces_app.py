@@ -305,25 +305,38 @@ async def test_hiding_while_an_unlock_is_running_keeps_reflect_locked(data_dir, 
 
     ws = couple(data_dir, clock)
     app = ReflectApp(ws)
-    release = threading.Event()
-    real_unlock = ws.unlock
+    release, entered = threading.Event(), threading.Event()
+    real_open_for = ws.open_for
+    prepared = []
 
-    def slow_unlock(profile, passphrase):
+    def slow_open_for(profile, passphrase, **kwargs):
+        entered.set()
         release.wait(5)
-        real_unlock(profile, passphrase)
+        prepared.append(real_open_for(profile, passphrase, **kwargs))
+        return prepared[-1]
 
-    ws.unlock = slow_unlock
+    ws.open_for = slow_open_for
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.click("#who-0")
         app.screen.query_one("#passphrase", Input).value = PASS_A
         await pilot.click("#unlock")
+        for _ in range(100):  # the key derivation is under way
+            if entered.is_set():
+                break
+            await pilot.pause(0.02)
+        assert entered.is_set()
         await pilot.press("f12")
         await pilot.pause()
         release.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(100):  # the thread outlives its screen; wait for it to finish
+            if prepared:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
         assert isinstance(app.screen, HiddenScreen)
         assert not ws.is_unlocked
+        assert prepared and prepared[0].stores == {} and prepared[0].seals == {}  # discarded
         for key in ("f1", "f3", "f5", "ctrl+p"):
             await pilot.press(key)
             await pilot.pause()
@@ -357,7 +370,7 @@ async def test_nothing_crosses_to_the_partner_clipboard_or_shared_drafts(data_di
         await pilot.press("escape", "ctrl+l")
         await pilot.pause()
         await unlock_as(pilot, app, 0, PASS_A)  # Alex gets her own draft back
-        assert isinstance(app.screen, WriteScreen) and "shared space" in app.sub_title
+        assert isinstance(app.screen, WriteScreen) and "shared space" in app.screen.sub_title
         assert app.screen.editor.text == f"alex's unsent shared words {MARKER}"
     ws.close()
 
@@ -427,4 +440,63 @@ async def test_one_person_with_a_passphrase_goes_straight_in_after_setup(data_di
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and ws.is_unlocked
         assert PASS_A not in text_on_every_screen(app)
+    ws.close()
+
+
+async def test_copies_never_reach_the_terminal_clipboard(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        written = []
+        real_write = app._driver.write
+        app._driver.write = lambda data: (written.append(data), real_write(data))[1]
+        app.copy_to_clipboard(f"copied {MARKER}")
+        await pilot.pause()
+        assert app.clipboard == f"copied {MARKER}"
+        assert not any("\x1b]52" in chunk for chunk in written)
+    ws.close()
+
+
+async def test_switching_space_then_locking_keeps_each_draft_in_its_own_space(data_dir, clock):
+    ws = couple(data_dir, clock)
+    alex = ws.household.find("Alex")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.editor.insert("PRIVATE only for alex")
+        await pilot.press("f6", "n")
+        await pilot.pause()
+        app.screen.editor.insert("shared words")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        resumed = [s for s in app.screen_stack if isinstance(s, WriteScreen)]
+        assert [s.space for s in resumed] == ["shared"]
+        assert app.screen.editor.text == "shared words"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [e.text for e in ws.store("shared").entries()] == ["shared words"]
+        assert ws.store(alex.space).entries() == []
+        assert ws.store(alex.space).get_draft(f"{alex.id}/free") == "PRIVATE only for alex"
+    ws.close()
+
+
+async def test_the_function_keys_work_while_typing(data_dir, clock):
+    from reflect.ui.screens.help import HelpScreen
+
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.editor.has_focus
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
     ws.close()

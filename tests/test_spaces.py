@@ -283,3 +283,60 @@ def test_a_missing_shared_space_does_not_keep_anyone_from_their_own_journal(coup
     assert "shared" in ws.unavailable
     report = check_data_folder(ws.layout.root)
     assert not report.sound and any("shared.sealed" in p for p in report.problems)
+
+
+def test_a_recovery_that_cannot_save_the_new_passphrase_leaves_nothing_open(couple, monkeypatch):
+    from reflect.storage.errors import SaveFailed
+
+    ws, alex, _ = couple
+    ws.unlock(alex, PASS_A)
+    key = ws.add_recovery_key()
+    ws.lock()
+
+    def full(*args, **kwargs):
+        raise SaveFailed(ws.layout.spaces_dir, 28)
+
+    monkeypatch.setattr(ws, "change_passphrase", full)
+    with pytest.raises(SaveFailed):
+        ws.unlock_with_recovery(alex, key, "a brand new passphrase")
+    assert not ws.is_unlocked and ws.open_spaces == []
+
+
+def test_no_passphrase_change_while_the_shared_space_cannot_be_opened(couple):
+    ws, alex, _ = couple
+    shared = ws.space_path("shared")
+    saved = shared.read_bytes()
+    shared.unlink()
+    ws.unlock(alex, PASS_A)
+    with pytest.raises(ProfileError):
+        ws.change_passphrase("a brand new passphrase")
+    with pytest.raises(ProfileError):
+        ws.add_recovery_key()
+    ws.lock()
+    shared.write_bytes(saved)
+    ws.unlock(alex, PASS_A)
+    assert "shared" in ws.open_spaces
+
+
+@pytest.mark.parametrize("edit", ["no profiles", "same id", "same space", "shared as private"])
+def test_a_household_file_that_breaks_the_shape_is_damaged(couple, edit):
+    import json
+
+    from reflect.storage.errors import HouseholdDamaged
+
+    ws, _, _ = couple
+    ws.close()
+    path = ws.layout.household_file
+    data = json.loads(path.read_text())
+    first, second = data["profiles"]
+    if edit == "no profiles":
+        data["profiles"] = []
+    elif edit == "same id":
+        second["id"] = first["id"]
+    elif edit == "same space":
+        second["space"] = first["space"]
+    else:
+        first["space"] = "shared"
+    path.write_text(json.dumps(data))
+    with pytest.raises(HouseholdDamaged):
+        Workspace.open(ws.layout.root, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)

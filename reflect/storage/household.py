@@ -12,7 +12,7 @@ import orjson
 
 import re
 
-from reflect.domain.profiles import Household, Profile, ProfileError, Role
+from reflect.domain.profiles import SHARED_SPACE, Household, Profile, ProfileError, Role
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 from reflect.storage.errors import HouseholdDamaged, SaveFailed
 
@@ -38,8 +38,13 @@ def load_household(path: Path) -> Household | None:
             )
             for p in raw["profiles"]
         )
+        if not 1 <= len(profiles) <= 2:
+            raise ValueError("wrong number of profiles")
         if not all(_SAFE_ID.match(p.id) and _SAFE_ID.match(p.space) for p in profiles):
             raise ValueError("an id that reflect never makes")
+        ids, spaces = {p.id for p in profiles}, {p.space for p in profiles}
+        if len(ids) != len(profiles) or len(spaces) != len(profiles) or SHARED_SPACE in spaces:
+            raise ValueError("two people share an id or a space")
         household = Household()
         for profile in profiles:
             # The same rules as setup: a hand-edited file cannot, say, drop a

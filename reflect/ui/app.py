@@ -40,7 +40,7 @@ class ReflectApp(App[None]):
     COMMANDS = App.COMMANDS | {ReflectCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help", tooltip="The keys reflect understands"),
+        Binding("f1", "help", "Help", id="help", priority=True, tooltip="The keys reflect understands"),
         Binding(
             "f2,ctrl+g",
             "pause",
@@ -49,10 +49,10 @@ class ReflectApp(App[None]):
             priority=True,
             tooltip="A short breathing exercise. Nothing is saved.",
         ),
-        Binding("f3", "resources", "Resources", id="resources", tooltip="Where to find help"),
-        Binding("f4", "checkin", "Check in", id="checkin", show=False, tooltip="Count moments of connection and of distance"),
-        Binding("f5", "trend", "Trend", id="trend", show=False, tooltip="Your check-ins over time"),
-        Binding("f6", "switch_space", "Space", id="switch-space", tooltip="Private journal or shared space"),
+        Binding("f3", "resources", "Resources", id="resources", priority=True, tooltip="Where to find help"),
+        Binding("f4", "checkin", "Check in", id="checkin", priority=True, show=False, tooltip="Count moments of connection and of distance"),
+        Binding("f5", "trend", "Trend", id="trend", priority=True, show=False, tooltip="Your check-ins over time"),
+        Binding("f6", "switch_space", "Space", id="switch-space", priority=True, tooltip="Private journal or shared space"),
         Binding("ctrl+l", "lock", "Lock", id="lock", priority=True, tooltip="Lock reflect now"),
         Binding("f12", "quick_hide", "Hide", id="quick-hide", priority=True, tooltip="Hide the screen at once and lock"),
     ]
@@ -67,7 +67,7 @@ class ReflectApp(App[None]):
         """The last reflection deleted in this session, so it can be restored."""
         self.lock_generation = 0
         """Goes up at every lock: an unlock that finishes after a lock must not count."""
-        self._held_drafts: dict[str, list[tuple]] = {}
+        self._held_drafts: dict[str, dict[tuple, tuple]] = {}
 
     def on_mount(self) -> None:
         if self.workspace.settings.theme in self.available_themes:
@@ -111,24 +111,28 @@ class ReflectApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
     def open_unprotected_journal(self, generation: int) -> None:
+        """Read the journal in a thread; only the main thread makes it the open one."""
         try:
-            self.workspace.open_without_passphrase()
+            opened = self.workspace.open_unprotected()
         except StoreError as error:
             self.call_from_thread(self.push_screen, ProblemScreen(error.user_message))
             return
-        self.call_from_thread(self.journal_opened, generation)
+        self.call_from_thread(self.journal_opened, generation, opened)
 
-    def journal_opened(self, generation: int) -> None:
+    def journal_opened(self, generation: int, opened) -> None:
         """The journal behind the path is ready: mark what has been explored."""
         from reflect.ui.screens.home import HomeScreen
 
         if generation != self.lock_generation:
-            self.workspace.lock()
+            opened.discard()
             return
+        self.workspace.adopt(opened)
         self.update_space_title()
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.refresh_path()
+        self._report_unavailable()
+        self._resume_writing()
 
     @property
     def needs_passphrase(self) -> bool:
@@ -144,11 +148,16 @@ class ReflectApp(App[None]):
                 self.notify(error.user_message, severity="error", markup=False)
         self.show_the_door()
 
-    def finish_unlock(self, generation: int, door: Screen) -> None:
-        """Let the person in, unless reflect was locked or hidden while the key was derived."""
-        if generation != self.lock_generation or self.screen is not door:
-            self.workspace.lock()
+    def finish_unlock(self, generation: int, opened) -> None:
+        """Let the person in, unless reflect was locked or hidden while the key was derived.
+
+        The worker only prepared ``opened``; it becomes the unlocked state here,
+        on the main thread, so a late unlock can never replace what a lock did.
+        """
+        if generation != self.lock_generation:
+            opened.discard()
             return
+        self.workspace.adopt(opened)
         self.after_unlock()
 
     def after_unlock(self) -> None:
@@ -158,6 +167,10 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.update_space_title()
         self.push_screen(HomeScreen())
+        self._report_unavailable()
+        self._resume_writing()
+
+    def _report_unavailable(self) -> None:
         for space, problem in self.workspace.unavailable.items():
             self.notify(
                 f"The {self.workspace.space_label(space)} could not be opened. {problem}",
@@ -165,12 +178,16 @@ class ReflectApp(App[None]):
                 markup=False,
                 timeout=15,
             )
+
+    def _resume_writing(self) -> None:
+        """Reopen the writing this person left when reflect locked, each in its own space."""
+        from reflect.ui.screens.write import WriteScreen
+
         person = self.workspace.current
-        for space, prompt, entry, text in self._held_drafts.pop(person.id if person else "", []):
+        held = self._held_drafts.pop(person.id if person else "", {})
+        for (space, _, _), (prompt, entry, text) in held.items():
             if space in self.workspace.open_spaces:
-                self.workspace.switch_space(space)
-                self.update_space_title()
-                self.push_screen(WriteScreen(prompt=prompt, entry=entry, held_text=text))
+                self.push_screen(WriteScreen(prompt=prompt, entry=entry, held_text=text, space=space))
 
     def reset_screens(self) -> None:
         """Drop every screen above the empty base, and with them any text they held."""
@@ -243,22 +260,28 @@ class ReflectApp(App[None]):
             return self.workspace.is_unlocked
         return True
 
-    def keep_drafts(self) -> None:
-        """Before locking, keep any words not yet saved as drafts inside their space.
+    def keep_drafts(self, *, resume: bool) -> None:
+        """Keep any words not yet saved as drafts, each inside its own space.
 
         When a draft cannot be written (a full disk), its words are held in
         memory for the same person only, and given back when they unlock.
-        They are never shown to anyone else, and never dropped.
+        They are never shown to anyone else, and never dropped. With
+        ``resume`` (locking), the writing screens also come back after unlock.
         """
         from reflect.ui.screens.write import WriteScreen
 
         person = self.workspace.current
+        if person is None:
+            return
+        held = self._held_drafts.setdefault(person.id, {})
         for screen in self.screen_stack:
-            if isinstance(screen, WriteScreen) and person and screen.unsaved_text is not None:
-                held = None if screen.keep_draft_quietly() else screen.unsaved_text
-                self._held_drafts.setdefault(person.id, []).append(
-                    (self.workspace.active_space, screen.prompt, screen.entry, held)
-                )
+            if not isinstance(screen, WriteScreen) or screen.unsaved_text is None:
+                continue
+            key = (screen.space, screen.prompt.id if screen.prompt else "", screen.entry.id if screen.entry else "")
+            if not screen.keep_draft_quietly():
+                held[key] = (screen.prompt, screen.entry, screen.unsaved_text)
+            elif resume:
+                held[key] = (screen.prompt, screen.entry, None)
 
     def lock_now(self, *, hide: bool = False) -> None:
         """Drop the keys and every screen that showed private text."""
@@ -267,7 +290,7 @@ class ReflectApp(App[None]):
 
         self.lock_generation += 1
         if self.workspace.is_unlocked:
-            self.keep_drafts()
+            self.keep_drafts(resume=True)
         self.workspace.lock()
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
@@ -306,7 +329,7 @@ class ReflectApp(App[None]):
         spaces = self.workspace.open_spaces
         if len(spaces) < 2:
             return
-        self.keep_drafts()
+        self.keep_drafts(resume=False)
         current = self.workspace.active_space
         following = spaces[(spaces.index(current) + 1) % len(spaces)] if current in spaces else spaces[0]
         self.workspace.switch_space(following)
@@ -332,6 +355,14 @@ class ReflectApp(App[None]):
             self._exception_event.set()
         self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
         self._close_messages_no_wait()
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copies stay inside reflect and are forgotten at lock.
+
+        Textual would also hand them to the terminal's clipboard (OSC 52),
+        where they would outlive the lock and reach the next person.
+        """
+        self._clipboard = text
 
     def action_preferences(self) -> None:
         from reflect.ui.screens.preferences import PreferencesScreen

@@ -77,6 +77,8 @@ class UnlockScreen(Screen[None]):
     @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#unlock")
     def unlock(self) -> None:
+        if self.query_one("#unlock", Button).disabled:
+            return  # one attempt at a time
         passphrase = self.query_one("#passphrase", Input).value
         profile = self.chosen_profile()
         if profile is None:
@@ -87,6 +89,8 @@ class UnlockScreen(Screen[None]):
             return
         self.show_problem("Unlocking…")
         self.query_one("#unlock", Button).disabled = True
+        # Every attempt gets its own generation: only the newest may let anyone in.
+        self.app.lock_generation += 1
         self.try_unlock(profile, passphrase, self.app.lock_generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
@@ -94,11 +98,7 @@ class UnlockScreen(Screen[None]):
         """Argon2id takes a noticeable moment: keep the screen alive meanwhile."""
         app = self.app
         try:
-            app.workspace.unlock(profile, passphrase)
-            if generation != app.lock_generation:
-                # Locked or hidden while the key was being derived: stay locked.
-                app.workspace.lock()
-                return
+            opened = app.workspace.open_for(profile, passphrase)
         except WrongPassphrase:
             self.app.call_from_thread(
                 self.failed,
@@ -107,7 +107,11 @@ class UnlockScreen(Screen[None]):
         except StoreError as error:
             self.app.call_from_thread(self.failed, error.user_message)
         else:
-            app.call_from_thread(app.finish_unlock, generation, self)
+            if generation != app.lock_generation:
+                # Locked, hidden or tried again meanwhile (this screen may be gone).
+                opened.discard()
+                return
+            app.call_from_thread(app.finish_unlock, generation, opened)
 
     def failed(self, message: str) -> None:
         # The passphrase stays in the field, as typed, to be corrected.

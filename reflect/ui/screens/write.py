@@ -58,10 +58,14 @@ class WriteScreen(Screen[None]):
         prompt: Prompt | None = None,
         entry: Entry | None = None,
         held_text: str | None = None,
+        space: str | None = None,
     ) -> None:
         super().__init__()
         self.prompt = prompt
         self.entry = entry
+        # The space this screen writes in, fixed when it opens: switching space
+        # or locking later can never send these words somewhere else.
+        self.space = entry.space if entry is not None else space
         self.draft_key = ""
         self._held_text = held_text
         self._saved_text = entry.text if entry else ""
@@ -99,11 +103,15 @@ class WriteScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        if self.space is None:
+            self.space = self.app.workspace.active_space
         writer = self.app.workspace.current.id if self.app.workspace.current else "me"
         self.draft_key = draft_key(writer, self.prompt, self.entry)
         doing = "editing a reflection" if self.entry else "a new reflection"
-        self.sub_title = f"{doing} · {self.app.space_caption}"
-        self.query_one("#where", Static).update(Content(f"Saving to {self.app.workspace.space_label()}."))
+        self.sub_title = f"{doing} · {self.app.workspace.space_label(self.space)}"
+        self.query_one("#where", Static).update(
+            Content(f"Saving to {self.app.workspace.space_label(self.space)}.")
+        )
         if self._held_text is not None:
             self.editor.load_text(self._held_text)
             self.editor.move_cursor(self.editor.document.end)
@@ -136,7 +144,7 @@ class WriteScreen(Screen[None]):
         Returns ``(succeeded, result)``.
         """
         try:
-            return True, call(self.app.workspace.journal)
+            return True, call(self.app.workspace.store(self.space))
         except StoreError as error:
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
         except NotUnlocked:
@@ -172,7 +180,7 @@ class WriteScreen(Screen[None]):
         if text is None:
             return True
         try:
-            self.app.workspace.journal.save_draft(self.draft_key, text)
+            self.app.workspace.store(self.space).save_draft(self.draft_key, text)
         except (StoreError, OSError, NotUnlocked):
             return False
         return True
@@ -187,7 +195,7 @@ class WriteScreen(Screen[None]):
         if self.entry is None:
             def save(journal):
                 entry = workspace.write(
-                    text, prompt_id=self.prompt.id if self.prompt else "", tags=tags
+                    text, prompt_id=self.prompt.id if self.prompt else "", tags=tags, space=self.space
                 )
                 journal.clear_draft(self.draft_key)
                 return entry
