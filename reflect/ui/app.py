@@ -107,7 +107,9 @@ class ReflectApp(App[None]):
             from reflect.ui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
-            self.open_unprotected_journal(self.lock_generation)
+            # After the first frame: reading a large journal holds the interpreter
+            # lock, and the path should be on screen before that starts.
+            self.call_after_refresh(self.open_unprotected_journal, self.lock_generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
     def open_unprotected_journal(self, generation: int) -> None:
