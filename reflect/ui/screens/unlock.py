@@ -65,6 +65,8 @@ class UnlockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
+        if self.app.workspace.household.is_couple:
+            self.query_one("#who", RadioSet).focus()  # first: who is here
 
     def chosen_profile(self) -> Profile | None:
         """Who is here; for a couple, nobody until they say (never assumed)."""
