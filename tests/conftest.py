@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -53,3 +56,28 @@ def workspace(data_dir: Path, clock: FakeClock):
     ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS])
     yield ws
     ws.close()
+
+
+class OsWithFailure:
+    """The ``os`` module as the atomic writer sees it, with one call failing like a full disk.
+
+    ``succeed_first`` calls go through before the failures start.
+    """
+
+    def __init__(self, name: str, succeed_first: int = 0) -> None:
+        self._name = name
+        self._succeed_first = succeed_first
+        self.calls = 0
+
+    def __getattr__(self, attr: str):
+        real = getattr(os, attr)
+        if attr != self._name:
+            return real
+
+        def failing(*args, **kwargs):
+            self.calls += 1
+            if self.calls > self._succeed_first:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(*args, **kwargs)
+
+        return failing

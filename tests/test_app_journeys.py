@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 
 from reflect.domain.profiles import Role
 from reflect.settings import load_settings

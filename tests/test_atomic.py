@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import OsWithFailure
 from reflect.storage import atomic
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 
@@ -16,29 +17,6 @@ OLD = b'{"old": "version"}'
 NEW = b'{"new": "version, rather longer than the old one"}' * 100
 
 
-class _OsWithFailure:
-    """The ``os`` module as the atomic module sees it, with one call failing like a full disk.
-
-    ``succeed_first`` calls go through before the failures start.
-    """
-
-    def __init__(self, name: str, succeed_first: int = 0) -> None:
-        self._name = name
-        self._succeed_first = succeed_first
-        self.calls = 0
-
-    def __getattr__(self, attr: str):
-        real = getattr(os, attr)
-        if attr != self._name:
-            return real
-
-        def failing(*args, **kwargs):
-            self.calls += 1
-            if self.calls > self._succeed_first:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return real(*args, **kwargs)
-
-        return failing
 
 
 @pytest.fixture(params=[0o022, 0o000, 0o277], ids=["umask022", "umask000", "umask277"])
@@ -89,7 +67,7 @@ def test_failure_leaves_original_byte_identical_and_no_temp_file(
 ):
     target = tmp_path / "space.json"
     atomic_write_bytes(target, OLD)
-    failing = _OsWithFailure(call, succeed_first)
+    failing = OsWithFailure(call, succeed_first)
     monkeypatch.setattr(atomic, "os", failing)
 
     with pytest.raises(OSError) as caught:
@@ -130,7 +108,7 @@ def test_write_failing_part_way_through(tmp_path, monkeypatch):
 
 def test_failure_on_a_new_file_leaves_nothing(tmp_path, monkeypatch):
     target = tmp_path / "space.json"
-    monkeypatch.setattr(atomic, "os", _OsWithFailure("fsync"))
+    monkeypatch.setattr(atomic, "os", OsWithFailure("fsync"))
     with pytest.raises(OSError):
         atomic_write_bytes(target, NEW)
     monkeypatch.undo()
@@ -180,7 +158,7 @@ def test_folder_sync_failure_does_not_report_a_save_that_happened_as_failed(tmp_
     target = tmp_path / "space.json"
     atomic_write_bytes(target, OLD)
     # The first fsync is the file's own; the second is the folder's.
-    monkeypatch.setattr(atomic, "os", _OsWithFailure("fsync", succeed_first=1))
+    monkeypatch.setattr(atomic, "os", OsWithFailure("fsync", succeed_first=1))
     atomic_write_bytes(target, NEW)
     monkeypatch.undo()
     assert target.read_bytes() == NEW

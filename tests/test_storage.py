@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import OsWithFailure
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first
 from reflect.storage import atomic, records
 from reflect.storage.codec import Codec, PlainCodec
@@ -55,26 +56,6 @@ def entries_on_disk(path: Path) -> list[Entry]:
     return newest_first([records.entry_from_record(r) for r in tables["entries"].values()])
 
 
-class _OsWithFailure:
-    """``os`` as the atomic writer sees it, with one call failing like a full disk."""
-
-    def __init__(self, name: str, succeed_first: int = 0) -> None:
-        self._name = name
-        self._succeed_first = succeed_first
-        self.calls = 0
-
-    def __getattr__(self, attr: str):
-        real = getattr(os, attr)
-        if attr != self._name:
-            return real
-
-        def failing(*args, **kwargs):
-            self.calls += 1
-            if self.calls > self._succeed_first:
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return real(*args, **kwargs)
-
-        return failing
 
 
 class _ReversedCodec:
@@ -107,8 +88,8 @@ def umask(request):
 def full_disk(monkeypatch):
     """Make the next save fail at ``os.<call>`` the way a full disk does."""
 
-    def fail(call: str, succeed_first: int = 0) -> _OsWithFailure:
-        failing = _OsWithFailure(call, succeed_first)
+    def fail(call: str, succeed_first: int = 0) -> OsWithFailure:
+        failing = OsWithFailure(call, succeed_first)
         monkeypatch.setattr(atomic, "os", failing)
         return failing
 

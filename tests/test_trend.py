@@ -8,7 +8,7 @@ import statistics
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reflect.domain.checkins import (

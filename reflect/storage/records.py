@@ -94,8 +94,8 @@ def entry_from_record(record: object) -> Entry:
         id=entry_id,
         space=record["space"],
         text=record["text"],
-        created=_datetime_from_text(record.get("created"), entry_id, "created"),
-        updated=_datetime_from_text(record.get("updated"), entry_id, "updated"),
+        created=_datetime_from_text(record.get("created"), "Entry", entry_id, "created"),
+        updated=_datetime_from_text(record.get("updated"), "Entry", entry_id, "updated"),
         prompt_id=record.get("prompt_id", ""),
         prompt_text=record.get("prompt_text", ""),
         section_id=record.get("section_id", ""),
@@ -147,7 +147,7 @@ def checkin_from_record(record: object) -> CheckIn:
         return CheckIn(
             id=checkin_id,
             space=record["space"],
-            when=_datetime_from_text(record.get("when"), where, "when"),
+            when=_datetime_from_text(record.get("when"), "Check-in", checkin_id, "when"),
             connection=record.get("connection"),  # type: ignore[arg-type]
             distance=record.get("distance"),  # type: ignore[arg-type]
             note=record.get("note", ""),
@@ -257,7 +257,8 @@ def _datetime_to_text(value: datetime, name: str) -> str:
     return value.isoformat()
 
 
-def _datetime_from_text(value: object, owner: str, name: str) -> datetime:
+def _datetime_from_text(value: object, kind: str, record_id: str, name: str) -> datetime:
+    """A timezone-aware datetime, or ``ValueError`` naming the record (built only on failure)."""
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
@@ -265,9 +266,4 @@ def _datetime_from_text(value: object, owner: str, name: str) -> datetime:
             parsed = None
         if parsed is not None and parsed.utcoffset() is not None:
             return parsed
-    raise ValueError(f"{_owner_label(owner)}: '{name}' is not a date and time with a time zone.")
-
-
-def _owner_label(owner: str) -> str:
-    """'Entry 1a2b…' for an entry id; other callers already pass a label."""
-    return owner if " " in owner else f"Entry {owner[:12]}"
+    raise ValueError(f"{kind} {record_id[:12]}: '{name}' is not a date and time with a time zone.")

@@ -164,7 +164,6 @@ class ReflectApp(App[None]):
 
     def after_unlock(self) -> None:
         from reflect.ui.screens.home import HomeScreen
-        from reflect.ui.screens.write import WriteScreen
 
         self.reset_screens()
         self.update_space_title()
@@ -197,7 +196,6 @@ class ReflectApp(App[None]):
             self.pop_screen()
 
     def update_space_title(self) -> None:
-        workspace = self.workspace
         self.sub_title = self.space_caption
 
     @property
