@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reflect.domain.sessions import (
-    Exercise,
+    SessionExercise,
     Presence,
     RevealChoice,
     SessionRefused,
@@ -29,7 +29,7 @@ from reflect.domain.sessions import (
 ANA, BEN = "ana", "ben"
 NOW = datetime(2026, 11, 30, 20, 0, tzinfo=timezone.utc)
 BOTH = Presence.both(ANA, BEN)
-PROMPT = Exercise(kind="prompt", ref="together-1", title="What helped this week?")
+PROMPT = SessionExercise(kind="prompt", ref="together-1", title="What helped this week?")
 
 
 def fresh():

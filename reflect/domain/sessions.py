@@ -62,7 +62,7 @@ class Presence:
 
 
 @dataclass(frozen=True)
-class Exercise:
+class SessionExercise:
     """What a session is about: a together prompt, a ladder try, a sentence."""
 
     kind: str
@@ -75,7 +75,7 @@ class CoupleSession:
     """A session as the shared space records it. Never the text of an answer."""
 
     id: str
-    exercise: Exercise
+    exercise: SessionExercise
     partners: tuple[str, str]
     began: datetime
     answered: frozenset[str] = frozenset()
@@ -109,7 +109,7 @@ class CoupleSession:
 
 
 def begin_session(
-    exercise: Exercise, partners: tuple[str, str], *, now: datetime, session_id: str | None = None
+    exercise: SessionExercise, partners: tuple[str, str], *, now: datetime, session_id: str | None = None
 ) -> CoupleSession:
     """A new session for two different people."""
     first, second = partners

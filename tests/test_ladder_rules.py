@@ -1,0 +1,187 @@
+"""The touch ladder's pace rules (COUPLE.md), without a terminal or a disk."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reflect.domain.content import LadderStep
+from reflect.domain.ladder import (
+    Ladder,
+    PaceRefused,
+    add_step,
+    answer_suggestion,
+    ladder_from_pack,
+    move_step,
+    pause,
+    record_try,
+    remove_step,
+    rename_step,
+    resume,
+    set_pace,
+    suggest_step,
+)
+from reflect.domain.profiles import Profile, Role
+
+NOW = datetime(2026, 11, 30, 20, 0, tzinfo=timezone.utc)
+SAM = Profile(id="sam", name="Sam", role=Role.HURT, space="private-sam")
+ALEX = Profile(id="alex", name="Alex", role=Role.INVOLVED, space="private-alex")
+ROBIN = Profile(id="robin", name="Robin", role=Role.HURT, space="private-robin")
+STEPS = tuple(LadderStep(id=f"s{i}", text=f"Step {i}") for i in range(1, 6))
+
+
+def fresh() -> Ladder:
+    return ladder_from_pack(STEPS)
+
+
+def test_a_new_ladder_has_the_packs_steps_and_no_pace():
+    ladder = fresh()
+    assert [s.id for s in ladder.steps] == ["s1", "s2", "s3", "s4", "s5"]
+    assert ladder.pace is None
+    assert not ladder.paused
+
+
+def test_the_hurt_partner_moves_the_pace_up_and_back_in_the_same_words():
+    ladder = set_pace(fresh(), SAM, "s3", now=NOW)
+    assert ladder.pace.id == "s3"
+    ladder = set_pace(ladder, SAM, "s2", now=NOW)
+    assert ladder.pace.id == "s2"
+    up, down = ladder.log[-2:]
+    assert up.words == "The pace is now: Step 3"
+    assert down.words == "The pace is now: Step 2"
+    for event in ladder.log:
+        assert not any(w in event.words.lower() for w in ("fail", "setback", "behind", "only"))
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda l: set_pace(l, ALEX, "s2", now=NOW),
+        lambda l: pause(l, ALEX, now=NOW),
+        lambda l: resume(l, ALEX, now=NOW),
+        lambda l: add_step(l, ALEX, "new", now=NOW),
+        lambda l: rename_step(l, ALEX, "s1", "renamed", now=NOW),
+        lambda l: remove_step(l, ALEX, "s1", now=NOW),
+        lambda l: move_step(l, ALEX, "s1", 1, now=NOW),
+    ],
+)
+def test_the_involved_partner_is_refused_with_a_plain_reason(action):
+    with pytest.raises(PaceRefused, match="partner who was hurt"):
+        action(fresh())
+
+
+def test_when_both_are_hurt_the_pace_is_the_lower_limit():
+    ladder = set_pace(fresh(), SAM, "s4", now=NOW)
+    assert ladder.pace.id == "s4"
+    ladder = set_pace(ladder, ROBIN, "s2", now=NOW)
+    assert ladder.pace.id == "s2"
+    ladder = set_pace(ladder, ROBIN, "s5", now=NOW)
+    assert ladder.pace.id == "s4"
+    assert ladder.limit_of("robin").id == "s5"
+    # One of them back at the start means the ladder has not begun.
+    assert set_pace(ladder, SAM, None, now=NOW).pace is None
+
+
+def test_either_hurt_partner_can_pause_and_both_must_resume():
+    ladder = pause(pause(set_pace(fresh(), SAM, "s2", now=NOW), SAM, now=NOW), ROBIN, now=NOW)
+    assert ladder.paused
+    ladder = resume(ladder, SAM, now=NOW)
+    assert ladder.paused
+    assert not resume(ladder, ROBIN, now=NOW).paused
+
+
+def test_removing_the_step_that_is_the_pace_moves_it_to_the_gentler_one():
+    ladder = remove_step(set_pace(fresh(), SAM, "s3", now=NOW), SAM, "s3", now=NOW)
+    assert ladder.pace.id == "s2"
+    ladder = remove_step(set_pace(ladder, SAM, "s1", now=NOW), SAM, "s1", now=NOW)
+    assert ladder.pace is None
+
+
+def test_steps_can_be_added_renamed_and_reordered_by_the_hurt_partner():
+    ladder = add_step(fresh(), SAM, "  Making tea   for each other ", now=NOW, after="s1")
+    assert ladder.steps[1].text == "Making tea for each other"
+    new_id = ladder.steps[1].id
+    ladder = rename_step(ladder, SAM, new_id, "Making tea", now=NOW)
+    ladder = move_step(ladder, SAM, new_id, -1, now=NOW)
+    assert ladder.steps[0] == LadderStep(id=new_id, text="Making tea")
+    with pytest.raises(PaceRefused):
+        add_step(ladder, SAM, "   ", now=NOW)
+
+
+def test_a_suggestion_waits_for_the_hurt_partners_choice():
+    ladder = suggest_step(fresh(), ALEX, "Walking side by side", now=NOW)
+    assert [s.text for s in ladder.steps] == [s.text for s in STEPS]
+    suggestion = ladder.suggestions[0]
+    with pytest.raises(PaceRefused):
+        answer_suggestion(ladder, ALEX, suggestion.id, accept=True, now=NOW)
+    accepted = answer_suggestion(ladder, SAM, suggestion.id, accept=True, now=NOW)
+    assert accepted.steps[-1].text == "Walking side by side"
+    assert accepted.suggestions == ()
+    assert accepted.log[-1].kind == "accepted"
+    declined = answer_suggestion(ladder, SAM, suggestion.id, accept=False, now=NOW)
+    assert declined.steps == ladder.steps and declined.suggestions == ()
+
+
+def test_a_try_stays_within_the_pace_and_not_while_resting():
+    with pytest.raises(PaceRefused):
+        record_try(fresh(), "s1", "sess", by="alex", now=NOW)
+    ladder = set_pace(fresh(), SAM, "s2", now=NOW)
+    with pytest.raises(PaceRefused):
+        record_try(ladder, "s3", "sess", by="alex", now=NOW)
+    tried = record_try(ladder, "s1", "sess", by="alex", now=NOW)
+    assert tried.log[-1].kind == "try" and tried.log[-1].session_id == "sess"
+    with pytest.raises(PaceRefused):
+        record_try(pause(ladder, SAM, now=NOW), "s1", "sess", by="sam", now=NOW)
+
+
+def test_editing_steps_while_a_try_is_pending_keeps_the_try_readable():
+    ladder = record_try(set_pace(fresh(), SAM, "s2", now=NOW), "s2", "sess", by="sam", now=NOW)
+    ladder = remove_step(ladder, SAM, "s2", now=NOW)
+    assert ladder.log[-2].words == "A try: Step 2"
+    assert ladder.pace.id == "s1"
+
+
+INVOLVED_ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["pace", "pause", "resume", "add", "rename", "remove", "move", "suggest"]),
+        st.sampled_from([None, "s1", "s2", "s3", "s4", "s5", "nope"]),
+        st.integers(-3, 3),
+        st.text(max_size=10),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([None, "s1", "s3", "s5"]), st.booleans(), INVOLVED_ACTIONS)
+def test_nothing_the_involved_partner_does_moves_the_pace_or_the_steps(start, paused, actions):
+    ladder = set_pace(fresh(), SAM, start, now=NOW)
+    if paused:
+        ladder = pause(ladder, SAM, now=NOW)
+    before = (ladder.steps, ladder.pace, ladder.paused, ladder.limits)
+    clock = NOW
+    for verb, step, offset, text in actions:
+        clock += timedelta(minutes=1)
+        try:
+            if verb == "pace":
+                ladder = set_pace(ladder, ALEX, step, now=clock)
+            elif verb == "pause":
+                ladder = pause(ladder, ALEX, now=clock)
+            elif verb == "resume":
+                ladder = resume(ladder, ALEX, now=clock)
+            elif verb == "add":
+                ladder = add_step(ladder, ALEX, text or "x", now=clock, after=step)
+            elif verb == "rename":
+                ladder = rename_step(ladder, ALEX, step or "s1", text or "x", now=clock)
+            elif verb == "remove":
+                ladder = remove_step(ladder, ALEX, step or "s1", now=clock)
+            elif verb == "move":
+                ladder = move_step(ladder, ALEX, step or "s1", offset, now=clock)
+            elif verb == "suggest":
+                ladder = suggest_step(ladder, ALEX, text or "x", now=clock)
+        except PaceRefused:
+            pass
+    assert (ladder.steps, ladder.pace, ladder.paused, ladder.limits) == before
