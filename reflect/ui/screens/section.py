@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
 
+SESSION_PREP_EXERCISE = "session-prep"
+
 LADDER_HEADING = "The steps of the ladder, gentlest first"
 NAMING_HEADING = "Ways to begin"
 RECEIVING_HEADING = "Ways to receive it"
@@ -72,6 +74,8 @@ class SectionScreen(Screen[None]):
         # One key, two faces: check_action shows whichever one applies now.
         Binding("a", "all_questions", "All questions", id="all-questions", tooltip="Every question, for anyone"),
         Binding("a", "fewer_questions", "Fewer questions", id="fewer-questions", tooltip="Just the ones for you"),
+        # Only in a step whose exercise is preparing for a session.
+        Binding("p", "session_prep", "Prepare for a session", id="section-prep", tooltip="Gather what to bring"),
     ]
 
     showing_all: var[bool] = var(False, init=False, bindings=True)
@@ -163,7 +167,17 @@ class SectionScreen(Screen[None]):
             return self.has_more and not self.showing_all
         if action == "fewer_questions":
             return self.has_more and self.showing_all
+        if action == "session_prep":
+            return self.offers_session_prep
         return True
+
+    @property
+    def offers_session_prep(self) -> bool:
+        """True in a step whose exercise is getting ready for a session."""
+        return any(e.id == SESSION_PREP_EXERCISE for e in self.section.exercises)
+
+    def action_session_prep(self) -> None:
+        self.app.action_session_prep()
 
     def action_all_questions(self) -> None:
         self.showing_all = True
