@@ -176,6 +176,8 @@ class PrepSection:
     chart: tuple[TrendPoint, ...] | None = None
     """Trend points to draw, when the section has a chart."""
     empty_words: str = "Nothing from this period."
+    items_title: str = ""
+    """A line before the items, when they need one (the check-ins' notes)."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ def _gather_checkins(sources: PrepSources, choices: PrepChoices) -> PrepSection:
         facts=facts + words,
         chart=tuple(points),
         empty_words="No notes with these check-ins.",
+        items_title="Notes I wrote with them" if notes else "",
     )
 
 
@@ -328,6 +331,8 @@ def prep_markdown(prep: SessionPrep) -> str:
             lines += ["(The chart is in the HTML page saved beside this file.)", ""]
         if not section.items:
             lines += [section.empty_words, ""]
+        elif section.items_title:
+            lines += [f"**{section.items_title}**", ""]
         for item in section.items:
             star = " ★" if item.starred else ""
             lines += [f"### {item.when:%A %d %B %Y, %H:%M}{star}", ""]
@@ -356,6 +361,7 @@ h3 { font-size: 1rem; margin: 1.2rem 0 0.3rem; color: #444; }
 .item { break-inside: avoid; page-break-inside: avoid; }
 .chart svg { width: 100%; height: auto; border: 1px solid #e3e3e3; }
 .chart { break-inside: avoid; page-break-inside: avoid; margin: 1rem 0; }
+.items-title { font-weight: bold; margin-top: 1.2rem; }
 .footer { border-top: 1px solid #ccc; margin-top: 2.5rem; padding-top: 0.6rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
@@ -418,6 +424,8 @@ def prep_html(prep: SessionPrep) -> str:
             out.append(f'<div class="chart">{_inline_svg(section.chart, prep.period.words)}</div>')
         if not section.items:
             out.append(f'<p class="empty">{_esc(section.empty_words)}</p>')
+        elif section.items_title:
+            out.append(f'<p class="items-title">{_esc(section.items_title)}</p>')
         for item in section.items:
             star = " ★" if item.starred else ""
             out.append('<div class="item">')

@@ -281,3 +281,40 @@ def test_any_file_never_raises_past_the_command_line(tmp_path_factory, content):
     assert code in (0, 1)
     assert "Traceback" not in out.getvalue() + err.getvalue()
     assert "could not be read" in err.getvalue() or code == 0 or err.getvalue().strip()
+
+
+def test_round_trip_export_json_then_import_into_a_fresh_space_gives_the_same_records(tmp_path, clock):
+    """Every field of every entry and check-in comes back, in a space that never saw them.
+
+    The spaces stand for shared spaces, where entries carry their authors and
+    an import keeps them.
+    """
+    from dataclasses import replace as with_changes
+
+    from reflect.checkin_log import load_checkins, record_checkin
+    from reflect.domain.entries import new_entry
+    from reflect.exports import export_space
+
+    old = SpaceStore.open(tmp_path / "old.json", space="old", now=clock)
+    first = new_entry("first [b]as typed[/b]\n\ttabbed 🙂", space="old", now=clock(), tags=["a", "b"],
+                      prompt_id="body-now", prompt_text="What does your body do?", section_id="why",
+                      author="partner-a")
+    clock.advance(hours=5)
+    second = with_changes(new_entry("second", space="old", now=clock(), author="someone"), starred=True)
+    edited = first.edited("first, edited", clock())
+    old.add_many([edited, second])
+    record_checkin(old, 3, 1, now=clock(), note='a, "quoted" note')
+    text, skipped = export_space(old, "json", timezone.utc)
+    assert skipped == 0
+    path = tmp_path / "export.json"
+    path.write_text(text)
+    fresh = SpaceStore.open(tmp_path / "fresh.json", space="fresh", now=clock)
+    result = import_into(fresh, read_import(path), author="someone")
+    assert (result.entries_added, result.checkins_added, result.unreadable) == (2, 1, 0)
+    moved = lambda records: sorted((with_changes(r, space="x") for r in records), key=lambda r: r.id)  # noqa: E731
+    assert moved(fresh.entries()) == moved(old.entries())
+    assert moved(load_checkins(fresh)) == moved(load_checkins(old))
+    again = import_into(fresh, read_import(path), author="someone")
+    assert (again.entries_added, again.checkins_added) == (0, 0)
+    old.close()
+    fresh.close()
