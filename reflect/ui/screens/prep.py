@@ -183,11 +183,7 @@ class PrepPreviewScreen(Screen[None]):
             # The Markdown as it will be saved, shown literally.
             yield Static(Content(prep_markdown(self.prep)), id="preview-body")
         with VerticalScroll(id="save-pane"):
-            yield Static(
-                "Saved twice, side by side: as Markdown (.md) and as a web page (.html) "
-                "that any browser opens and prints.",
-                classes="muted",
-            )
+            yield Static("Saved as Markdown (.md) and as a web page (.html) to read or print.", classes="muted")
             yield Static(NOT_ENCRYPTED_WORDS, id="prep-not-encrypted")
             yield Input(str(self.private_folder / stem), id="prep-path", select_on_focus=False)
             yield Static("", id="save-problem")
@@ -198,11 +194,14 @@ class PrepPreviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "session prep · preview"
+        self.query_one("#save-problem").display = False
         field = self.query_one("#prep-path", Input)
         field.cursor_position = len(field.value)
 
     def _say(self, problem: str) -> None:
-        self.query_one("#save-problem", Static).update(Content(problem))
+        line = self.query_one("#save-problem", Static)
+        line.update(Content(problem))
+        line.display = bool(problem)
 
     @on(Button.Pressed, "#back")
     def go_back(self) -> None:

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
 
 SESSION_PREP_EXERCISE = "session-prep"
+PREP_HINT = "Press p to prepare for a session."
 
 LADDER_HEADING = "The steps of the ladder, gentlest first"
 NAMING_HEADING = "Ways to begin"
@@ -75,7 +76,8 @@ class SectionScreen(Screen[None]):
         Binding("a", "all_questions", "All questions", id="all-questions", tooltip="Every question, for anyone"),
         Binding("a", "fewer_questions", "Fewer questions", id="fewer-questions", tooltip="Just the ones for you"),
         # Only in a step whose exercise is preparing for a session.
-        Binding("p", "session_prep", "Prepare for a session", id="section-prep", tooltip="Gather what to bring"),
+        # Not in the footer: at 80 columns it would push the safety keys out.
+        Binding("p", "session_prep", "Session prep", id="section-prep", show=False, tooltip="Gather what to bring"),
     ]
 
     showing_all: var[bool] = var(False, init=False, bindings=True)
@@ -104,6 +106,8 @@ class SectionScreen(Screen[None]):
                     "and nothing here needs to be finished.",
                     classes="screen-intro",
                 )
+                if self.offers_session_prep:
+                    yield Static(PREP_HINT, id="prep-hint", classes="screen-intro")
                 yield Static(id="scope")
                 yield OptionList(id="prompts")
         yield Footer(compact=True, show_command_palette=False)

@@ -113,6 +113,7 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
         # The file name is the part worth seeing; start at the end of the path.
         field = self.query_one("#export-path", Input)
         field.cursor_position = len(field.value)
+        self._say("")
 
     def default_path(self, fmt: str) -> Path:
         workspace = self.app.workspace
@@ -136,7 +137,9 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
         field.cursor_position = len(field.value)
 
     def _say(self, problem: str) -> None:
-        self.query_one("#export-problem", Static).update(Content(problem))
+        line = self.query_one("#export-problem", Static)
+        line.update(Content(problem))
+        line.display = bool(problem)
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#save")
@@ -230,9 +233,14 @@ class ImportScreen(ModalScreen[int]):
                 yield Button("Close", id="close")
                 yield Button("Import", id="import", variant="primary")
 
+    def on_mount(self) -> None:
+        self._say()
+
     def _say(self, problem: str = "", result: str = "") -> None:
-        self.query_one("#import-problem", Static).update(Content(problem))
-        self.query_one("#import-result", Static).update(Content(result))
+        for selector, words in (("#import-problem", problem), ("#import-result", result)):
+            line = self.query_one(selector, Static)
+            line.update(Content(words))
+            line.display = bool(words)
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import")
