@@ -17,6 +17,7 @@ never quoted, and so are records that appear more than once in the file.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
@@ -78,6 +79,7 @@ def read_import(path: Path, *, tz: tzinfo | None = None) -> ExportContents:
     what was expected when the file is none of these.
     """
     path = Path(path)
+    _check_regular_file(path)
     try:
         if _starts_like_a_zip(path):
             return _day_one_zip(path, tz)
@@ -115,17 +117,36 @@ def read_export(path: Path) -> ExportContents:
     return _reflect_contents(path, data)
 
 
+def _check_regular_file(path: Path) -> None:
+    """Refuse, plainly, anything that is not an ordinary file (a folder, a device, a pipe)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ImportRefused(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise ImportRefused(f"{path.name} could not be read ({error.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise ImportRefused(f"{path} is a folder; give the export file itself.")
+    if not stat.S_ISREG(mode):
+        raise ImportRefused(f"{path} is not an ordinary file; give the export file itself.")
+
+
 def _read_bytes(path: Path) -> bytes:
+    _check_regular_file(path)
     try:
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise ImportRefused(f"{path.name} is larger than any file reflect can import.")
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_IMPORT_BYTES + 1)
     except IsADirectoryError:
         raise ImportRefused(f"{path} is a folder; give the export file itself.") from None
     except FileNotFoundError:
         raise ImportRefused(f"There is no file at {path}.") from None
     except OSError as error:
         raise ImportRefused(f"{path.name} could not be read ({error.strerror}).") from None
+    if len(raw) > MAX_IMPORT_BYTES:  # it grew while being read
+        raise ImportRefused(f"{path.name} is larger than any file reflect can import.")
+    return raw
 
 
 def _starts_like_a_zip(path: Path) -> bool:

@@ -318,3 +318,16 @@ def test_round_trip_export_json_then_import_into_a_fresh_space_gives_the_same_re
     assert (again.entries_added, again.checkins_added) == (0, 0)
     old.close()
     fresh.close()
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "/dev/null"])
+def test_devices_are_refused_without_being_read(tmp_path, capsys, monkeypatch, special):
+    if not Path(special).exists():
+        pytest.skip(f"{special} is not here")
+    code, _, err = run(["import", special, "--data-dir", str(tmp_path / "d")], capsys, monkeypatch)
+    assert code == 1 and "not an ordinary file" in err
+
+
+def test_a_folder_is_refused_plainly(tmp_path, capsys, monkeypatch):
+    code, _, err = run(["import", str(tmp_path), "--data-dir", str(tmp_path / "d")], capsys, monkeypatch)
+    assert code == 1 and "is a folder" in err
