@@ -43,10 +43,6 @@ INTRO = (
     "Only your own words go in. Your partner's private journal is never read, "
     "and drafts are never included."
 )
-SHARED_NOTE = (
-    "From the shared space, only reflections you wrote go in. Shared reflections "
-    "written before reflect began noting who wrote them name nobody, so they are left out."
-)
 CHOOSE_DAYS = "choose"
 WEEK_WORDS = {1: "The last week", 2: "The last two weeks", 4: "The last four weeks"}
 
@@ -90,8 +86,6 @@ class PrepScreen(Screen[None]):
                 yield Checkbox(kind.label, value=True, id=f"kind-{kind.kind.value}")
                 yield Static(kind.detail, classes="kind-detail muted")
             yield Checkbox("Only the reflections I starred", id="starred-only")
-            if self.sources.has_shared_space:
-                yield Static(SHARED_NOTE, classes="kind-detail muted")
             yield Static("What I want to bring up", classes="prep-heading")
             yield Static("A few lines, in your own words. Nothing here is kept until you save the prep.", classes="muted")
             yield TextArea(id="bring-up", soft_wrap=True)
