@@ -102,9 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="verify every data file; change nothing", parents=[common])
 
     importing = commands.add_parser(
-        "import", help="bring back a JSON export (importing twice adds nothing)", parents=[common, whose]
+        "import",
+        help="bring back a JSON export, or a journal from jrnl or Day One (importing twice adds nothing)",
+        parents=[common, whose],
     )
-    importing.add_argument("path", metavar="PATH", help="a file made by `reflect export --format json`")
+    importing.add_argument(
+        "path",
+        metavar="PATH",
+        help="a file made by `reflect export --format json`, by `jrnl --export json`, "
+        "or Day One's JSON export (the zip or its Journal.json)",
+    )
 
     return parser
 
@@ -270,24 +277,16 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
 
 def _export(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect import exports
-    from reflect.checkin_log import checkins_to_csv, read_checkins
     from reflect.workspace import Workspace
 
     with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
-        if _unlock(workspace, args):
-            entries = workspace.journal.entries()
-            checkins, problems = read_checkins(workspace.journal)
-        else:
-            entries, checkins, problems = [], [], []
         tz = workspace.now().tzinfo
-    if args.format == "md":
-        text = exports.journal_markdown(entries)
-    elif args.format == "json":
-        text = exports.lossless_export_json(entries, checkins).decode("utf-8")
-    else:
-        text = checkins_to_csv(checkins, tz)
-    if problems and args.format != "md":
-        _err(messages.CHECKINS_SKIPPED.format(count=len(problems)))
+        if _unlock(workspace, args):
+            text, skipped = exports.export_space(workspace.journal, args.format, tz)
+        else:
+            text, skipped = exports.export_records(args.format, [], [], tz), 0
+    if skipped:
+        _err(messages.CHECKINS_SKIPPED.format(count=skipped))
     if args.output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -418,25 +417,21 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _import(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.imports import ImportRefused, import_into, read_export
+    from reflect.imports import ImportRefused, import_into, import_report, import_warnings, read_import
     from reflect.workspace import Workspace
 
     try:
-        contents = read_export(Path(args.path).expanduser())
+        contents = read_import(Path(args.path).expanduser())
     except ImportRefused as refused:
         raise CommandError(refused.user_message) from None
     with Workspace.open(data_dir, pack_dirs=()) as workspace:
         _unlock(workspace, args)
-        result = import_into(workspace.journal, contents)
-    _out(
-        messages.IMPORTED.format(
-            entries=result.entries_added,
-            checkins=result.checkins_added,
-            already=result.entries_already_here + result.checkins_already_here,
-        )
-    )
-    if result.unreadable:
-        _err(messages.IMPORT_UNREADABLE.format(count=result.unreadable))
+        store = workspace.journal
+        result = import_into(store, contents, author=workspace.author_in(store.space))
+    for line in import_report(result):
+        _out(line)
+    for line in import_warnings(result):
+        _err(line)
     return 0
 
 

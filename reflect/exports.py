@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,14 @@ import orjson
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, newest_first
 from reflect.paths import ensure_private_dir
-from reflect.storage.atomic import atomic_write_bytes
+from reflect.storage.atomic import atomic_write_bytes, atomic_write_many
 from reflect.storage.records import checkin_to_record, entry_to_record
 
 EXPORT_FORMAT = "reflect-export"
 EXPORT_VERSION = 1
 EXPORTS_FOLDER = "exports"
+SPACE_EXPORT_FORMATS = ("md", "json", "csv")
+"""md: the reflections to read; json: everything, to keep or import; csv: the check-ins."""
 # Long enough for any real name, short enough to leave the date readable.
 MAX_NAME_IN_FILE = 40
 
@@ -71,6 +73,40 @@ def default_export_name(day: date, suffix: str, *, person: str = "") -> str:
     return f"reflect-checkins-{who + '-' if who else ''}{day:%Y-%m-%d}.{suffix}"
 
 
+def default_space_export_name(day: date, suffix: str, *, person: str = "", shared: bool = False) -> str:
+    """The offered file name for a whole space saved on ``day``: whose, which space, when."""
+    who = name_for_file(person)
+    kind = "shared" if shared else "journal"
+    return f"reflect-{kind}-{who + '-' if who else ''}{day:%Y-%m-%d}.{suffix}"
+
+
+def export_records(fmt: str, entries: Sequence[Entry], checkins: Sequence[CheckIn], tz: tzinfo) -> str:
+    """A space's records as the text of one export format (see :data:`SPACE_EXPORT_FORMATS`)."""
+    from reflect.checkin_log import checkins_to_csv
+
+    if fmt == "md":
+        return journal_markdown(entries)
+    if fmt == "json":
+        return lossless_export_json(entries, checkins).decode("utf-8")
+    if fmt == "csv":
+        return checkins_to_csv(checkins, tz)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def export_space(store, fmt: str, tz: tzinfo) -> tuple[str, int]:
+    """Everything in ``store``'s space as one export, and how many check-ins could not be read.
+
+    The command line and the app both export through here. Check-ins that
+    cannot be read are left out (and counted); they stay in the data file.
+    """
+    from reflect.checkin_log import read_checkins
+
+    entries = store.entries()
+    checkins, problems = read_checkins(store)
+    skipped = len(problems) if fmt != "md" else 0
+    return export_records(fmt, entries, checkins, tz), skipped
+
+
 def write_export(path: Path, data: bytes, *, replace: bool = False, private_folder: Path | None = None) -> None:
     """Write ``data`` to ``path`` atomically, as a private (0600) file.
 
@@ -91,6 +127,31 @@ def write_export(path: Path, data: bytes, *, replace: bool = False, private_fold
         else:
             raise ExportFolderMissing(path)
     atomic_write_bytes(path, data)
+
+
+def write_exports(
+    files: Sequence[tuple[Path, bytes]], *, replace: bool = False, private_folder: Path | None = None
+) -> None:
+    """Write several files with the rules of :func:`write_export`, all of them or none.
+
+    Every file is checked before any is written, so a name that is taken
+    stops the whole save with :class:`ExportExists` and nothing changes.
+    """
+    checked = []
+    for path, data in files:
+        path = Path(path)
+        if path.is_dir():
+            raise IsADirectoryError(f"is a folder: {path}")
+        if path.exists() and not replace:
+            raise ExportExists(path)
+        if not path.parent.is_dir():
+            if private_folder is None or path.parent != Path(private_folder):
+                raise ExportFolderMissing(path)
+        checked.append((path, data))
+    for path, _ in checked:
+        if not path.parent.is_dir():
+            ensure_private_dir(path.parent)
+    atomic_write_many(checked)
 
 
 def lossless_export(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> dict[str, Any]:

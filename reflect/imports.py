@@ -1,23 +1,32 @@
 """`reflect import`: bring back a JSON export into a space, without duplicates.
 
-Every entry and check-in keeps its id, so importing the same file twice adds
-nothing the second time. Imported records move into the space they are
-imported into. A file that is not a reflect export is refused as a whole,
-with a plain sentence; single records that cannot be read are skipped and
-counted, never quoted.
+Three kinds of file can be imported: a reflect JSON export, a jrnl JSON
+export (``jrnl --export json``) and a Day One JSON export (its zip, or the
+``Journal.json`` inside it); :func:`read_import` tells them apart. The command
+line and the app both use :func:`read_import` then :func:`import_into`, so
+the rules are the same everywhere.
+
+Every entry and check-in keeps its id (entries from jrnl and Day One get one
+that stays the same from import to import), so importing the same file twice
+adds nothing the second time. Imported records move into the space they are
+imported into. A file that cannot be imported is refused as a whole, with a
+plain sentence; single records that cannot be read are skipped and counted,
+never quoted, and so are records that appear more than once in the file.
 """
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from pathlib import Path
 
 import orjson
 
+from reflect import messages, other_journals
 from reflect.checkin_log import add_checkins
 from reflect.domain.checkins import CheckIn
-import re
-
 from reflect.domain.entries import Entry, clean_text, normalise_tags
 from reflect.exports import EXPORT_FORMAT, EXPORT_VERSION
 from reflect.storage.records import checkin_from_record, entry_from_record
@@ -25,6 +34,11 @@ from reflect.storage.space_store import SpaceStore
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 _IMPORTABLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+WHAT_CAN_BE_IMPORTED = (
+    "reflect can import its own JSON export (`reflect export --format json`), "
+    "a jrnl JSON export (`jrnl --export json`), or a Day One JSON export "
+    "(the zip, or the Journal.json inside it)."
+)
 
 
 class ImportRefused(Exception):
@@ -42,6 +56,8 @@ class ExportContents:
     entries: list[Entry] = field(default_factory=list)
     checkins: list[CheckIn] = field(default_factory=list)
     unreadable: int = 0
+    source: str = "reflect"
+    """Where the file came from: "reflect", "jrnl" or "Day One"."""
 
 
 @dataclass(frozen=True)
@@ -51,21 +67,46 @@ class ImportResult:
     entries_already_here: int
     checkins_already_here: int
     unreadable: int
+    repeated_in_file: int = 0
+    """Records whose id came more than once in the file: each was taken once."""
+
+
+def read_import(path: Path, *, tz: tzinfo | None = None) -> ExportContents:
+    """Read any file reflect can import: its own export, jrnl's or Day One's.
+
+    ``tz`` is the zone for jrnl's dates, which have none (the computer's own
+    zone when None). Raises :class:`ImportRefused` with a sentence naming
+    what was expected when the file is none of these.
+    """
+    path = Path(path)
+    _check_regular_file(path)
+    try:
+        if _starts_like_a_zip(path):
+            return _day_one_zip(path, tz)
+    except other_journals.NotImportable as problem:
+        raise ImportRefused(str(problem)) from None
+    raw = _read_bytes(path)
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ImportRefused(
+            f"{path.name} is not JSON, so it is not an export reflect can import. {WHAT_CAN_BE_IMPORTED}"
+        ) from None
+    if isinstance(data, dict) and "format" in data:
+        return _reflect_contents(path, data)
+    if other_journals.looks_like_jrnl(data):
+        entries, unreadable = other_journals.jrnl_entries(data, tz)
+        return ExportContents(entries=entries, unreadable=unreadable, source=other_journals.JRNL)
+    if other_journals.looks_like_day_one(data):
+        entries, unreadable = other_journals.day_one_entries(data, tz)
+        return ExportContents(entries=entries, unreadable=unreadable, source=other_journals.DAY_ONE)
+    raise ImportRefused(f"{path.name} is not a reflect export, nor one from jrnl or Day One. {WHAT_CAN_BE_IMPORTED}")
 
 
 def read_export(path: Path) -> ExportContents:
-    """Read and check a JSON export made by ``reflect export --format json``."""
+    """Read and check a JSON export made by ``reflect export --format json`` (only that)."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ImportRefused(f"{path.name} is larger than any reflect export could be.")
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ImportRefused(f"{path} is a folder; give the export file itself.") from None
-    except FileNotFoundError:
-        raise ImportRefused(f"There is no file at {path}.") from None
-    except OSError as error:
-        raise ImportRefused(f"{path.name} could not be read ({error.strerror}).") from None
+    raw = _read_bytes(path)
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -73,6 +114,65 @@ def read_export(path: Path) -> ExportContents:
             f"{path.name} is not a reflect export: it is not JSON. "
             "Exports made with `reflect export --format json` can be imported."
         ) from None
+    return _reflect_contents(path, data)
+
+
+def _check_regular_file(path: Path) -> None:
+    """Refuse, plainly, anything that is not an ordinary file (a folder, a device, a pipe)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ImportRefused(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise ImportRefused(f"{path.name} could not be read ({error.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise ImportRefused(f"{path} is a folder; give the export file itself.")
+    if not stat.S_ISREG(mode):
+        raise ImportRefused(f"{path} is not an ordinary file; give the export file itself.")
+
+
+def _read_bytes(path: Path) -> bytes:
+    _check_regular_file(path)
+    try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise ImportRefused(f"{path.name} is larger than any file reflect can import.")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_IMPORT_BYTES + 1)
+    except IsADirectoryError:
+        raise ImportRefused(f"{path} is a folder; give the export file itself.") from None
+    except FileNotFoundError:
+        raise ImportRefused(f"There is no file at {path}.") from None
+    except OSError as error:
+        raise ImportRefused(f"{path.name} could not be read ({error.strerror}).") from None
+    if len(raw) > MAX_IMPORT_BYTES:  # it grew while being read
+        raise ImportRefused(f"{path.name} is larger than any file reflect can import.")
+    return raw
+
+
+def _starts_like_a_zip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(other_journals.ZIP_MAGIC)) == other_journals.ZIP_MAGIC
+    except OSError:
+        return False  # reading it again says plainly what is wrong
+
+
+def _day_one_zip(path: Path, tz: tzinfo | None) -> ExportContents:
+    contents = ExportContents(source=other_journals.DAY_ONE)
+    for raw in other_journals.day_one_journals_in_zip(path, MAX_IMPORT_BYTES):
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise ImportRefused(f"A journal inside {path.name} is not complete JSON; export it from Day One again.") from None
+        if not other_journals.looks_like_day_one(data):
+            raise ImportRefused(f"{path.name} is a zip file, but not a Day One JSON export. {WHAT_CAN_BE_IMPORTED}")
+        entries, unreadable = other_journals.day_one_entries(data, tz)
+        contents.entries.extend(entries)
+        contents.unreadable += unreadable
+    return contents
+
+
+def _reflect_contents(path: Path, data: object) -> ExportContents:
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise ImportRefused(
             f"{path.name} is not a reflect export. "
@@ -99,23 +199,69 @@ def read_export(path: Path) -> ExportContents:
     return contents
 
 
-def import_into(store: SpaceStore, contents: ExportContents) -> ImportResult:
-    """Add what the space does not have yet, in one save for each kind."""
+def import_into(store: SpaceStore, contents: ExportContents, *, author: str = "") -> ImportResult:
+    """Add what the space does not have yet, in one save for each kind.
+
+    ``author`` (a profile id) is recorded on imported entries that name
+    nobody, and only in the shared space: whoever imports them brought them.
+    In a private space no entry carries an author.
+    """
     # The same rules as writing: tags normalised, no empty reflections, ids
     # of the shape reflect makes.
     entries = [
-        replace(e, space=store.space, text=clean_text(e.text), tags=normalise_tags(e.tags))
+        replace(
+            e,
+            space=store.space,
+            text=clean_text(e.text),
+            tags=normalise_tags(e.tags),
+            author=(e.author or author) if author else "",
+        )
         for e in contents.entries
         if e.text.strip() and _IMPORTABLE_ID.match(e.id)
     ]
     checkins = [replace(c, space=store.space) for c in contents.checkins if _IMPORTABLE_ID.match(c.id)]
     refused = len(contents.entries) - len(entries) + len(contents.checkins) - len(checkins)
+    entries, repeated_entries = _first_of_each_id(entries)
+    checkins, repeated_checkins = _first_of_each_id(checkins)
     entries_added = store.add_many(entries)
     checkins_added = add_checkins(store, checkins)
     return ImportResult(
         entries_added=entries_added,
         checkins_added=checkins_added,
-        entries_already_here=len({e.id for e in entries}) - entries_added,
-        checkins_already_here=len({c.id for c in checkins}) - checkins_added,
+        entries_already_here=len(entries) - entries_added,
+        checkins_already_here=len(checkins) - checkins_added,
         unreadable=contents.unreadable + refused,
+        repeated_in_file=repeated_entries + repeated_checkins,
     )
+
+
+def _first_of_each_id(records: list) -> tuple[list, int]:
+    """The first record of each id, in order, and how many later copies were set aside."""
+    seen: set[str] = set()
+    first = []
+    for record in records:
+        if record.id not in seen:
+            seen.add(record.id)
+            first.append(record)
+    return first, len(records) - len(first)
+
+
+def import_report(result: ImportResult) -> list[str]:
+    """What an import did, in the words the command line and the app both use."""
+    return [
+        messages.IMPORTED.format(
+            entries=result.entries_added,
+            checkins=result.checkins_added,
+            already=result.entries_already_here + result.checkins_already_here,
+        )
+    ]
+
+
+def import_warnings(result: ImportResult) -> list[str]:
+    """What was left out of an import, counted and never quoted."""
+    lines = []
+    if result.unreadable:
+        lines.append(messages.IMPORT_UNREADABLE.format(count=result.unreadable))
+    if result.repeated_in_file:
+        lines.append(messages.IMPORT_REPEATED.format(count=result.repeated_in_file))
+    return lines

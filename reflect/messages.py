@@ -72,3 +72,4 @@ EXPORT_NOT_ENCRYPTED = (
 )
 IMPORTED = "Imported {entries} reflections and {checkins} check-ins ({already} were already here)."
 IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."
+IMPORT_REPEATED = "{count} records appear more than once in the file; each was imported once."

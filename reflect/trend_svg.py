@@ -128,9 +128,12 @@ def trend_svg(points: Sequence[TrendPoint], *, subtitle: str = "") -> str:
         f"Dots: each day with a check-in. Lines: the average over {DEFAULT_WINDOW_DAYS} days.</text>"
     )
     for tick in date_ticks(first, last, 6):
+        # The first and last dates sit at the edges of the plot: anchored
+        # inwards, so they are not cut off by the picture's border.
+        anchor = "start" if tick == first and span else "end" if tick == last and span else "middle"
         out.append(
             f'<text x="{x(tick):.1f}" y="{lower + 22}" font-size="12" fill="{FAINT_INK}" '
-            f'text-anchor="middle">{tick.day} {tick:%b %Y}</text>'
+            f'text-anchor="{anchor}">{tick.day} {tick:%b %Y}</text>'
         )
 
     for name, colour, band in (

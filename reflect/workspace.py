@@ -515,7 +515,9 @@ class Workspace:
         """Save a new reflection in the active space, answering ``prompt_id`` if given.
 
         The prompt's words are kept with the entry, so it still makes sense
-        if the pack changes later.
+        if the pack changes later. In the shared space the entry also keeps
+        who wrote it (their profile id), so that person can take it along to
+        a session; their partner's shared entries never go with them.
         """
         prompt = self.find_prompt(prompt_id) if prompt_id else None
         if prompt_id and prompt is None:
@@ -529,9 +531,21 @@ class Workspace:
             prompt_text=prompt.text if prompt else "",
             section_id=prompt.section_id if prompt else "",
             tags=list(tags),
+            author=self.author_in(store.space),
         )
         store.add(entry)
         return entry
+
+    def author_in(self, space: str) -> str:
+        """Who is recorded as the author of what is written in ``space`` now.
+
+        Only entries of the shared space carry an author: the person who is
+        unlocked. Private entries do not need one.
+        """
+        shared = self.household.shared_space
+        if self.current is None or shared is None or space != shared:
+            return ""
+        return self.current.id
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:
         return self.journal.search(flt or EntryFilter())

@@ -59,6 +59,10 @@ class Entry:
     section_id: str = ""
     tags: tuple[str, ...] = ()
     starred: bool = False
+    author: str = ""
+    """The profile id of who wrote it, kept for entries of the shared space
+    written since authors were recorded; empty otherwise (a private entry's
+    author is its space's owner)."""
 
     @property
     def title(self) -> str:
@@ -85,6 +89,7 @@ def new_entry(
     prompt_text: str = "",
     section_id: str = "",
     tags: object = (),
+    author: str = "",
 ) -> Entry:
     """Create a fresh entry with a new random id."""
     return Entry(
@@ -97,6 +102,7 @@ def new_entry(
         prompt_text=prompt_text,
         section_id=section_id,
         tags=normalise_tags(tags),
+        author=author,
     )
 
 

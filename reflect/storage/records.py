@@ -11,7 +11,9 @@ object of documents keyed by a string id::
     }
 
 An entry record holds every field of :class:`~reflect.domain.entries.Entry`;
-datetimes are ISO-8601 strings with a time zone and tags are a list. Other
+datetimes are ISO-8601 strings with a time zone and tags are a list. The
+``author`` field (a profile id) is written only when it is set, which is for
+entries of the shared space; a record without it has no known author. Other
 features may keep tables of their own beside these, with numbered records;
 check-ins live in ``"checkins"``, one record per
 :class:`~reflect.domain.checkins.CheckIn`::
@@ -49,12 +51,12 @@ CHECKINS_TABLE = "checkins"
 
 _MAX_PROBLEMS = 20
 
-_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id")
+_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id", "author")
 
 
 def entry_to_record(entry: Entry) -> dict[str, Any]:
     """The JSON-ready record for one entry. Naive datetimes are refused."""
-    return {
+    record = {
         "id": entry.id,
         "space": entry.space,
         "text": entry.text,
@@ -66,6 +68,9 @@ def entry_to_record(entry: Entry) -> dict[str, Any]:
         "tags": list(entry.tags),
         "starred": entry.starred,
     }
+    if entry.author:
+        record["author"] = entry.author
+    return record
 
 
 def entry_from_record(record: object) -> Entry:
@@ -101,6 +106,7 @@ def entry_from_record(record: object) -> Entry:
         section_id=record.get("section_id", ""),
         tags=tuple(tags),
         starred=starred,
+        author=record.get("author", ""),
     )
 
 

@@ -29,7 +29,9 @@ APP_STOPPED = (
     "`reflect check` verifies the data files."
 )
 # Actions that show or change private writing: only while someone is unlocked.
-PRIVATE_ACTIONS = frozenset({"journal", "free_write", "home", "checkin", "trend", "preferences"})
+PRIVATE_ACTIONS = frozenset(
+    {"journal", "free_write", "home", "checkin", "trend", "preferences", "session_prep", "export_space", "import_journal"}
+)
 
 
 class ReflectApp(App[None]):
@@ -421,3 +423,30 @@ class ReflectApp(App[None]):
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+
+    def action_session_prep(self) -> None:
+        """Gather what to bring to a therapy session."""
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.prep import PrepPreviewScreen, PrepScreen
+
+        if not isinstance(self.screen, (ModalScreen, PrepScreen, PrepPreviewScreen)):
+            self.push_screen(PrepScreen())
+
+    def action_export_space(self) -> None:
+        """Save a copy of the open space: Markdown, JSON or CSV."""
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.transfer import ExportSpaceScreen
+
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(ExportSpaceScreen())
+
+    def action_import_journal(self) -> None:
+        """Bring in a reflect export, or a journal from jrnl or Day One."""
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.transfer import ImportScreen
+
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(ImportScreen())

@@ -47,6 +47,7 @@ choose otherwise in Preferences (P on the path).
 | Enter | Write to the highlighted question |
 | A | Show all the questions, or only those written for you |
 | Tab | Move between the reading and the questions |
+| P | Prepare for a session (in the step on couples therapy) |
 | Esc | Back to the path |
 
 **Writing**
@@ -70,6 +71,9 @@ Drafts are kept as you type, so nothing you write is lost if you stop.
 | D | Delete it (you will be asked first) |
 | U | Undo the last delete |
 | C | Check in |
+| P | Session prep: gather what to bring to a therapy session |
+| E | Save a copy of this space (Markdown, JSON or CSV) |
+| I | Import a reflect export, or a journal from jrnl or Day One |
 | Esc | Back |
 
 **The trend**

@@ -42,6 +42,9 @@ class JournalScreen(Screen[None]):
         Binding("u", "undo", "Undo delete", id="undo", show=False),
         Binding("n", "app.free_write", "Write", id="write", show=False),
         Binding("c", "app.checkin", "Check in", id="journal-checkin", show=False),
+        Binding("p", "app.session_prep", "Session prep", id="journal-prep", show=False, tooltip="Gather what to bring to a session"),
+        Binding("e", "app.export_space", "Export", id="journal-export", show=False, tooltip="Save a copy of this space"),
+        Binding("i", "app.import_journal", "Import", id="journal-import", show=False, tooltip="Bring a journal in"),
     ]
 
     entry_list = getters.query_one("#entries", OptionList)

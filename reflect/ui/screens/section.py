@@ -16,6 +16,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
 
+SESSION_PREP_EXERCISE = "session-prep"
+PREP_HINT = "Press p to prepare for a session."
+
 LADDER_HEADING = "The steps of the ladder, gentlest first"
 NAMING_HEADING = "Ways to begin"
 RECEIVING_HEADING = "Ways to receive it"
@@ -72,6 +75,9 @@ class SectionScreen(Screen[None]):
         # One key, two faces: check_action shows whichever one applies now.
         Binding("a", "all_questions", "All questions", id="all-questions", tooltip="Every question, for anyone"),
         Binding("a", "fewer_questions", "Fewer questions", id="fewer-questions", tooltip="Just the ones for you"),
+        # Only in a step whose exercise is preparing for a session.
+        # Not in the footer: at 80 columns it would push the safety keys out.
+        Binding("p", "session_prep", "Session prep", id="section-prep", show=False, tooltip="Gather what to bring"),
     ]
 
     showing_all: var[bool] = var(False, init=False, bindings=True)
@@ -100,6 +106,8 @@ class SectionScreen(Screen[None]):
                     "and nothing here needs to be finished.",
                     classes="screen-intro",
                 )
+                if self.offers_session_prep:
+                    yield Static(PREP_HINT, id="prep-hint", classes="screen-intro")
                 yield Static(id="scope")
                 yield OptionList(id="prompts")
         yield Footer(compact=True, show_command_palette=False)
@@ -163,7 +171,17 @@ class SectionScreen(Screen[None]):
             return self.has_more and not self.showing_all
         if action == "fewer_questions":
             return self.has_more and self.showing_all
+        if action == "session_prep":
+            return self.offers_session_prep
         return True
+
+    @property
+    def offers_session_prep(self) -> bool:
+        """True in a step whose exercise is getting ready for a session."""
+        return any(e.id == SESSION_PREP_EXERCISE for e in self.section.exercises)
+
+    def action_session_prep(self) -> None:
+        self.app.action_session_prep()
 
     def action_all_questions(self) -> None:
         self.showing_all = True
