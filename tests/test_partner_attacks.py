@@ -1,0 +1,214 @@
+"""Alex, with his own passphrase and write access to the data folder, tries to read Sam.
+
+Every attack here once worked (issue 8). Each must leave Sam's text unreadable
+to Alex and tell Sam plainly that something is wrong — never "wrong passphrase".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import struct
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from reflect.domain.profiles import Role
+from reflect.storage import records
+from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.storage.sealed import KdfParams, SealedSpace
+from reflect.workspace import NewPerson, Workspace
+from tests.conftest import DEFAULT_PACKS
+
+PASS_ALEX = "alex's long passphrase"
+PASS_SAM = "sam's other passphrase"
+SECRET = "SAM-SECRET-what I never told anyone"
+
+
+def open_ws(data_dir, clock) -> Workspace:
+    return Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+
+
+@pytest.fixture
+def couple(data_dir, clock):
+    ws = open_ws(data_dir, clock)
+    alex, sam = ws.set_up(
+        [NewPerson("Alex", Role.HURT, PASS_ALEX), NewPerson("Sam", Role.INVOLVED, PASS_SAM)]
+    )
+    ws.unlock(sam, PASS_SAM)
+    ws.add_recovery_key()
+    ws.lock()
+    yield ws, alex, sam
+    ws.close()
+
+
+def space_file(ws: Workspace, space: str) -> Path:
+    return ws.layout.space_file(space, sealed=True)
+
+
+# Raw edits of a sealed file, the way someone with a hex editor would make them:
+# the header is JSON after a 13-byte prefix, and the last 32 bytes are an
+# unkeyed checksum anyone can recompute.
+
+
+def split(blob: bytes) -> tuple[bytes, dict, bytes]:
+    magic, version, length = struct.unpack_from(">8sBI", blob)
+    return blob[:13], json.loads(blob[13 : 13 + length]), blob[13 + length : -32]
+
+
+def join(prefix: bytes, header: dict, rest: bytes) -> bytes:
+    raw = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    content = prefix[:9] + struct.pack(">I", len(raw)) + raw + rest
+    return content + hashlib.blake2b(content, digest_size=32).digest()
+
+
+def edit_slots(path: Path, change) -> None:
+    prefix, header, rest = split(path.read_bytes())
+    header["slots"] = change(header["slots"])
+    path.write_bytes(join(prefix, header, rest))
+
+
+def alex_reads(blob: bytes) -> bytes | None:
+    """What Alex gets out of ``blob`` with his passphrase, if anything."""
+    try:
+        return SealedSpace.unlock(blob, None, PASS_ALEX)[1]
+    except StoreError:
+        return None
+
+
+def assert_told_plainly(error: BaseException) -> None:
+    assert isinstance(error, StoreError)
+    assert not isinstance(error, WrongPassphrase), error.user_message
+    message = error.user_message
+    assert "passphrase" not in message.lower() or "changed" in message.lower()
+    assert "outside reflect" in message or "older copy" in message, message
+
+
+def sam_writes(ws: Workspace, sam, text: str = SECRET) -> None:
+    ws.unlock(sam, PASS_SAM)
+    ws.write(text)
+    ws.lock()
+
+
+def test_key_substitution_with_the_shared_key_is_refused(couple, clock):
+    """Finding 1: Alex seals a fresh 'private' file for Sam with the shared key."""
+    ws, alex, sam = couple
+    shared_blob = space_file(ws, "shared").read_bytes()
+    shared_seal, _ = SealedSpace.unlock(shared_blob, alex.slot_id, PASS_ALEX)
+    fake_body = orjson.dumps(records.new_space_tables(sam.space, clock()))
+    space_file(ws, sam.space).write_bytes(forge_private(shared_seal, sam, fake_body))
+
+    with pytest.raises(StoreError) as caught:
+        sam_writes(ws, sam)
+    assert_told_plainly(caught.value)
+    assert not ws.is_unlocked
+    assert alex_reads(space_file(ws, sam.space).read_bytes()) == fake_body
+
+
+def forge_private(shared_seal: SealedSpace, sam, body: bytes) -> bytes:
+    """The strongest forgery Alex can make with the shared key: the shared file's
+    own seal, claiming (where the format has such fields) to be Sam's private space."""
+    forger = getattr(shared_seal, "forged_as", None)
+    if forger is not None:
+        return forger(sam.space, sam.id).seal(body)
+    return shared_seal.seal(body)
+
+
+def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, capsys, monkeypatch):
+    """Finding 2: profiles.json says Sam is alone and unprotected; a plain file waits."""
+    from reflect.cli import main
+
+    ws, alex, sam = couple
+    ws.close()
+    root = ws.layout.root
+    household = json.loads((root / "profiles.json").read_text())
+    household["profiles"] = [dict(p, protected=False) for p in household["profiles"] if p["id"] == sam.id]
+    (root / "profiles.json").write_text(json.dumps(household))
+    plain = root / "spaces" / f"{sam.space}.json"
+    plain.write_bytes(orjson.dumps(records.new_space_tables(sam.space, ws.now())))
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{PASS_SAM}\nsome text\n"))
+    code = main(["--data-dir", str(root), "write", "--profile", "Sam"])
+    out, err = capsys.readouterr()
+    assert code != 0
+    assert "Saved." not in out
+    assert "outside reflect" in err
+    for path in root.rglob("*"):
+        if path.is_file():
+            assert PASS_SAM.encode() not in path.read_bytes(), path
+
+
+def test_an_old_passphrase_opens_nothing_after_a_change(couple, clock):
+    """Finding 3: the old passphrase and a backup must not lead to anything written later."""
+    ws, alex, sam = couple
+    sam_writes(ws, sam, "before the change")
+    ws.unlock(sam, PASS_SAM)
+    ws.change_passphrase("a brand new passphrase")
+    ws.write(SECRET)
+    ws.lock()
+
+    root = ws.layout.root
+    current = {p.name: p.read_bytes() for p in (root / "spaces").iterdir() if p.is_file()}
+    for path in [p for p in root.rglob("*") if p.is_file()]:
+        try:
+            seal, body = SealedSpace.unlock(path.read_bytes(), sam.slot_id, PASS_SAM)
+        except StoreError:
+            continue
+        assert SECRET.encode() not in body
+        for blob in current.values():
+            with pytest.raises(StoreError):
+                seal.open(blob)
+
+
+def test_a_space_put_back_to_an_older_copy_is_noticed(couple, tmp_path):
+    """Finding 4: rolling back one space loses later entries silently."""
+    ws, alex, sam = couple
+    sam_writes(ws, sam, "first")
+    kept = tmp_path / "old-copy"
+    shutil.copy(space_file(ws, sam.space), kept)
+    sam_writes(ws, sam, "second")
+    shutil.copy(kept, space_file(ws, sam.space))
+
+    before = space_file(ws, sam.space).read_bytes()
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, PASS_SAM)
+    assert_told_plainly(caught.value)
+    assert "backup" in caught.value.user_message
+    assert space_file(ws, sam.space).read_bytes() == before  # never overwritten
+    assert not ws.is_unlocked
+
+
+@pytest.mark.parametrize("strip", ["recovery", "own"])
+def test_stripping_a_slot_is_noticed_not_a_wrong_passphrase(couple, strip):
+    """Finding 4: a removed slot must not pass as 'wrong passphrase' or go unseen."""
+    ws, alex, sam = couple
+    path = space_file(ws, sam.space)
+    keep = (lambda s: not s["id"].startswith("recovery")) if strip == "recovery" else (lambda s: s["id"] != sam.id)
+    edit_slots(path, lambda slots: [s for s in slots if keep(s)])
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, PASS_SAM)
+    assert_told_plainly(caught.value)
+
+
+def test_adding_a_slot_to_a_private_space_is_refused(couple):
+    """Alex copies his own slot from the shared file into Sam's private file."""
+    ws, alex, sam = couple
+    _, shared_header, _ = split(space_file(ws, "shared").read_bytes())
+    alex_slot = next(s for s in shared_header["slots"] if s["id"] == alex.id)
+    edit_slots(space_file(ws, sam.space), lambda slots: [*slots, alex_slot])
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, PASS_SAM)
+    assert_told_plainly(caught.value)
+    assert alex_reads(space_file(ws, sam.space).read_bytes()) is None
+
+
+def test_stripping_sams_slot_from_the_shared_space_says_so(couple):
+    ws, alex, sam = couple
+    edit_slots(space_file(ws, "shared"), lambda slots: [s for s in slots if s["id"] != sam.id])
+    ws.unlock(sam, PASS_SAM)  # her own journal still opens
+    assert "outside reflect" in ws.unavailable["shared"]
+    ws.lock()
