@@ -94,28 +94,36 @@ def sam_writes(ws: Workspace, sam, text: str = SECRET) -> None:
     ws.lock()
 
 
-def test_key_substitution_with_the_shared_key_is_refused(couple, clock):
+@pytest.mark.parametrize("forgery", ["shared file as it is", "copied slot", "own slot named for Sam"])
+def test_key_substitution_with_the_shared_key_is_refused(couple, clock, forgery):
     """Finding 1: Alex seals a fresh 'private' file for Sam with the shared key."""
     ws, alex, sam = couple
     shared_blob = space_file(ws, "shared").read_bytes()
     shared_seal, _ = SealedSpace.unlock(shared_blob, alex.slot_id, PASS_ALEX)
     fake_body = orjson.dumps(records.new_space_tables(sam.space, clock()))
-    space_file(ws, sam.space).write_bytes(forge_private(shared_seal, sam, fake_body))
+    space_file(ws, sam.space).write_bytes(forge_private(shared_seal, sam, fake_body, forgery))
 
     with pytest.raises(StoreError) as caught:
         sam_writes(ws, sam)
     assert_told_plainly(caught.value)
     assert not ws.is_unlocked
-    assert alex_reads(space_file(ws, sam.space).read_bytes()) == fake_body
+    assert SECRET.encode() not in (alex_reads(space_file(ws, sam.space).read_bytes()) or b"")
 
 
-def forge_private(shared_seal: SealedSpace, sam, body: bytes) -> bytes:
-    """The strongest forgery Alex can make with the shared key: the shared file's
-    own seal, claiming (where the format has such fields) to be Sam's private space."""
-    forger = getattr(shared_seal, "forged_as", None)
-    if forger is not None:
-        return forger(sam.space, sam.id).seal(body)
-    return shared_seal.seal(body)
+def forge_private(shared_seal: SealedSpace, sam, body: bytes, forgery: str) -> bytes:
+    """The strongest forgeries Alex can make with the shared key (he reads code too)."""
+    if forgery == "shared file as it is":
+        return shared_seal.seal(body)
+    from reflect.storage.sealed import SpaceIdentity
+
+    identity = SpaceIdentity.private(sam.space, sam.id)
+    if forgery == "copied slot":
+        slots = [s for s in shared_seal._slots.values() if s.slot_id == sam.id]
+        forged = SealedSpace(shared_seal._space_id, shared_seal._data_key, slots, identity=identity)
+    else:
+        forged = SealedSpace(shared_seal._space_id, shared_seal._data_key, [], identity=identity)
+        forged.add_slot(sam.id, PASS_ALEX, KdfParams.TEST)
+    return forged.seal(body)
 
 
 def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, capsys, monkeypatch):

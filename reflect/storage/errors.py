@@ -133,3 +133,87 @@ class WrongPassphrase(StoreError):
         "That passphrase did not open this space. Check it and try again; "
         "a forgotten passphrase cannot be recovered."
     )
+
+
+_TAMPER_TAIL = (
+    " Nothing was opened and nothing has been changed. Someone with access to this "
+    "computer account may have done this. `reflect check` lists the backups."
+)
+
+
+class SpaceTampered(SpaceDamaged):
+    """A space file is intact as bytes but is not what reflect wrote for this space:
+    swapped for another, a slot added or removed, a header changed, or a plain
+    file where a sealed one belongs. Never reported as a wrong passphrase."""
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        detail = self.detail
+        if "outside reflect" not in detail:
+            detail = f"{detail} It was changed outside reflect."
+        if "Nothing was opened" in detail or "nothing has been changed" in detail:
+            return detail
+        return detail + _TAMPER_TAIL
+
+
+class HouseholdTampered(HouseholdDamaged):
+    """profiles.json says something the sealed spaces contradict (e.g. that a
+    protected person has no passphrase)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "The list of people who use reflect here (profiles.json) was changed outside "
+            "reflect: it no longer matches the sealed spaces in this folder.",
+        )
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            f"{self.detail} Nothing was opened and nothing was saved; if you typed a "
+            "passphrase, it was not stored anywhere. Someone with access to this computer "
+            "account may have done this. `reflect check` lists the backups."
+        )
+
+
+class SpaceRolledBack(SpaceDamaged):
+    """A sealed space file is an older copy than the last one reflect saw."""
+
+    def __init__(self, path: Path, found: int, seen: int) -> None:
+        self.found = found
+        self.seen = seen
+        super().__init__(
+            path,
+            f"This space has been put back to an older copy: reflect last saw it after "
+            f"save {seen}, and this file is from save {found}. Anything written in between "
+            "is not in it.",
+        )
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            f"{self.detail} It was changed outside reflect, so it was not opened and it "
+            "will not be written over. `reflect check` lists the backups you can go back to "
+            "(copy one over the file while reflect is closed); someone with access to this "
+            "computer account may have done this."
+        )
+
+
+PLAIN_WHERE_SEALED = "A readable, unencrypted file was found where this sealed space belongs."
+MEMBERS_DIFFER = (
+    "The people this shared space was made for are not the people listed in profiles.json."
+)
+OLD_FORMAT_AGAIN = (
+    "This space's file is in reflect's old format, but reflect already saved it in the new one."
+)
+OLD_FORMAT_FORGED = (
+    "This space's file, in reflect's old format, is locked with another space's key."
+)
+OLD_FORMAT_UNCHECKED = (
+    "This space's file is in reflect's old format and must be checked against the shared "
+    "space before it is brought up to date, but the shared space cannot be opened."
+)
+JOURNAL_REPLACED = (
+    "Your passphrase opens your shared space but not your private journal, so the "
+    "journal's file was replaced or changed outside reflect."
+)

@@ -439,6 +439,8 @@ class SealedSpace:
         if expect is not None and parsed.identity is not None and parsed.identity != expect:
             raise SealedTampered(SWAPPED_MESSAGE)
         identity = parsed.identity or expect or _UNNAMED
+        if not all(identity.allows_slot(s.slot_id) for s in parsed.slots):
+            raise SealedTampered(FOREIGN_SLOT_MESSAGE)
         space_aad = _space_aad(parsed.version, parsed.space_id, parsed.identity)
         candidates = [s for s in parsed.slots if slot_id is None or s.slot_id == slot_id]
         if not candidates:
@@ -656,6 +658,10 @@ class SealedSpace:
         key = _subkey(self._require_unlocked(), _SEEN_KEY_LABEL)
         message = _canonical_json({"name": self.identity.name, "counter": counter})
         return hashlib.blake2b(message, digest_size=MAC_BYTES, key=key).digest()
+
+    def same_key_as(self, other: SealedSpace) -> bool:
+        """True if both hold the same data key (a forged file made with another's key)."""
+        return hmac.compare_digest(self._require_unlocked(), other._require_unlocked())
 
     def check_counter_proof(self, counter: int, proof: bytes) -> bool:
         return hmac.compare_digest(self.counter_proof(counter), bytes(proof))
