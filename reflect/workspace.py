@@ -517,31 +517,34 @@ class Workspace:
             pass
 
     def _upgrade_old_formats(self, opened: "OpenedSpaces") -> None:
-        """Bring spaces sealed in format 1 up to date, each after a backup copy.
+        """Bring spaces sealed by format 1 up to date, after a backup copy.
 
-        A format 1 file does not say which space it holds, so one is taken as
-        the person's own only if it has a key of its own: not the shared
-        space's key (what a partner would use to forge one).
+        A format 1 file, or a format 1 slot (one not yet re-bound since the
+        upgrade), does not say which space it opens, so a space opened that way
+        is taken as the person's own only if it has a key of its own: not the
+        shared space's key, which is what a partner would forge one with.
         """
-        old = [space for space, seal in opened.seals.items() if seal.needs_upgrade]
-        if not old:
+        unbound = [space for space, seal in opened.seals.items() if seal.opened_unbound or seal.needs_upgrade]
+        if not unbound:
             return
         shared = self.household.shared_space
-        for space in old:
+        for space in unbound:
             seal = opened.seals[space]
             others = [s for name, s in opened.seals.items() if name != space]
             if any(seal.same_key_as(other) for other in others):
                 raise SpaceTampered(self.space_path(space), OLD_FORMAT_FORGED)
-            if space != shared and shared is not None and shared in opened.unavailable:
+            if space != shared and shared is not None and shared not in opened.seals:
                 # Without the shared space's key, a forgery cannot be ruled out.
                 raise SpaceTampered(self.space_path(space), OLD_FORMAT_UNCHECKED)
         if self._lock is None:
             return  # a reader without the lock upgrades nothing
-        for space in old:
+        for space in unbound:
+            seal = opened.seals[space]
             path = self.space_path(space)
             blob = read_private_bytes_or_damaged(path)
-            make_backup(path, self.layout.backups_dir, self.now(), force=True)
-            _write(path, opened.seals[space].rewrap(blob))
+            if seal.needs_upgrade:
+                make_backup(path, self.layout.backups_dir, self.now(), force=True)
+            _write(path, seal.rewrap(blob))
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""

@@ -328,13 +328,17 @@ class KeySlot:
     salt: bytes
     nonce: bytes
     wrapped: bytes
+    # Made by format 1: the wrapped key is bound to the space id only, not to
+    # the space's name, owner and kind. Such a slot is wrapped again, bound,
+    # as soon as its owner opens the space with it.
+    format1: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The slot as it appears in the header."""
-        return {
-            **self._authenticated_fields(),
-            "wrapped": _b64(self.wrapped),
-        }
+        fields = {**self._authenticated_fields(), "wrapped": _b64(self.wrapped)}
+        if self.format1:
+            fields["bound"] = "format1"
+        return fields
 
     def associated_data(self, space_aad: bytes) -> bytes:
         """What the wrapped key is bound to: this space and this slot's settings."""
@@ -394,6 +398,9 @@ class SealedSpace:
         self.identity = identity
         self._counter = counter
         self.read_version = version
+        self.opened_unbound = False
+        """True when opened through a format 1 slot, not bound to the space's identity:
+        the caller must rule out a forgery made with another space's key."""
 
     @classmethod
     def create(
@@ -441,7 +448,6 @@ class SealedSpace:
         identity = parsed.identity or expect or _UNNAMED
         if not all(identity.allows_slot(s.slot_id) for s in parsed.slots):
             raise SealedTampered(FOREIGN_SLOT_MESSAGE)
-        space_aad = _space_aad(parsed.version, parsed.space_id, parsed.identity)
         candidates = [s for s in parsed.slots if slot_id is None or s.slot_id == slot_id]
         if not candidates:
             if is_recovery_slot(slot_id):
@@ -457,9 +463,13 @@ class SealedSpace:
                     raise WrongPassphrase(MALFORMED_RECOVERY_KEY_MESSAGE)
                 continue
             wrapping_key = _wrapping_key(slot, secret)
-            data_key = _unwrap(slot, wrapping_key, space_aad)
+            if slot.format1:
+                slot_aad = _space_aad(LEGACY_VERSION, parsed.space_id, None)
+            else:
+                slot_aad = _space_aad(parsed.version, parsed.space_id, parsed.identity)
+            data_key = _unwrap(slot, wrapping_key, slot_aad)
             if data_key is not None:
-                used = slot.slot_id
+                used = slot
                 break
         if data_key is None or used is None or wrapping_key is None:
             raise WrongPassphrase()
@@ -471,8 +481,13 @@ class SealedSpace:
             counter=parsed.counter,
             version=parsed.version,
         )
-        space._wrapping[used] = wrapping_key
-        return space, space._open_parsed(parsed)
+        body = space._open_parsed(parsed)
+        space.opened_unbound = used.format1
+        if used.format1:
+            # From now on this slot is bound to the space it opens.
+            space._wrap_slot(used.slot_id, wrapping_key, used.params, used.salt)
+        space._wrapping[used.slot_id] = wrapping_key
+        return space, body
 
     @property
     def is_unlocked(self) -> bool:
@@ -922,7 +937,7 @@ def _parse(blob: bytes) -> _ParsedFile:
         counter = header["counter"]
         if type(counter) is not int or not 0 <= counter < MAX_COUNTER:
             raise SealedDamaged()
-    slots = _parse_slots(header["slots"])
+    slots = _parse_slots(header["slots"], version)
     if identity is not None and not all(identity.allows_slot(s.slot_id) for s in slots):
         raise SealedTampered(FOREIGN_SLOT_MESSAGE)
     return _ParsedFile(
@@ -987,12 +1002,19 @@ def _parse_header(raw: bytes, version: int) -> dict[str, Any]:
 _SLOT_FIELDS = frozenset({"id", "kdf", "opslimit", "memlimit", "salt", "nonce", "wrapped"})
 
 
-def _parse_slots(raw_slots: list[Any]) -> tuple[KeySlot, ...]:
+def _parse_slots(raw_slots: list[Any], version: int) -> tuple[KeySlot, ...]:
     if not 0 < len(raw_slots) <= MAX_SLOTS:
         raise SealedDamaged()
     slots: list[KeySlot] = []
     for raw in raw_slots:
-        if not isinstance(raw, dict) or set(raw) != _SLOT_FIELDS:
+        if not isinstance(raw, dict):
+            raise SealedDamaged()
+        format1 = version == LEGACY_VERSION
+        if version == FORMAT_VERSION and set(raw) == _SLOT_FIELDS | {"bound"}:
+            if raw["bound"] != "format1":
+                raise SealedDamaged()
+            format1 = True
+        elif set(raw) != _SLOT_FIELDS:
             raise SealedDamaged()
         slot_id = raw["id"]
         if not isinstance(slot_id, str) or not 0 < len(slot_id) <= MAX_SLOT_ID_CHARS:
@@ -1010,6 +1032,7 @@ def _parse_slots(raw_slots: list[Any]) -> tuple[KeySlot, ...]:
                 salt=salt,
                 nonce=_field_bytes(raw, "nonce", NONCE_BYTES),
                 wrapped=_field_bytes(raw, "wrapped", WRAPPED_KEY_BYTES),
+                format1=format1,
             )
         )
     if len({slot.slot_id for slot in slots}) != len(slots):
