@@ -106,7 +106,7 @@ def test_a_format1_forgery_with_the_shared_key_is_refused(old_folder, clock):
     sam_file = folder / "spaces" / f"private-{ids['sam']}.sealed"
     body = orjson.dumps(records.new_space_tables(f"private-{ids['sam']}", clock()))
     # Re-emit the shared file's bytes with a new body: format 1 is what Alex has.
-    forged = _format1_with_body(shared_blob, shared_seal, body)
+    forged = _format1_with_body(shared_blob, shared_seal, body, ids["sam"])
     sam_file.write_bytes(forged)
     ws = open_ws(folder, clock)
     with pytest.raises(StoreError) as caught:
@@ -116,7 +116,7 @@ def test_a_format1_forgery_with_the_shared_key_is_refused(old_folder, clock):
     ws.close()
 
 
-def _format1_with_body(blob: bytes, seal: SealedSpace, body: bytes) -> bytes:
+def _format1_with_body(blob: bytes, seal: SealedSpace, body: bytes, sam_id: str) -> bytes:
     import hashlib
     import struct
 
@@ -126,7 +126,11 @@ def _format1_with_body(blob: bytes, seal: SealedSpace, body: bytes) -> bytes:
     from reflect.storage import sealed
 
     header_len = struct.unpack_from(">I", blob, 9)[0]
-    prefix_and_header = blob[: 13 + header_len]
+    header = json.loads(blob[13 : 13 + header_len])
+    # Only Sam's slot: a private space with anyone else's is refused outright.
+    header["slots"] = [slot for slot in header["slots"] if slot["id"] == sam_id]
+    raw = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    prefix_and_header = blob[:9] + struct.pack(">I", len(raw)) + raw
     space_id = seal._space_id
     nonce = nacl.utils.random(24)
     ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
