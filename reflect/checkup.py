@@ -9,7 +9,7 @@ from reflect.paths import DataLayout
 from reflect.storage.backups import backups_of
 from reflect.storage.errors import StoreError
 from reflect.storage.household import load_household
-from reflect.storage.sealed import sealed_slot_ids
+from reflect.storage.sealed import SWAPPED_MESSAGE, sealed_identity
 from reflect.storage.space_store import SpaceStore
 
 
@@ -51,6 +51,8 @@ def check_data_folder(root: Path) -> CheckReport:
                 if not path.exists():
                     report.problems.append(f"{path.name}: this space's file is missing.")
                     report.backups.extend(backups_of(path, layout.backups_dir))
+                if not sealed and layout.space_file(space, sealed=True).exists():
+                    report.problems.append(f"{layout.household_file.name}: {_DOWNGRADED}")
     spaces = sorted(layout.spaces_dir.glob("*.json")) + sorted(layout.spaces_dir.glob("*.sealed"))
     for path in spaces:
         report.checked.append(path)
@@ -64,11 +66,21 @@ def check_data_folder(root: Path) -> CheckReport:
     return report
 
 
+_DOWNGRADED = (
+    "it lists a journal as having no passphrase, but that journal is sealed: the list was "
+    "changed outside reflect. reflect opens nothing until it is put back."
+)
+
+
 def _check_sealed(path: Path) -> list[str]:
+    """Without a key: intact, and holding the space it is named for (its claim only;
+    unlocking checks the claim and the save counter)."""
     try:
-        sealed_slot_ids(path.read_bytes())
+        identity = sealed_identity(path.read_bytes())
     except StoreError as error:
         return [error.user_message]
     except OSError as error:
         return [f"The file could not be opened ({error.strerror})."]
+    if identity is not None and identity.name != path.stem:
+        return [SWAPPED_MESSAGE]
     return []

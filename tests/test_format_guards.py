@@ -284,3 +284,55 @@ def test_a_rollback_of_the_shared_space_is_noticed_and_the_journal_still_opens(d
     assert ws.open_spaces == [sam.space]
     ws.close()
     assert shared.read_bytes() == (tmp_path / "old").read_bytes()
+
+
+def test_check_reports_a_swapped_file_a_foreign_slot_and_a_downgrade(data_dir, clock):
+    from reflect.checkup import check_data_folder
+    from reflect.domain.profiles import Role
+    from reflect.workspace import NewPerson
+
+    ws = open_ws(data_dir, clock)
+    alex, sam = ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
+    ws.close()
+    assert check_data_folder(data_dir).sound
+    sam_file, alex_file = ws.space_path(sam.space), ws.space_path(alex.space)
+    sam_bytes = sam_file.read_bytes()
+    shutil.copy(alex_file, sam_file)
+    assert any("different space" in p and sam_file.name in p for p in check_data_folder(data_dir).problems)
+
+    shared = SealedSpace.unlock(ws.space_path("shared").read_bytes(), alex.id, "alex passphrase!")[0]
+    forged = SealedSpace(shared._space_id, shared._data_key, list(shared._slots.values()))
+    forged.identity = SpaceIdentity.private(sam.space, sam.id)
+    sam_file.write_bytes(forged.seal(b"{}"))
+    assert any("someone other than its owner" in p for p in check_data_folder(data_dir).problems)
+
+    sam_file.write_bytes(sam_bytes)
+    household = json.loads(ws.layout.household_file.read_text())
+    household["profiles"] = [dict(p, protected=False) for p in household["profiles"] if p["id"] == sam.id]
+    ws.layout.household_file.write_text(json.dumps(household))
+    assert any("changed outside reflect" in p for p in check_data_folder(data_dir).problems)
+
+
+@pytest.mark.parametrize("edit", ["swap spaces", "space of another name", "name with a line break", "long name"])
+def test_a_hand_edited_household_is_validated_again(data_dir, clock, edit):
+    from reflect.domain.profiles import Role
+    from reflect.storage.errors import HouseholdDamaged
+    from reflect.workspace import NewPerson
+
+    ws = open_ws(data_dir, clock)
+    ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
+    ws.close()
+    path = ws.layout.household_file
+    data = json.loads(path.read_text())
+    first, second = data["profiles"]
+    if edit == "swap spaces":
+        first["space"], second["space"] = second["space"], first["space"]
+    elif edit == "space of another name":
+        second["space"] = "private-somewhere"
+    elif edit == "name with a line break":
+        second["name"] = "Sam\nAlex is right"
+    else:
+        second["name"] = "S" * 41
+    path.write_text(json.dumps(data))
+    with pytest.raises(HouseholdDamaged):
+        open_ws(data_dir, clock)
