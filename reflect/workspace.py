@@ -221,25 +221,21 @@ class Workspace:
         return SpaceIdentity.private(space, owner.id)
 
     def _refuse_downgrade(self) -> None:
-        """profiles.json is not authenticated: it cannot say a sealed space is plain.
+        """profiles.json is not authenticated: it cannot make a sealed space plain.
 
-        A sealed file (or a sealed backup) for a space the household calls
-        unprotected, or a shared space the household says does not exist,
-        means the household file was changed outside reflect. Nothing is opened,
-        so a passphrase typed out of habit is never taken as journal text.
+        Only a lone person may be without a passphrase, and such a folder never
+        has a sealed file. So a sealed file (or sealed backup) beside a person
+        without a passphrase, or beside no profiles.json at all, or a shared
+        space in a folder that lists one person, means the household file was
+        changed outside reflect. Nothing is opened, so a passphrase typed out
+        of habit is never taken as journal text.
         """
-        profiles = self.household.profiles
-        shared = self.layout.space_file("shared", sealed=True)
-        suspicious = not self.household.is_couple and (
-            shared.exists() or bool(backups_of(shared, self.layout.backups_dir))
+        sealed_here = any(self.layout.spaces_dir.glob("*.sealed")) or any(
+            self.layout.backups_dir.glob("*.sealed")
         )
-        for profile in profiles:
-            if profile.protected:
-                continue
-            sealed = self.layout.space_file(profile.space, sealed=True)
-            if sealed.exists() or backups_of(sealed, self.layout.backups_dir):
-                suspicious = True
-        if suspicious:
+        shared = self.layout.space_file("shared", sealed=True)
+        unprotected = any(not p.protected for p in self.household.profiles)
+        if (sealed_here and unprotected) or (not self.household.is_couple and shared.exists()):
             raise HouseholdTampered(self.layout.household_file)
 
     def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:

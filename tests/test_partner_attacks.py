@@ -126,7 +126,8 @@ def forge_private(shared_seal: SealedSpace, sam, body: bytes, forgery: str) -> b
     return forged.seal(body)
 
 
-def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, capsys, monkeypatch):
+@pytest.mark.parametrize("edit", ["Sam alone, no passphrase", "as a fresh journal", "no profiles.json"])
+def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, capsys, monkeypatch, edit):
     """Finding 2: profiles.json says Sam is alone and unprotected; a plain file waits."""
     from reflect.cli import main
 
@@ -135,12 +136,23 @@ def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, cap
     root = ws.layout.root
     household = json.loads((root / "profiles.json").read_text())
     household["profiles"] = [dict(p, protected=False) for p in household["profiles"] if p["id"] == sam.id]
+    space = sam.space
+    if edit == "as a fresh journal":
+        # Sam's space renamed to the one of a folder made before profiles,
+        # and the shared space (with its backups) out of the way.
+        space = household["profiles"][0]["space"] = "journal"
+        for path in [*(root / "spaces").glob("shared*"), *(root / "backups").glob("shared*")]:
+            path.unlink()
     (root / "profiles.json").write_text(json.dumps(household))
-    plain = root / "spaces" / f"{sam.space}.json"
-    plain.write_bytes(orjson.dumps(records.new_space_tables(sam.space, ws.now())))
+    argv = ["--data-dir", str(root), "write", "--profile", "Sam"]
+    if edit == "no profiles.json":
+        (root / "profiles.json").unlink()
+        space, argv = "journal", argv[:-2]
+    plain = root / "spaces" / f"{space}.json"
+    plain.write_bytes(orjson.dumps(records.new_space_tables(space, ws.now())))
 
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{PASS_SAM}\nsome text\n"))
-    code = main(["--data-dir", str(root), "write", "--profile", "Sam"])
+    code = main(argv)
     out, err = capsys.readouterr()
     assert code != 0
     assert "Saved." not in out
