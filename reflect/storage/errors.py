@@ -193,9 +193,9 @@ class SpaceRolledBack(SpaceDamaged):
     def user_message(self) -> str:  # type: ignore[override]
         return (
             f"{self.detail} It was changed outside reflect, so it was not opened and it "
-            "will not be written over. `reflect check` lists the backups you can go back to "
-            "(copy one over the file while reflect is closed); someone with access to this "
-            "computer account may have done this."
+            "will not be written over. Someone with access to this computer account may have "
+            "done this. `reflect check` lists the backups; to keep an older copy on purpose, "
+            "remove this space's entry from seen.json while reflect is closed."
         )
 
 

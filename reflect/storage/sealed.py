@@ -783,6 +783,11 @@ def sealed_slot_ids(blob: bytes) -> tuple[str, ...]:
     return tuple(slot.slot_id for slot in _parse(blob).slots)
 
 
+def sealed_counter(blob: bytes) -> int:
+    """The save counter a sealed file claims (unauthenticated until unlocked; 0 in format 1)."""
+    return _parse(blob).counter
+
+
 def sealed_identity(blob: bytes) -> SpaceIdentity | None:
     """The space a sealed file claims to hold (unauthenticated until unlocked).
 
