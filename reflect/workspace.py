@@ -366,8 +366,6 @@ class Workspace:
         opened = OpenedSpaces(profile)
         try:
             self._refuse_downgrade()
-            if profile.protected and not self.space_is_sealed(profile.space):
-                raise HouseholdTampered(self.layout.household_file)
             seen = self._load_seen()
             for space in self.household.spaces_for(profile):
                 try:

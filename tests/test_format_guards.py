@@ -336,3 +336,65 @@ def test_a_hand_edited_household_is_validated_again(data_dir, clock, edit):
     path.write_text(json.dumps(data))
     with pytest.raises(HouseholdDamaged):
         open_ws(data_dir, clock)
+
+
+def test_check_hints_at_an_older_copy_and_a_deliberate_restore_is_possible(data_dir, clock, tmp_path):
+    from reflect.checkup import check_data_folder
+    from reflect.domain.profiles import Role
+    from reflect.workspace import NewPerson
+
+    ws = open_ws(data_dir, clock)
+    [me] = ws.set_up([NewPerson("Sam", Role.INDIVIDUAL, "sam passphrase!")])
+    ws.unlock(me, "sam passphrase!")
+    ws.write("one")
+    ws.lock()
+    path = ws.space_path(me.space)
+    shutil.copy(path, tmp_path / "old")
+    ws.unlock(me, "sam passphrase!")
+    ws.write("two")
+    ws.lock()
+    shutil.copy(tmp_path / "old", path)
+    assert any("older copy" in p for p in check_data_folder(data_dir).problems)
+    with pytest.raises(StoreError):
+        ws.unlock(me, "sam passphrase!")
+    # Going back on purpose: the space's entry in seen.json goes too.
+    seen = json.loads(ws.layout.seen_file.read_text())
+    del seen["spaces"][me.space]
+    ws.layout.seen_file.write_text(json.dumps(seen))
+    ws.unlock(me, "sam passphrase!")
+    assert [e.text for e in ws.journal.entries()] == ["one"]
+    ws.close()
+    assert check_data_folder(data_dir).sound
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
+def test_a_key_change_that_cannot_be_saved_changes_no_space_and_no_backup(data_dir, clock, monkeypatch, fail_at):
+    from reflect.domain.profiles import Role
+    from reflect.storage.errors import SaveFailed
+    from reflect.workspace import NewPerson
+
+    ws = open_ws(data_dir, clock)
+    alex, sam = ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
+    ws.unlock(sam, "sam passphrase!")  # takes today's backups
+    ws.write("still mine")
+    files = lambda: {p: p.read_bytes() for d in (ws.layout.spaces_dir, ws.layout.backups_dir) for p in d.iterdir()}
+    before = files()
+    assert len([p for p in before if p.parent == ws.layout.backups_dir]) >= 2
+    real_stage, calls = atomic._stage, []
+
+    def full_disk(path, data):
+        calls.append(path)
+        if len(calls) == fail_at:
+            raise OSError(28, "No space left on device")
+        return real_stage(path, data)
+
+    monkeypatch.setattr(atomic, "_stage", full_disk)
+    with pytest.raises(SaveFailed):
+        ws.change_passphrase("a brand new passphrase")
+    monkeypatch.undo()
+    assert files() == before
+    ws.write("saving still works")
+    ws.lock()
+    ws.unlock(sam, "sam passphrase!")
+    assert {e.text for e in ws.journal.entries()} == {"still mine", "saving still works"}
+    ws.close()

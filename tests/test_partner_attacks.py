@@ -186,7 +186,7 @@ def test_an_old_passphrase_opens_nothing_after_a_change(couple, clock):
     assert "shared space keeps its key" in change.message
     assert "recovery key stopped working" in change.message
     ws.unlock(sam, "a brand new passphrase")
-    assert [e.text for e in ws.journal.entries()][0] == SECRET
+    assert {e.text for e in ws.journal.entries()} == {SECRET, "before the change"}
 
 
 def test_a_space_put_back_to_an_older_copy_is_noticed(couple, tmp_path):
@@ -237,3 +237,16 @@ def test_stripping_sams_slot_from_the_shared_space_says_so(couple):
     ws.unlock(sam, PASS_SAM)  # her own journal still opens
     assert "outside reflect" in ws.unavailable["shared"]
     ws.lock()
+
+
+def test_a_recovery_slot_stripped_from_the_journal_is_not_called_missing(couple):
+    """Sam forgot her passphrase; Alex removed her recovery slot from her journal only."""
+    ws, alex, sam = couple
+    ws.unlock(sam, PASS_SAM)
+    key = ws.add_recovery_key()
+    ws.lock()
+    edit_slots(space_file(ws, sam.space), lambda slots: [s for s in slots if not s["id"].startswith("recovery")])
+    with pytest.raises(StoreError) as caught:
+        ws.unlock_with_recovery(sam, key, "sam's new passphrase")
+    assert_told_plainly(caught.value)
+    assert not ws.is_unlocked

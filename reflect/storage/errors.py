@@ -214,6 +214,6 @@ OLD_FORMAT_UNCHECKED = (
     "space before it is brought up to date, but the shared space cannot be opened."
 )
 JOURNAL_REPLACED = (
-    "Your passphrase opens your shared space but not your private journal, so the "
+    "What you typed opens your shared space but not your private journal, so the "
     "journal's file was replaced or changed outside reflect."
 )

@@ -639,12 +639,6 @@ class SealedSpace:
         """
         return self._open_parsed(self._parse_own(blob))
 
-    def counter_of(self, blob: bytes) -> int:
-        """The save counter of a file of this space, authenticated with the key in memory."""
-        parsed = self._parse_own(blob)
-        self._open_parsed(parsed)
-        return parsed.counter
-
     def rewrap(self, blob: bytes) -> bytes:
         """Return ``blob`` sealed again with this space's current key and slots.
 
