@@ -47,8 +47,8 @@ class PreferencesScreen(ModalScreen[None]):
                 yield Label("The new passphrase again")
                 yield Input(id="repeat", password=True)
                 yield Static(
-                    "Your writing stays exactly as it is; only the lock on it changes. The old "
-                    "passphrase stops working, except on backups made before today.",
+                    "Your writing stays exactly as it is. Your journal and its backups are "
+                    "sealed again under a new key, so the old passphrase opens nothing here.",
                     classes="muted",
                 )
                 yield Static("", id="passphrase-problem")
