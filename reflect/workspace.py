@@ -529,7 +529,7 @@ class Workspace:
                 raise SpaceTampered(self.space_path(space), OLD_FORMAT_FORGED)
             if space != shared and shared is not None and shared not in opened.seals:
                 # Without the shared space's key, a forgery cannot be ruled out.
-                raise SpaceTampered(self.space_path(space), OLD_FORMAT_UNCHECKED)
+                raise SpaceDamaged(self.space_path(space), OLD_FORMAT_UNCHECKED)
         if self._lock is None:
             return  # a reader without the lock upgrades nothing
         for space in unbound:

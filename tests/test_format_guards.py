@@ -398,3 +398,26 @@ def test_a_key_change_that_cannot_be_saved_changes_no_space_and_no_backup(data_d
     ws.unlock(sam, "sam passphrase!")
     assert {e.text for e in ws.journal.entries()} == {"still mine", "saving still works"}
     ws.close()
+
+
+def test_a_reader_without_the_lock_upgrades_nothing(old_folder, clock):
+    folder, ids = old_folder
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    ws = Workspace.open(folder, now=clock, pack_dirs=[DEFAULT_PACKS], take_lock=False)
+    ws.unlock(ws.household.find("Sam"), PASS_SAM)
+    assert [e.text for e in ws.journal.entries()] == ["sam wrote this in format one"]
+    ws.close()
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_an_old_journal_is_not_upgraded_while_the_shared_space_cannot_check_it(old_folder, clock):
+    folder, ids = old_folder
+    (folder / "spaces" / "shared.sealed").unlink()
+    sam_file = folder / "spaces" / f"private-{ids['sam']}.sealed"
+    before = sam_file.read_bytes()
+    ws = open_ws(folder, clock)
+    with pytest.raises(SpaceDamaged) as caught:
+        ws.unlock(ws.household.find("Sam"), PASS_SAM)
+    assert "shared space cannot be opened" in caught.value.user_message
+    assert sam_file.read_bytes() == before
+    ws.close()

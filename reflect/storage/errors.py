@@ -210,8 +210,8 @@ OLD_FORMAT_FORGED = (
     "This space's file, in reflect's old format, is locked with another space's key."
 )
 OLD_FORMAT_UNCHECKED = (
-    "This space's file is in reflect's old format and must be checked against the shared "
-    "space before it is brought up to date, but the shared space cannot be opened."
+    "It is in reflect's old format, and bringing it up to date safely needs the shared "
+    "space to check it against, but the shared space cannot be opened just now."
 )
 JOURNAL_REPLACED = (
     "What you typed opens your shared space but not your private journal, so the "
