@@ -32,10 +32,10 @@ from reflect.storage.atomic import atomic_write_bytes, atomic_write_many, read_p
 from reflect.storage.backups import backups_of, make_backup
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import (
+    JOURNAL_REPLACED,
     MEMBERS_DIFFER,
     OLD_FORMAT_AGAIN,
     OLD_FORMAT_FORGED,
-    JOURNAL_REPLACED,
     OLD_FORMAT_UNCHECKED,
     PLAIN_WHERE_SEALED,
     HouseholdTampered,
@@ -267,9 +267,7 @@ class Workspace:
         for profile in profiles:
             self._create_private_space(profile, secrets[profile.id])
         if household.is_couple:
-            from reflect.storage.sealed import SealedSpace
-
-            from reflect.storage.sealed import SpaceIdentity
+            from reflect.storage.sealed import SealedSpace, SpaceIdentity
 
             first, second = profiles
             seal = SealedSpace.create(
@@ -490,7 +488,7 @@ class Workspace:
 
         return load_seen(self.layout.seen_file)
 
-    def _remember_counters(self, seals: dict[str, SealedSpace] | None = None) -> None:
+    def _remember_counters(self) -> None:
         """Keep the save counters of the open sealed spaces outside their files.
 
         Only a copy of reflect that holds the folder lock writes them. A record
@@ -502,7 +500,7 @@ class Workspace:
 
         updates = {
             space: Seen(seal.counter, seal.counter_proof(seal.counter))
-            for space, seal in (self._seals if seals is None else seals).items()
+            for space, seal in self._seals.items()
             if seal.is_unlocked
         }
         try:
