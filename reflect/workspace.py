@@ -38,6 +38,7 @@ from reflect.storage.errors import (
     OLD_FORMAT_FORGED,
     OLD_FORMAT_UNCHECKED,
     PLAIN_WHERE_SEALED,
+    SHARED_REPLACED,
     HouseholdTampered,
     SaveFailed,
     SpaceDamaged,
@@ -368,16 +369,18 @@ class Workspace:
             for space in self.household.spaces_for(profile):
                 try:
                     self._open_space(opened, space, slot or profile.slot_id, passphrase, seen)
-                except WrongPassphrase:
-                    if space == profile.space and self._opens_shared(opened, slot or profile.slot_id, passphrase):
-                        # One passphrase opens all of a person's spaces (it only ever
-                        # changes in all of them at once), so this journal's file was
-                        # replaced: never tell them they mistyped.
-                        raise SpaceTampered(self.space_path(space), JOURNAL_REPLACED) from None
-                    raise
                 except StoreError as error:
+                    # One passphrase opens all of a person's spaces (it only ever
+                    # changes in all of them at once), so when it opens one and not
+                    # the other, a file was replaced: never say they mistyped.
                     if space == profile.space:
+                        if isinstance(error, WrongPassphrase) and self._opens_shared(
+                            opened, slot or profile.slot_id, passphrase
+                        ):
+                            raise SpaceTampered(self.space_path(space), JOURNAL_REPLACED) from None
                         raise
+                    if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
+                        error = SpaceTampered(self.space_path(space), SHARED_REPLACED)
                     opened.unavailable[space] = error.user_message
             self._upgrade_old_formats(opened)
         except BaseException:

@@ -250,3 +250,15 @@ def test_a_recovery_slot_stripped_from_the_journal_is_not_called_missing(couple)
         ws.unlock_with_recovery(sam, key, "sam's new passphrase")
     assert_told_plainly(caught.value)
     assert not ws.is_unlocked
+
+
+def test_the_shared_space_put_back_to_before_a_passphrase_change_is_not_a_wrong_passphrase(couple, tmp_path):
+    ws, alex, sam = couple
+    shutil.copy(space_file(ws, "shared"), tmp_path / "shared-before")
+    ws.unlock(sam, PASS_SAM)
+    ws.change_passphrase("sam's newer passphrase")
+    ws.lock()
+    shutil.copy(tmp_path / "shared-before", space_file(ws, "shared"))
+    ws.unlock(sam, "sam's newer passphrase")
+    assert "outside reflect" in ws.unavailable["shared"]
+    ws.close()

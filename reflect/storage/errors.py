@@ -217,3 +217,7 @@ JOURNAL_REPLACED = (
     "What you typed opens your shared space but not your private journal, so the "
     "journal's file was replaced or changed outside reflect."
 )
+SHARED_REPLACED = (
+    "What you typed opens your private journal but not the shared space, so the shared "
+    "space's file was replaced, put back to an older copy or changed outside reflect."
+)
