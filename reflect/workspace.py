@@ -231,13 +231,19 @@ class Workspace:
         changed outside reflect. Nothing is opened, so a passphrase typed out
         of habit is never taken as journal text.
         """
-        sealed_here = any(self.layout.spaces_dir.glob("*.sealed")) or any(
-            self.layout.backups_dir.glob("*.sealed")
-        )
         shared = self.layout.space_file("shared", sealed=True)
         unprotected = any(not p.protected for p in self.household.profiles)
-        if (sealed_here and unprotected) or (not self.household.is_couple and shared.exists()):
+        if (unprotected and self._sealed_here()) or (not self.household.is_couple and shared.exists()):
             raise HouseholdTampered(self.layout.household_file)
+
+    def _sealed_here(self) -> bool:
+        """Any sign that someone here has a passphrase: a sealed space, a sealed
+        backup, or a save counter kept for one."""
+        return (
+            any(self.layout.spaces_dir.glob("*.sealed"))
+            or any(self.layout.backups_dir.glob("*.sealed"))
+            or bool(self._load_seen())
+        )
 
     def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
         """Create the profiles and their spaces: one person, or a couple.
@@ -249,8 +255,8 @@ class Workspace:
         """
         if self.is_set_up:
             raise ProfileError("reflect is already set up in this folder.")
-        if any(self.layout.spaces_dir.glob("*.sealed")):
-            # profiles.json went missing, but sealed spaces are here.
+        if self._sealed_here():
+            # profiles.json went missing, but someone here has a passphrase.
             raise HouseholdTampered(self.layout.household_file)
         if not 1 <= len(people) <= 2:
             raise ProfileError("Set up one person, or a couple.")
@@ -643,7 +649,9 @@ class Workspace:
                 path = self.space_path(space)
                 old = olds[space]
                 files.append((path, seal.seal(old.open(read_private_bytes(path)))))
-                for backup in backups_of(path, self.layout.backups_dir):
+                # The rotating backups, and any copy kept before a schema upgrade.
+                copies = [*backups_of(path, self.layout.backups_dir), *path.parent.glob(f"{path.name}.pre-v*.bak")]
+                for backup in copies:
                     try:
                         files.append((backup, seal.reseal_from(old, read_private_bytes(backup))))
                     except (StoreError, OSError):

@@ -126,7 +126,9 @@ def forge_private(shared_seal: SealedSpace, sam, body: bytes, forgery: str) -> b
     return forged.seal(body)
 
 
-@pytest.mark.parametrize("edit", ["Sam alone, no passphrase", "as a fresh journal", "no profiles.json"])
+@pytest.mark.parametrize(
+    "edit", ["Sam alone, no passphrase", "as a fresh journal", "no profiles.json", "every sealed file gone"]
+)
 def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, capsys, monkeypatch, edit):
     """Finding 2: profiles.json says Sam is alone and unprotected; a plain file waits."""
     from reflect.cli import main
@@ -142,6 +144,10 @@ def test_downgrade_through_profiles_json_never_stores_the_passphrase(couple, cap
         # and the shared space (with its backups) out of the way.
         space = household["profiles"][0]["space"] = "journal"
         for path in [*(root / "spaces").glob("shared*"), *(root / "backups").glob("shared*")]:
+            path.unlink()
+    if edit == "every sealed file gone":
+        # Only seen.json still says that sealed spaces were here.
+        for path in [*(root / "spaces").glob("*.sealed"), *(root / "backups").glob("*.sealed")]:
             path.unlink()
     (root / "profiles.json").write_text(json.dumps(household))
     argv = ["--data-dir", str(root), "write", "--profile", "Sam"]
