@@ -420,3 +420,21 @@ def test_an_old_journal_is_not_upgraded_while_the_shared_space_cannot_check_it(o
     assert "shared space cannot be opened" in caught.value.user_message
     assert sam_file.read_bytes() == before
     ws.close()
+
+
+def test_a_slot_is_bound_to_the_name_owner_and_kind_of_its_space():
+    """Sam's slot copied from the shared header into a 'private' one opens nothing,
+    even with the shared key and a header MAC made with it."""
+    from reflect.storage.sealed import WrongPassphrase
+
+    shared = SealedSpace.create("alex", "alex passphrase", KdfParams.TEST, identity=SpaceIdentity.shared("shared"))
+    shared.add_slot("sam", "sam passphrase", KdfParams.TEST)
+    sam_slot = [s for s in shared._slots.values() if s.slot_id == "sam"]
+    for identity in (
+        SpaceIdentity.private("private-sam", "sam"),
+        SpaceIdentity.shared("not-shared"),
+    ):
+        forged = SealedSpace(shared._space_id, shared._data_key, sam_slot, identity=identity)
+        with pytest.raises(WrongPassphrase):
+            SealedSpace.unlock(forged.seal(b"{}"), "sam", "sam passphrase", expect=identity)
+    assert SealedSpace.unlock(shared.seal(b"{}"), "sam", "sam passphrase")[1] == b"{}"

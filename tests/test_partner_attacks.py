@@ -268,3 +268,17 @@ def test_the_shared_space_put_back_to_before_a_passphrase_change_is_not_a_wrong_
     ws.unlock(sam, "sam's newer passphrase")
     assert "outside reflect" in ws.unavailable["shared"]
     ws.close()
+
+
+def test_a_third_way_into_the_shared_space_is_reported(couple):
+    """Alex, who holds the shared key, lets one more passphrase into the shared space."""
+    ws, alex, sam = couple
+    path = space_file(ws, "shared")
+    shared_seal, body = SealedSpace.unlock(path.read_bytes(), alex.slot_id, PASS_ALEX)
+    shared_seal.add_slot("someone-else", "a stranger's passphrase", KdfParams.TEST)
+    path.write_bytes(shared_seal.seal(body))
+    ws.unlock(sam, PASS_SAM)
+    assert "profiles.json" in ws.unavailable["shared"]
+    assert "outside reflect" in ws.unavailable["shared"]
+    assert ws.open_spaces == [sam.space]
+    ws.close()

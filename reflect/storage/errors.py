@@ -206,9 +206,7 @@ MEMBERS_DIFFER = (
 OLD_FORMAT_AGAIN = (
     "This space's file is in reflect's old format, but reflect already saved it in the new one."
 )
-OLD_FORMAT_FORGED = (
-    "This space's file, in reflect's old format, is locked with another space's key."
-)
+SAME_KEY_AS_SHARED = "This private journal's file is locked with the shared space's key."
 OLD_FORMAT_UNCHECKED = (
     "It is in reflect's old format, and bringing it up to date safely needs the shared "
     "space to check it against, but the shared space cannot be opened just now."
