@@ -35,9 +35,9 @@ from reflect.storage.errors import (
     JOURNAL_REPLACED,
     MEMBERS_DIFFER,
     OLD_FORMAT_AGAIN,
-    OLD_FORMAT_FORGED,
     OLD_FORMAT_UNCHECKED,
     PLAIN_WHERE_SEALED,
+    SAME_KEY_AS_SHARED,
     SHARED_REPLACED,
     HouseholdTampered,
     SaveFailed,
@@ -525,15 +525,17 @@ class Workspace:
         is taken as the person's own only if it has a key of its own: not the
         shared space's key, which is what a partner would forge one with.
         """
+        shared = self.household.shared_space
+        if shared in opened.seals:
+            # Every space has a key of its own; checked for every space, as a
+            # second line behind the binding of slots to their space.
+            for space, seal in opened.seals.items():
+                if space != shared and seal.same_key_as(opened.seals[shared]):
+                    raise SpaceTampered(self.space_path(space), SAME_KEY_AS_SHARED)
         unbound = [space for space, seal in opened.seals.items() if seal.opened_unbound or seal.needs_upgrade]
         if not unbound:
             return
-        shared = self.household.shared_space
         for space in unbound:
-            seal = opened.seals[space]
-            others = [s for name, s in opened.seals.items() if name != space]
-            if any(seal.same_key_as(other) for other in others):
-                raise SpaceTampered(self.space_path(space), OLD_FORMAT_FORGED)
             if space != shared and shared is not None and shared not in opened.seals:
                 # Without the shared space's key, a forgery cannot be ruled out.
                 raise SpaceDamaged(self.space_path(space), OLD_FORMAT_UNCHECKED)
