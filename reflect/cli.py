@@ -395,8 +395,8 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
             if profile is None or not profile.protected:
                 raise CommandError(messages.NO_SUCH_PROTECTED_PROFILE.format(name=args.name))
             workspace.unlock(profile, read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)))
-            workspace.change_passphrase(_new_passphrase(profile.name))
-            _out(messages.PASSPHRASE_CHANGED)
+            change = workspace.change_passphrase(_new_passphrase(profile.name))
+            _out(change.message)
             return 0
         role = parse_role(args.role)
         if args.no_passphrase:

@@ -50,7 +50,22 @@ NO_SHARED_SPACE = "There is no shared space: only a couple has one."
 NO_PROFILES = "Nobody is set up yet. Open reflect, or use `reflect profiles add NAME --role ROLE`."
 SHARED_SPACE_LINE = "and a shared space that both of you can open"
 NO_SUCH_PROTECTED_PROFILE = "There is no profile called {name} with a passphrase."
-PASSPHRASE_CHANGED = "Passphrase changed. The old one no longer opens anything."
+PASSPHRASE_CHANGED = (
+    "Passphrase changed. The old one no longer opens anything in this folder, backups included. "
+    "Your journal also has a new key, so a copy of it taken before now shows nothing written from now on."
+)
+RECOVERY_KEY_CHANGED = (
+    "A new recovery key was made. The earlier one no longer opens anything in this folder, backups "
+    "included. Your journal also has a new key, so a copy of it taken before now shows nothing written "
+    "from now on."
+)
+SHARED_KEEPS_ITS_KEY = (
+    "The shared space keeps its key, because a new one needs both of your passphrases: a copy of it "
+    "taken before now could still be opened with the old one, and would show what you both write later."
+)
+RECOVERY_KEY_DROPPED = (
+    "Your recovery key stopped working with this change. Make a new one in Preferences."
+)
 PROFILE_ADDED = "{name} is set up."
 NO_PASSPHRASE_WARNING = (
     "Note: without a passphrase this journal is saved unencrypted. Anyone who can use this "

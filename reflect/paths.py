@@ -72,6 +72,11 @@ class DataLayout:
     def household_file(self) -> Path:
         return self.root / "profiles.json"
 
+    @property
+    def seen_file(self) -> Path:
+        """The last save counter seen for each sealed space (see storage/seen.py)."""
+        return self.root / "seen.json"
+
     def space_file(self, space_id: str, *, sealed: bool = False) -> Path:
         """A space's file: ``.sealed`` when encrypted, ``.json`` when not."""
         return self.spaces_dir / f"{space_id}.{'sealed' if sealed else 'json'}"

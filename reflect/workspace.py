@@ -31,13 +31,29 @@ from reflect.settings import Settings, load_settings, save_settings
 from reflect.storage.atomic import atomic_write_bytes, atomic_write_many, read_private_bytes
 from reflect.storage.backups import backups_of, make_backup
 from reflect.storage.codec import PlainCodec
-from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing, StoreError
+from reflect.storage.errors import (
+    JOURNAL_REPLACED,
+    MEMBERS_DIFFER,
+    OLD_FORMAT_AGAIN,
+    OLD_FORMAT_UNCHECKED,
+    PLAIN_WHERE_SEALED,
+    SAME_KEY_AS_SHARED,
+    SHARED_REPLACED,
+    HouseholdTampered,
+    SaveFailed,
+    SpaceDamaged,
+    SpaceMissing,
+    SpaceRolledBack,
+    SpaceTampered,
+    StoreError,
+    WrongPassphrase,
+)
 from reflect.storage.household import load_household, save_household
 from reflect.storage.lock import DataFolderLock
 from reflect.storage.space_store import SpaceStore
 
 if TYPE_CHECKING:  # the cryptography and the pack parser load only when needed
-    from reflect.storage.sealed import KdfParams, SealedSpace
+    from reflect.storage.sealed import KdfParams, SealedSpace, SpaceIdentity
 
 Clock = Callable[[], datetime]
 
@@ -195,6 +211,40 @@ class Workspace:
     def space_path(self, space: str) -> Path:
         return self.layout.space_file(space, sealed=self.space_is_sealed(space))
 
+    def _identity(self, space: str, owner: Profile | None = None) -> SpaceIdentity:
+        """The space a sealed file must hold: what its name and owner say it is."""
+        from reflect.storage.sealed import SpaceIdentity
+
+        if space == self.household.shared_space:
+            return SpaceIdentity.shared(space)
+        if owner is None:
+            owner = next(p for p in self.household.profiles if p.space == space)
+        return SpaceIdentity.private(space, owner.id)
+
+    def _refuse_downgrade(self) -> None:
+        """profiles.json is not authenticated: it cannot make a sealed space plain.
+
+        Only a lone person may be without a passphrase, and such a folder never
+        has a sealed file. So a sealed file (or sealed backup) beside a person
+        without a passphrase, or beside no profiles.json at all, or a shared
+        space in a folder that lists one person, means the household file was
+        changed outside reflect. Nothing is opened, so a passphrase typed out
+        of habit is never taken as journal text.
+        """
+        shared = self.layout.space_file("shared", sealed=True)
+        unprotected = any(not p.protected for p in self.household.profiles)
+        if (unprotected and self._sealed_here()) or (not self.household.is_couple and shared.exists()):
+            raise HouseholdTampered(self.layout.household_file)
+
+    def _sealed_here(self) -> bool:
+        """Any sign that someone here has a passphrase: a sealed space, a sealed
+        backup, or a save counter kept for one."""
+        return (
+            any(self.layout.spaces_dir.glob("*.sealed"))
+            or any(self.layout.backups_dir.glob("*.sealed"))
+            or bool(self._load_seen())
+        )
+
     def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
         """Create the profiles and their spaces: one person, or a couple.
 
@@ -205,6 +255,9 @@ class Workspace:
         """
         if self.is_set_up:
             raise ProfileError("reflect is already set up in this folder.")
+        if self._sealed_here():
+            # profiles.json went missing, but someone here has a passphrase.
+            raise HouseholdTampered(self.layout.household_file)
         if not 1 <= len(people) <= 2:
             raise ProfileError("Set up one person, or a couple.")
         household = Household()
@@ -221,10 +274,12 @@ class Workspace:
         for profile in profiles:
             self._create_private_space(profile, secrets[profile.id])
         if household.is_couple:
-            from reflect.storage.sealed import SealedSpace
+            from reflect.storage.sealed import SealedSpace, SpaceIdentity
 
             first, second = profiles
-            seal = SealedSpace.create(first.slot_id, secrets[first.id], self.kdf)
+            seal = SealedSpace.create(
+                first.slot_id, secrets[first.id], self.kdf, identity=SpaceIdentity.shared(household.shared_space)
+            )
             seal.add_slot(second.slot_id, secrets[second.id], self.kdf)
             self._create_space(household.shared_space, seal)
         save_household(self.layout.household_file, household)
@@ -253,9 +308,11 @@ class Workspace:
         self.unlock(first, partner_passphrase)  # proves it, before anything is written
         self.lock()
         self._create_private_space(profile, passphrase)
-        from reflect.storage.sealed import SealedSpace
+        from reflect.storage.sealed import SealedSpace, SpaceIdentity
 
-        seal = SealedSpace.create(first.slot_id, partner_passphrase, self.kdf)
+        seal = SealedSpace.create(
+            first.slot_id, partner_passphrase, self.kdf, identity=SpaceIdentity.shared(household.shared_space)
+        )
         seal.add_slot(profile.slot_id, passphrase, self.kdf)
         self._create_space(household.shared_space, seal)
         save_household(self.layout.household_file, household)
@@ -263,9 +320,10 @@ class Workspace:
         return profile
 
     def _create_private_space(self, profile: Profile, passphrase: str | None) -> None:
-        from reflect.storage.sealed import SealedSpace
+        from reflect.storage.sealed import SealedSpace, SpaceIdentity
 
-        seal = SealedSpace.create(profile.slot_id, passphrase, self.kdf) if passphrase else None
+        identity = SpaceIdentity.private(profile.space, profile.id)
+        seal = SealedSpace.create(profile.slot_id, passphrase, self.kdf, identity=identity) if passphrase else None
         legacy = self.layout.space_file(LEGACY_SPACE)
         if profile.space == LEGACY_SPACE and legacy.exists():
             if seal is not None:
@@ -312,13 +370,25 @@ class Workspace:
         """
         opened = OpenedSpaces(profile)
         try:
+            self._refuse_downgrade()
+            seen = self._load_seen()
             for space in self.household.spaces_for(profile):
                 try:
-                    self._open_space(opened, space, slot or profile.slot_id, passphrase)
+                    self._open_space(opened, space, slot or profile.slot_id, passphrase, seen)
                 except StoreError as error:
+                    # One passphrase opens all of a person's spaces (it only ever
+                    # changes in all of them at once), so when it opens one and not
+                    # the other, a file was replaced: never say they mistyped.
                     if space == profile.space:
+                        if isinstance(error, WrongPassphrase) and self._opens_shared(
+                            opened, slot or profile.slot_id, passphrase
+                        ):
+                            raise SpaceTampered(self.space_path(space), JOURNAL_REPLACED) from None
                         raise
+                    if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
+                        error = SpaceTampered(self.space_path(space), SHARED_REPLACED)
                     opened.unavailable[space] = error.user_message
+            self._upgrade_old_formats(opened)
         except BaseException:
             opened.discard()
             raise
@@ -332,6 +402,7 @@ class Workspace:
         self.current = opened.profile
         self.active_space = opened.profile.space
         self._back_up_once(self._stores.values())
+        self._remember_counters()
 
     def unlock_with_recovery(self, profile: Profile, recovery_key: str, new_passphrase: str) -> None:
         """Open with the one-time recovery key, and set a new passphrase at once.
@@ -346,14 +417,38 @@ class Workspace:
             self.lock()
             raise
 
-    def _open_space(self, opened: "OpenedSpaces", space: str, slot: str, secret: str | None) -> None:
+    def _open_space(
+        self, opened: "OpenedSpaces", space: str, slot: str, secret: str | None, seen: dict
+    ) -> None:
         path = self.space_path(space)
         codec = _PLAIN
         if self.space_is_sealed(space):
-            from reflect.storage.sealed import SealedSpace
+            from reflect.storage.sealed import SealedSpace, SealedTampered, is_recovery_slot, is_sealed
 
-            seal, _ = SealedSpace.unlock(read_private_bytes_or_damaged(path), slot, secret or "")
+            plain_sibling = self.layout.space_file(space)
+            if not path.exists() and plain_sibling.exists():
+                raise SpaceTampered(plain_sibling, PLAIN_WHERE_SEALED)
+            blob = read_private_bytes_or_damaged(path)
+            if blob and not is_sealed(blob):
+                raise SpaceTampered(path, PLAIN_WHERE_SEALED)
+            owner = opened.profile if space == opened.profile.space else None
+            try:
+                seal, _ = SealedSpace.unlock(blob, slot, secret or "", expect=self._identity(space, owner))
+            except SealedTampered as error:
+                raise SpaceTampered(path, error.user_message) from None
             opened.seals[space] = seal
+            if space == self.household.shared_space:
+                members = {s for s in seal.slot_ids if not is_recovery_slot(s)}
+                if members != {p.slot_id for p in self.household.profiles}:
+                    raise SpaceTampered(path, MEMBERS_DIFFER)
+            record = seen.get(space)
+            if record is not None and seal.check_counter_proof(record.counter, record.proof):
+                if record.counter > seal.counter:
+                    raise SpaceRolledBack(path, seal.counter, record.counter)
+            elif seal.needs_upgrade and record is not None:
+                # This space was already in the new format once: an old-format
+                # file now is a copy from before, or a forgery.
+                raise SpaceTampered(path, OLD_FORMAT_AGAIN)
             codec = seal
         opened.stores[space] = SpaceStore.open(
             path,
@@ -381,8 +476,82 @@ class Workspace:
                 continue
             self._backed_up.add(path)
 
+    def _opens_shared(self, opened: "OpenedSpaces", slot: str, secret: str | None) -> bool:
+        """True if ``secret`` opens the shared space (asked only after the journal refused it)."""
+        shared = self.household.shared_space
+        if shared is None or not secret:
+            return False
+        from reflect.storage.sealed import SealedSpace
+
+        try:
+            seal, _ = SealedSpace.unlock(
+                read_private_bytes_or_damaged(self.space_path(shared)), slot, secret, expect=self._identity(shared)
+            )
+        except (StoreError, OSError):
+            return False
+        seal.forget()
+        return True
+
+    def _load_seen(self) -> dict:
+        from reflect.storage.seen import load_seen
+
+        return load_seen(self.layout.seen_file)
+
+    def _remember_counters(self) -> None:
+        """Keep the save counters of the open sealed spaces outside their files.
+
+        Only a copy of reflect that holds the folder lock writes them. A record
+        that cannot be written is not a reason to refuse someone their journal.
+        """
+        if self._lock is None:
+            return
+        from reflect.storage.seen import Seen, record_seen
+
+        updates = {
+            space: Seen(seal.counter, seal.counter_proof(seal.counter))
+            for space, seal in self._seals.items()
+            if seal.is_unlocked
+        }
+        try:
+            record_seen(self.layout.seen_file, updates)
+        except OSError:
+            pass
+
+    def _upgrade_old_formats(self, opened: "OpenedSpaces") -> None:
+        """Bring spaces sealed by format 1 up to date, after a backup copy.
+
+        A format 1 file, or a format 1 slot (one not yet re-bound since the
+        upgrade), does not say which space it opens, so a space opened that way
+        is taken as the person's own only if it has a key of its own: not the
+        shared space's key, which is what a partner would forge one with.
+        """
+        shared = self.household.shared_space
+        if shared in opened.seals:
+            # Every space has a key of its own; checked for every space, as a
+            # second line behind the binding of slots to their space.
+            for space, seal in opened.seals.items():
+                if space != shared and seal.same_key_as(opened.seals[shared]):
+                    raise SpaceTampered(self.space_path(space), SAME_KEY_AS_SHARED)
+        unbound = [space for space, seal in opened.seals.items() if seal.opened_unbound or seal.needs_upgrade]
+        if not unbound:
+            return
+        for space in unbound:
+            if space != shared and shared is not None and shared not in opened.seals:
+                # Without the shared space's key, a forgery cannot be ruled out.
+                raise SpaceDamaged(self.space_path(space), OLD_FORMAT_UNCHECKED)
+        if self._lock is None:
+            return  # a reader without the lock upgrades nothing
+        for space in unbound:
+            seal = opened.seals[space]
+            path = self.space_path(space)
+            blob = read_private_bytes_or_damaged(path)
+            if seal.needs_upgrade:
+                make_backup(path, self.layout.backups_dir, self.now(), force=True)
+            _write(path, seal.rewrap(blob))
+
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
+        self._remember_counters()
         for store in self._stores.values():
             store.close()
         for seal in self._seals.values():
@@ -404,19 +573,34 @@ class Workspace:
             return self.open_for(profiles[0], None)
         raise NotUnlocked("a passphrase is needed")
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        """Re-wrap the current person's key in each of their spaces; no re-encryption.
+    def change_passphrase(self, new_passphrase: str) -> "KeyChange":
+        """Give the current person a new passphrase, and their journal a new data key.
 
-        All of their spaces change, or none: a person must never end up with
-        one passphrase for their journal and another for the shared space.
+        The private space and its backups are sealed again under a new key, so
+        the old passphrase opens none of them. The shared space keeps its key
+        (a new one would need the partner's passphrase too); the person's slot
+        in it and in its backups is replaced. All of their spaces change, or
+        none. Without the recovery key at hand its slot cannot follow the new
+        key, so it is removed everywhere, and the result says so.
         """
         profile = self._require_current()
         check_passphrase(new_passphrase)
         self._require_every_space_open()
-        self._rewrap_all(lambda seal: seal.change_passphrase(profile.slot_id, new_passphrase, self.kdf))
+        return self._change_keys(
+            lambda seal: seal.change_passphrase(profile.slot_id, new_passphrase, self.kdf),
+            recovery=False,
+        )
 
     def add_recovery_key(self) -> str:
-        """Make a recovery key that opens every sealed space of the current person."""
+        """Make a recovery key that opens every sealed space of the current person.
+
+        Like a passphrase change, the private space gets a new data key and its
+        backups are sealed again, so an earlier recovery key opens nothing.
+        """
+        return self.change_recovery_key().recovery_key or ""
+
+    def change_recovery_key(self) -> "KeyChange":
+        """:meth:`add_recovery_key`, with a sentence that says what changed."""
         profile = self._require_current()
         if not self._seals:
             raise ProfileError("This journal has no passphrase, so it has no recovery key.")
@@ -426,18 +610,54 @@ class Workspace:
         def add(seal: SealedSpace) -> None:
             keys.append(seal.add_recovery_key(self.kdf, slot_id=recovery_slot(profile), key=keys[0] if keys else None))
 
-        self._rewrap_all(add)
-        return keys[0]
+        change = self._change_keys(add, recovery=True)
+        return KeyChange(
+            recovery=True,
+            shared=change.shared,
+            recovery_dropped=False,
+            recovery_key=keys[0],
+        )
 
-    def _rewrap_all(self, change: Callable[[SealedSpace], None]) -> None:
-        """Apply a key-slot change to every open sealed space, saved all together."""
+    def _change_keys(self, change: Callable[[SealedSpace], None], *, recovery: bool) -> "KeyChange":
+        """Apply a key change to every open sealed space and its backups, saved all together.
+
+        Private spaces get a new data key; backups sealed under the old key are
+        sealed again under the new one (a backup that cannot be is removed).
+        On any failure before the files are swapped in, nothing changes on
+        disk or in memory.
+        """
+        from reflect.storage.sealed import is_recovery_slot
+
+        profile = self._require_current()
+        shared = self.household.shared_space
         snapshots = {space: seal.slots_snapshot() for space, seal in self._seals.items()}
+        files: list[tuple[Path, bytes]] = []
+        stale: list[Path] = []
+        olds = {space: seal.clone() for space, seal in self._seals.items()}
         try:
-            files = []
+            dropped: set[str] = set()
             for space, seal in self._seals.items():
                 change(seal)
+                if space != shared:
+                    lost = seal.rekey()
+                    if profile.slot_id in lost:
+                        raise ProfileError("Your passphrase is needed again for this change. Lock and unlock, then try again.")
+                    dropped.update(lost)
+            dropped_recovery = {slot for slot in dropped if is_recovery_slot(slot)}
+            for space, seal in self._seals.items():
+                for slot in dropped_recovery & set(seal.slot_ids):
+                    seal.remove_slot(slot)
+            for space, seal in self._seals.items():
                 path = self.space_path(space)
-                files.append((path, seal.rewrap(read_private_bytes(path))))
+                old = olds[space]
+                files.append((path, seal.seal(old.open(read_private_bytes(path)))))
+                # The rotating backups, and any copy kept before a schema upgrade.
+                copies = [*backups_of(path, self.layout.backups_dir), *path.parent.glob(f"{path.name}.pre-v*.bak")]
+                for backup in copies:
+                    try:
+                        files.append((backup, seal.reseal_from(old, read_private_bytes(backup))))
+                    except (StoreError, OSError):
+                        stale.append(backup)
             atomic_write_many(files)
         except BaseException as error:
             for space, snapshot in snapshots.items():
@@ -445,6 +665,22 @@ class Workspace:
             if isinstance(error, OSError):
                 raise SaveFailed(files[-1][0] if files else self.layout.spaces_dir, error.errno) from error
             raise
+        finally:
+            for old in olds.values():
+                old.forget()
+        for backup in stale:
+            # Sealed under a key that is no longer this space's: it could only
+            # ever be opened by the old passphrase.
+            try:
+                os.remove(backup)
+            except OSError:
+                pass
+        self._remember_counters()
+        return KeyChange(
+            recovery=recovery,
+            shared=shared is not None and shared in self._seals,
+            recovery_dropped=bool(dropped_recovery),
+        )
 
     def _require_every_space_open(self) -> None:
         """A passphrase or recovery key must change in all of a person's spaces at once."""
@@ -552,6 +788,27 @@ class Workspace:
 
     def save_settings(self) -> None:
         save_settings(self.layout.settings_file, self.settings)
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """What a passphrase or recovery-key change did, to be told exactly."""
+
+    recovery: bool
+    shared: bool
+    recovery_dropped: bool
+    recovery_key: str | None = None
+
+    @property
+    def message(self) -> str:
+        from reflect import messages
+
+        parts = [messages.RECOVERY_KEY_CHANGED if self.recovery else messages.PASSPHRASE_CHANGED]
+        if self.shared:
+            parts.append(messages.SHARED_KEEPS_ITS_KEY)
+        if self.recovery_dropped:
+            parts.append(messages.RECOVERY_KEY_DROPPED)
+        return " ".join(parts)
 
 
 class OpenedSpaces:

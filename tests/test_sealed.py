@@ -38,8 +38,9 @@ def split_file(blob: bytes) -> dict:
         "magic": magic,
         "version": version,
         "header": json.loads(header),
-        "body_nonce": rest[:24],
-        "ciphertext": rest[24:-32],
+        "mac": rest[:32],
+        "body_nonce": rest[32:56],
+        "ciphertext": rest[56:-32],
         "checksum": rest[-32:],
     }
 
@@ -55,6 +56,7 @@ def rebuild(blob: bytes, header: dict | bytes, *, version: int | None = None) ->
     content = (
         struct.pack(">8sBI", parts["magic"], parts["version"] if version is None else version, len(raw_header))
         + raw_header
+        + parts["mac"]
         + parts["body_nonce"]
         + parts["ciphertext"]
     )
@@ -136,24 +138,51 @@ def test_wrong_passphrase_on_an_intact_file(shared_blob: bytes) -> None:
         assert caught.value.user_message == sealed.WRONG_PASSPHRASE_MESSAGE
 
 
-def test_change_passphrase_keeps_the_body_ciphertext() -> None:
+def test_change_passphrase_then_rekey_leaves_the_old_key_nothing() -> None:
     space = SealedSpace.create("A", PASS_A, TEST)
-    space.add_slot("B", PASS_B, TEST)
     before = space.seal(MARKER)
+    old_key_holder, _ = SealedSpace.unlock(before, "A", PASS_A)
     space.change_passphrase("A", "a new passphrase", TEST)
-    after = space.rewrap(before)
+    assert space.rekey() == ()
+    with pytest.raises(SealedDamaged):  # the new key no longer opens the old file
+        space.rewrap(before)
+    after = space.seal(MARKER)
 
-    old, new = split_file(before), split_file(after)
-    assert (new["body_nonce"], new["ciphertext"]) == (old["body_nonce"], old["ciphertext"])
-    assert new["header"]["space"] == old["header"]["space"]
-    assert new["header"]["slots"][0] != old["header"]["slots"][0]
-    assert new["header"]["slots"][1] == old["header"]["slots"][1]
-
+    assert split_file(after)["header"]["space"] == split_file(before)["header"]["space"]
     with pytest.raises(WrongPassphrase):
         SealedSpace.unlock(after, "A", PASS_A)
     assert SealedSpace.unlock(after, "A", "a new passphrase")[1] == MARKER
-    assert SealedSpace.unlock(after, "B", PASS_B)[1] == MARKER
-    assert SealedSpace.unlock(space.seal(b"later"), "A", "a new passphrase")[1] == b"later"
+    with pytest.raises(SealedDamaged):  # the old data key opens no later save
+        old_key_holder.open(space.seal(b"later"))
+    # a backup sealed under the old key moves to the new one, keeping its counter
+    moved = space.reseal_from(old_key_holder, before)
+    assert split_file(moved)["header"]["counter"] == split_file(before)["header"]["counter"]
+    assert SealedSpace.unlock(moved, "A", "a new passphrase")[1] == MARKER
+
+
+def test_rekey_drops_the_slots_it_cannot_wrap_again() -> None:
+    space = SealedSpace.create("A", PASS_A, TEST)
+    space.add_slot("B", PASS_B, TEST)
+    blob = space.seal(MARKER)
+    opened, _ = SealedSpace.unlock(blob, "A", PASS_A)
+    assert opened.rekey() == ("B",)
+    assert opened.slot_ids == ("A",)
+    assert SealedSpace.unlock(opened.seal(MARKER), "A", PASS_A)[1] == MARKER
+
+
+def test_the_save_counter_goes_up_and_is_authenticated() -> None:
+    space = SealedSpace.create("A", PASS_A, TEST)
+    first, second = space.seal(MARKER), space.seal(MARKER)
+    assert split_file(first)["header"]["counter"] + 1 == split_file(second)["header"]["counter"]
+    reopened, _ = SealedSpace.unlock(second, "A", PASS_A)
+    assert reopened.counter == split_file(second)["header"]["counter"]
+    proof = reopened.counter_proof(reopened.counter)
+    assert reopened.check_counter_proof(reopened.counter, proof)
+    assert not reopened.check_counter_proof(reopened.counter - 1, proof)
+    header = split_file(second)["header"]
+    header["counter"] += 5  # someone without the key moves it
+    with pytest.raises(sealed.SealedTampered):
+        SealedSpace.unlock(rebuild(second, header), "A", PASS_A)
 
 
 def test_rewrap_refuses_another_spaces_file() -> None:
@@ -353,7 +382,7 @@ def test_unreasonable_settings_are_refused_before_any_kdf(
 
 
 def test_a_newer_format_version_says_so(shared_blob: bytes) -> None:
-    crafted = rebuild(shared_blob, split_file(shared_blob)["header"], version=2)
+    crafted = rebuild(shared_blob, split_file(shared_blob)["header"], version=3)
     with pytest.raises(SealedDamaged) as caught:
         SealedSpace.unlock(crafted, "A", PASS_A)
     assert caught.value.user_message == sealed.NEWER_VERSION_MESSAGE

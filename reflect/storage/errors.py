@@ -133,3 +133,89 @@ class WrongPassphrase(StoreError):
         "That passphrase did not open this space. Check it and try again; "
         "a forgotten passphrase cannot be recovered."
     )
+
+
+_TAMPER_TAIL = (
+    " Nothing was opened and nothing has been changed. Someone with access to this "
+    "computer account may have done this. `reflect check` lists the backups."
+)
+
+
+class SpaceTampered(SpaceDamaged):
+    """A space file is intact as bytes but is not what reflect wrote for this space:
+    swapped for another, a slot added or removed, a header changed, or a plain
+    file where a sealed one belongs. Never reported as a wrong passphrase."""
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        detail = self.detail
+        if "outside reflect" not in detail:
+            detail = f"{detail} It was changed outside reflect."
+        if "Nothing was opened" in detail or "nothing has been changed" in detail:
+            return detail
+        return detail + _TAMPER_TAIL
+
+
+class HouseholdTampered(HouseholdDamaged):
+    """profiles.json says something the sealed spaces contradict (e.g. that a
+    protected person has no passphrase)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            "The list of people who use reflect here (profiles.json) was changed outside "
+            "reflect: it no longer matches the sealed spaces in this folder.",
+        )
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            f"{self.detail} Nothing was opened and nothing was saved; if you typed a "
+            "passphrase, it was not stored anywhere. Someone with access to this computer "
+            "account may have done this. `reflect check` lists the backups."
+        )
+
+
+class SpaceRolledBack(SpaceDamaged):
+    """A sealed space file is an older copy than the last one reflect saw."""
+
+    def __init__(self, path: Path, found: int, seen: int) -> None:
+        self.found = found
+        self.seen = seen
+        super().__init__(
+            path,
+            f"This space has been put back to an older copy: reflect last saw it after "
+            f"save {seen}, and this file is from save {found}. Anything written in between "
+            "is not in it.",
+        )
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            f"{self.detail} It was changed outside reflect, so it was not opened and it "
+            "will not be written over. Someone with access to this computer account may have "
+            "done this. `reflect check` lists the backups; to keep an older copy on purpose, "
+            "remove this space's entry from seen.json while reflect is closed."
+        )
+
+
+PLAIN_WHERE_SEALED = "A readable, unencrypted file was found where this sealed space belongs."
+MEMBERS_DIFFER = (
+    "The people this shared space was made for are not the people listed in profiles.json."
+)
+OLD_FORMAT_AGAIN = (
+    "This space's file is in reflect's old format, but reflect already saved it in the new one."
+)
+SAME_KEY_AS_SHARED = "This private journal's file is locked with the shared space's key."
+OLD_FORMAT_UNCHECKED = (
+    "It is in reflect's old format, and bringing it up to date safely needs the shared "
+    "space to check it against, but the shared space cannot be opened just now."
+)
+JOURNAL_REPLACED = (
+    "What you typed opens your shared space but not your private journal, so the "
+    "journal's file was replaced or changed outside reflect."
+)
+SHARED_REPLACED = (
+    "What you typed opens your private journal but not the shared space, so the shared "
+    "space's file was replaced, put back to an older copy or changed outside reflect."
+)

@@ -12,7 +12,15 @@ import orjson
 
 import re
 
-from reflect.domain.profiles import SHARED_SPACE, Household, Profile, ProfileError, Role
+from reflect.domain.profiles import (
+    LEGACY_SPACE,
+    SHARED_SPACE,
+    Household,
+    Profile,
+    ProfileError,
+    Role,
+    check_name,
+)
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 from reflect.storage.errors import HouseholdDamaged, SaveFailed
 
@@ -45,6 +53,13 @@ def load_household(path: Path) -> Household | None:
         ids, spaces = {p.id for p in profiles}, {p.space for p in profiles}
         if len(ids) != len(profiles) or len(spaces) != len(profiles) or SHARED_SPACE in spaces:
             raise ValueError("two people share an id or a space")
+        for index, profile in enumerate(profiles):
+            # A name as setup makes it; a space named for its owner, as reflect
+            # names them (only the first person may keep the pre-profiles journal).
+            if check_name(profile.name) != profile.name:
+                raise ProfileError("a name reflect never makes")
+            if profile.space != f"private-{profile.id}" and not (index == 0 and profile.space == LEGACY_SPACE):
+                raise ProfileError("a space not named for its owner")
         household = Household()
         for profile in profiles:
             # The same rules as setup: a hand-edited file cannot, say, drop a

@@ -1,32 +1,43 @@
 """The sealed envelope: one space, encrypted as a whole, openable by passphrase.
 
 A space (one person's private journal, or a couple's shared space) is one file.
-A random 32-byte *data key* encrypts the whole body with XChaCha20-Poly1305 and
-a fresh random 24-byte nonce on every save. The data key itself is stored only
-*wrapped* in one or more *key slots*: one per person who may open the space
-(a shared space has one slot per partner), plus optionally a ``recovery`` slot
-opened by a one-time recovery key. A slot wraps the data key under a key
-derived from that person's passphrase with Argon2id. Changing a passphrase
-re-wraps the data key in one slot and leaves the body ciphertext as it is.
+A random 32-byte *data key* is the root of everything in it. The data key is
+stored only *wrapped* in one or more *key slots*: one per person who may open
+the space (a shared space has one slot per partner), plus optionally a
+recovery slot opened by a one-time recovery key. A slot wraps the data key
+with XChaCha20-Poly1305 under a key derived from that person's passphrase with
+Argon2id.
 
-All cryptography comes from libsodium through PyNaCl; the checksum is
-``hashlib.blake2b``. Nothing here is hand-made cryptography.
+Two keys are derived from the data key with keyed BLAKE2b (distinct
+"personalisation" labels): a *header key* and a *body key*. The header key
+authenticates the whole header; the body key encrypts the body with
+XChaCha20-Poly1305 and a fresh random 24-byte nonce on every save.
 
-File format, version 1 (all lengths in bytes, integers big-endian)::
+All cryptography comes from libsodium through PyNaCl and from ``hashlib``'s
+BLAKE2b. Nothing here is hand-made cryptography.
+
+File format, version 2 (all lengths in bytes, integers big-endian)::
 
     offset    size  field
     0         8     magic  b"RFLXSEAL"
-    8         1     format version, 1
+    8         1     format version, 2
     9         4     header length N (unsigned)
     13        N     header: UTF-8 JSON, sorted keys, no spaces (see below)
-    13+N      24    body nonce
-    37+N      M     body ciphertext: XChaCha20-Poly1305 (IETF), 16-byte tag at its end
-    end-32    32    BLAKE2b-256 of every byte before it
+    13+N      32    header MAC: keyed BLAKE2b-256 (header key) of bytes 0..13+N
+    45+N      24    body nonce
+    69+N      M     body ciphertext: XChaCha20-Poly1305 (IETF) under the body
+                    key, 16-byte tag at its end
+    end-32    32    checksum: unkeyed BLAKE2b-256 of every byte before it
 
     header = {
-      "space": {"cipher": "xchacha20poly1305-ietf", "id": <base64, 16 bytes>},
+      "space": {"cipher": "xchacha20poly1305-ietf",
+                "id": <base64, 16 bytes>,
+                "name": <the space's name, e.g. "private-<id>" or "shared">,
+                "owner": <profile id for a private space, "" for a shared one>,
+                "kind": "private" | "shared"},
+      "counter": <int: how many times this space has been saved>,
       "slots": [                                   # 1 to 16 slots, ids unique
-        {"id": <slot id, e.g. a profile id or "recovery">,
+        {"id": <slot id: a profile id, or "recovery-<profile id>">,
          "kdf": "argon2id13",
          "opslimit": <int, 1..20>,
          "memlimit": <int, 8 MiB..1 GiB, in bytes>,
@@ -38,26 +49,42 @@ File format, version 1 (all lengths in bytes, integers big-endian)::
 
 What authenticates what:
 
-- the body AEAD takes as associated data ``magic + version + canonical JSON of
-  "space"``, so the format version, the cipher and the space id are bound to
-  the body;
 - each slot's AEAD takes as associated data ``magic + version + canonical JSON
-  of "space" + 0x00 + canonical JSON of the slot without "wrapped"``, so every
-  slot is bound to its own id, KDF settings and salt, and to this space. The
-  slot list is deliberately *not* part of the body's associated data: that is
-  what lets a passphrase change re-wrap the key without re-encrypting the body;
-- the trailing checksum covers the whole file and tells damage apart from a
-  wrong passphrase.
+  of "space" + 0x00 + canonical JSON of the slot without "wrapped"``: a slot is
+  bound to the space's id, *name, owner and kind*, and to its own id, KDF
+  settings and salt. A slot copied from the shared space into a file that
+  claims to be someone's private space therefore does not open;
+- the header MAC (header key, from the data key) covers the magic, version
+  and the whole header: space identity, save counter, every slot and its KDF
+  settings. Only someone who holds this space's data key can change the slot
+  list or the counter without it being noticed;
+- the body AEAD takes as associated data every byte before the body nonce
+  (prefix, header and header MAC), so a body belongs to exactly one header;
+- the trailing checksum covers the whole file and tells damage (a flipped
+  bit, a cut-off file) apart from a wrong passphrase and from tampering.
 
-How opening tells damage from a wrong passphrase, in this order:
+Rules checked before any key derivation: the space in the header is the one
+the caller expected (the name the file is filed under, its owner and kind);
+a *private* space carries only its owner's slot and its owner's recovery slot.
+
+How opening tells the cases apart, in this order:
 
 1. too short, checksum mismatch, wrong magic, unknown version, header that does
-   not parse or has out-of-range settings: :class:`SealedDamaged`. The
-   checksum runs first, so a flipped bit or a cut-off file never reaches the
-   key derivation;
-2. the file is intact but no slot unwraps with the passphrase given:
+   not parse or has out-of-range settings: :class:`SealedDamaged`;
+2. the header names another space, a private space has a foreign slot, or the
+   person's own slot is missing: :class:`SealedTampered`;
+3. the file is intact but no slot unwraps with the passphrase given:
    :class:`WrongPassphrase`;
-3. a slot unwrapped but the body does not decrypt: :class:`SealedDamaged`.
+4. a slot unwrapped but the header MAC does not match: :class:`SealedTampered`;
+5. the header is authentic but the body does not decrypt: :class:`SealedDamaged`.
+
+The save counter goes up by one on every seal. The caller keeps the last
+counter it saw somewhere else (see :meth:`SealedSpace.counter_proof`) to
+notice a file put back to an older copy.
+
+Format version 1 (no name, owner, kind, counter or header MAC; the body was
+encrypted with the data key itself) is still read, so that old data folders
+can be brought up to date; it is never written.
 
 KDF settings read from a file are checked against fixed bounds before any key
 derivation runs, so a hand-edited file cannot make reflect allocate gigabytes.
@@ -78,14 +105,18 @@ from typing import Any, ClassVar
 import nacl.bindings
 import nacl.exceptions
 import nacl.pwhash.argon2id
+import nacl.utils
 
 from reflect.storage.errors import StoreError
 from reflect.storage.errors import WrongPassphrase as StoreWrongPassphrase
-import nacl.utils
 
 MAGIC = b"RFLXSEAL"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+LEGACY_VERSION = 1
 RECOVERY_SLOT_ID = "recovery"
+
+KIND_PRIVATE = "private"
+KIND_SHARED = "shared"
 
 CIPHER_NAME = "xchacha20poly1305-ietf"
 KDF_NAME = "argon2id13"
@@ -102,10 +133,18 @@ SALT_BYTES = nacl.pwhash.argon2id.SALTBYTES
 SPACE_ID_BYTES = 16
 WRAPPED_KEY_BYTES = KEY_BYTES + TAG_BYTES
 CHECKSUM_BYTES = 32
+MAC_BYTES = 32
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_SLOTS = 16
 MAX_SLOT_ID_CHARS = 128
+MAX_NAME_CHARS = 128
+MAX_COUNTER = 2**53
+
+# BLAKE2b personalisation labels (at most 16 bytes) that keep derived keys apart.
+_HEADER_KEY_LABEL = b"reflect:hdr-key"
+_BODY_KEY_LABEL = b"reflect:body-key"
+_SEEN_KEY_LABEL = b"reflect:seen-key"
 
 RECOVERY_KEY_BYTES = 25
 RECOVERY_GROUPS = 8
@@ -148,6 +187,26 @@ MALFORMED_RECOVERY_KEY_MESSAGE = (
     "That recovery key doesn't look complete. It has 40 letters and digits, "
     "in 8 groups of 5."
 )
+_NOT_OPENED = (
+    " It was not opened and nothing has been changed. `reflect check` lists the "
+    "backups; someone with access to this computer account may have done this."
+)
+SWAPPED_MESSAGE = (
+    "This space's file holds a different space than the one it is named for: "
+    "it was swapped or changed outside reflect." + _NOT_OPENED
+)
+FOREIGN_SLOT_MESSAGE = (
+    "This private space's file would let someone other than its owner in: "
+    "it was changed outside reflect." + _NOT_OPENED
+)
+MISSING_SLOT_MESSAGE = (
+    "This space's file no longer has a way in for you: it was changed outside "
+    "reflect." + _NOT_OPENED
+)
+TAMPERED_MESSAGE = (
+    "Your passphrase is right, but this space's file was changed outside "
+    "reflect." + _NOT_OPENED
+)
 
 
 class SealedDamaged(StoreError):
@@ -159,6 +218,15 @@ class SealedDamaged(StoreError):
     def __init__(self, user_message: str = DAMAGED_MESSAGE) -> None:
         super().__init__(user_message)
         self.user_message = user_message
+
+
+class SealedTampered(SealedDamaged):
+    """The file is intact as bytes, but not what reflect wrote for this space:
+    another space's file, a foreign or missing slot, or a header changed by
+    someone without this space's key."""
+
+    def __init__(self, user_message: str = TAMPERED_MESSAGE) -> None:
+        super().__init__(user_message)
 
 
 class WrongPassphrase(StoreWrongPassphrase):
@@ -210,6 +278,48 @@ KdfParams.TEST = KdfParams(opslimit=MIN_OPSLIMIT, memlimit=MIN_MEMLIMIT)
 
 
 @dataclass(frozen=True)
+class SpaceIdentity:
+    """Which space a file holds: bound into every slot and the header MAC.
+
+    ``owner`` is the profile id of a private space's owner, ``""`` for a
+    shared space.
+    """
+
+    name: str
+    owner: str
+    kind: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not 0 < len(self.name) <= MAX_NAME_CHARS:
+            raise ValueError("a space name is text of 1 to 128 characters")
+        if self.kind not in (KIND_PRIVATE, KIND_SHARED):
+            raise ValueError("a space is private or shared")
+        if not isinstance(self.owner, str) or len(self.owner) > MAX_SLOT_ID_CHARS:
+            raise ValueError("an owner is a profile id")
+        if (self.kind == KIND_PRIVATE) != bool(self.owner):
+            raise ValueError("a private space has an owner, a shared one has none")
+
+    @classmethod
+    def private(cls, name: str, owner: str) -> SpaceIdentity:
+        return cls(name=name, owner=owner, kind=KIND_PRIVATE)
+
+    @classmethod
+    def shared(cls, name: str) -> SpaceIdentity:
+        return cls(name=name, owner="", kind=KIND_SHARED)
+
+    def allows_slot(self, slot_id: str) -> bool:
+        """A private space opens only for its owner and its owner's recovery key."""
+        if self.kind == KIND_SHARED:
+            return True
+        return slot_id in (self.owner, RECOVERY_SLOT_ID, f"{RECOVERY_SLOT_ID}-{self.owner}")
+
+
+# What tests and tools get when they make a space without saying which: a
+# shared space, the only kind that accepts any slot.
+_UNNAMED = SpaceIdentity.shared("space")
+
+
+@dataclass(frozen=True)
 class KeySlot:
     """One way into a space: the data key wrapped under one passphrase."""
 
@@ -218,13 +328,17 @@ class KeySlot:
     salt: bytes
     nonce: bytes
     wrapped: bytes
+    # Made by format 1: the wrapped key is bound to the space id only, not to
+    # the space's name, owner and kind. Such a slot is wrapped again, bound,
+    # as soon as its owner opens the space with it.
+    format1: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The slot as it appears in the header."""
-        return {
-            **self._authenticated_fields(),
-            "wrapped": _b64(self.wrapped),
-        }
+        fields = {**self._authenticated_fields(), "wrapped": _b64(self.wrapped)}
+        if self.format1:
+            fields["bound"] = "format1"
+        return fields
 
     def associated_data(self, space_aad: bytes) -> bytes:
         """What the wrapped key is bound to: this space and this slot's settings."""
@@ -243,70 +357,137 @@ class KeySlot:
 
 @dataclass(frozen=True)
 class _ParsedFile:
+    version: int
     space_id: bytes
+    identity: SpaceIdentity | None  # None in a version 1 file
+    counter: int
     slots: tuple[KeySlot, ...]
+    authenticated: bytes  # prefix and header: what the header MAC covers
+    mac: bytes
     body_nonce: bytes
     ciphertext: bytes
 
 
 class SealedSpace:
-    """An unlocked space: its data key and key slots, held in memory.
+    """An unlocked space: its data key, identity, counter and key slots, in memory.
 
     Works as a codec for the storage layer: :meth:`encode` seals a body,
     :meth:`decode` opens a sealed file with the key already in memory. Neither
     runs the key derivation; only :meth:`create`, :meth:`unlock` and the slot
     methods do.
 
-    A partner who has unlocked a shared space holds its data key, so this class
-    cannot stop them changing or removing the other partner's slot; who may do
-    what with whose slot is decided above this layer.
+    The Argon2id-derived wrapping keys of the slots this object opened or made
+    are kept (like the data key, until :meth:`forget`), so that :meth:`rekey`
+    can wrap a brand-new data key for them without asking again.
     """
 
-    def __init__(self, space_id: bytes, data_key: bytes, slots: list[KeySlot]) -> None:
+    def __init__(
+        self,
+        space_id: bytes,
+        data_key: bytes,
+        slots: list[KeySlot],
+        *,
+        identity: SpaceIdentity = _UNNAMED,
+        counter: int = 0,
+        version: int = FORMAT_VERSION,
+    ) -> None:
         self._space_id = space_id
         self._data_key: bytes | None = data_key
         self._slots: dict[str, KeySlot] = {slot.slot_id: slot for slot in slots}
+        self._wrapping: dict[str, bytes] = {}
+        self.identity = identity
+        self._counter = counter
+        self.read_version = version
+        self.opened_unbound = False
+        """True when opened through a format 1 slot, not bound to the space's identity:
+        the caller must rule out a forgery made with another space's key."""
 
     @classmethod
-    def create(cls, slot_id: str, passphrase: str, params: KdfParams) -> SealedSpace:
+    def create(
+        cls,
+        slot_id: str,
+        passphrase: str,
+        params: KdfParams,
+        *,
+        identity: SpaceIdentity = _UNNAMED,
+    ) -> SealedSpace:
         """A new space with a fresh random data key and one passphrase slot."""
         _check_new_slot_id(slot_id)
+        if not identity.allows_slot(slot_id):
+            raise ValueError("a private space opens only for its owner")
         secret = _passphrase_secret(passphrase)
-        space = cls(nacl.utils.random(SPACE_ID_BYTES), nacl.utils.random(KEY_BYTES), [])
+        space = cls(
+            nacl.utils.random(SPACE_ID_BYTES), nacl.utils.random(KEY_BYTES), [], identity=identity
+        )
         space._put_slot(slot_id, secret, params)
         return space
 
     @classmethod
     def unlock(
-        cls, blob: bytes, slot_id: str | None, passphrase: str
+        cls,
+        blob: bytes,
+        slot_id: str | None,
+        passphrase: str,
+        *,
+        expect: SpaceIdentity | None = None,
     ) -> tuple[SealedSpace, bytes]:
         """Open a sealed file; return the unlocked space and the decrypted body.
 
-        ``slot_id`` picks the slot to try (a profile id, or ``"recovery"`` with
-        a recovery key as the passphrase); ``None`` tries every slot in turn.
-        Raises :class:`SealedDamaged` or :class:`WrongPassphrase`, nothing else.
+        ``slot_id`` picks the slot to try (a profile id, or a recovery slot id
+        with a recovery key as the passphrase); ``None`` tries every slot in
+        turn. ``expect`` is the space the caller is opening (from the name the
+        file is filed under): a file that holds another space, or whose own
+        slot for ``slot_id`` is gone, is :class:`SealedTampered`. A version 1
+        file has no identity of its own and takes ``expect`` as it is.
+        Raises :class:`SealedDamaged` (or its :class:`SealedTampered`) or
+        :class:`WrongPassphrase`, nothing else.
         """
         parsed = _parse(blob)
-        space_aad = _space_aad(parsed.space_id)
+        if expect is not None and parsed.identity is not None and parsed.identity != expect:
+            raise SealedTampered(SWAPPED_MESSAGE)
+        identity = parsed.identity or expect or _UNNAMED
+        if not all(identity.allows_slot(s.slot_id) for s in parsed.slots):
+            raise SealedTampered(FOREIGN_SLOT_MESSAGE)
         candidates = [s for s in parsed.slots if slot_id is None or s.slot_id == slot_id]
         if not candidates:
             if is_recovery_slot(slot_id):
                 raise WrongPassphrase(NO_RECOVERY_KEY_MESSAGE)
+            if expect is not None:
+                raise SealedTampered(MISSING_SLOT_MESSAGE)
             raise WrongPassphrase()
-        data_key = None
+        data_key = wrapping_key = used = None
         for slot in candidates:
             secret = _unlock_secret(slot.slot_id, passphrase)
             if secret is None:
                 if is_recovery_slot(slot_id):
                     raise WrongPassphrase(MALFORMED_RECOVERY_KEY_MESSAGE)
                 continue
-            data_key = _unwrap(slot, secret, space_aad)
+            wrapping_key = _wrapping_key(slot, secret)
+            if slot.format1:
+                slot_aad = _space_aad(LEGACY_VERSION, parsed.space_id, None)
+            else:
+                slot_aad = _space_aad(parsed.version, parsed.space_id, parsed.identity)
+            data_key = _unwrap(slot, wrapping_key, slot_aad)
             if data_key is not None:
+                used = slot
                 break
-        if data_key is None:
+        if data_key is None or used is None or wrapping_key is None:
             raise WrongPassphrase()
-        space = cls(parsed.space_id, data_key, list(parsed.slots))
-        return space, space._decrypt_body(parsed)
+        space = cls(
+            parsed.space_id,
+            data_key,
+            list(parsed.slots),
+            identity=identity,
+            counter=parsed.counter,
+            version=parsed.version,
+        )
+        body = space._open_parsed(parsed)
+        space.opened_unbound = used.format1
+        if used.format1:
+            # From now on this slot is bound to the space it opens.
+            space._wrap_slot(used.slot_id, wrapping_key, used.params, used.salt)
+        space._wrapping[used.slot_id] = wrapping_key
+        return space, body
 
     @property
     def is_unlocked(self) -> bool:
@@ -321,20 +502,32 @@ class SealedSpace:
     @property
     def has_recovery_key(self) -> bool:
         """True if a recovery key can open this space."""
-        return RECOVERY_SLOT_ID in self._slots
+        return any(is_recovery_slot(slot_id) for slot_id in self._slots)
+
+    @property
+    def counter(self) -> int:
+        """How many times this space had been saved when it was last sealed or read."""
+        return self._counter
+
+    @property
+    def needs_upgrade(self) -> bool:
+        """True when the file was read in an older format and should be re-sealed."""
+        return self.read_version != FORMAT_VERSION
 
     def add_slot(self, slot_id: str, passphrase: str, params: KdfParams) -> None:
         """Let one more passphrase open this space (e.g. the second partner's)."""
         _check_new_slot_id(slot_id)
         if slot_id in self._slots:
             raise ValueError(f"slot {slot_id!r} already exists; change its passphrase instead")
+        if not self.identity.allows_slot(slot_id):
+            raise ValueError("a private space opens only for its owner")
         self._put_slot(slot_id, _passphrase_secret(passphrase), params)
 
     def change_passphrase(self, slot_id: str, new_passphrase: str, params: KdfParams) -> None:
-        """Re-wrap the data key for one slot under a new passphrase.
+        """Wrap the data key for one slot under a new passphrase.
 
-        The body is not re-encrypted: :meth:`rewrap` writes the new slot into an
-        existing sealed file, and every later :meth:`seal` carries it too.
+        The data key stays the same: call :meth:`rekey` too when the old
+        passphrase must stop opening copies of the file.
         """
         if is_recovery_slot(slot_id):
             raise ValueError("the recovery slot is replaced with add_recovery_key()")
@@ -342,13 +535,51 @@ class SealedSpace:
             raise KeyError(slot_id)
         self._put_slot(slot_id, _passphrase_secret(new_passphrase), params)
 
-    def slots_snapshot(self) -> dict[str, KeySlot]:
-        """The key slots as they are now, to put back if a change cannot be saved."""
-        return dict(self._slots)
+    def rekey(self) -> tuple[str, ...]:
+        """Replace the data key with a new random one, keeping every slot it can.
 
-    def restore_slots(self, snapshot: dict[str, KeySlot]) -> None:
-        """Undo slot changes that never reached the disk."""
-        self._slots = dict(snapshot)
+        A slot can be kept when this object holds its wrapping key (the slot it
+        was opened with, and slots it made since). The other slots are removed
+        and their ids returned: their passphrase or recovery key no longer
+        opens this space. Copies sealed under the old key (backups) are not
+        touched here; :meth:`reseal_from` moves them to the new key.
+        """
+        self._require_unlocked()
+        kept = [slot_id for slot_id in self._slots if slot_id in self._wrapping]
+        if not kept:
+            raise ValueError("no slot could be kept: nobody could open the space")
+        dropped = tuple(slot_id for slot_id in self._slots if slot_id not in self._wrapping)
+        old_slots = dict(self._slots)
+        self._data_key = nacl.utils.random(KEY_BYTES)
+        self._slots = {}
+        for slot_id in kept:
+            old = old_slots[slot_id]
+            self._wrap_slot(old.slot_id, self._wrapping[slot_id], old.params, old.salt)
+        return dropped
+
+    def slots_snapshot(self) -> tuple[bytes | None, dict[str, KeySlot], dict[str, bytes], int]:
+        """The keys and slots as they are now, to put back if a change cannot be saved."""
+        return self._data_key, dict(self._slots), dict(self._wrapping), self._counter
+
+    def restore_slots(self, snapshot: tuple[bytes | None, dict[str, KeySlot], dict[str, bytes], int]) -> None:
+        """Undo key and slot changes that never reached the disk."""
+        data_key, slots, wrapping, counter = snapshot
+        self._data_key, self._slots, self._wrapping, self._counter = (
+            data_key, dict(slots), dict(wrapping), counter
+        )
+
+    def clone(self) -> SealedSpace:
+        """An independent copy holding the same keys (e.g. the key before a rekey)."""
+        copy = SealedSpace(
+            self._space_id,
+            self._require_unlocked(),
+            list(self._slots.values()),
+            identity=self.identity,
+            counter=self._counter,
+            version=self.read_version,
+        )
+        copy._wrapping = dict(self._wrapping)
+        return copy
 
     def remove_slot(self, slot_id: str) -> None:
         """Stop a passphrase (or the recovery key) from opening this space."""
@@ -358,6 +589,7 @@ class SealedSpace:
         if len(self._slots) == 1:
             raise ValueError("the last slot cannot be removed: nobody could open the space")
         del self._slots[slot_id]
+        self._wrapping.pop(slot_id, None)
 
     def add_recovery_key(
         self, params: KdfParams, *, slot_id: str = RECOVERY_SLOT_ID, key: str | None = None
@@ -371,6 +603,8 @@ class SealedSpace:
         """
         if not is_recovery_slot(slot_id):
             raise ValueError("a recovery slot id starts with 'recovery'")
+        if not self.identity.allows_slot(slot_id):
+            raise ValueError("a private space opens only for its owner")
         if key is None:
             encoded = base64.b32encode(nacl.utils.random(RECOVERY_KEY_BYTES)).decode("ascii")
         else:
@@ -386,14 +620,16 @@ class SealedSpace:
     def seal(self, body: bytes) -> bytes:
         """Encrypt ``body`` into a complete sealed file, with a fresh nonce.
 
-        Never runs the key derivation, so it is cheap to call on every save.
+        Every seal counts one more save. Never runs the key derivation, so it
+        is cheap to call on every save.
         """
-        data_key = self._require_unlocked()
-        nonce = nacl.utils.random(NONCE_BYTES)
-        ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-            bytes(body), _space_aad(self._space_id), nonce, data_key
-        )
-        return _assemble(self._header_bytes(), nonce, ciphertext)
+        self._require_unlocked()
+        if self._counter + 1 >= MAX_COUNTER:
+            raise ValueError("the save counter is used up")
+        blob = self._seal_at(body, self._counter + 1)
+        self._counter += 1
+        self.read_version = FORMAT_VERSION
+        return blob
 
     def open(self, blob: bytes) -> bytes:
         """Decrypt a sealed file of this space with the key already in memory.
@@ -401,17 +637,43 @@ class SealedSpace:
         For re-reading the file, e.g. after a save that may not have finished.
         Raises :class:`SealedDamaged` if the file is damaged or is another space's.
         """
-        return self._decrypt_body(self._parse_own(blob))
+        return self._open_parsed(self._parse_own(blob))
 
     def rewrap(self, blob: bytes) -> bytes:
-        """Return ``blob`` with this space's current slots, body ciphertext unchanged.
+        """Return ``blob`` sealed again with this space's current key and slots.
 
-        The body is checked to decrypt first, so slots are never attached to a
-        body this key cannot read. Raises :class:`SealedDamaged` like :meth:`open`.
+        The header (slots included) is authenticated by the body, so the body
+        is decrypted and sealed again; this counts as one more save. Raises
+        :class:`SealedDamaged` like :meth:`open`.
         """
-        parsed = self._parse_own(blob)
-        self._decrypt_body(parsed)
-        return _assemble(self._header_bytes(), parsed.body_nonce, parsed.ciphertext)
+        return self.seal(self.open(blob))
+
+    def reseal_from(self, old: SealedSpace, blob: bytes) -> bytes:
+        """A copy of this space sealed under ``old``'s key, sealed under ours instead.
+
+        Keeps the copy's own save counter, so an older copy stays recognisably
+        older. For moving backups to a new data key.
+        """
+        parsed = old._parse_own(blob)
+        body = old._open_parsed(parsed)
+        return self._seal_at(body, parsed.counter)
+
+    def counter_proof(self, counter: int) -> bytes:
+        """A tag that this space's key vouches for ``counter`` having been seen.
+
+        Kept outside the space file (so that rolling back the file alone is
+        noticed); only someone with this space's data key can make one.
+        """
+        key = _subkey(self._require_unlocked(), _SEEN_KEY_LABEL)
+        message = _canonical_json({"name": self.identity.name, "counter": counter})
+        return hashlib.blake2b(message, digest_size=MAC_BYTES, key=key).digest()
+
+    def same_key_as(self, other: SealedSpace) -> bool:
+        """True if both hold the same data key (a forged file made with another's key)."""
+        return hmac.compare_digest(self._require_unlocked(), other._require_unlocked())
+
+    def check_counter_proof(self, counter: int, proof: bytes) -> bool:
+        return hmac.compare_digest(self.counter_proof(counter), bytes(proof))
 
     def encode(self, plain: bytes) -> bytes:
         """Codec name for :meth:`seal`."""
@@ -422,12 +684,13 @@ class SealedSpace:
         return self.open(stored)
 
     def forget(self) -> None:
-        """Drop this object's references to the data key (locking the space).
+        """Drop this object's references to the data key and wrapping keys (locking).
 
         Best effort only: Python cannot wipe memory, and copies of the key and
         of passphrase-derived keys may linger in freed memory until reused.
         """
         self._data_key = None
+        self._wrapping = {}
 
     def _require_unlocked(self) -> bytes:
         if self._data_key is None:
@@ -439,41 +702,63 @@ class SealedSpace:
         parsed = _parse(blob)
         if not hmac.compare_digest(parsed.space_id, self._space_id):
             raise SealedDamaged(OTHER_SPACE_MESSAGE)
+        if parsed.identity is not None and parsed.identity != self.identity:
+            raise SealedTampered(SWAPPED_MESSAGE)
         return parsed
 
     def _put_slot(self, slot_id: str, secret: bytes, params: KdfParams) -> None:
+        self._require_unlocked()
+        salt = nacl.utils.random(SALT_BYTES)
+        wrapping_key = _derive_key(secret, salt, params)
+        self._wrap_slot(slot_id, wrapping_key, params, salt)
+
+    def _wrap_slot(self, slot_id: str, wrapping_key: bytes, params: KdfParams, salt: bytes) -> None:
         data_key = self._require_unlocked()
         unsealed = KeySlot(
             slot_id=slot_id,
             params=params,
-            salt=nacl.utils.random(SALT_BYTES),
+            salt=salt,
             nonce=nacl.utils.random(NONCE_BYTES),
             wrapped=b"",
         )
-        wrapping_key = _derive_key(secret, unsealed.salt, params)
         wrapped = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
             data_key,
-            unsealed.associated_data(_space_aad(self._space_id)),
+            unsealed.associated_data(_space_aad(FORMAT_VERSION, self._space_id, self.identity)),
             unsealed.nonce,
             wrapping_key,
         )
         self._slots[slot_id] = replace(unsealed, wrapped=wrapped)
+        self._wrapping[slot_id] = wrapping_key
 
-    def _header_bytes(self) -> bytes:
-        return _canonical_json(
+    def _seal_at(self, body: bytes, counter: int) -> bytes:
+        data_key = self._require_unlocked()
+        header = _canonical_json(
             {
-                "space": _space_json(self._space_id),
+                "space": _space_json(self._space_id, self.identity),
+                "counter": counter,
                 "slots": [slot.to_json() for slot in self._slots.values()],
             }
         )
+        authenticated = _PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)) + header
+        mac = _header_mac(data_key, authenticated)
+        nonce = nacl.utils.random(NONCE_BYTES)
+        ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+            bytes(body), authenticated + mac, nonce, _subkey(data_key, _BODY_KEY_LABEL)
+        )
+        content = b"".join((authenticated, mac, nonce, ciphertext))
+        return content + _checksum(content)
 
-    def _decrypt_body(self, parsed: _ParsedFile) -> bytes:
+    def _open_parsed(self, parsed: _ParsedFile) -> bytes:
+        data_key = self._require_unlocked()
+        if parsed.version == LEGACY_VERSION:
+            key, aad = data_key, _space_aad(LEGACY_VERSION, parsed.space_id, None)
+        else:
+            if not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac):
+                raise SealedTampered(TAMPERED_MESSAGE)
+            key, aad = _subkey(data_key, _BODY_KEY_LABEL), parsed.authenticated + parsed.mac
         try:
             return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
-                parsed.ciphertext,
-                _space_aad(parsed.space_id),
-                parsed.body_nonce,
-                self._require_unlocked(),
+                parsed.ciphertext, aad, parsed.body_nonce, key
             )
         except nacl.exceptions.CryptoError:
             raise SealedDamaged(CONTENTS_DAMAGED_MESSAGE) from None
@@ -490,6 +775,19 @@ def sealed_slot_ids(blob: bytes) -> tuple[str, ...]:
     Raises :class:`SealedDamaged` if the file is damaged.
     """
     return tuple(slot.slot_id for slot in _parse(blob).slots)
+
+
+def sealed_counter(blob: bytes) -> int:
+    """The save counter a sealed file claims (unauthenticated until unlocked; 0 in format 1)."""
+    return _parse(blob).counter
+
+
+def sealed_identity(blob: bytes) -> SpaceIdentity | None:
+    """The space a sealed file claims to hold (unauthenticated until unlocked).
+
+    ``None`` for a version 1 file, which does not say. Raises :class:`SealedDamaged`.
+    """
+    return _parse(blob).identity
 
 
 def normalise_passphrase(passphrase: str) -> bytes:
@@ -553,12 +851,15 @@ def _derive_key(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
     )
 
 
-def _unwrap(slot: KeySlot, secret: bytes, space_aad: bytes) -> bytes | None:
+def _wrapping_key(slot: KeySlot, secret: bytes) -> bytes:
     try:
-        wrapping_key = _derive_key(secret, slot.salt, slot.params)
+        return _derive_key(secret, slot.salt, slot.params)
     except nacl.exceptions.RuntimeError:
         # Settings were already bounded, so this is the machine running short of memory.
         raise SealedDamaged(NOT_ENOUGH_MEMORY_MESSAGE) from None
+
+
+def _unwrap(slot: KeySlot, wrapping_key: bytes, space_aad: bytes) -> bytes | None:
     try:
         return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
             slot.wrapped, slot.associated_data(space_aad), slot.nonce, wrapping_key
@@ -567,15 +868,18 @@ def _unwrap(slot: KeySlot, secret: bytes, space_aad: bytes) -> bytes | None:
         return None
 
 
+def _subkey(data_key: bytes, label: bytes) -> bytes:
+    """A key for one purpose, derived from the data key with keyed BLAKE2b."""
+    return hashlib.blake2b(digest_size=KEY_BYTES, key=data_key, person=label).digest()
+
+
+def _header_mac(data_key: bytes, authenticated: bytes) -> bytes:
+    key = _subkey(data_key, _HEADER_KEY_LABEL)
+    return hashlib.blake2b(authenticated, digest_size=MAC_BYTES, key=key).digest()
+
+
 def _checksum(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=CHECKSUM_BYTES).digest()
-
-
-def _assemble(header: bytes, nonce: bytes, ciphertext: bytes) -> bytes:
-    content = b"".join(
-        (_PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)), header, nonce, ciphertext)
-    )
-    return content + _checksum(content)
 
 
 def _canonical_json(value: Any) -> bytes:
@@ -588,12 +892,17 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _space_json(space_id: bytes) -> dict[str, str]:
-    return {"cipher": CIPHER_NAME, "id": _b64(space_id)}
+def _space_json(space_id: bytes, identity: SpaceIdentity | None) -> dict[str, str]:
+    fields = {"cipher": CIPHER_NAME, "id": _b64(space_id)}
+    if identity is not None:
+        fields.update(name=identity.name, owner=identity.owner, kind=identity.kind)
+    return fields
 
 
-def _space_aad(space_id: bytes) -> bytes:
-    return MAGIC + bytes([FORMAT_VERSION]) + _canonical_json(_space_json(space_id))
+def _space_aad(version: int, space_id: bytes, identity: SpaceIdentity | None) -> bytes:
+    if version == LEGACY_VERSION:
+        identity = None
+    return MAGIC + bytes([version]) + _canonical_json(_space_json(space_id, identity))
 
 
 def _parse(blob: bytes) -> _ParsedFile:
@@ -609,21 +918,45 @@ def _parse(blob: bytes) -> _ParsedFile:
     magic, version, header_len = _PREFIX.unpack_from(content)
     if magic != MAGIC:
         raise SealedDamaged()
-    if version != FORMAT_VERSION:
+    if version not in (LEGACY_VERSION, FORMAT_VERSION):
         raise SealedDamaged(NEWER_VERSION_MESSAGE if version > FORMAT_VERSION else DAMAGED_MESSAGE)
-    body_start = _PREFIX.size + header_len
+    mac_bytes = MAC_BYTES if version == FORMAT_VERSION else 0
+    header_end = _PREFIX.size + header_len
+    body_start = header_end + mac_bytes
     if header_len > MAX_HEADER_BYTES or body_start + NONCE_BYTES + TAG_BYTES > len(content):
         raise SealedDamaged()
-    header = _parse_header(content[_PREFIX.size : body_start])
+    header = _parse_header(content[_PREFIX.size : header_end], version)
     space_id = _field_bytes(header["space"], "id", SPACE_ID_BYTES)
     if header["space"].get("cipher") != CIPHER_NAME:
         raise SealedDamaged()
+    identity = None
+    counter = 0
+    if version == FORMAT_VERSION:
+        identity = _parse_identity(header["space"])
+        counter = header["counter"]
+        if type(counter) is not int or not 0 <= counter < MAX_COUNTER:
+            raise SealedDamaged()
+    slots = _parse_slots(header["slots"], version)
+    if identity is not None and not all(identity.allows_slot(s.slot_id) for s in slots):
+        raise SealedTampered(FOREIGN_SLOT_MESSAGE)
     return _ParsedFile(
+        version=version,
         space_id=space_id,
-        slots=_parse_slots(header["slots"]),
+        identity=identity,
+        counter=counter,
+        slots=slots,
+        authenticated=content[:header_end],
+        mac=content[header_end:body_start],
         body_nonce=content[body_start : body_start + NONCE_BYTES],
         ciphertext=content[body_start + NONCE_BYTES :],
     )
+
+
+def _parse_identity(space: dict[str, Any]) -> SpaceIdentity:
+    try:
+        return SpaceIdentity(name=space["name"], owner=space["owner"], kind=space["kind"])
+    except (ValueError, TypeError):
+        raise SealedDamaged() from None
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -637,7 +970,14 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed")
 
 
-def _parse_header(raw: bytes) -> dict[str, Any]:
+_HEADER_KEYS = {LEGACY_VERSION: {"space", "slots"}, FORMAT_VERSION: {"space", "counter", "slots"}}
+_SPACE_KEYS = {
+    LEGACY_VERSION: {"cipher", "id"},
+    FORMAT_VERSION: {"cipher", "id", "name", "owner", "kind"},
+}
+
+
+def _parse_header(raw: bytes, version: int) -> dict[str, Any]:
     try:
         header = json.loads(
             raw.decode("utf-8"),
@@ -649,9 +989,9 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
         raise SealedDamaged() from None
     if (
         not isinstance(header, dict)
-        or set(header) != {"space", "slots"}
+        or set(header) != _HEADER_KEYS[version]
         or not isinstance(header["space"], dict)
-        or set(header["space"]) != {"cipher", "id"}
+        or set(header["space"]) != _SPACE_KEYS[version]
         or not isinstance(header["slots"], list)
     ):
         raise SealedDamaged()
@@ -661,12 +1001,19 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
 _SLOT_FIELDS = frozenset({"id", "kdf", "opslimit", "memlimit", "salt", "nonce", "wrapped"})
 
 
-def _parse_slots(raw_slots: list[Any]) -> tuple[KeySlot, ...]:
+def _parse_slots(raw_slots: list[Any], version: int) -> tuple[KeySlot, ...]:
     if not 0 < len(raw_slots) <= MAX_SLOTS:
         raise SealedDamaged()
     slots: list[KeySlot] = []
     for raw in raw_slots:
-        if not isinstance(raw, dict) or set(raw) != _SLOT_FIELDS:
+        if not isinstance(raw, dict):
+            raise SealedDamaged()
+        format1 = version == LEGACY_VERSION
+        if version == FORMAT_VERSION and set(raw) == _SLOT_FIELDS | {"bound"}:
+            if raw["bound"] != "format1":
+                raise SealedDamaged()
+            format1 = True
+        elif set(raw) != _SLOT_FIELDS:
             raise SealedDamaged()
         slot_id = raw["id"]
         if not isinstance(slot_id, str) or not 0 < len(slot_id) <= MAX_SLOT_ID_CHARS:
@@ -684,6 +1031,7 @@ def _parse_slots(raw_slots: list[Any]) -> tuple[KeySlot, ...]:
                 salt=salt,
                 nonce=_field_bytes(raw, "nonce", NONCE_BYTES),
                 wrapped=_field_bytes(raw, "wrapped", WRAPPED_KEY_BYTES),
+                format1=format1,
             )
         )
     if len({slot.slot_id for slot in slots}) != len(slots):

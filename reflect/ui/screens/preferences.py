@@ -47,8 +47,8 @@ class PreferencesScreen(ModalScreen[None]):
                 yield Label("The new passphrase again")
                 yield Input(id="repeat", password=True)
                 yield Static(
-                    "Your writing stays exactly as it is; only the lock on it changes. The old "
-                    "passphrase stops working, except on backups made before today.",
+                    "Your writing stays exactly as it is. Your journal and its backups are "
+                    "sealed again under a new key, so the old passphrase opens nothing here.",
                     classes="muted",
                 )
                 yield Static("", id="passphrase-problem")
@@ -70,7 +70,7 @@ class PreferencesScreen(ModalScreen[None]):
         problem = self.query_one("#passphrase-problem", Static)
         new, repeat = self.query_one("#new", Input), self.query_one("#repeat", Input)
         try:
-            self.app.workspace.change_passphrase(check_passphrase(new.value, repeat.value))
+            change = self.app.workspace.change_passphrase(check_passphrase(new.value, repeat.value))
         except ProfileError as error:
             problem.update(Content(str(error)))
             return
@@ -78,7 +78,7 @@ class PreferencesScreen(ModalScreen[None]):
             problem.update(Content(error.user_message))
             return
         new.value = repeat.value = ""
-        problem.update("Passphrase changed. Use the new one next time you unlock.")
+        problem.update(Content(change.message))
 
     @on(Button.Pressed, "#recovery")
     def new_recovery_key(self) -> None:
@@ -87,12 +87,12 @@ class PreferencesScreen(ModalScreen[None]):
 
         problem = self.query_one("#passphrase-problem", Static)
         try:
-            key = self.app.workspace.add_recovery_key()
+            change = self.app.workspace.change_recovery_key()
         except (ProfileError, StoreError) as error:
             problem.update(Content(error.user_message if isinstance(error, StoreError) else str(error)))
             return
-        problem.update("A new recovery key was made. Any earlier one no longer works.")
-        self.app.push_screen(RecoveryKeyScreen(self.app.workspace.current.name, key))
+        problem.update(Content(change.message))
+        self.app.push_screen(RecoveryKeyScreen(self.app.workspace.current.name, change.recovery_key or ""))
 
     @on(Button.Pressed, "#close")
     def close(self) -> None:
