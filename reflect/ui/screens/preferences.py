@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from reflect.domain.profiles import ProfileError, check_passphrase
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.secret_input import SecretInput
 
 IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minutes", 15), ("after 30 minutes", 30), ("never", 0)]
 
@@ -43,9 +44,9 @@ class PreferencesScreen(ModalScreen[None]):
             yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
             if current is not None and current.protected:
                 yield Label(Content(f"A new passphrase for {current.name}"))
-                yield Input(id="new", password=True)
+                yield SecretInput(id="new")
                 yield Label("The new passphrase again")
-                yield Input(id="repeat", password=True)
+                yield SecretInput(id="repeat")
                 yield Static(
                     "Your writing stays exactly as it is; only the lock on it changes. The old "
                     "passphrase stops working, except on backups made before today.",

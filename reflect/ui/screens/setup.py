@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Radi
 
 from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.secret_input import SecretInput
 from reflect.workspace import NewPerson
 
 NO_RECOVERY = (
@@ -200,9 +201,9 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
                 if self.solo:
                     yield RadioButton("Neither, or I'd rather not say", id="individual")
             yield Label("A passphrase (at least 8 characters; a few words work well)")
-            yield Input(id="passphrase", password=True)
+            yield SecretInput(id="passphrase")
             yield Label("The same passphrase again")
-            yield Input(id="repeat", password=True)
+            yield SecretInput(id="repeat")
             if self.solo:
                 yield Checkbox("Use no passphrase", id="no-passphrase")
                 yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")

@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, R
 
 from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.ui.widgets.secret_input import SecretInput
 
 
 class UnlockScreen(Screen[None]):
@@ -56,7 +57,7 @@ class UnlockScreen(Screen[None]):
                         for index, profile in enumerate(household.profiles):
                             yield RadioButton(Content(profile.name), id=f"who-{index}")
                 yield Label("Passphrase")
-                yield Input(id="passphrase", password=True)
+                yield SecretInput(id="passphrase")
                 yield Static("", id="problem")
                 with Horizontal():
                     yield Button("Unlock", id="unlock", variant="primary")
@@ -116,10 +117,13 @@ class UnlockScreen(Screen[None]):
             app.call_from_thread(app.finish_unlock, generation, opened)
 
     def failed(self, message: str) -> None:
-        # The passphrase stays in the field, as typed, to be corrected.
+        # The passphrase stays in the field, selected: typing replaces it, and
+        # the field never lets it be copied out.
         self.query_one("#unlock", Button).disabled = False
         self.show_problem(message)
-        self.query_one("#passphrase", Input).focus()
+        field = self.query_one("#passphrase", Input)
+        field.focus()
+        field.action_select_all()
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(Content(message))
@@ -161,11 +165,11 @@ class RecoverScreen(ModalScreen[None]):
                 classes="muted",
             )
             yield Label("Recovery key")
-            yield Input(id="key")
+            yield SecretInput(id="key")
             yield Label("A new passphrase")
-            yield Input(id="new", password=True)
+            yield SecretInput(id="new")
             yield Label("The new passphrase again")
-            yield Input(id="repeat", password=True)
+            yield SecretInput(id="repeat")
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="back")
