@@ -17,6 +17,7 @@ from reflect import __version__, messages
 from reflect.paths import resolve_data_dir
 
 DEBUG_ENV = "REFLECT_DEBUG"
+READ_FROM_STDIN = "-"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,15 +51,29 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", metavar="PATH", help="a pack folder (with a pack.md)")
 
     write = commands.add_parser(
-        "write", help="add a reflection without opening the app", parents=[common, whose]
+        "write",
+        help="add a reflection without opening the app",
+        description="Add a reflection. With no TEXT, it is read from standard input after the "
+        "passphrase line; on a terminal, type it and end with Ctrl+D. " + messages.ARGV_WARNING,
+        parents=[common, whose],
     )
     write.add_argument("--prompt", metavar="ID", default="", help="the prompt this answers")
     write.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
-    write.add_argument("text", nargs="?", metavar="TEXT", help="the text (default: read standard input)")
+    write.add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT",
+        help="the text (better left out: then it is read from standard input, unseen by other programs)",
+    )
 
     listing = commands.add_parser("list", help="print reflections, newest first", parents=[common, whose])
     listing.add_argument("-n", type=int, default=None, metavar="N", help="at most N entries")
-    listing.add_argument("--contains", default="", metavar="TEXT", help="only entries containing TEXT")
+    listing.add_argument(
+        "--contains",
+        default="",
+        metavar="TEXT",
+        help="only entries containing TEXT (" + messages.ARGV_WARNING_SHORT + ")",
+    )
     listing.add_argument("--tag", metavar="TAG", action="append", default=[], help="only entries with TAG")
     listing.add_argument("--json", action="store_true", help="print JSON records")
 
@@ -69,7 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checkin.add_argument("--connection", metavar="N", default="0", help="moments of genuine connection (0-99, default 0)")
     checkin.add_argument("--distance", metavar="M", default="0", help="moments of profound distance (0-99, default 0)")
-    checkin.add_argument("--note", metavar="TEXT", default="", help="a few words, if you like")
+    checkin.add_argument(
+        "--note",
+        metavar="TEXT",
+        default="",
+        help="a few words, if you like; '-' reads them from standard input after the passphrase line ("
+        + messages.ARGV_WARNING_SHORT
+        + ")",
+    )
 
     export = commands.add_parser(
         "export", help="export your reflections (md, json) or check-ins (csv)", parents=[common, whose]
@@ -201,7 +223,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
     with Workspace.open(data_dir) as workspace:
         _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
-        text = args.text if args.text is not None else _read_stdin()
+        text = args.text if args.text is not None else _read_text(messages.TYPE_THE_TEXT)
         if not text.strip():
             _err(messages.NO_TEXT)
             return 1
@@ -253,13 +275,15 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
         counts[option] = int(value)
     with Workspace.open(data_dir, pack_dirs=()) as workspace:
         _unlock(workspace, args)
+        note = _read_text(messages.TYPE_THE_NOTE) if args.note == READ_FROM_STDIN else args.note
+        note = note.strip()
         try:
             record_checkin(
                 workspace.journal,
                 counts["connection"],
                 counts["distance"],
                 now=workspace.now(),
-                note=args.note.strip(),
+                note=note,
             )
         except ValueError as error:
             _err(str(error))
@@ -315,6 +339,17 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
 def _read_stdin() -> str:
     """Whatever standard input holds; nothing when it is closed."""
     return sys.stdin.read() if sys.stdin is not None else ""
+
+
+def _read_text(hint: str) -> str:
+    """Text from standard input; on a terminal, say how to end it first.
+
+    Text typed this way is never an argument, so other programs cannot see it
+    and the shell does not keep it in its history.
+    """
+    if sys.stdin is not None and sys.stdin.isatty():
+        _err(hint)
+    return _read_stdin()
 
 
 def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) -> str:

@@ -3,8 +3,15 @@
 Plain words: what happened and what to do. Never any journal text.
 """
 
-NO_TEXT = "There was no text to save. Type it after the command, or pipe it in."
+NO_TEXT = "There was no text to save. Type it when asked (end with Ctrl+D), or pipe it in."
+TYPE_THE_TEXT = "Type your reflection. When you are done, press Ctrl+D on a new line (Ctrl+C stops without saving)."
+TYPE_THE_NOTE = "Type your note. When you are done, press Ctrl+D on a new line (Ctrl+C stops without saving)."
 SAVED = "Saved."
+ARGV_WARNING = (
+    "Text given as an argument can be seen by other programs on this computer while reflect "
+    "runs, and is kept in your shell history."
+)
+ARGV_WARNING_SHORT = "as an argument, other programs can see it and your shell history keeps it"
 NO_ENTRIES = "No reflections yet."
 NO_MATCHES = "Nothing matches that search."
 UNKNOWN_PROMPT = "There is no prompt with the id '{prompt_id}'. `reflect packs validate` lists problems with packs; the prompt ids are in the pack's files."
