@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from reflect import __version__, messages
+from reflect.domain.display import shown
 from reflect.paths import resolve_data_dir
 
 DEBUG_ENV = "REFLECT_DEBUG"
@@ -198,11 +199,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _out(text: str) -> None:
-    print(text)
+    """Print to standard output; names and journal text in it never steer the terminal."""
+    print(shown(text))
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+    print(shown(text), file=sys.stderr)
+
+
+def _escape_unsafe_in_json(text: str) -> str:
+    """JSON text with DEL and C1 characters written as ``\\u`` escapes: the same data, safe to print.
+
+    ``json.dumps`` already escapes the C0 range; it can leave DEL and C1 as
+    they are, and a terminal reads U+009B as the start of a control sequence.
+    They occur only inside strings, where the escape means the same character.
+    """
+    return "".join(f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
 def _validate_pack(path: Path) -> int:
@@ -252,7 +264,8 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
-        _out(json.dumps([entry_to_record(e) for e in entries], ensure_ascii=False, indent=2))
+        records = json.dumps([entry_to_record(e) for e in entries], ensure_ascii=False, indent=2)
+        _out(_escape_unsafe_in_json(records))
         return 0
     if not entries:
         _out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
@@ -313,6 +326,10 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
     if problems and args.format != "md":
         _err(messages.CHECKINS_SKIPPED.format(count=len(problems)))
     if args.output is None:
+        if args.format == "json":
+            text = _escape_unsafe_in_json(text)
+        elif sys.stdout.isatty():
+            text = shown(text)  # a file or a pipe gets the text exactly; a terminal gets it safely
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
@@ -359,7 +376,7 @@ def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) ->
     if sys.stdin.isatty():
         import getpass
 
-        return getpass.getpass(prompt)
+        return getpass.getpass(shown(prompt))
     line = sys.stdin.readline()
     if not line:
         raise CommandError(missing)
