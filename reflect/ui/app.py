@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.screen import Screen
 
 from reflect import messages
+from reflect.domain.display import shown
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.dialogs import ProblemScreen
@@ -204,7 +205,7 @@ class ReflectApp(App[None]):
         workspace = self.workspace
         if workspace.current is None:
             return "locked"
-        caption = workspace.space_label()
+        caption = shown(workspace.space_label())
         return f"demo · {caption} (sample data, nothing is kept)" if self.demo else caption
 
     def _acknowledged(self, understood: bool | None) -> None:
@@ -355,6 +356,10 @@ class ReflectApp(App[None]):
             self._exception_event.set()
         self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
         self._close_messages_no_wait()
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:
+        """Every notification is shown safely: it may carry a name, a tag or a path."""
+        super().notify(shown(message), title=shown(title), **options)
 
     def copy_to_clipboard(self, text: str) -> None:
         """Copies stay inside reflect and are forgotten at lock.

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
+from reflect.domain.display import shown
 from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
 from reflect.ui.widgets.secret_input import SecretInput
@@ -55,7 +56,7 @@ class UnlockScreen(Screen[None]):
                     yield Label("Who is here?")
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
-                            yield RadioButton(Content(profile.name), id=f"who-{index}")
+                            yield RadioButton(Content(shown(profile.name)), id=f"who-{index}")
                 yield Label("Passphrase")
                 yield SecretInput(id="passphrase")
                 yield Static("", id="problem")
@@ -126,7 +127,7 @@ class UnlockScreen(Screen[None]):
         field.action_select_all()
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#problem", Static).update(Content(message))
+        self.query_one("#problem", Static).update(Content(shown(message)))
 
     @on(Button.Pressed, "#recover")
     def action_recover(self) -> None:
@@ -158,7 +159,7 @@ class RecoverScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(Content(f"{self.profile.name}: open with your recovery key"), classes="screen-title")
+            yield Static(Content(shown(f"{self.profile.name}: open with your recovery key")), classes="screen-title")
             yield Static(
                 "If you made a recovery key during setup, type it here (spaces and dashes "
                 "do not matter). Without it, a forgotten passphrase cannot be recovered.",
@@ -186,12 +187,12 @@ class RecoverScreen(ModalScreen[None]):
         try:
             new = check_passphrase(self.query_one("#new", Input).value, self.query_one("#repeat", Input).value)
         except ProfileError as error:
-            problem.update(Content(str(error)))
+            problem.update(Content(shown(str(error))))
             return
         try:
             self.app.workspace.unlock_with_recovery(self.profile, self.query_one("#key", Input).value, new)
         except StoreError as error:
-            problem.update(Content(error.user_message))
+            problem.update(Content(shown(error.user_message)))
             return
         self.dismiss(None)
         self.app.after_unlock()
