@@ -498,20 +498,37 @@ def _check(data_dir: Path) -> int:
     if not data_dir.exists():
         _out(messages.CHECK_NOTHING.format(path=data_dir))
         return 0
+    if not data_dir.is_dir():
+        raise CommandError(messages.CHECK_NOT_A_FOLDER.format(path=data_dir))
     report = check_data_folder(data_dir)
     if report.sound:
         _out(messages.CHECK_OK.format(count=len(report.checked)))
-        return 0
-    _out(messages.CHECK_PROBLEMS)
-    for problem in report.problems:
-        _out(f"- {problem}")
-    if report.backups:
-        _out(messages.CHECK_BACKUPS)
-        for backup in report.backups:
-            _out(f"  {backup}")
     else:
+        _out(messages.CHECK_PROBLEMS)
+        for problem in report.problems:
+            _out(f"- {problem}")
+    by_path = {backup.path: backup for backup in report.found_backups}
+    restore = [by_path[path] for path in report.backups if path in by_path]
+    others = [backup for backup in report.found_backups if backup not in restore]
+    if restore:
+        _out(messages.CHECK_BACKUPS)
+        for backup in restore:
+            _out(_backup_line(backup))
+    if others:
+        _out(messages.CHECK_OTHER_BACKUPS if restore or not report.sound else messages.CHECK_FOUND_BACKUPS)
+        for backup in others:
+            _out(_backup_line(backup))
+    if not report.found_backups:
         _out(messages.CHECK_NO_BACKUPS.format(path=data_dir / "backups"))
-    return 1
+    return 0 if report.sound else 1
+
+
+def _backup_line(backup) -> str:
+    when = f"{backup.taken:%d %B %Y, %H:%M}" if backup.taken else "at an unknown time"
+    damaged = messages.CHECK_BACKUP_DAMAGED if not backup.sound else ""
+    return messages.CHECK_BACKUP_LINE.format(
+        name=backup.path.name, original=backup.original.name, when=when, damaged=damaged
+    )
 
 
 def _format_entry(entry) -> str:
