@@ -181,6 +181,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(chosen)
     if args.command == "packs":
         return _validate_pack(Path(args.path))
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CommandError(messages.DATA_DIR_NOT_A_FOLDER.format(path=data_dir))
     if args.command == "write":
         return _write(data_dir, args)
     if args.command == "list":
@@ -498,8 +500,6 @@ def _check(data_dir: Path) -> int:
     if not data_dir.exists():
         _out(messages.CHECK_NOTHING.format(path=data_dir))
         return 0
-    if not data_dir.is_dir():
-        raise CommandError(messages.CHECK_NOT_A_FOLDER.format(path=data_dir))
     report = check_data_folder(data_dir)
     if report.sound:
         _out(messages.CHECK_OK.format(count=len(report.checked)))

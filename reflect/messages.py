@@ -29,14 +29,14 @@ UNEXPECTED = (
 CHECK_OK = "All data files are sound ({count} checked)."
 CHECK_PROBLEMS = "Some data files have problems. Nothing was changed."
 CHECK_BACKUPS = "Backups you can restore from (copy one over the damaged file while reflect is closed):"
-CHECK_FOUND_BACKUPS = "Backups, newest first (to go back to one, copy it over its file while reflect is closed):"
+CHECK_FOUND_BACKUPS = "Backups, the newest of each file first (to go back to one, copy it over its file while reflect is closed):"
 CHECK_OTHER_BACKUPS = "Other backups:"
 CHECK_BACKUP_LINE = "  {name}  (a copy of {original}, taken {when}){damaged}"
 CHECK_BACKUP_DAMAGED = ": damaged, do not use it"
 CHECK_NO_BACKUPS = "There are no backups in {path}."
-CHECK_NOT_A_FOLDER = (
+DATA_DIR_NOT_A_FOLDER = (
     "{path} is a file, not a folder. --data-dir (or REFLECT_HOME) needs the folder that holds "
-    "reflect's data. Nothing was checked or changed."
+    "reflect's data. Nothing was changed."
 )
 CHECKIN_SAVED = "Check-in saved."
 BAD_MOMENTS = "--{option} needs a whole number from 0 to 99 (it was given '{value}')."

@@ -149,6 +149,10 @@ def test_a_data_dir_that_is_a_file_gets_a_plain_sentence(tmp_path, capsys, monke
     path.write_text("not a folder")
     code, out, err = check(path, capsys, monkeypatch)
     assert code == 1 and "is a file, not a folder" in err
+    for command in (["list"], ["write", "words"]):
+        code, out, err = run([*command, "--data-dir", str(path)], capsys, monkeypatch)
+        assert code == 1 and "is a file, not a folder" in err and out == ""
+    assert path.read_text() == "not a folder"
 
 
 def test_a_damaged_backup_is_reported_and_never_offered(couple, capsys, monkeypatch):
