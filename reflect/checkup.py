@@ -140,6 +140,14 @@ def _verify(path: Path, layout: DataLayout, *, original: Path | None = None) -> 
     Its mode is not looked at here: :func:`_loose_modes` does that for every file.
     """
     kind = original or path
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        return [f"The file could not be opened ({error.strerror or type(error).__name__})."]
+    if stat.S_ISLNK(info.st_mode):
+        return ["It is a link to somewhere else, not a file reflect wrote; reflect did not follow it."]
+    if not stat.S_ISREG(info.st_mode):
+        return ["It is not a plain file (reflect only writes plain files); it was not read."]
     if kind.suffix == ".json" and kind != layout.household_file:
         return SpaceStore.verify(path, check_mode=False)
     try:

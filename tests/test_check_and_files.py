@@ -178,3 +178,18 @@ def test_strays_and_leftovers_are_named(couple, capsys, monkeypatch):
     assert any("spaces/.shared.sealed.x1y2.tmp" in p and "interrupted" in p for p in problems)
     assert any("backups/unknown--20261101-090000.json" in p and "not a backup" in p for p in problems)
     assert planted.exists()  # check changes nothing
+
+
+def test_a_pipe_or_a_link_in_place_of_a_space_is_named_and_never_read(couple, capsys, monkeypatch, tmp_path):
+    shared = couple / "spaces" / "shared.sealed"
+    outside = tmp_path / "elsewhere.sealed"
+    outside.write_bytes(shared.read_bytes())
+    shared.unlink()
+    os.mkfifo(shared)  # reading it would wait for ever
+    [backup] = [p for p in (couple / "backups").iterdir() if p.name.startswith("shared--")]
+    backup.unlink()
+    backup.symlink_to(outside)
+    code, out, _ = check(couple, capsys, monkeypatch)
+    assert code == 1
+    assert any("shared.sealed" in line and "not a plain file" in line for line in out.splitlines())
+    assert any(backup.name in line and "link" in line for line in out.splitlines())
