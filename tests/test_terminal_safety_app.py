@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.widgets import Header
+
 from reflect.domain.profiles import Role
 from reflect.storage.sealed import KdfParams
 from reflect.ui.app import ReflectApp
@@ -70,7 +72,8 @@ async def test_every_screen_shows_hostile_data_without_control_characters(data_d
         await pilot.pause()
         await unlock_as(pilot, app, 0, PASS_A)
         assert isinstance(app.screen, HomeScreen)
-        assert "Al\ufffd" in app.sub_title and unsafe_on_screen(app) == []
+        assert "Al\ufffd" in str(app.screen.query_one(Header).format_title())
+        assert unsafe_on_screen(app) == []
 
         app.push_screen(SectionScreen(ws.find_section("why-impossible")))
         await pilot.pause()

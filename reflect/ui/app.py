@@ -9,6 +9,7 @@ from time import monotonic
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from rich.text import Text
 from textual.screen import Screen
 
@@ -205,7 +206,7 @@ class ReflectApp(App[None]):
         workspace = self.workspace
         if workspace.current is None:
             return "locked"
-        caption = shown(workspace.space_label())
+        caption = workspace.space_label()  # shown safely by format_title, like every header
         return f"demo · {caption} (sample data, nothing is kept)" if self.demo else caption
 
     def _acknowledged(self, understood: bool | None) -> None:
@@ -356,6 +357,10 @@ class ReflectApp(App[None]):
             self._exception_event.set()
         self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
         self._close_messages_no_wait()
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every header is shown safely too: a sub-title may name a person or a step."""
+        return super().format_title(shown(title), shown(sub_title))
 
     def notify(self, message: str, *, title: str = "", **options) -> None:
         """Every notification is shown safely: it may carry a name, a tag or a path."""
