@@ -145,3 +145,22 @@ async def test_setup_screens_show_a_hostile_name_safely(data_dir, clock):
             assert unsafe_on_screen(app) == [], type(screen).__name__
             app.pop_screen()
     ws.close()
+
+
+async def test_a_paste_holding_terminal_escapes_lands_as_placeholders(data_dir, clock, tmp_path):
+    from textual import events
+
+    ws = hostile_household(data_dir, clock, tmp_path)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, WriteScreen)
+        app.post_message(events.Paste(f"pasted{ESC}\nnext line\ttab"))
+        await pilot.pause()
+        assert app.screen.editor.text.startswith("pasted\ufffd]0;pwned")
+        assert "\nnext line\ttab" in app.screen.editor.text
+        assert unsafe_on_screen(app) == []
+    ws.close()

@@ -234,6 +234,10 @@ class ReflectApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_activity = monotonic()
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # A clipboard can hold terminal escapes (a web page can put them there):
+            # what lands in a field is what the field can show.
+            event.text = shown(event.text)
         await super().on_event(event)
 
     def _lock_when_idle(self) -> None:
