@@ -9,6 +9,8 @@ text through :func:`shown`, and nothing else decides what is safe.
 
 from __future__ import annotations
 
+import re
+
 PLACEHOLDER = "\ufffd"
 """What a control character looks like on screen: the replacement character."""
 
@@ -20,6 +22,10 @@ _REPLACEMENTS = {
     for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))  # C0, DEL and C1
     if chr(code) not in KEPT
 }
+
+
+UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_REPLACEMENTS)) + "]")
+"""Matches any character :func:`shown` replaces (prompt packs refuse them outright)."""
 
 
 def is_unsafe(character: str) -> bool:
