@@ -60,7 +60,8 @@ def check_data_folder(root: Path) -> CheckReport:
     """
     layout = DataLayout(root)
     report = CheckReport()
-    expected = _expected_files(layout, report)
+    needs_restoring: list[Path] = []  # files that are missing or damaged
+    expected = _expected_files(layout, report, needs_restoring)
 
     for path in _files_in(layout.spaces_dir):
         if path not in expected:
@@ -70,16 +71,15 @@ def check_data_folder(root: Path) -> CheckReport:
         problems = _verify(path, layout)
         report.problems.extend(f"{path.name}: {problem}" for problem in problems)
         if problems:
-            report.backups.extend(_sound_backups_of(path, layout))
+            needs_restoring.append(path)
 
-    known_backups: set[Path] = set()
     for original in [layout.household_file, *sorted(expected)]:
         for backup in backups_of(original, layout.backups_dir):
-            known_backups.add(backup)
             report.checked.append(backup)
             problems = _verify(backup, layout, original=original)
             report.found_backups.append(Backup(backup, original, _taken(backup), sound=not problems))
             report.problems.extend(f"backups/{backup.name} (a copy of {original.name}): {p}" for p in problems)
+    known_backups = {backup.path for backup in report.found_backups}
     for path in _files_in(layout.backups_dir):
         if path not in known_backups:
             report.problems.append(_stray(path, layout))
@@ -91,13 +91,16 @@ def check_data_folder(root: Path) -> CheckReport:
             f"0700 and its files at 0600): {', '.join(loose)}. `chmod -R go-rwx {layout.root}` "
             "makes them private again."
         )
-    # Restore candidates found before the backups were checked may have turned out damaged.
-    unsound = {b.path for b in report.found_backups if not b.sound}
-    report.backups = [b for b in report.backups if b not in unsound]
+    report.backups = [
+        backup.path
+        for original in needs_restoring
+        for backup in report.found_backups
+        if backup.original == original and backup.sound
+    ]
     return report
 
 
-def _expected_files(layout: DataLayout, report: CheckReport) -> set[Path]:
+def _expected_files(layout: DataLayout, report: CheckReport, needs_restoring: list[Path]) -> set[Path]:
     """The space files the household says should exist (reported when missing)."""
     if not layout.household_file.exists():
         legacy = layout.space_file(LEGACY_SPACE)
@@ -109,7 +112,7 @@ def _expected_files(layout: DataLayout, report: CheckReport) -> set[Path]:
                 "reflect. Without it reflect cannot tell whose they are, and would start a new setup. "
                 "Put back its backup (listed below) while reflect is closed."
             )
-            report.backups.extend(_sound_backups_of(layout.household_file, layout))
+            needs_restoring.append(layout.household_file)
         # Those spaces are checked all the same; they are explained, not strays.
         return {legacy, *others}
     report.checked.append(layout.household_file)
@@ -117,7 +120,7 @@ def _expected_files(layout: DataLayout, report: CheckReport) -> set[Path]:
         household = load_household(layout.household_file)
     except StoreError as error:
         report.problems.append(f"{layout.household_file.name}: {error.user_message}")
-        report.backups.extend(_sound_backups_of(layout.household_file, layout))
+        needs_restoring.append(layout.household_file)
         # Whose spaces these are cannot be known: none of them is a stray.
         return {p for p in _files_in(layout.spaces_dir) if not p.name.startswith(".")}
     expected: set[Path] = set()
@@ -130,7 +133,7 @@ def _expected_files(layout: DataLayout, report: CheckReport) -> set[Path]:
         expected.add(path)
         if not path.exists():
             report.problems.append(f"{path.name}: this space's file is missing.")
-            report.backups.extend(_sound_backups_of(path, layout))
+            needs_restoring.append(path)
     return expected
 
 
@@ -160,10 +163,6 @@ def _verify(path: Path, layout: DataLayout, *, original: Path | None = None) -> 
     except OSError as error:
         return [f"The file could not be opened ({error.strerror or type(error).__name__})."]
     return []
-
-
-def _sound_backups_of(path: Path, layout: DataLayout) -> list[Path]:
-    return [b for b in backups_of(path, layout.backups_dir) if not _verify(b, layout, original=path)]
 
 
 def _files_in(folder: Path) -> list[Path]:
