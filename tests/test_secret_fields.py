@@ -107,3 +107,26 @@ async def test_the_preferences_passphrase_fields_refuse_copy(data_dir, clock):
             await pilot.pause()
             assert WRONG not in app.clipboard
     ws.close()
+
+
+async def test_a_failed_recovery_key_is_selected_so_typing_replaces_it(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#who-0")
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoverScreen)
+        for field_id, value in (("#new", "a brand new passphrase"), ("#repeat", "a brand new passphrase")):
+            app.screen.query_one(field_id, Input).value = value
+        key = app.screen.query_one("#key", Input)
+        key.focus()
+        await pilot.pause()
+        await pilot.press(*WRONG, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoverScreen) and not ws.is_unlocked
+        assert app.screen.focused is key and key.selected_text == WRONG
+        await pilot.press("end", "shift+home", "ctrl+c")
+        assert WRONG not in app.clipboard
+    ws.close()

@@ -193,6 +193,9 @@ class RecoverScreen(ModalScreen[None]):
             self.app.workspace.unlock_with_recovery(self.profile, self.query_one("#key", Input).value, new)
         except StoreError as error:
             problem.update(Content(shown(error.user_message)))
+            key = self.query_one("#key", Input)
+            key.focus()
+            key.action_select_all()  # as after a wrong passphrase: typing replaces it
             return
         self.dismiss(None)
         self.app.after_unlock()
