@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 
 from reflect import __version__, messages
+from reflect.domain.display import shown
 from reflect.paths import resolve_data_dir
 
 DEBUG_ENV = "REFLECT_DEBUG"
+READ_FROM_STDIN = "-"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,15 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("path", metavar="PATH", help="a pack folder (with a pack.md)")
 
     write = commands.add_parser(
-        "write", help="add a reflection without opening the app", parents=[common, whose]
+        "write",
+        help="add a reflection without opening the app",
+        description="Add a reflection. With no TEXT, it is read from standard input after the "
+        "passphrase line; on a terminal, type it and end with Ctrl+D. " + messages.ARGV_WARNING,
+        parents=[common, whose],
     )
     write.add_argument("--prompt", metavar="ID", default="", help="the prompt this answers")
     write.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
-    write.add_argument("text", nargs="?", metavar="TEXT", help="the text (default: read standard input)")
+    write.add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT",
+        help="the text (better left out: then it is read from standard input, unseen by other programs)",
+    )
 
     listing = commands.add_parser("list", help="print reflections, newest first", parents=[common, whose])
     listing.add_argument("-n", type=int, default=None, metavar="N", help="at most N entries")
-    listing.add_argument("--contains", default="", metavar="TEXT", help="only entries containing TEXT")
+    listing.add_argument(
+        "--contains",
+        default="",
+        metavar="TEXT",
+        help="only entries containing TEXT (" + messages.ARGV_WARNING_SHORT + ")",
+    )
     listing.add_argument("--tag", metavar="TAG", action="append", default=[], help="only entries with TAG")
     listing.add_argument("--json", action="store_true", help="print JSON records")
 
@@ -69,7 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checkin.add_argument("--connection", metavar="N", default="0", help="moments of genuine connection (0-99, default 0)")
     checkin.add_argument("--distance", metavar="M", default="0", help="moments of profound distance (0-99, default 0)")
-    checkin.add_argument("--note", metavar="TEXT", default="", help="a few words, if you like")
+    checkin.add_argument(
+        "--note",
+        metavar="TEXT",
+        default="",
+        help="a few words, if you like; '-' reads them from standard input after the passphrase line ("
+        + messages.ARGV_WARNING_SHORT
+        + ")",
+    )
 
     export = commands.add_parser(
         "export", help="export your reflections (md, json) or check-ins (csv)", parents=[common, whose]
@@ -165,6 +188,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(chosen)
     if args.command == "packs":
         return _validate_pack(Path(args.path))
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CommandError(messages.DATA_DIR_NOT_A_FOLDER.format(path=data_dir))
     if args.command == "write":
         return _write(data_dir, args)
     if args.command == "list":
@@ -183,11 +208,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _out(text: str) -> None:
-    print(text)
+    """Print to standard output; names and journal text in it never steer the terminal."""
+    print(shown(text))
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+    print(shown(text), file=sys.stderr)
+
+
+def _escape_unsafe_in_json(text: str) -> str:
+    """JSON text with DEL and C1 characters written as ``\\u`` escapes: the same data, safe to print.
+
+    ``json.dumps`` already escapes the C0 range; it can leave DEL and C1 as
+    they are, and a terminal reads U+009B as the start of a control sequence.
+    They occur only inside strings, where the escape means the same character.
+    """
+    return "".join(f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
 def _validate_pack(path: Path) -> int:
@@ -208,7 +244,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
     with Workspace.open(data_dir) as workspace:
         _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
-        text = args.text if args.text is not None else _read_stdin()
+        text = args.text if args.text is not None else _read_text(messages.TYPE_THE_TEXT)
         if not text.strip():
             _err(messages.NO_TEXT)
             return 1
@@ -237,7 +273,8 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
-        _out(json.dumps([entry_to_record(e) for e in entries], ensure_ascii=False, indent=2))
+        records = json.dumps([entry_to_record(e) for e in entries], ensure_ascii=False, indent=2)
+        _out(_escape_unsafe_in_json(records))
         return 0
     if not entries:
         _out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
@@ -260,13 +297,15 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
         counts[option] = int(value)
     with Workspace.open(data_dir, pack_dirs=()) as workspace:
         _unlock(workspace, args)
+        note = _read_text(messages.TYPE_THE_NOTE) if args.note == READ_FROM_STDIN else args.note
+        note = note.strip()
         try:
             record_checkin(
                 workspace.journal,
                 counts["connection"],
                 counts["distance"],
                 now=workspace.now(),
-                note=args.note.strip(),
+                note=note,
             )
         except ValueError as error:
             _err(str(error))
@@ -288,6 +327,10 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
     if skipped:
         _err(messages.CHECKINS_SKIPPED.format(count=skipped))
     if args.output is None:
+        if args.format == "json":
+            text = _escape_unsafe_in_json(text)
+        elif sys.stdout.isatty():
+            text = shown(text)  # a file or a pipe gets the text exactly; a terminal gets it safely
         sys.stdout.write(text)
         sys.stdout.flush()
         return 0
@@ -316,6 +359,17 @@ def _read_stdin() -> str:
     return sys.stdin.read() if sys.stdin is not None else ""
 
 
+def _read_text(hint: str) -> str:
+    """Text from standard input; on a terminal, say how to end it first.
+
+    Text typed this way is never an argument, so other programs cannot see it
+    and the shell does not keep it in its history.
+    """
+    if sys.stdin is not None and sys.stdin.isatty():
+        _err(hint)
+    return _read_stdin()
+
+
 def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) -> str:
     """Masked on a terminal; otherwise the next line of standard input. Never an argument."""
     if sys.stdin is None:
@@ -323,7 +377,7 @@ def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) ->
     if sys.stdin.isatty():
         import getpass
 
-        return getpass.getpass(prompt)
+        return getpass.getpass(shown(prompt))
     line = sys.stdin.readline()
     if not line:
         raise CommandError(missing)
@@ -444,17 +498,32 @@ def _check(data_dir: Path) -> int:
     report = check_data_folder(data_dir)
     if report.sound:
         _out(messages.CHECK_OK.format(count=len(report.checked)))
-        return 0
-    _out(messages.CHECK_PROBLEMS)
-    for problem in report.problems:
-        _out(f"- {problem}")
-    if report.backups:
-        _out(messages.CHECK_BACKUPS)
-        for backup in report.backups:
-            _out(f"  {backup}")
     else:
+        _out(messages.CHECK_PROBLEMS)
+        for problem in report.problems:
+            _out(f"- {problem}")
+    by_path = {backup.path: backup for backup in report.found_backups}
+    restore = [by_path[path] for path in report.backups if path in by_path]
+    others = [backup for backup in report.found_backups if backup not in restore]
+    if restore:
+        _out(messages.CHECK_BACKUPS)
+        for backup in restore:
+            _out(_backup_line(backup))
+    if others:
+        _out(messages.CHECK_OTHER_BACKUPS if restore or not report.sound else messages.CHECK_FOUND_BACKUPS)
+        for backup in others:
+            _out(_backup_line(backup))
+    if not report.found_backups:
         _out(messages.CHECK_NO_BACKUPS.format(path=data_dir / "backups"))
-    return 1
+    return 0 if report.sound else 1
+
+
+def _backup_line(backup) -> str:
+    when = f"{backup.taken:%d %B %Y, %H:%M}" if backup.taken else "at an unknown time"
+    damaged = messages.CHECK_BACKUP_DAMAGED if not backup.sound else ""
+    return messages.CHECK_BACKUP_LINE.format(
+        name=backup.path.name, original=backup.original.name, when=when, damaged=damaged
+    )
 
 
 def _format_entry(entry) -> str:

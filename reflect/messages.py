@@ -3,8 +3,15 @@
 Plain words: what happened and what to do. Never any journal text.
 """
 
-NO_TEXT = "There was no text to save. Type it after the command, or pipe it in."
+NO_TEXT = "There was no text to save. Type it when asked (end with Ctrl+D), or pipe it in."
+TYPE_THE_TEXT = "Type your reflection. When you are done, press Ctrl+D on a new line (Ctrl+C stops without saving)."
+TYPE_THE_NOTE = "Type your note. When you are done, press Ctrl+D on a new line (Ctrl+C stops without saving)."
 SAVED = "Saved."
+ARGV_WARNING = (
+    "Text given as an argument can be seen by other programs on this computer while reflect "
+    "runs, and is kept in your shell history."
+)
+ARGV_WARNING_SHORT = "as an argument, other programs can see it and your shell history keeps it"
 NO_ENTRIES = "No reflections yet."
 NO_MATCHES = "Nothing matches that search."
 UNKNOWN_PROMPT = "There is no prompt with the id '{prompt_id}'. `reflect packs validate` lists problems with packs; the prompt ids are in the pack's files."
@@ -22,7 +29,15 @@ UNEXPECTED = (
 CHECK_OK = "All data files are sound ({count} checked)."
 CHECK_PROBLEMS = "Some data files have problems. Nothing was changed."
 CHECK_BACKUPS = "Backups you can restore from (copy one over the damaged file while reflect is closed):"
+CHECK_FOUND_BACKUPS = "Backups, the newest of each file first (to go back to one, copy it over its file while reflect is closed):"
+CHECK_OTHER_BACKUPS = "Other backups:"
+CHECK_BACKUP_LINE = "  {name}  (a copy of {original}, taken {when}){damaged}"
+CHECK_BACKUP_DAMAGED = ": damaged, do not use it"
 CHECK_NO_BACKUPS = "There are no backups in {path}."
+DATA_DIR_NOT_A_FOLDER = (
+    "{path} is a file, not a folder. --data-dir (or REFLECT_HOME) needs the folder that holds "
+    "reflect's data. Nothing was changed."
+)
 CHECKIN_SAVED = "Check-in saved."
 BAD_MOMENTS = "--{option} needs a whole number from 0 to 99 (it was given '{value}')."
 EXPORT_WRITTEN = "Written to {path}."

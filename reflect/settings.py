@@ -9,6 +9,8 @@ from pathlib import Path
 from reflect.storage.atomic import atomic_write_bytes
 
 DEFAULT_THEME = "textual-dark"
+MAX_SETTINGS_BYTES = 64 * 1024
+"""Far more than a few preferences take; a larger file is not reflect's and gives the defaults."""
 
 
 @dataclass
@@ -27,8 +29,13 @@ def load_settings(path: Path) -> Settings:
     for: the defaults are used and the file is rewritten on the next change.
     """
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SETTINGS_BYTES + 1)
+        if len(data) > MAX_SETTINGS_BYTES:
+            return Settings()
+        raw = json.loads(data.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        # RecursionError: a hand-made file of thousands of nested brackets.
         return Settings()
     if not isinstance(raw, dict):
         return Settings()

@@ -216,4 +216,4 @@ def test_a_data_dir_that_is_a_file_is_a_plain_message(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     code, _, err = run(["write", "--data-dir", str(blocker), "x"], capsys)
-    assert code == 1 and "Traceback" not in err and "could not use" in err
+    assert code == 1 and "Traceback" not in err and "is a file, not a folder" in err

@@ -125,5 +125,7 @@ def test_check_reports_damage_and_backups(couple, capsys, monkeypatch, tmp_path)
     assert code == 1
     assert alex_space.name in out and "backups" in out.lower()
     assert alex_space.read_bytes() == before[:-10]
-    listed_backups = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    # The backups to restore from come first, under their own heading; the others follow.
+    restore_part = out.split("restore from")[1].split("Other backups:")[0]
+    listed_backups = [line.strip() for line in restore_part.splitlines() if line.startswith("  ")]
     assert listed_backups and all(alex_space.stem in line for line in listed_backups)

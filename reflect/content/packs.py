@@ -31,6 +31,7 @@ from reflect.domain.content import (
     Section,
     SentenceStarter,
 )
+from reflect.domain.display import UNSAFE
 
 PACK_FILE = "pack.md"
 MAX_FILE_BYTES = 256 * 1024
@@ -68,7 +69,7 @@ _HEADING_PARTS = re.compile(r"##\s*(?P<kind>[^:]*?)\s*:\s*(?P<id>.*?)\s*")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
 # Tabs are fine in text; other control characters are not text someone typed,
 # and some of them would steer the terminal rather than show.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = UNSAFE  # the same characters the display rule replaces
 
 
 def load_pack(folder: Path) -> tuple[Pack | None, list[PackProblem]]:

@@ -9,13 +9,30 @@ folder locked.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import stat
 from pathlib import Path
 from types import TracebackType
 
 from reflect.paths import PRIVATE_FILE_MODE
-from reflect.storage.errors import DataFolderBusy
+from reflect.storage.errors import DataFolderBusy, StoreError
+
+
+class LockFileNotPlain(StoreError):
+    """``reflect.lock`` is a link, a folder or something else reflect did not make."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(f"lock file is not a plain file: {self.path}")
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            f"{self.path} is not a plain file (it may be a link to another file), so reflect "
+            "left it alone and changed nothing. Remove it while reflect is closed, then try again."
+        )
 
 
 class DataFolderLock:
@@ -41,10 +58,22 @@ class DataFolderLock:
             return
         # Python opens it non-inheritable (PEP 446): a program reflect starts,
         # such as an editor, cannot keep the folder busy after reflect quits.
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        # O_NOFOLLOW: a symbolic link put in its place is refused, never
+        # followed, so no other file of this account gets its mode changed.
         try:
-            with contextlib.suppress(OSError):
-                os.fchmod(fd, PRIVATE_FILE_MODE)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, PRIVATE_FILE_MODE)
+        except OSError as error:
+            if error.errno in (errno.ELOOP, errno.EMLINK, errno.ENXIO, errno.EISDIR):
+                raise LockFileNotPlain(self.path) from None
+            raise
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+                # A hard link shares its mode with another name: leave it alone.
+                raise LockFileNotPlain(self.path)
+            if stat.S_IMODE(info.st_mode) != PRIVATE_FILE_MODE:
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, PRIVATE_FILE_MODE)
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)

@@ -179,8 +179,12 @@ class SpaceStore:
         return cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
 
     @staticmethod
-    def verify(path: Path, codec: Codec = PlainCodec()) -> list[str]:
-        """Check a space file without changing anything; plain problems, or ``[]``."""
+    def verify(path: Path, codec: Codec = PlainCodec(), *, check_mode: bool = True) -> list[str]:
+        """Check a space file without changing anything; plain problems, or ``[]``.
+
+        ``check_mode=False`` leaves out whether others may read it (for a
+        caller that looks at the modes of many files at once).
+        """
         path = Path(path)
         if not path.exists():
             return [f"There is no file at {path}."]
@@ -199,7 +203,7 @@ class SpaceStore:
         else:
             problems = records.parse_space(tables)[1]
         mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
+        if check_mode and mode & 0o077:
             problems.append(
                 f"Other people on this computer may read it (permissions {mode:04o}); "
                 "reflect makes it private the next time it opens it."

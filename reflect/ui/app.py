@@ -9,10 +9,12 @@ from time import monotonic
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from rich.text import Text
 from textual.screen import Screen
 
 from reflect import messages
+from reflect.domain.display import shown
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.dialogs import ProblemScreen
@@ -206,7 +208,7 @@ class ReflectApp(App[None]):
         workspace = self.workspace
         if workspace.current is None:
             return "locked"
-        caption = workspace.space_label()
+        caption = workspace.space_label()  # shown safely by format_title, like every header
         return f"demo · {caption} (sample data, nothing is kept)" if self.demo else caption
 
     def _acknowledged(self, understood: bool | None) -> None:
@@ -234,6 +236,10 @@ class ReflectApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self._last_activity = monotonic()
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # A clipboard can hold terminal escapes (a web page can put them there):
+            # what lands in a field is what the field can show.
+            event.text = shown(event.text)
         await super().on_event(event)
 
     def _lock_when_idle(self) -> None:
@@ -357,6 +363,14 @@ class ReflectApp(App[None]):
             self._exception_event.set()
         self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
         self._close_messages_no_wait()
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every header is shown safely too: a sub-title may name a person or a step."""
+        return super().format_title(shown(title), shown(sub_title))
+
+    def notify(self, message: str, *, title: str = "", **options) -> None:
+        """Every notification is shown safely: it may carry a name, a tag or a path."""
+        super().notify(shown(message), title=shown(title), **options)
 
     def copy_to_clipboard(self, text: str) -> None:
         """Copies stay inside reflect and are forgotten at lock.

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from reflect.domain.display import shown
+
 
 class LeaveChoice(str, Enum):
     KEEP_DRAFT = "keep"
@@ -59,9 +61,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question))
+            yield Static(Content(shown(self.question)))
             if self.detail:
-                yield Static(Content(self.detail), classes="muted")
+                yield Static(Content(shown(self.detail)), classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.confirm_label, id="confirm", variant="error")
@@ -87,7 +89,7 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Tags for this reflection, separated by spaces.")
-            yield Input(" ".join(self.tags), id="tags")
+            yield Input(shown(" ".join(self.tags)), id="tags")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save tags", id="save", variant="primary")
@@ -116,7 +118,7 @@ class ProblemScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.message))
+            yield Static(Content(shown(self.message)))
             yield Static(
                 "reflect will not write anything until this is sorted out. "
                 "Run `reflect check` in a terminal to see what it found.",

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from reflect.domain.display import shown
 from reflect.domain.entries import Entry, EntryFilter
 from reflect.storage.errors import StoreError
 
@@ -24,7 +25,7 @@ def entry_label(entry: Entry) -> Content:
     return Content.assemble(
         star,
         (f"{entry.created:%d %b %Y}  ", "dim"),
-        entry.title or "(empty)",
+        shown(entry.title) or "(empty)",
     )
 
 
@@ -79,7 +80,7 @@ class JournalScreen(Screen[None]):
         self.sub_title = f"journal · {self.app.space_caption}"
         # Pack titles are shown literally. Text rather than Content, because
         # Select's type-to-search only reads str and Text prompts.
-        sections = [(Text(s.title), s.id) for _, s in self.app.workspace.sections()]
+        sections = [(Text(shown(s.title)), s.id) for _, s in self.app.workspace.sections()]
         self.query_one("#section", Select).set_options(sections)
         self.refresh_entries()
 
@@ -103,7 +104,7 @@ class JournalScreen(Screen[None]):
         current = select.value
         tags = sorted({t for e in self.journal.entries() for t in e.tags})
         with self.prevent(Select.Changed):
-            select.set_options([(Text(f"#{t}"), t) for t in tags])
+            select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
             if isinstance(current, str) and current in tags:
                 select.value = current
 
@@ -154,10 +155,10 @@ class JournalScreen(Screen[None]):
             details.append("starred")
         if entry.tags:
             details.append(" ".join(f"#{t}" for t in entry.tags))
-        meta.update(Content(" · ".join(details)))
-        prompt.update(Content(entry.prompt_text))
+        meta.update(Content(shown(" · ".join(details))))
+        prompt.update(Content(shown(entry.prompt_text)))
         prompt.display = bool(entry.prompt_text)
-        text.update(Content(entry.text))
+        text.update(Content(shown(entry.text)))
 
     @on(OptionList.OptionHighlighted, "#entries")
     def follow_highlight(self) -> None:

@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from reflect.domain.display import shown
 from reflect.domain.profiles import ProfileError, check_passphrase
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.secret_input import SecretInput
 
 IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minutes", 15), ("after 30 minutes", 30), ("never", 0)]
 
@@ -42,10 +44,10 @@ class PreferencesScreen(ModalScreen[None]):
                 choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
             yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
             if current is not None and current.protected:
-                yield Label(Content(f"A new passphrase for {current.name}"))
-                yield Input(id="new", password=True)
+                yield Label(Content(shown(f"A new passphrase for {current.name}")))
+                yield SecretInput(id="new")
                 yield Label("The new passphrase again")
-                yield Input(id="repeat", password=True)
+                yield SecretInput(id="repeat")
                 yield Static(
                     "Your writing stays exactly as it is. Your journal and its backups are "
                     "sealed again under a new key, so the old passphrase opens nothing here.",
@@ -72,10 +74,10 @@ class PreferencesScreen(ModalScreen[None]):
         try:
             change = self.app.workspace.change_passphrase(check_passphrase(new.value, repeat.value))
         except ProfileError as error:
-            problem.update(Content(str(error)))
+            problem.update(Content(shown(str(error))))
             return
         except StoreError as error:
-            problem.update(Content(error.user_message))
+            problem.update(Content(shown(error.user_message)))
             return
         new.value = repeat.value = ""
         problem.update(Content(change.message))

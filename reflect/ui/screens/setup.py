@@ -14,8 +14,10 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
+from reflect.domain.display import shown
 from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.secret_input import SecretInput
 from reflect.workspace import NewPerson
 
 NO_RECOVERY = (
@@ -200,9 +202,9 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
                 if self.solo:
                     yield RadioButton("Neither, or I'd rather not say", id="individual")
             yield Label("A passphrase (at least 8 characters; a few words work well)")
-            yield Input(id="passphrase", password=True)
+            yield SecretInput(id="passphrase")
             yield Label("The same passphrase again")
-            yield Input(id="repeat", password=True)
+            yield SecretInput(id="repeat")
             if self.solo:
                 yield Checkbox("Use no passphrase", id="no-passphrase")
                 yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
@@ -224,7 +226,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         try:
             person = self._person()
         except ProfileError as error:
-            self.query_one("#problem", Static).update(Content(str(error)))
+            self.query_one("#problem", Static).update(Content(shown(str(error))))
             return
         if person.passphrase is None:
             from reflect.ui.screens.dialogs import ConfirmScreen
@@ -282,7 +284,7 @@ class CurtainScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.message))
+            yield Static(Content(shown(self.message)))
             yield Static("Nothing the other person typed is on screen.", classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("I'm ready", id="ready", variant="primary")
@@ -303,7 +305,7 @@ class RecoveryOfferScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(f"{self.person}, would you like a recovery key?"), classes="screen-title")
+            yield Static(Content(shown(f"{self.person}, would you like a recovery key?")), classes="screen-title")
             yield Static(
                 "It is a long code that opens your spaces if you forget your passphrase. "
                 "It is shown once. Write it down and keep it where only you can reach it. "
@@ -338,7 +340,7 @@ class RecoveryKeyScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(f"{self.person}'s recovery key"), classes="screen-title")
+            yield Static(Content(shown(f"{self.person}'s recovery key")), classes="screen-title")
             yield Static("If anyone else is looking at the screen, ask them to look away.")
             yield Static(Content(self.key), id="key")
             yield Static(

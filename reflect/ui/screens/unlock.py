@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
+from reflect.domain.display import shown
 from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.ui.widgets.secret_input import SecretInput
 
 
 class UnlockScreen(Screen[None]):
@@ -54,9 +56,9 @@ class UnlockScreen(Screen[None]):
                     yield Label("Who is here?")
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
-                            yield RadioButton(Content(profile.name), id=f"who-{index}")
+                            yield RadioButton(Content(shown(profile.name)), id=f"who-{index}")
                 yield Label("Passphrase")
-                yield Input(id="passphrase", password=True)
+                yield SecretInput(id="passphrase")
                 yield Static("", id="problem")
                 with Horizontal():
                     yield Button("Unlock", id="unlock", variant="primary")
@@ -116,13 +118,16 @@ class UnlockScreen(Screen[None]):
             app.call_from_thread(app.finish_unlock, generation, opened)
 
     def failed(self, message: str) -> None:
-        # The passphrase stays in the field, as typed, to be corrected.
+        # The passphrase stays in the field, selected: typing replaces it, and
+        # the field never lets it be copied out.
         self.query_one("#unlock", Button).disabled = False
         self.show_problem(message)
-        self.query_one("#passphrase", Input).focus()
+        field = self.query_one("#passphrase", Input)
+        field.focus()
+        field.action_select_all()
 
     def show_problem(self, message: str) -> None:
-        self.query_one("#problem", Static).update(Content(message))
+        self.query_one("#problem", Static).update(Content(shown(message)))
 
     @on(Button.Pressed, "#recover")
     def action_recover(self) -> None:
@@ -154,18 +159,18 @@ class RecoverScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(Content(f"{self.profile.name}: open with your recovery key"), classes="screen-title")
+            yield Static(Content(shown(f"{self.profile.name}: open with your recovery key")), classes="screen-title")
             yield Static(
                 "If you made a recovery key during setup, type it here (spaces and dashes "
                 "do not matter). Without it, a forgotten passphrase cannot be recovered.",
                 classes="muted",
             )
             yield Label("Recovery key")
-            yield Input(id="key")
+            yield SecretInput(id="key")
             yield Label("A new passphrase")
-            yield Input(id="new", password=True)
+            yield SecretInput(id="new")
             yield Label("The new passphrase again")
-            yield Input(id="repeat", password=True)
+            yield SecretInput(id="repeat")
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="back")
@@ -182,12 +187,15 @@ class RecoverScreen(ModalScreen[None]):
         try:
             new = check_passphrase(self.query_one("#new", Input).value, self.query_one("#repeat", Input).value)
         except ProfileError as error:
-            problem.update(Content(str(error)))
+            problem.update(Content(shown(str(error))))
             return
         try:
             self.app.workspace.unlock_with_recovery(self.profile, self.query_one("#key", Input).value, new)
         except StoreError as error:
-            problem.update(Content(error.user_message))
+            problem.update(Content(shown(error.user_message)))
+            key = self.query_one("#key", Input)
+            key.focus()
+            key.action_select_all()  # as after a wrong passphrase: typing replaces it
             return
         self.dismiss(None)
         self.app.after_unlock()

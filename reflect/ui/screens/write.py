@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TextArea
 
 from reflect.domain.content import Prompt
+from reflect.domain.display import shown
 from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
 from reflect.workspace import NotUnlocked
@@ -68,8 +69,10 @@ class WriteScreen(Screen[None]):
         self.space = entry.space if entry is not None else space
         self.draft_key = ""
         self._held_text = held_text
-        self._saved_text = entry.text if entry else ""
-        self._saved_tags = entry.tags if entry else ()
+        # The editor holds the text as it is shown: a control character in it
+        # (from an import, say) appears as a placeholder, and saving keeps what is seen.
+        self._saved_text = shown(entry.text) if entry else ""
+        self._saved_tags = tuple(shown(t) for t in entry.tags) if entry else ()
         self._draft_timer: Timer | None = None
 
     @property
@@ -82,7 +85,7 @@ class WriteScreen(Screen[None]):
         yield Header()
         with Vertical(id="write"):
             if self.prompt_text:
-                yield Static(Content(self.prompt_text), id="prompt")
+                yield Static(Content(shown(self.prompt_text)), id="prompt")
             else:
                 yield Static("Write whatever is here for you today.", id="prompt", classes="muted")
             yield TextArea(
@@ -108,12 +111,11 @@ class WriteScreen(Screen[None]):
         writer = self.app.workspace.current.id if self.app.workspace.current else "me"
         self.draft_key = draft_key(writer, self.prompt, self.entry)
         doing = "editing a reflection" if self.entry else "a new reflection"
-        self.sub_title = f"{doing} · {self.app.workspace.space_label(self.space)}"
-        self.query_one("#where", Static).update(
-            Content(f"Saving to {self.app.workspace.space_label(self.space)}.")
-        )
+        where = shown(self.app.workspace.space_label(self.space))
+        self.sub_title = f"{doing} · {where}"
+        self.query_one("#where", Static).update(Content(f"Saving to {where}."))
         if self._held_text is not None:
-            self.editor.load_text(self._held_text)
+            self.editor.load_text(shown(self._held_text))
             self.editor.move_cursor(self.editor.document.end)
             self._status(
                 "reflect could not keep these words as a draft when it locked, so it held "
@@ -123,8 +125,8 @@ class WriteScreen(Screen[None]):
         if self.entry is not None:  # editing: carry on from the end, not the start
             self.editor.move_cursor(self.editor.document.end)
         _, draft = self._journal_call(lambda j: j.get_draft(self.draft_key))
-        if draft and draft != self._saved_text:
-            self.editor.load_text(draft)
+        if draft and shown(draft) != self._saved_text:
+            self.editor.load_text(shown(draft))
             self.editor.move_cursor(self.editor.document.end)
             self._status("Your unsaved draft is back, just as you left it.")
 

@@ -1,0 +1,182 @@
+"""The command line keeps secrets out of argv and never sends control characters to the terminal (issue 8)."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import json
+import sys
+
+import pytest
+
+from reflect.cli import build_parser, main
+from reflect.storage.sealed import KdfParams
+
+PASS_A = "alex passphrase here"
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch):
+    monkeypatch.setattr(KdfParams, "REAL", KdfParams.TEST)
+
+
+class TerminalInput(io.StringIO):
+    """Standard input as a terminal looks to reflect: a tty whose lines a person types."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run(argv, capsys, monkeypatch, stdin: str = "", *, terminal: bool = False):
+    source = TerminalInput(stdin) if terminal else io.StringIO(stdin)
+    monkeypatch.setattr(sys, "stdin", source)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": source.readline().rstrip("\n"))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@pytest.fixture
+def alex(tmp_path, capsys, monkeypatch):
+    data = str(tmp_path / "d")
+    assert run(["profiles", "add", "Alex", "--role", "hurt", "--data-dir", data], capsys, monkeypatch, f"{PASS_A}\n")[0] == 0
+    return data
+
+
+def help_of(*command: str) -> str:
+    parser = build_parser()
+    sub = parser._subparsers._group_actions[0].choices[command[0]]
+    return " ".join(sub.format_help().split())
+
+
+# Finding 6: text in argv is visible to other programs and kept in shell history.
+
+
+def test_help_warns_that_text_in_arguments_is_visible_and_kept():
+    assert "shell history" in help_of("write")
+    assert "standard input" in help_of("write")
+    assert "shell history" in help_of("list")  # --contains
+    assert "shell history" in help_of("checkin")  # --note
+
+
+def test_write_on_a_terminal_asks_for_the_text_after_the_passphrase(alex, capsys, monkeypatch):
+    code, out, err = run(
+        ["write", "--data-dir", alex, "--profile", "Alex"],
+        capsys,
+        monkeypatch,
+        f"{PASS_A}\nfirst line\nsecond line\n",
+        terminal=True,
+    )
+    assert code == 0 and "Saved." in out
+    assert "Ctrl+D" in err
+    code, out, _ = run(["list", "--data-dir", alex, "--json"], capsys, monkeypatch, f"{PASS_A}\n")
+    assert [r["text"] for r in json.loads(out)] == ["first line\nsecond line\n"]
+
+
+def test_write_from_a_pipe_says_nothing_extra_and_the_argument_form_still_works(alex, capsys, monkeypatch):
+    code, out, err = run(["write", "--data-dir", alex], capsys, monkeypatch, f"{PASS_A}\npiped\n")
+    assert (code, out, err) == (0, "Saved.\n", "")
+    assert run(["write", "--data-dir", alex, "as an argument"], capsys, monkeypatch, f"{PASS_A}\n")[0] == 0
+    code, out, _ = run(["list", "--data-dir", alex, "--json"], capsys, monkeypatch, f"{PASS_A}\n")
+    assert sorted(r["text"] for r in json.loads(out)) == ["as an argument", "piped\n"]
+
+
+def checkin_notes(data, capsys, monkeypatch) -> list[str]:
+    code, out, _ = run(["export", "--data-dir", data, "--format", "json"], capsys, monkeypatch, f"{PASS_A}\n")
+    assert code == 0
+    return [c["note"] for c in json.loads(out)["checkins"]]
+
+
+def test_a_checkin_note_can_come_from_standard_input(alex, capsys, monkeypatch):
+    code, out, err = run(
+        ["checkin", "--data-dir", alex, "--connection", "2", "--note", "-"],
+        capsys,
+        monkeypatch,
+        f"{PASS_A}\na quiet walk together\n",
+    )
+    assert code == 0, err
+    assert run(["checkin", "--data-dir", alex, "--note", "kept as given"], capsys, monkeypatch, f"{PASS_A}\n")[0] == 0
+    assert sorted(checkin_notes(alex, capsys, monkeypatch)) == ["a quiet walk together", "kept as given"]
+
+
+# Finding 7: control characters in user data never reach the terminal.
+
+HOSTILE = "title\x1b]0;pwned\x07 colour\x1b[31m csi\x9b2J bell\x07 del\x7f nel\x85 cr\rend\ttab"
+
+
+def unsafe_in(text: str) -> list[str]:
+    return [hex(ord(c)) for c in text if (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F]
+
+
+def test_the_display_rule_replaces_every_control_but_newline_and_tab():
+    from reflect.domain.display import PLACEHOLDER, shown
+
+    every = "".join(chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)))
+    assert shown(every) == PLACEHOLDER * 9 + "\t\n" + PLACEHOLDER * (len(every) - 11)
+    assert shown("a line\r\nnext") == "a line\nnext"
+    assert shown("[b]not markup[/b] 😀 é") == "[b]not markup[/b] 😀 é"
+
+
+def test_list_shows_hostile_text_and_tags_safely_and_keeps_them_as_typed(alex, capsys, monkeypatch):
+    assert run(
+        ["write", "--data-dir", alex, "--tag", "t\x1b[5mag", "--prompt", ""],
+        capsys,
+        monkeypatch,
+        f"{PASS_A}\n{HOSTILE}",
+    )[0] == 0
+    code, out, err = run(["list", "--data-dir", alex], capsys, monkeypatch, f"{PASS_A}\n")
+    assert code == 0 and "\ufffd" in out
+    assert unsafe_in(out + err) == []
+    code, out, err = run(["list", "--data-dir", alex, "--json"], capsys, monkeypatch, f"{PASS_A}\n")
+    assert unsafe_in(out + err) == []
+    [record] = json.loads(out)
+    assert record["text"] == HOSTILE  # stored and exported exactly as typed
+    code, out, err = run(["export", "--data-dir", alex, "--format", "json"], capsys, monkeypatch, f"{PASS_A}\n")
+    assert unsafe_in(out) == [] and json.loads(out)["entries"][0]["text"] == HOSTILE
+
+
+def test_a_markdown_export_to_a_file_keeps_the_text_exactly(alex, capsys, monkeypatch, tmp_path):
+    run(["write", "--data-dir", alex], capsys, monkeypatch, f"{PASS_A}\n{HOSTILE}")
+    target = tmp_path / "out.md"
+    assert run(["export", "--data-dir", alex, "--format", "md", "-o", str(target)], capsys, monkeypatch, f"{PASS_A}\n")[0] == 0
+    assert HOSTILE in target.read_bytes().decode("utf-8")
+
+
+def test_an_export_printed_on_a_terminal_is_shown_safely(alex, capsys, monkeypatch):
+    run(["write", "--data-dir", alex], capsys, monkeypatch, f"{PASS_A}\n{HOSTILE}")
+    run(["checkin", "--data-dir", alex, "--note", "-"], capsys, monkeypatch, f"{PASS_A}\nnote\x1b[2J here\n")
+    for form in ("md", "csv"):
+        screen = TerminalInput()  # a terminal on standard output
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdin", io.StringIO(f"{PASS_A}\n"))
+            patch.setattr(sys, "stdout", screen)
+            assert main(["export", "--data-dir", alex, "--format", form]) == 0
+        printed = screen.getvalue()
+        assert printed and unsafe_in(printed) == [], form
+
+
+def test_names_and_notes_never_reach_the_terminal_raw(tmp_path, capsys, monkeypatch):
+    data = str(tmp_path / "d")
+    name = "Al\x1b]0;pwned\x07ex\x9b"
+    code, out, err = run(["profiles", "add", name, "--role", "hurt", "--data-dir", data], capsys, monkeypatch, f"{PASS_A}\n")
+    assert code == 0 and unsafe_in(out + err) == []
+    code, out, err = run(["profiles", "list", "--data-dir", data], capsys, monkeypatch)
+    assert "Al\ufffd]0;pwned\ufffdex\ufffd" in out and unsafe_in(out + err) == []
+    code, out, err = run(["write", "--data-dir", data, "--profile", "nobody", "x"], capsys, monkeypatch, f"{PASS_A}\n")
+    assert code == 1 and "Al\ufffd" in err and unsafe_in(out + err) == []
+    code, out, err = run(
+        ["checkin", "--data-dir", data, "--note", "-"], capsys, monkeypatch, f"{PASS_A}\nnote\x1b[2J here\n", terminal=True
+    )
+    assert code == 0 and unsafe_in(out + err) == []
+
+
+def test_a_passphrase_prompt_never_carries_a_raw_name(tmp_path, capsys, monkeypatch):
+    data = str(tmp_path / "d")
+    run(["profiles", "add", "Sa\x1b[8mm", "--role", "hurt", "--data-dir", data], capsys, monkeypatch, f"{PASS_A}\n")
+    prompts = []
+    source = TerminalInput(f"{PASS_A}\n")
+    monkeypatch.setattr(sys, "stdin", source)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": (prompts.append(prompt), source.readline().rstrip("\n"))[1])
+    assert main(["list", "--data-dir", data]) == 0
+    assert prompts and unsafe_in("".join(prompts)) == []
