@@ -379,9 +379,12 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.domain.profiles import parse_role
     from reflect.workspace import Workspace
 
-    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+    # Listing only reads the household file, which every save replaces whole,
+    # so it is safe beside a running app; adding or changing a person is not.
+    reading = args.profiles_command == "list"
+    with Workspace.open(data_dir, pack_dirs=(), take_lock=not reading) as workspace:
         household = workspace.household
-        if args.profiles_command == "list":
+        if reading:
             if not workspace.is_set_up:
                 _out(messages.NO_PROFILES)
                 return 0
