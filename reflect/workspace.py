@@ -510,12 +510,18 @@ class Workspace:
     # journal
 
     def write(
-        self, text: str, *, prompt_id: str = "", tags: Iterable[str] = (), space: str | None = None
+        self,
+        text: str,
+        *,
+        prompt_id: str = "",
+        tags: Iterable[str] = (),
+        space: str | None = None,
+        clearing_draft: str | None = None,
     ) -> Entry:
         """Save a new reflection in the active space, answering ``prompt_id`` if given.
 
         The prompt's words are kept with the entry, so it still makes sense
-        if the pack changes later.
+        if the pack changes later. ``clearing_draft`` is dropped in the same save.
         """
         prompt = self.find_prompt(prompt_id) if prompt_id else None
         if prompt_id and prompt is None:
@@ -530,7 +536,7 @@ class Workspace:
             section_id=prompt.section_id if prompt else "",
             tags=list(tags),
         )
-        store.add(entry)
+        store.add(entry, clearing_draft=clearing_draft)
         return entry
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:

@@ -194,16 +194,19 @@ class WriteScreen(Screen[None]):
         workspace = self.app.workspace
         if self.entry is None:
             def save(journal):
-                entry = workspace.write(
-                    text, prompt_id=self.prompt.id if self.prompt else "", tags=tags, space=self.space
+                # One save holds the entry and drops its draft: a crash just
+                # after can never leave a stale draft of the words saved.
+                return workspace.write(
+                    text,
+                    prompt_id=self.prompt.id if self.prompt else "",
+                    tags=tags,
+                    space=self.space,
+                    clearing_draft=self.draft_key,
                 )
-                journal.clear_draft(self.draft_key)
-                return entry
         else:
             def save(journal):
                 entry = self.entry.edited(text, workspace.now()).with_tags(tags, workspace.now())
-                journal.update(entry)
-                journal.clear_draft(self.draft_key)
+                journal.update(entry, clearing_draft=self.draft_key)
                 return entry
 
         ok, saved = self._journal_call(save)
