@@ -57,3 +57,152 @@ def test_an_edit_and_its_draft_are_one_save_and_read_back_as_saved(data_dir, clo
     assert ws.journal.get_draft("robin/edit:x") is None
     ws.journal.save_draft("robin/free", "later")  # the store keeps working after the one-write save
     assert ws.journal.get_draft("robin/free") == "later"
+
+
+# --- F6 from the shared space (issue 9's privacy hole) and solo (item 10) ---
+
+from reflect.ui.screens.home import HomeScreen  # noqa: E402
+from reflect.ui.screens.journal import JournalScreen  # noqa: E402
+from reflect.ui.screens.unlock import UnlockScreen  # noqa: E402
+from tests.test_private_spaces_app import (  # noqa: E402
+    PASS_A,
+    PASS_B,
+    couple,
+    text_on_every_screen,
+    unlock_as,
+    write_free,
+)
+
+CANARY = "CANARY-private-alex-7d31"
+
+
+async def press_everything(pilot, app) -> None:
+    """What a curious partner might press on the screen they were handed."""
+    for key in ("j", "escape", "f6", "j", "u", "escape", "n", "escape", "f4", "escape", "f5", "escape", "p", "escape"):
+        await pilot.press(key)
+        await pilot.pause()
+        assert CANARY not in text_on_every_screen(app)
+
+
+async def test_f6_from_the_shared_space_asks_whose_journal_and_their_passphrase(data_dir, clock):
+    ws = couple(data_dir, clock)
+    alex = ws.household.find("Alex")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await write_free(pilot, app, f"only mine {CANARY}")
+        await pilot.press("f6")  # Alex goes to the shared space, and hands Sam the keyboard
+        await pilot.pause()
+        assert "shared space" in app.sub_title
+        assert CANARY not in text_on_every_screen(app)
+        await pilot.press("f6")  # Sam presses F6: a door, not Alex's journal
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert not ws.is_unlocked  # whatever was open privately is locked
+        shown = text_on_every_screen(app)
+        assert "Whose journal is it?" in shown and CANARY not in shown
+        await press_everything(pilot, app)
+        assert not ws.is_unlocked
+
+        await unlock_as(pilot, app, 0, PASS_B)  # Alex chosen, Sam's passphrase: refused
+        assert isinstance(app.screen, UnlockScreen) and not ws.is_unlocked
+        assert CANARY not in text_on_every_screen(app)
+
+        await unlock_as(pilot, app, 1, PASS_B)  # Sam opens Sam's own journal
+        assert isinstance(app.screen, HomeScreen)
+        assert ws.active_space == ws.household.find("Sam").space
+        await press_everything(pilot, app)  # including F6 to the shared space and back
+        assert CANARY not in text_on_every_screen(app)
+
+        if ws.is_unlocked:
+            await pilot.press("ctrl+l")
+            await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)  # Alex, with Alex's passphrase, sees it again
+        assert ws.active_space == alex.space
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        assert CANARY in text_on_every_screen(app)
+    ws.close()
+
+
+async def test_preferences_in_the_shared_space_offer_no_new_passphrase_or_recovery_key(data_dir, clock):
+    from textual.widgets import Button
+
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("f6", "p")
+        await pilot.pause()
+        ids = {b.id for b in app.screen.query(Button)}
+        assert "recovery" not in ids and "change" not in ids
+        assert not app.screen.query("#new")
+        await pilot.press("escape", "f6")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("p")
+        await pilot.pause()
+        assert {"recovery", "change"} <= {b.id for b in app.screen.query(Button)}
+    ws.close()
+
+
+async def test_solo_f6_is_not_offered_anywhere(data_dir, clock):
+    from reflect.ui.screens.help import HelpScreen
+
+    ws = open_workspace(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.check_action("switch_space", ()) is False
+        footer_keys = {binding.key for (_, binding, enabled, _) in app.screen.active_bindings.values() if enabled}
+        assert "f6" not in footer_keys
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "F6" not in text_on_every_screen(app)
+    ws.close()
+
+
+async def test_the_lock_screen_just_after_a_couple_sets_up_does_not_say_welcome_back(data_dir, clock):
+    from tests.test_private_spaces_app import fresh
+    from reflect.domain.profiles import Role
+    from reflect.workspace import NewPerson
+
+    ws = fresh(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        profiles = ws.set_up([NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.INVOLVED, PASS_B)])
+        app.after_setup(profiles)
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        shown = text_on_every_screen(app)
+        assert "Welcome back" not in shown and "reflect is ready" in shown
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "Welcome back" in text_on_every_screen(app)
+    ws.close()
+
+
+async def test_the_check_in_says_which_space_it_saves_to(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "It is saved in Alex's private journal." in text_on_every_screen(app)
+        await pilot.press("escape", "f6", "f4")
+        await pilot.pause()
+        shown = text_on_every_screen(app)
+        assert "saved in the shared space (Alex & Sam): both of you can see it" in shown
+    ws.close()

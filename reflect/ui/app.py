@@ -89,7 +89,7 @@ class ReflectApp(App[None]):
 
             self.push_screen(FirstRunScreen(), self._acknowledged)
 
-    def show_the_door(self) -> None:
+    def show_the_door(self, door: str = "locked") -> None:
         """Setup for a new folder; the lock for protected spaces; else straight in."""
         from reflect.ui.screens.setup import SetupScreen
         from reflect.ui.screens.unlock import UnlockScreen
@@ -100,7 +100,7 @@ class ReflectApp(App[None]):
         elif not workspace.is_set_up and not self.demo:
             self.push_screen(SetupScreen())
         elif self.needs_passphrase:
-            self.push_screen(UnlockScreen())
+            self.push_screen(UnlockScreen(door=door))
         else:
             # No passphrase to ask for: show the path at once and open the journal
             # behind it (a large journal takes a moment to read).
@@ -148,7 +148,7 @@ class ReflectApp(App[None]):
                 self.workspace.unlock(profiles[0], solo_passphrase)
             except StoreError as error:
                 self.notify(error.user_message, severity="error", markup=False)
-        self.show_the_door()
+        self.show_the_door(door="new")
 
     def finish_unlock(self, generation: int, opened) -> None:
         """Let the person in, unless reflect was locked or hidden while the key was derived.
@@ -251,7 +251,12 @@ class ReflectApp(App[None]):
         if isinstance(self.screen, HiddenScreen):
             return False  # the neutral screen answers nothing but Enter
         if action == "switch_space":
-            return len(self.workspace.open_spaces) > 1
+            # Only a couple has a shared space; from it, F6 asks whose journal.
+            workspace = self.workspace
+            shared = workspace.household.shared_space
+            return workspace.is_unlocked and shared is not None and (
+                workspace.active_space == shared or shared in workspace.open_spaces
+            )
         if action == "lock":
             return self.workspace.is_unlocked and self.needs_passphrase
         if action == "switch_person":
@@ -283,8 +288,11 @@ class ReflectApp(App[None]):
             elif resume:
                 held[key] = (screen.prompt, screen.entry, None)
 
-    def lock_now(self, *, hide: bool = False) -> None:
-        """Drop the keys and every screen that showed private text."""
+    def lock_now(self, *, hide: bool = False, door: str = "locked") -> None:
+        """Drop the keys and every screen that showed private text.
+
+        ``door`` says what the unlock screen asks (see ``UnlockScreen``).
+        """
         from reflect.ui.screens.hidden import HiddenScreen
         from reflect.ui.screens.unlock import UnlockScreen
 
@@ -300,7 +308,7 @@ class ReflectApp(App[None]):
         if hide:
             self.push_screen(HiddenScreen())
         elif self.needs_passphrase:
-            self.push_screen(UnlockScreen())
+            self.push_screen(UnlockScreen(door=door))
         else:
             self.show_the_door()
 
@@ -324,15 +332,22 @@ class ReflectApp(App[None]):
         self.show_the_door()
 
     def action_switch_space(self) -> None:
+        """From a private journal to the shared space; from the shared space, a door.
+
+        Whoever holds the keyboard in the shared space may not be the person
+        who unlocked: going into a private journal locks everything, asks whose
+        journal it is, and wants that person's passphrase.
+        """
         from reflect.ui.screens.home import HomeScreen
 
-        spaces = self.workspace.open_spaces
-        if len(spaces) < 2:
+        shared = self.workspace.household.shared_space
+        if not self.check_action("switch_space", ()) or shared is None:
+            return
+        if self.workspace.active_space == shared:
+            self.lock_now(door="private")
             return
         self.keep_drafts(resume=False)
-        current = self.workspace.active_space
-        following = spaces[(spaces.index(current) + 1) % len(spaces)] if current in spaces else spaces[0]
-        self.workspace.switch_space(following)
+        self.workspace.switch_space(shared)
         self.update_space_title()
         self.last_deleted = None
         self.reset_screens()

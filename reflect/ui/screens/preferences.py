@@ -32,8 +32,13 @@ class PreferencesScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        settings = self.app.workspace.settings
-        current = self.app.workspace.current
+        workspace = self.app.workspace
+        settings = workspace.settings
+        current = workspace.current
+        in_shared = workspace.active_space is not None and workspace.active_space == workspace.household.shared_space
+        # Whoever holds the keyboard in the shared space may not be the person
+        # who unlocked: a new passphrase or recovery key would open their journal.
+        personal = current is not None and current.protected and not in_shared
         with VerticalScroll(classes="dialog"):
             yield Static("Preferences", classes="screen-title")
             yield Label("Lock reflect by itself when nobody has touched it")
@@ -41,7 +46,7 @@ class PreferencesScreen(ModalScreen[None]):
             if settings.idle_lock_minutes not in {value for _, value in choices}:
                 choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
             yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
-            if current is not None and current.protected:
+            if personal:
                 yield Label(Content(f"A new passphrase for {current.name}"))
                 yield Input(id="new", password=True)
                 yield Label("The new passphrase again")
@@ -52,8 +57,13 @@ class PreferencesScreen(ModalScreen[None]):
                     classes="muted",
                 )
                 yield Static("", id="passphrase-problem")
+            elif in_shared:
+                yield Static(
+                    "Passphrases and recovery keys are changed from a private journal (F6).",
+                    classes="muted",
+                )
             with Horizontal(classes="dialog-buttons"):
-                if current is not None and current.protected:
+                if personal:
                     yield Button("New recovery key", id="recovery")
                     yield Button("Change passphrase", id="change")
                 yield Button("Close", id="close", variant="primary")

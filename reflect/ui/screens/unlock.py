@@ -14,6 +14,23 @@ from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
 
 
+DOOR_WORDS = {
+    "locked": (
+        "Welcome back",
+        "reflect is locked, so nothing private is on screen. Your passphrase opens it.",
+    ),
+    "new": (
+        "reflect is ready",
+        "Each of you opens reflect with your own passphrase, whenever you like.",
+    ),
+    "private": (
+        "Going to a private journal",
+        "A private journal opens only with its owner's passphrase, so reflect has locked. "
+        "Nothing private is on screen.",
+    ),
+}
+
+
 class UnlockScreen(Screen[None]):
     """The door: nothing private is on screen until a passphrase opens it."""
 
@@ -40,18 +57,21 @@ class UnlockScreen(Screen[None]):
     }
     """
 
+    def __init__(self, door: str = "locked") -> None:
+        """``door``: "locked" (a lock), "new" (just set up), "private" (leaving the shared space)."""
+        super().__init__()
+        self.door = door
+
     def compose(self) -> ComposeResult:
         household = self.app.workspace.household
+        title, intro = DOOR_WORDS.get(self.door, DOOR_WORDS["locked"])
         yield Header()
         with VerticalScroll():
             with Vertical(id="door"):
-                yield Static("Welcome back", classes="screen-title")
-                yield Static(
-                    "reflect is locked, so nothing private is on screen. Your passphrase opens it.",
-                    classes="screen-intro",
-                )
+                yield Static(title, classes="screen-title")
+                yield Static(intro, classes="screen-intro")
                 if household.is_couple:
-                    yield Label("Who is here?")
+                    yield Label("Whose journal is it?" if self.door == "private" else "Who is here?")
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
                             yield RadioButton(Content(profile.name), id=f"who-{index}")
