@@ -206,3 +206,131 @@ async def test_the_check_in_says_which_space_it_saves_to(data_dir, clock):
         shown = text_on_every_screen(app)
         assert "saved in the shared space (Alex & Sam): both of you can see it" in shown
     ws.close()
+
+
+# --- the undo promise across lock, hide and idle lock (item 2), and its toast (item 3) ---
+
+from reflect.storage.sealed import is_sealed  # noqa: E402
+from reflect.undo_keep import UNDO_TABLE  # noqa: E402
+from tests.test_app_journeys import PASSPHRASE  # noqa: E402
+
+
+async def delete_the_highlighted(pilot, app) -> None:
+    await pilot.press("d")
+    await pilot.pause()
+    await pilot.click("#confirm")
+    await pilot.pause()
+
+
+async def unlock_solo(pilot, app) -> None:
+    assert isinstance(app.screen, UnlockScreen)
+    app.screen.query_one("#passphrase").value = PASSPHRASE
+    await pilot.click("#unlock")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def toasts(app) -> list[str]:
+    from textual.widgets._toast import Toast
+
+    return [str(t.render()) for t in app.screen.query(Toast)]
+
+
+async def test_undo_survives_lock_hide_and_idle_lock_for_the_same_person(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    ws.write(f"keep me safe {CANARY}")
+    space_file = ws.space_path(ws.current.space)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        for lock_with in ("ctrl+l", "f12", "idle"):
+            await pilot.press("j")
+            await pilot.pause()
+            await delete_the_highlighted(pilot, app)
+            assert ws.journal.entries() == []
+            if lock_with == "idle":
+                ws.settings.idle_lock_minutes = 1
+                app._last_activity -= 120
+                app._lock_when_idle()
+            else:
+                await pilot.press(lock_with)
+            await pilot.pause()
+            if lock_with == "f12":
+                await pilot.press("enter")
+                await pilot.pause()
+            assert not ws.is_unlocked and app.last_deleted is None  # nothing held in memory
+            stored = space_file.read_bytes()
+            assert is_sealed(stored) and CANARY.encode() not in stored  # kept sealed, never in the clear
+            await unlock_solo(pilot, app)
+            await pilot.press("j", "u")
+            await pilot.pause()
+            assert [e.text for e in ws.journal.entries()] == [f"keep me safe {CANARY}"], lock_with
+            assert ws.journal.table_records(UNDO_TABLE) == []  # taken out of the file again
+            await pilot.press("escape")
+            await pilot.pause()
+    ws.close()
+
+
+async def test_an_undo_kept_at_a_lock_is_not_offered_after_leaving_reflect(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    ws.write("gone for good")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        await delete_the_highlighted(pilot, app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+    ws.close()
+    ws = open_workspace(data_dir, clock)
+    again = ReflectApp(ws)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.last_deleted is None
+        await pilot.press("j", "u")
+        await pilot.pause()
+        assert ws.journal.entries() == []
+        assert ws.journal.table_records(UNDO_TABLE) == []
+    ws.close()
+
+
+async def test_a_partner_cannot_undo_the_other_partners_delete(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("f6")
+        await write_free(pilot, app, "ours, for now")
+        await pilot.press("j")
+        await pilot.pause()
+        await delete_the_highlighted(pilot, app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock_as(pilot, app, 1, PASS_B)
+        await pilot.press("f6", "j", "u")
+        await pilot.pause()
+        assert ws.store("shared").entries() == []
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("f6", "j", "u")
+        await pilot.pause()
+        assert [e.text for e in ws.store("shared").entries()] == ["ours, for now"]
+    ws.close()
+
+
+async def test_after_undo_the_delete_notice_does_not_come_back(data_dir, clock):
+    ws = open_workspace(data_dir, clock)
+    ws.write("keep me")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        await delete_the_highlighted(pilot, app)
+        await pilot.pause()
+        assert any("Press u to undo" in t for t in toasts(app))
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.pause()
+        assert toasts(app) == ["Restored."]
+    ws.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterable
 from time import monotonic
 
@@ -65,6 +66,8 @@ class ReflectApp(App[None]):
         self._last_activity = monotonic()
         self.last_deleted: Entry | None = None
         """The last reflection deleted in this session, so it can be restored."""
+        self._run = secrets.token_hex(8)
+        """Names this run of reflect: an undo kept at a lock is offered back only in it."""
         self.lock_generation = 0
         """Goes up at every lock: an unlock that finishes after a lock must not count."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
@@ -129,6 +132,7 @@ class ReflectApp(App[None]):
             opened.discard()
             return
         self.workspace.adopt(opened)
+        self._take_back_undo()
         self.update_space_title()
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
@@ -165,6 +169,7 @@ class ReflectApp(App[None]):
     def after_unlock(self) -> None:
         from reflect.ui.screens.home import HomeScreen
 
+        self._take_back_undo()
         self.reset_screens()
         self.update_space_title()
         self.push_screen(HomeScreen())
@@ -299,6 +304,7 @@ class ReflectApp(App[None]):
         self.lock_generation += 1
         if self.workspace.is_unlocked:
             self.keep_drafts(resume=True)
+            self._keep_undo()
         self.workspace.lock()
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
@@ -311,6 +317,32 @@ class ReflectApp(App[None]):
             self.push_screen(UnlockScreen(door=door))
         else:
             self.show_the_door()
+
+    def _keep_undo(self) -> None:
+        """Keep the last delete undoable across this lock, in the person's own space."""
+        from reflect.undo_keep import keep_for_undo
+
+        entry, person = self.last_deleted, self.workspace.current
+        if entry is None or person is None or person.space not in self.workspace.open_spaces:
+            return
+        try:
+            keep_for_undo(self.workspace.store(person.space), entry, run=self._run, person=person.id)
+        except (StoreError, OSError):
+            pass  # the reflection stays deleted; only the undo is lost, as before
+
+    def _take_back_undo(self) -> None:
+        """After an unlock: the undo this person had before the lock, if any."""
+        from reflect.undo_keep import take_back_for_undo
+
+        person = self.workspace.current
+        if person is None or person.space not in self.workspace.open_spaces:
+            return
+        try:
+            self.last_deleted = take_back_for_undo(
+                self.workspace.store(person.space), run=self._run, person=person.id
+            )
+        except (StoreError, OSError):
+            self.last_deleted = None
 
     def action_lock(self) -> None:
         self.lock_now()
@@ -349,7 +381,6 @@ class ReflectApp(App[None]):
         self.keep_drafts(resume=False)
         self.workspace.switch_space(shared)
         self.update_space_title()
-        self.last_deleted = None
         self.reset_screens()
         self.push_screen(HomeScreen())
         self.notify(f"Now in {self.workspace.space_label()}.", markup=False, timeout=4)

@@ -239,10 +239,13 @@ class JournalScreen(Screen[None]):
 
     def action_undo(self) -> None:
         entry = self.app.last_deleted
-        if entry is None:
-            self.notify("There is nothing to undo.", timeout=3)
+        # A delete is undone in the space it was made in, never from another one.
+        if entry is None or entry.space != self.journal.space:
+            self.notify("There is nothing to undo here.", timeout=3)
             return
         if self._store(lambda: self.journal.restore(entry)):
             self.app.last_deleted = None
             self.refresh_entries(keep=entry.id)
+            # The "deleted, press u" notice must not come back once it is undone.
+            self.app.clear_notifications()
             self.notify("Restored.", timeout=3)
