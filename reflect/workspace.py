@@ -339,12 +339,30 @@ class Workspace:
         If the new passphrase cannot be saved, nothing stays open.
         """
         check_passphrase(new_passphrase)
-        self.adopt(self.open_for(profile, recovery_key, slot=recovery_slot(profile)))
+        self.adopt(self._open_with_recovery_key(profile, recovery_key))
         try:
             self.change_passphrase(new_passphrase)
         except BaseException:
             self.lock()
             raise
+
+    def _open_with_recovery_key(self, profile: Profile, typed: str) -> "OpenedSpaces":
+        """Try every reading of a hand-typed key (0 or O, 1 or I or L); say what is really wrong."""
+        from reflect.domain import recovery_keys
+        from reflect.storage.sealed import WrongPassphrase
+
+        candidates = recovery_keys.readings(typed)
+        if not candidates:
+            raise WrongPassphrase(recovery_keys.problem_with(typed))
+        refusal: WrongPassphrase | None = None
+        for candidate in candidates:
+            try:
+                return self.open_for(profile, candidate, slot=recovery_slot(profile))
+            except WrongPassphrase as error:
+                refusal = error
+        if refusal is not None and refusal.user_message != WrongPassphrase().user_message:
+            raise refusal  # e.g. no recovery key was ever made
+        raise WrongPassphrase(recovery_keys.DOES_NOT_OPEN.format(name=profile.name))
 
     def _open_space(self, opened: "OpenedSpaces", space: str, slot: str, secret: str | None) -> None:
         path = self.space_path(space)
