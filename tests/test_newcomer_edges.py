@@ -334,3 +334,27 @@ async def test_after_undo_the_delete_notice_does_not_come_back(data_dir, clock):
         await pilot.pause()
         assert toasts(app) == ["Restored."]
     ws.close()
+
+
+async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(data_dir, clock):
+    from reflect.storage.sealed import sealed_slot_ids
+    from reflect.ui.screens.setup import RecoveryKeyScreen, RecoveryOfferScreen
+
+    ws = open_workspace(data_dir, clock)
+    space_file = ws.space_path(ws.current.space)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.click("#recovery")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryOfferScreen)
+        assert "look away" in text_on_every_screen(app)
+        assert not any(isinstance(s, RecoveryKeyScreen) for s in app.screen_stack)
+        assert not any(slot.startswith("recovery") for slot in sealed_slot_ids(space_file.read_bytes()))
+        await pilot.click("#make")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryKeyScreen)
+        assert any(slot.startswith("recovery") for slot in sealed_slot_ids(space_file.read_bytes()))
+    ws.close()

@@ -91,6 +91,16 @@ class PreferencesScreen(ModalScreen[None]):
         problem.update("Passphrase changed. Use the new one next time you unlock.")
 
     @on(Button.Pressed, "#recovery")
+    def offer_recovery_key(self) -> None:
+        """As in setup, the look-away comes first; the key is made only after it."""
+        from reflect.ui.screens.setup import RecoveryOfferScreen
+
+        def answered(make_one: bool | None) -> None:
+            if make_one:
+                self.new_recovery_key()
+
+        self.app.push_screen(RecoveryOfferScreen(self.app.workspace.current.name, replacing=True), answered)
+
     def new_recovery_key(self) -> None:
         """A new key replaces any earlier one; it is shown once."""
         from reflect.ui.screens.setup import RecoveryKeyScreen

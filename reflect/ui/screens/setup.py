@@ -297,17 +297,22 @@ class RecoveryOfferScreen(ModalScreen[bool]):
 
     AUTO_FOCUS = "#make"
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, replacing: bool = False) -> None:
         super().__init__()
         self.person = name
+        self.replacing = replacing
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(f"{self.person}, would you like a recovery key?"), classes="screen-title")
+            if self.replacing:
+                yield Static(Content(f"{self.person}, a new recovery key?"), classes="screen-title")
+            else:
+                yield Static(Content(f"{self.person}, would you like a recovery key?"), classes="screen-title")
             yield Static(
                 "It is a long code that opens your spaces if you forget your passphrase. "
                 "It is shown once. Write it down and keep it where only you can reach it. "
-                "If anyone else can see the screen, ask them to look away first.",
+                + ("Any earlier recovery key stops working. " if self.replacing else "")
+                + "If anyone else can see the screen, ask them to look away first.",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Not now", id="skip")
@@ -339,7 +344,6 @@ class RecoveryKeyScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(f"{self.person}'s recovery key"), classes="screen-title")
-            yield Static("If anyone else is looking at the screen, ask them to look away.")
             yield Static(Content(self.key), id="key")
             yield Static(
                 "Write it down now. It will not be shown again, and reflect does not keep a copy "
