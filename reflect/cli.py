@@ -273,15 +273,17 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.checkin_log import checkins_to_csv, read_checkins
     from reflect.workspace import Workspace
 
-    with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
+    # The packs are read only for Markdown, which names each reflection's step.
+    with Workspace.open(data_dir, take_lock=False, pack_dirs=None if args.format == "md" else ()) as workspace:
         if _unlock(workspace, args):
             entries = workspace.journal.entries()
             checkins, problems = read_checkins(workspace.journal)
         else:
             entries, checkins, problems = [], [], []
         tz = workspace.now().tzinfo
+        step_titles = {section.id: section.title for _, section in workspace.sections()} if args.format == "md" else {}
     if args.format == "md":
-        text = exports.journal_markdown(entries)
+        text = exports.journal_markdown(entries, step_titles)
     elif args.format == "json":
         text = exports.lossless_export_json(entries, checkins).decode("utf-8")
     else:

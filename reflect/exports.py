@@ -11,7 +11,7 @@ private (0600), and an existing file is only replaced when the caller says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,13 +112,15 @@ def lossless_export_json(entries: Iterable[Entry], checkins: Iterable[CheckIn]) 
     return orjson.dumps(lossless_export(entries, checkins), option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def journal_markdown(entries: Sequence[Entry]) -> str:
+def journal_markdown(entries: Sequence[Entry], step_titles: Mapping[str, str] | None = None) -> str:
     """The reflections as a Markdown document to read, newest first.
 
     Each one is headed by when it was written (in the time zone it was
-    written in), then the prompt it answered as a quotation, the words as
-    they were typed, and its tags.
+    written in), then the step of the path it belongs to (from
+    ``step_titles``, section id to title), the prompt it answered as a
+    quotation, the words as they were typed, and its tags.
     """
+    step_titles = step_titles or {}
     lines = ["# Your reflections", ""]
     ordered = newest_first(list(entries))
     if not ordered:
@@ -128,6 +130,8 @@ def journal_markdown(entries: Sequence[Entry]) -> str:
         lines += [f"## {entry.created:%A %d %B %Y, %H:%M}{star}", ""]
         if entry.updated != entry.created:
             lines += [f"*Edited {entry.updated:%d %B %Y, %H:%M}*", ""]
+        if step_titles.get(entry.section_id):
+            lines += [f"From the step: *{step_titles[entry.section_id]}*", ""]
         if entry.prompt_text:
             lines += [*(f"> {line}".rstrip() for line in entry.prompt_text.splitlines()), ""]
         lines += [entry.text.rstrip("\n"), ""]

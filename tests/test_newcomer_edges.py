@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflect.storage.space_store as space_store_module
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.write import WriteScreen
+from tests.conftest import DEFAULT_PACKS
 from tests.test_app_journeys import SIZE, open_workspace
 
 
@@ -358,3 +359,37 @@ async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(dat
         assert isinstance(app.screen, RecoveryKeyScreen)
         assert any(slot.startswith("recovery") for slot in sealed_slot_ids(space_file.read_bytes()))
     ws.close()
+
+
+# --- small content slips (item 14) ---
+
+
+def test_the_markdown_export_names_each_reflections_step(tmp_path, capsys, monkeypatch):
+    from tests.test_cli_profiles import run
+
+    data = str(tmp_path / "d")
+    code, _, err = run(["write", "--data-dir", data, "--prompt", "body-now", "what my body does"], capsys, monkeypatch)
+    assert code == 0, err
+    code, out, err = run(["export", "--format", "md", "--data-dir", data], capsys, monkeypatch)
+    assert code == 0, err
+    title = next(line for line in (DEFAULT_PACKS / "after-betrayal" / "01-why-it-feels-impossible.md").read_text().splitlines() if line.startswith("title:"))
+    assert f"From the step: *{title.removeprefix('title:').strip()}*" in out
+    assert "what my body does" in out
+
+
+def test_the_prompt_pack_guide_prints_what_validate_prints(capsys):
+    from reflect.cli import main
+
+    assert main(["packs", "validate", str(DEFAULT_PACKS / "after-betrayal")]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()[-1]
+    assert f"`{printed}`" in (DEFAULT_PACKS / "README.md").read_text()
+
+
+def test_the_demo_journal_is_about_one_partner():
+    import re
+
+    from reflect.demo_content import SAMPLE_ENTRIES
+
+    names = {"Sam", "Robin", "Alex", "Jo", "Kit", "Lee"}
+    named = {n for e in SAMPLE_ENTRIES for n in names if re.search(rf"\b{n}\b", e["text"])}
+    assert named == {"Sam"}
