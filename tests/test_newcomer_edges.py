@@ -393,3 +393,32 @@ def test_the_demo_journal_is_about_one_partner():
     names = {"Sam", "Robin", "Alex", "Jo", "Kit", "Lee"}
     named = {n for e in SAMPLE_ENTRIES for n in names if re.search(rf"\b{n}\b", e["text"])}
     assert named == {"Sam"}
+
+
+# --- the quick-hide screen as an idle shell prompt (item 9) ---
+
+
+async def test_the_hide_screen_echoes_like_a_shell_and_still_locks(data_dir, clock):
+    from reflect.ui.screens.hidden import HiddenScreen
+
+    ws = open_workspace(data_dir, clock)
+    ws.write(f"private words {CANARY}")
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, HiddenScreen) and not ws.is_unlocked
+        await pilot.press(*"ls -la", "enter", "f1", "j", "ctrl+c", *"cd", "backspace", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HiddenScreen) and not ws.is_unlocked
+        shell = str(app.screen.query_one("#shell").render())
+        assert shell.splitlines() == ["$ ls -la", "$ j^C", "$ c", "$  "]  # the last: prompt and cursor
+        held = text_on_every_screen(app)
+        assert CANARY not in held and "reflect" not in held.lower()
+        await pilot.press("backspace", "enter")  # Enter on an empty prompt: the way back, as before
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and not ws.is_unlocked
+        assert "$ ls" not in text_on_every_screen(app)
+    ws.close()

@@ -21,7 +21,7 @@ HELP_TEXT = """\
 | F4 | Check in: moments of connection and of distance |
 | F5 | The trend of your check-ins |
 {switch_space}| Ctrl+L | Lock now |
-| F12 | Hide the screen at once (and lock). Enter comes back. |
+| F12 | Hide the screen at once, and lock. It looks like an idle terminal prompt; press Enter on its empty prompt to come back. |
 | Ctrl+P | Search for any action |
 | Ctrl+Q | Quit |
 
