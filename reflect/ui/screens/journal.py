@@ -9,11 +9,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Checkbox, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from reflect.domain.entries import Entry, EntryFilter
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
@@ -35,7 +36,7 @@ class JournalScreen(Screen[None]):
     AUTO_FOCUS = "#entries"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("slash", "focus_search", "Search", id="search", show=False),  # the field says it
         Binding("s", "star", "Star", id="star"),
         Binding("t", "tags", "Tags", id="tags"),
         Binding("d,delete", "delete", "Delete", id="delete"),
@@ -58,10 +59,10 @@ class JournalScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Search your reflections", id="search")
+            yield Input(placeholder="Search (/)", id="search")
             yield Select[str]([], prompt="Any step", id="section")
             yield Select[str]([], prompt="Any tag", id="tag")
-            yield Checkbox("Starred only", id="starred")
+            yield Checkbox("Starred", id="starred")
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
                 yield OptionList(id="entries")
@@ -70,7 +71,7 @@ class JournalScreen(Screen[None]):
                 yield Static("", id="detail-meta", classes="muted")
                 yield Static("", id="detail-prompt")
                 yield Static("", id="detail-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"journal · {self.app.space_caption}"

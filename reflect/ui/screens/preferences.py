@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -39,34 +39,41 @@ class PreferencesScreen(ModalScreen[None]):
         # Whoever holds the keyboard in the shared space may not be the person
         # who unlocked: a new passphrase or recovery key would open their journal.
         personal = current is not None and current.protected and not in_shared
-        with VerticalScroll(classes="dialog"):
+        # The heading, the result line and the buttons stay in view; the fields scroll.
+        with Vertical(classes="dialog"):
             yield Static("Preferences", classes="screen-title")
-            yield Label("Lock reflect by itself when nobody has touched it")
-            choices = IDLE_CHOICES
-            if settings.idle_lock_minutes not in {value for _, value in choices}:
-                choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
-            yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
+            with VerticalScroll(classes="dialog-body"):
+                yield Label("Lock reflect by itself when nobody has touched it")
+                choices = IDLE_CHOICES
+                if settings.idle_lock_minutes not in {value for _, value in choices}:
+                    choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
+                yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
+                if personal:
+                    yield Label(Content(f"A new passphrase for {current.name}"))
+                    yield Input(id="new", password=True)
+                    yield Label("The new passphrase again")
+                    yield Input(id="repeat", password=True)
+                    yield Static(
+                        "Your writing stays exactly as it is; only the lock on it changes. The old "
+                        "passphrase stops working, except on backups made before today.",
+                        classes="muted",
+                    )
+                elif in_shared:
+                    yield Static(
+                        "Passphrases and recovery keys are changed from a private journal (F6).",
+                        classes="muted",
+                    )
             if personal:
-                yield Label(Content(f"A new passphrase for {current.name}"))
-                yield Input(id="new", password=True)
-                yield Label("The new passphrase again")
-                yield Input(id="repeat", password=True)
-                yield Static(
-                    "Your writing stays exactly as it is; only the lock on it changes. The old "
-                    "passphrase stops working, except on backups made before today.",
-                    classes="muted",
-                )
                 yield Static("", id="passphrase-problem")
-            elif in_shared:
-                yield Static(
-                    "Passphrases and recovery keys are changed from a private journal (F6).",
-                    classes="muted",
-                )
             with Horizontal(classes="dialog-buttons"):
                 if personal:
                     yield Button("New recovery key", id="recovery")
                     yield Button("Change passphrase", id="change")
                 yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        # Focus starts on the first field; its label above it should show too.
+        self.call_after_refresh(self.query_one(".dialog-body").scroll_home, animate=False)
 
     @on(Select.Changed, "#idle")
     def idle_changed(self, event: Select.Changed) -> None:

@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, RadioButton, RadioSet, Static
 
 from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
 from reflect.storage.errors import StoreError
 from reflect.workspace import NewPerson
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 NO_RECOVERY = (
     "reflect cannot recover a forgotten passphrase, and nobody else can either: that is "
@@ -65,7 +66,7 @@ class SetupScreen(Screen[None]):
                 with Horizontal():
                     yield Button("Just me", id="just-me", variant="primary")
                     yield Button("The two of us", id="two-of-us")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "setting up"
@@ -157,6 +158,11 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
     DEFAULT_CSS = """
     PersonFormScreen .dialog {
         width: 76;
+        height: 90%;
+    }
+    PersonFormScreen .dialog-body {
+        height: 1fr;
+        max-height: 100%;
     }
     PersonFormScreen Label {
         color: $text-muted;
@@ -181,42 +187,48 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         self.taken = taken
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)
+        self.call_after_refresh(self.query_one(".dialog-body").scroll_home, animate=False)
 
     @property
     def solo(self) -> bool:
         return self.of == 1
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        with Vertical(classes="dialog"):
             heading = "About you" if self.solo else f"Person {self.number} of 2"
             yield Static(heading, classes="screen-title")
-            yield Label("Your name, as reflect should show it")
-            yield Input(id="name", max_length=40)
-            yield Label("How you come to this")
-            with RadioSet(id="role"):
-                yield RadioButton("I am the partner who was hurt", id="hurt")
-                yield RadioButton("I am the partner who caused the hurt", id="involved")
-                if self.solo:
-                    yield RadioButton("Neither, or I'd rather not say", id="individual")
-            yield Label("A passphrase (at least 8 characters; a few words work well)")
-            yield Input(id="passphrase", password=True)
-            yield Label("The same passphrase again")
-            yield Input(id="repeat", password=True)
-            if self.solo:
-                yield Checkbox("Use no passphrase", id="no-passphrase")
-                yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
-            yield Static("reflect cannot recover a forgotten passphrase.", classes="muted")
+            with VerticalScroll(classes="dialog-body"):
+                yield from self._fields()
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="cancel")
                 yield Button("Continue", id="continue", variant="primary")
+
+    def _fields(self) -> ComposeResult:
+        yield Label("Your name, as reflect should show it")
+        yield Input(id="name", max_length=40)
+        yield Label("How you come to this")
+        with RadioSet(id="role"):
+            yield RadioButton("I am the partner who was hurt", id="hurt")
+            yield RadioButton("I am the partner who caused the hurt", id="involved")
+            if self.solo:
+                yield RadioButton("Neither, or I'd rather not say", id="individual")
+        yield Label("A passphrase (at least 8 characters; a few words work well)")
+        yield Input(id="passphrase", password=True)
+        yield Label("The same passphrase again")
+        yield Input(id="repeat", password=True)
+        if self.solo:
+            yield Checkbox("Use no passphrase", id="no-passphrase")
+            yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
+        yield Static("reflect cannot recover a forgotten passphrase.", classes="muted")
 
     @on(Checkbox.Changed, "#no-passphrase")
     def toggle_no_passphrase(self, event: Checkbox.Changed) -> None:
         self.set_class(event.value, "-no-passphrase")
         for field in self.query("#passphrase, #repeat").results(Input):
             field.disabled = event.value
+        if event.value:  # the warning must be read, not found by scrolling
+            self.call_after_refresh(self.query_one("#no-passphrase-warning").scroll_visible, animate=False)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#continue")

@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Header, Input, Label, RadioButton, RadioSet, Static
 
 from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 
 DOOR_WORDS = {
@@ -81,7 +82,7 @@ class UnlockScreen(Screen[None]):
                 with Horizontal():
                     yield Button("Unlock", id="unlock", variant="primary")
                     yield Button("I forgot my passphrase", id="recover")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
@@ -173,19 +174,20 @@ class RecoverScreen(ModalScreen[None]):
         self.profile = profile
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        with Vertical(classes="dialog"):
             yield Static(Content(f"{self.profile.name}: open with your recovery key"), classes="screen-title")
-            yield Static(
-                "If you made a recovery key during setup, type it here (spaces and dashes "
-                "do not matter). Without it, a forgotten passphrase cannot be recovered.",
-                classes="muted",
-            )
-            yield Label("Recovery key")
-            yield Input(id="key")
-            yield Label("A new passphrase")
-            yield Input(id="new", password=True)
-            yield Label("The new passphrase again")
-            yield Input(id="repeat", password=True)
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(
+                    "If you made a recovery key, type it here (spaces and dashes "
+                    "do not matter). Without it, a forgotten passphrase cannot be recovered.",
+                    classes="muted",
+                )
+                yield Label("Recovery key")
+                yield Input(id="key")
+                yield Label("A new passphrase")
+                yield Input(id="new", password=True)
+                yield Label("The new passphrase again")
+                yield Input(id="repeat", password=True)
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="back")

@@ -14,13 +14,14 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets import Header, Input, Static, TextArea
 
 from reflect.domain.content import Prompt
 from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
 from reflect.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 DRAFT_DELAY_SECONDS = 2.0
 
@@ -100,7 +101,7 @@ class WriteScreen(Screen[None]):
             )
             yield Static("", id="where", classes="muted")
             yield Static("", id="status", classes="muted")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         if self.space is None:
