@@ -422,3 +422,98 @@ async def test_the_hide_screen_echoes_like_a_shell_and_still_locks(data_dir, clo
         assert isinstance(app.screen, UnlockScreen) and not ws.is_unlocked
         assert "$ ls" not in text_on_every_screen(app)
     ws.close()
+
+
+# --- 80x24: the safety keys stay visible in every footer (item 7) ---
+
+SMALL = (80, 24)
+SAFETY_ACTIONS = {"help", "pause", "resources", "quick_hide"}
+
+
+def visible_footer_actions(app) -> set[str]:
+    from textual.widgets._footer import FooterKey
+
+    width = app.size.width
+    return {
+        key.action
+        for key in app.screen.query(FooterKey)
+        if key.region.width and key.region.right <= width
+    }
+
+
+async def test_the_safety_keys_fit_every_footer_at_80_columns(data_dir, clock):
+    ws = couple(data_dir, clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert SAFETY_ACTIONS <= visible_footer_actions(app), "unlock"
+        await unlock_as(pilot, app, 0, PASS_A)
+        await write_free(pilot, app, "something to list")
+        unlocked = SAFETY_ACTIONS | {"lock"}
+        for keys, name in (
+            ((), "home"),
+            (("enter",), "section"),
+            (("escape", "n"), "write"),
+            (("escape", "j"), "journal"),
+            (("escape", "t"), "trend"),
+            (("escape", "r"), "resources"),
+            (("escape", "f6"), "home in the shared space"),
+            (("j",), "shared journal"),
+        ):
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            await pilot.pause()
+            assert unlocked <= visible_footer_actions(app), name
+    ws.close()
+
+
+def in_view(app, selector: str) -> bool:
+    """The widget is on screen, inside every container that holds it (not scrolled away)."""
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    if not region.width or region.bottom > app.size.height or region.right > app.size.width:
+        return False
+    return all(region in ancestor.region for ancestor in widget.ancestors if hasattr(ancestor, "region") and ancestor is not app)
+
+
+async def test_dialog_buttons_are_in_view_at_80x24_without_scrolling(data_dir, clock):
+    from reflect.ui.screens.first_run import FirstRunScreen
+    from reflect.ui.screens.setup import PersonFormScreen
+    from reflect.ui.screens.unlock import RecoverScreen
+    from tests.test_private_spaces_app import fresh
+
+    ws = fresh(data_dir, clock)
+    ws.settings.first_run_acknowledged = False
+    app = ReflectApp(ws)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        assert in_view(app, "#understood") and in_view(app, "#resources")
+        await pilot.click("#understood")
+        await pilot.pause()
+        await pilot.click("#just-me")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonFormScreen)
+        assert in_view(app, "#continue")
+        app.screen.query_one("#no-passphrase").value = True  # as Tab, Tab, Tab, Space would
+        await pilot.pause()
+        await pilot.pause()
+        assert in_view(app, "#no-passphrase-warning") and in_view(app, "#continue")
+    ws.close()
+
+    ws = open_workspace(data_dir.parent / "other", clock)
+    app = ReflectApp(ws)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.pause()
+        assert in_view(app, ".screen-title") and in_view(app, "#close") and in_view(app, "#change")
+        await pilot.press("escape", "ctrl+l")
+        await pilot.pause()
+        await pilot.click("#recover")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoverScreen)
+        assert in_view(app, "#open") and in_view(app, "#key")
+    ws.close()
