@@ -338,11 +338,11 @@ class ReflectApp(App[None]):
         if person is None or person.space not in self.workspace.open_spaces:
             return
         try:
-            self.last_deleted = take_back_for_undo(
-                self.workspace.store(person.space), run=self._run, person=person.id
-            )
+            kept = take_back_for_undo(self.workspace.store(person.space), run=self._run, person=person.id)
         except (StoreError, OSError):
-            self.last_deleted = None
+            return  # still in the file: offered again at the next unlock
+        if kept is not None:
+            self.last_deleted = kept
 
     def action_lock(self) -> None:
         self.lock_now()

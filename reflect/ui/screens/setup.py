@@ -158,11 +158,6 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
     DEFAULT_CSS = """
     PersonFormScreen .dialog {
         width: 76;
-        height: 90%;
-    }
-    PersonFormScreen .dialog-body {
-        height: 1fr;
-        max-height: 100%;
     }
     PersonFormScreen Label {
         color: $text-muted;
@@ -194,7 +189,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         return self.of == 1
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog -fill"):
             heading = "About you" if self.solo else f"Person {self.number} of 2"
             yield Static(heading, classes="screen-title")
             with VerticalScroll(classes="dialog-body"):
