@@ -40,7 +40,7 @@ class PreferencesScreen(ModalScreen[None]):
         # who unlocked: a new passphrase or recovery key would open their journal.
         personal = current is not None and current.protected and not in_shared
         # The heading, the result line and the buttons stay in view; the fields scroll.
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog -fill"):
             yield Static("Preferences", classes="screen-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Label("Lock reflect by itself when nobody has touched it")

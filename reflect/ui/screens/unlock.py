@@ -174,7 +174,7 @@ class RecoverScreen(ModalScreen[None]):
         self.profile = profile
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog -fill"):
             yield Static(Content(f"{self.profile.name}: open with your recovery key"), classes="screen-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(
