@@ -318,12 +318,14 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect import exports
     from reflect.workspace import Workspace
 
-    with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
+    # The packs are read only for Markdown, which names each reflection's step.
+    with Workspace.open(data_dir, take_lock=False, pack_dirs=None if args.format == "md" else ()) as workspace:
         tz = workspace.now().tzinfo
+        step_titles = workspace.step_titles() if args.format == "md" else {}
         if _unlock(workspace, args):
-            text, skipped = exports.export_space(workspace.journal, args.format, tz)
+            text, skipped = exports.export_space(workspace.journal, args.format, tz, step_titles)
         else:
-            text, skipped = exports.export_records(args.format, [], [], tz), 0
+            text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
     if skipped:
         _err(messages.CHECKINS_SKIPPED.format(count=skipped))
     if args.output is None:
@@ -432,9 +434,12 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.domain.profiles import parse_role
     from reflect.workspace import Workspace
 
-    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+    # Listing only reads the household file, which every save replaces whole,
+    # so it is safe beside a running app; adding or changing a person is not.
+    reading = args.profiles_command == "list"
+    with Workspace.open(data_dir, pack_dirs=(), take_lock=not reading) as workspace:
         household = workspace.household
-        if args.profiles_command == "list":
+        if reading:
             if not workspace.is_set_up:
                 _out(messages.NO_PROFILES)
                 return 0

@@ -24,7 +24,7 @@ SAMPLE_ENTRIES: tuple[dict, ...] = (
     },
     {
         "text": (
-            "When Robin goes quiet and moves to the other end of the sofa, I tell "
+            "When Sam goes quiet and moves to the other end of the sofa, I tell "
             "myself it means I have already lost. Reading about a body on alert helped "
             "a little. Maybe it is not a verdict on me. Maybe it is just not safe yet."
         ),
@@ -46,7 +46,7 @@ SAMPLE_ENTRIES: tuple[dict, ...] = (
     },
     {
         "text": (
-            "Something steady this week: Alex was home when he said he would be, "
+            "Something steady this week: Sam was home when he said he would be, "
             "three evenings in a row. It sounds small written down. It did not feel small."
         ),
         "prompt_id": "small-reliable",
@@ -68,7 +68,7 @@ SAMPLE_ENTRIES: tuple[dict, ...] = (
     {
         "text": (
             "We tried sitting a little closer while the film was on. I asked to stop "
-            "after about ten minutes and Jo just nodded and moved back. No sigh, no "
+            "after about ten minutes and Sam just nodded and moved back. No sigh, no "
             "questions. That part mattered more than the sitting."
         ),
         "prompt_id": "ladder-after-try",
@@ -80,7 +80,7 @@ SAMPLE_ENTRIES: tuple[dict, ...] = (
         "text": (
             "I keep wanting to hurry the ladder along, and I think it is because a hug "
             "would feel like proof that we are going to be all right. That is my need, "
-            "not Kit's job. I am going to take it to my own counsellor instead."
+            "not Sam's job. I am going to take it to my own counsellor instead."
         ),
         "prompt_id": "ladder-urge",
         "tags": ["own-work", "waiting"],
@@ -122,7 +122,7 @@ SAMPLE_ENTRIES: tuple[dict, ...] = (
     },
     {
         "text": (
-            "Lee and I have both tried, and the closeness has not come back. I am "
+            "Sam and I have both tried, and the closeness has not come back. I am "
             "sad, and I am also a bit calmer than I expected. What I want to keep is "
             "that I learned to say what is hard without apologising for it."
         ),

@@ -11,7 +11,7 @@ private (0600), and an existing file is only replaced when the caller says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
@@ -80,12 +80,21 @@ def default_space_export_name(day: date, suffix: str, *, person: str = "", share
     return f"reflect-{kind}-{who + '-' if who else ''}{day:%Y-%m-%d}.{suffix}"
 
 
-def export_records(fmt: str, entries: Sequence[Entry], checkins: Sequence[CheckIn], tz: tzinfo) -> str:
-    """A space's records as the text of one export format (see :data:`SPACE_EXPORT_FORMATS`)."""
+def export_records(
+    fmt: str,
+    entries: Sequence[Entry],
+    checkins: Sequence[CheckIn],
+    tz: tzinfo,
+    step_titles: Mapping[str, str] | None = None,
+) -> str:
+    """A space's records as the text of one export format (see :data:`SPACE_EXPORT_FORMATS`).
+
+    ``step_titles`` (section id to title) lets the Markdown name each reflection's step.
+    """
     from reflect.checkin_log import checkins_to_csv
 
     if fmt == "md":
-        return journal_markdown(entries)
+        return journal_markdown(entries, step_titles)
     if fmt == "json":
         return lossless_export_json(entries, checkins).decode("utf-8")
     if fmt == "csv":
@@ -93,7 +102,9 @@ def export_records(fmt: str, entries: Sequence[Entry], checkins: Sequence[CheckI
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def export_space(store, fmt: str, tz: tzinfo) -> tuple[str, int]:
+def export_space(
+    store, fmt: str, tz: tzinfo, step_titles: Mapping[str, str] | None = None
+) -> tuple[str, int]:
     """Everything in ``store``'s space as one export, and how many check-ins could not be read.
 
     The command line and the app both export through here. Check-ins that
@@ -104,7 +115,7 @@ def export_space(store, fmt: str, tz: tzinfo) -> tuple[str, int]:
     entries = store.entries()
     checkins, problems = read_checkins(store)
     skipped = len(problems) if fmt != "md" else 0
-    return export_records(fmt, entries, checkins, tz), skipped
+    return export_records(fmt, entries, checkins, tz, step_titles), skipped
 
 
 def write_export(path: Path, data: bytes, *, replace: bool = False, private_folder: Path | None = None) -> None:
@@ -173,13 +184,15 @@ def lossless_export_json(entries: Iterable[Entry], checkins: Iterable[CheckIn]) 
     return orjson.dumps(lossless_export(entries, checkins), option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def journal_markdown(entries: Sequence[Entry]) -> str:
+def journal_markdown(entries: Sequence[Entry], step_titles: Mapping[str, str] | None = None) -> str:
     """The reflections as a Markdown document to read, newest first.
 
     Each one is headed by when it was written (in the time zone it was
-    written in), then the prompt it answered as a quotation, the words as
-    they were typed, and its tags.
+    written in), then the step of the path it belongs to (from
+    ``step_titles``, section id to title), the prompt it answered as a
+    quotation, the words as they were typed, and its tags.
     """
+    step_titles = step_titles or {}
     lines = ["# Your reflections", ""]
     ordered = newest_first(list(entries))
     if not ordered:
@@ -189,6 +202,8 @@ def journal_markdown(entries: Sequence[Entry]) -> str:
         lines += [f"## {entry.created:%A %d %B %Y, %H:%M}{star}", ""]
         if entry.updated != entry.created:
             lines += [f"*Edited {entry.updated:%d %B %Y, %H:%M}*", ""]
+        if step_titles.get(entry.section_id):
+            lines += [f"From the step: *{step_titles[entry.section_id]}*", ""]
         if entry.prompt_text:
             lines += [*(f"> {line}".rstrip() for line in entry.prompt_text.splitlines()), ""]
         lines += [entry.text.rstrip("\n"), ""]

@@ -410,12 +410,30 @@ class Workspace:
         If the new passphrase cannot be saved, nothing stays open.
         """
         check_passphrase(new_passphrase)
-        self.adopt(self.open_for(profile, recovery_key, slot=recovery_slot(profile)))
+        self.adopt(self._open_with_recovery_key(profile, recovery_key))
         try:
             self.change_passphrase(new_passphrase)
         except BaseException:
             self.lock()
             raise
+
+    def _open_with_recovery_key(self, profile: Profile, typed: str) -> "OpenedSpaces":
+        """Try every reading of a hand-typed key (0 or O, 1 or I or L); say what is really wrong."""
+        from reflect.domain import recovery_keys
+        from reflect.storage.sealed import WrongPassphrase
+
+        candidates = recovery_keys.readings(typed)
+        if not candidates:
+            raise WrongPassphrase(recovery_keys.problem_with(typed))
+        refusal: WrongPassphrase | None = None
+        for candidate in candidates:
+            try:
+                return self.open_for(profile, candidate, slot=recovery_slot(profile))
+            except WrongPassphrase as error:
+                refusal = error
+        if refusal is not None and refusal.user_message != WrongPassphrase().user_message:
+            raise refusal  # e.g. no recovery key was ever made
+        raise WrongPassphrase(recovery_keys.DOES_NOT_OPEN.format(name=profile.name))
 
     def _open_space(
         self, opened: "OpenedSpaces", space: str, slot: str, secret: str | None, seen: dict
@@ -730,6 +748,10 @@ class Workspace:
     def sections(self) -> list[tuple[Pack, Section]]:
         return [(pack, section) for pack in self.packs.packs for section in pack.sections]
 
+    def step_titles(self) -> dict[str, str]:
+        """Each step's title by its section id, for exports that name a reflection's step."""
+        return {section.id: section.title for _, section in self.sections()}
+
     def find_section(self, section_id: str) -> Section | None:
         return next((s for _, s in self.sections() if s.id == section_id), None)
 
@@ -746,7 +768,13 @@ class Workspace:
     # journal
 
     def write(
-        self, text: str, *, prompt_id: str = "", tags: Iterable[str] = (), space: str | None = None
+        self,
+        text: str,
+        *,
+        prompt_id: str = "",
+        tags: Iterable[str] = (),
+        space: str | None = None,
+        clearing_draft: str | None = None,
     ) -> Entry:
         """Save a new reflection in the active space, answering ``prompt_id`` if given.
 
@@ -754,6 +782,7 @@ class Workspace:
         if the pack changes later. In the shared space the entry also keeps
         who wrote it (their profile id), so that person can take it along to
         a session; their partner's shared entries never go with them.
+        ``clearing_draft`` is dropped in the same save.
         """
         prompt = self.find_prompt(prompt_id) if prompt_id else None
         if prompt_id and prompt is None:
@@ -769,7 +798,7 @@ class Workspace:
             tags=list(tags),
             author=self.author_in(store.space),
         )
-        store.add(entry)
+        store.add(entry, clearing_draft=clearing_draft)
         return entry
 
     def author_in(self, space: str) -> str:

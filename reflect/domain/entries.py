@@ -29,8 +29,11 @@ def _has_surrogates(text: str) -> bool:
 
 
 def normalise_tag(tag: str) -> str:
-    """Tags are case-insensitive words: trimmed, lower case, inner spaces as '-'."""
-    return clean_text("-".join(tag.strip().lower().split())[:MAX_TAG_LENGTH])
+    """Tags are case-insensitive words: trimmed, lower case, inner spaces as '-'.
+
+    A leading '#' is how tags are shown, so people type it too: '#Fear' is 'fear'.
+    """
+    return clean_text("-".join(tag.strip().lstrip("#").lower().split())[:MAX_TAG_LENGTH])
 
 
 def normalise_tags(tags: object) -> tuple[str, ...]:

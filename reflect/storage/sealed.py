@@ -107,6 +107,7 @@ import nacl.exceptions
 import nacl.pwhash.argon2id
 import nacl.utils
 
+from reflect.domain import recovery_keys
 from reflect.storage.errors import StoreError
 from reflect.storage.errors import WrongPassphrase as StoreWrongPassphrase
 
@@ -150,7 +151,8 @@ RECOVERY_KEY_BYTES = 25
 RECOVERY_GROUPS = 8
 RECOVERY_GROUP_CHARS = 5
 _RECOVERY_KEY_CHARS = RECOVERY_GROUPS * RECOVERY_GROUP_CHARS
-_BASE32_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+# Old keys (RFC 4648) and new ones (Crockford, see reflect.domain.recovery_keys).
+_BASE32_ALPHABET = frozenset(recovery_keys.RFC4648) | frozenset(recovery_keys.CROCKFORD)
 
 _PREFIX = struct.Struct(">8sBI")
 _MIN_FILE_BYTES = _PREFIX.size + NONCE_BYTES + TAG_BYTES + CHECKSUM_BYTES
@@ -606,7 +608,7 @@ class SealedSpace:
         if not self.identity.allows_slot(slot_id):
             raise ValueError("a private space opens only for its owner")
         if key is None:
-            encoded = base64.b32encode(nacl.utils.random(RECOVERY_KEY_BYTES)).decode("ascii")
+            encoded = recovery_keys.new_key_text(nacl.utils.random(RECOVERY_KEY_BYTES))
         else:
             encoded = normalise_recovery_key(key) or ""
             if not encoded:

@@ -219,14 +219,21 @@ class SpaceStore:
         self._check_open()
         return self._by_id.get(entry_id)
 
-    def add(self, entry: Entry) -> None:
-        """Save a new entry. An id that is already in the space raises ``ValueError``."""
+    def add(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
+        """Save a new entry. An id that is already in the space raises ``ValueError``.
+
+        ``clearing_draft`` names the draft these words came from: it goes in
+        the same save, so no crash can leave a draft of words already saved.
+        """
         self._check_belongs(entry)
         if entry.id in self._by_id:
             raise ValueError(f"entry {entry.id} is already in this space")
         record = records.entry_to_record(entry)
-        with self._saving():
-            self._table(records.ENTRIES_TABLE).insert(Document(record, doc_id=entry.id))
+        if clearing_draft is not None:
+            self._save_entry_clearing_draft(entry.id, record, clearing_draft)
+        else:
+            with self._saving():
+                self._table(records.ENTRIES_TABLE).insert(Document(record, doc_id=entry.id))
         self._remember(entry)
 
     def add_many(self, entries: Iterable[Entry]) -> int:
@@ -247,15 +254,32 @@ class SpaceStore:
                 self._remember(entry)
         return len(fresh)
 
-    def update(self, entry: Entry) -> None:
-        """Save a changed entry in place of the one with the same id (``KeyError`` if none)."""
+    def update(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
+        """Save a changed entry in place of the one with the same id (``KeyError`` if none).
+
+        ``clearing_draft``: as for :meth:`add`, the draft goes in the same save.
+        """
         self._check_belongs(entry)
         if entry.id not in self._by_id:
             raise KeyError(entry.id)
         record = records.entry_to_record(entry)
-        with self._saving():
-            self._table(records.ENTRIES_TABLE).update(record, doc_ids=[entry.id])
+        if clearing_draft is not None:
+            self._save_entry_clearing_draft(entry.id, record, clearing_draft)
+        else:
+            with self._saving():
+                self._table(records.ENTRIES_TABLE).update(record, doc_ids=[entry.id])
         self._remember(entry)
+
+    def _save_entry_clearing_draft(self, entry_id: str, record: dict[str, Any], draft_key: str) -> None:
+        """Put ``record`` under ``entry_id`` and drop a draft, in one write of the file."""
+        with self._saving():
+            tables = {name: dict(table) for name, table in self._storage.read().items()}
+            entries = tables.setdefault(records.ENTRIES_TABLE, {})
+            entries[entry_id] = {**entries.get(entry_id, {}), **record}
+            tables.get(records.DRAFTS_TABLE, {}).pop(draft_key, None)
+            self._storage.write(tables)
+            # TinyDB's table objects cache queries; fresh ones read the new tables.
+            self._tables.clear()
 
     def delete(self, entry_id: str) -> Entry:
         """Remove an entry and return it, so that the removal can be undone."""

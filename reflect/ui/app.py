@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterable
 from time import monotonic
 
@@ -69,6 +70,8 @@ class ReflectApp(App[None]):
         self._last_activity = monotonic()
         self.last_deleted: Entry | None = None
         """The last reflection deleted in this session, so it can be restored."""
+        self._run = secrets.token_hex(8)
+        """Names this run of reflect: an undo kept at a lock is offered back only in it."""
         self.lock_generation = 0
         """Goes up at every lock: an unlock that finishes after a lock must not count."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
@@ -93,7 +96,7 @@ class ReflectApp(App[None]):
 
             self.push_screen(FirstRunScreen(), self._acknowledged)
 
-    def show_the_door(self) -> None:
+    def show_the_door(self, door: str = "locked") -> None:
         """Setup for a new folder; the lock for protected spaces; else straight in."""
         from reflect.ui.screens.setup import SetupScreen
         from reflect.ui.screens.unlock import UnlockScreen
@@ -104,7 +107,7 @@ class ReflectApp(App[None]):
         elif not workspace.is_set_up and not self.demo:
             self.push_screen(SetupScreen())
         elif self.needs_passphrase:
-            self.push_screen(UnlockScreen())
+            self.push_screen(UnlockScreen(door=door))
         else:
             # No passphrase to ask for: show the path at once and open the journal
             # behind it (a large journal takes a moment to read).
@@ -133,6 +136,7 @@ class ReflectApp(App[None]):
             opened.discard()
             return
         self.workspace.adopt(opened)
+        self._take_back_undo()
         self.update_space_title()
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
@@ -152,7 +156,7 @@ class ReflectApp(App[None]):
                 self.workspace.unlock(profiles[0], solo_passphrase)
             except StoreError as error:
                 self.notify(error.user_message, severity="error", markup=False)
-        self.show_the_door()
+        self.show_the_door(door="new")
 
     def finish_unlock(self, generation: int, opened) -> None:
         """Let the person in, unless reflect was locked or hidden while the key was derived.
@@ -169,6 +173,7 @@ class ReflectApp(App[None]):
     def after_unlock(self) -> None:
         from reflect.ui.screens.home import HomeScreen
 
+        self._take_back_undo()
         self.reset_screens()
         self.update_space_title()
         self.push_screen(HomeScreen())
@@ -259,7 +264,12 @@ class ReflectApp(App[None]):
         if isinstance(self.screen, HiddenScreen):
             return False  # the neutral screen answers nothing but Enter
         if action == "switch_space":
-            return len(self.workspace.open_spaces) > 1
+            # Only a couple has a shared space; from it, F6 asks whose journal.
+            workspace = self.workspace
+            shared = workspace.household.shared_space
+            return workspace.is_unlocked and shared is not None and (
+                workspace.active_space == shared or shared in workspace.open_spaces
+            )
         if action == "lock":
             return self.workspace.is_unlocked and self.needs_passphrase
         if action == "switch_person":
@@ -291,14 +301,18 @@ class ReflectApp(App[None]):
             elif resume:
                 held[key] = (screen.prompt, screen.entry, None)
 
-    def lock_now(self, *, hide: bool = False) -> None:
-        """Drop the keys and every screen that showed private text."""
+    def lock_now(self, *, hide: bool = False, door: str = "locked") -> None:
+        """Drop the keys and every screen that showed private text.
+
+        ``door`` says what the unlock screen asks (see ``UnlockScreen``).
+        """
         from reflect.ui.screens.hidden import HiddenScreen
         from reflect.ui.screens.unlock import UnlockScreen
 
         self.lock_generation += 1
         if self.workspace.is_unlocked:
             self.keep_drafts(resume=True)
+            self._keep_undo()
         self.workspace.lock()
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
@@ -308,9 +322,35 @@ class ReflectApp(App[None]):
         if hide:
             self.push_screen(HiddenScreen())
         elif self.needs_passphrase:
-            self.push_screen(UnlockScreen())
+            self.push_screen(UnlockScreen(door=door))
         else:
             self.show_the_door()
+
+    def _keep_undo(self) -> None:
+        """Keep the last delete undoable across this lock, in the person's own space."""
+        from reflect.undo_keep import keep_for_undo
+
+        entry, person = self.last_deleted, self.workspace.current
+        if entry is None or person is None or person.space not in self.workspace.open_spaces:
+            return
+        try:
+            keep_for_undo(self.workspace.store(person.space), entry, run=self._run, person=person.id)
+        except (StoreError, OSError):
+            pass  # the reflection stays deleted; only the undo is lost, as before
+
+    def _take_back_undo(self) -> None:
+        """After an unlock: the undo this person had before the lock, if any."""
+        from reflect.undo_keep import take_back_for_undo
+
+        person = self.workspace.current
+        if person is None or person.space not in self.workspace.open_spaces:
+            return
+        try:
+            kept = take_back_for_undo(self.workspace.store(person.space), run=self._run, person=person.id)
+        except (StoreError, OSError):
+            return  # still in the file: offered again at the next unlock
+        if kept is not None:
+            self.last_deleted = kept
 
     def action_lock(self) -> None:
         self.lock_now()
@@ -332,17 +372,23 @@ class ReflectApp(App[None]):
         self.show_the_door()
 
     def action_switch_space(self) -> None:
+        """From a private journal to the shared space; from the shared space, a door.
+
+        Whoever holds the keyboard in the shared space may not be the person
+        who unlocked: going into a private journal locks everything, asks whose
+        journal it is, and wants that person's passphrase.
+        """
         from reflect.ui.screens.home import HomeScreen
 
-        spaces = self.workspace.open_spaces
-        if len(spaces) < 2:
+        shared = self.workspace.household.shared_space
+        if not self.check_action("switch_space", ()) or shared is None:
+            return
+        if self.workspace.active_space == shared:
+            self.lock_now(door="private")
             return
         self.keep_drafts(resume=False)
-        current = self.workspace.active_space
-        following = spaces[(spaces.index(current) + 1) % len(spaces)] if current in spaces else spaces[0]
-        self.workspace.switch_space(following)
+        self.workspace.switch_space(shared)
         self.update_space_title()
-        self.last_deleted = None
         self.reset_screens()
         self.push_screen(HomeScreen())
         self.notify(f"Now in {self.workspace.space_label()}.", markup=False, timeout=4)

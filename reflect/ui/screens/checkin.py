@@ -80,7 +80,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
         text-style: bold;
         color: $text-primary;
     }
-    CheckInScreen #checkin-intro {
+    CheckInScreen #checkin-where {
         padding-bottom: 1;
     }
     CheckInScreen #problem {
@@ -105,6 +105,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
                 id="checkin-intro",
                 classes="muted",
             )
+            yield Static(Content(self.where_words()), id="checkin-where", classes="muted")
             with Horizontal(classes="checkin-row"):
                 yield Label("Moments of genuine connection")
                 yield MomentsInput(id="connection")
@@ -122,6 +123,17 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", id="save", variant="primary")
+
+    def where_words(self) -> str:
+        """Which space this check-in is saved in, said before it is saved."""
+        workspace = self.app.workspace
+        space = workspace.active_space
+        if space is None:
+            return ""
+        label = workspace.space_label(space)
+        if space == workspace.household.shared_space:
+            return f"It is saved in the {label}: both of you can see it. F6 goes to your private journal."
+        return f"It is saved in {label}."
 
     def checkin_store(self) -> SpaceStore:
         """The space this check-in is saved in: the one place that decides it."""

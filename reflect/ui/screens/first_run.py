@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown
 
@@ -37,10 +37,14 @@ class FirstRunScreen(ModalScreen[bool]):
         width: 76;
         max-width: 95%;
         height: auto;
-        max-height: 90%;
+        max-height: 95%;
         border: round $primary;
         background: $surface;
         padding: 0 1;
+    }
+    FirstRunScreen #notice-text {
+        height: auto;
+        max-height: 60vh;
     }
     FirstRunScreen Horizontal {
         height: auto;
@@ -53,15 +57,17 @@ class FirstRunScreen(ModalScreen[bool]):
     """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="notice"):
-            yield Markdown(NOTICE)
+        # The buttons stay in view below the notice, which scrolls if it must.
+        with Vertical(id="notice"):
+            with VerticalScroll(id="notice-text"):
+                yield Markdown(NOTICE)
             with Horizontal():
                 yield Button("Resources", id="resources")
                 yield Button("I understand", id="understood", variant="primary")
 
     def on_mount(self) -> None:
         # Focus sits on the button at the bottom; the reading starts at the top.
-        self.call_after_refresh(self.query_one("#notice").scroll_home, animate=False)
+        self.call_after_refresh(self.query_one("#notice-text").scroll_home, animate=False)
 
     @on(Button.Pressed, "#understood")
     def understood(self) -> None:

@@ -20,9 +20,8 @@ HELP_TEXT = """\
 | F3 | Resources: crisis lines and where to find support |
 | F4 | Check in: moments of connection and of distance |
 | F5 | The trend of your check-ins |
-| F6 | Switch between your private journal and the shared space (couples) |
-| Ctrl+L | Lock now |
-| F12 | Hide the screen at once (and lock). Enter comes back. |
+{switch_space}| Ctrl+L | Lock now |
+| F12 | Hide the screen at once, and lock. It looks like an idle terminal prompt; press Enter on its empty prompt to come back. |
 | Ctrl+P | Search for any action |
 | Ctrl+Q | Quit |
 
@@ -90,6 +89,17 @@ Press Esc to close this help.
 """
 
 
+SWITCH_SPACE_ROW = (
+    "| F6 | From your private journal to the shared space; from the shared space, "
+    "to a private journal (it asks whose, and that person's passphrase) |\n"
+)
+
+
+def help_text(*, couple: bool) -> str:
+    """The keys; F6 only where there is a shared space to switch to."""
+    return HELP_TEXT.replace("{switch_space}", SWITCH_SPACE_ROW if couple else "")
+
+
 class HelpScreen(ModalScreen[None]):
     """A list of the keys, by screen."""
 
@@ -110,4 +120,4 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=True):
-            yield Markdown(HELP_TEXT)
+            yield Markdown(help_text(couple=self.app.workspace.household.is_couple))

@@ -7,8 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 
 class HomeScreen(Screen[None]):
@@ -20,7 +22,8 @@ class HomeScreen(Screen[None]):
         Binding("j", "app.journal", "Journal", id="journal", tooltip="Your reflections"),
         Binding("n", "app.free_write", "Write", id="free-write", tooltip="Write freely, no prompt"),
         Binding("c", "app.checkin", "Check in", id="home-checkin", tooltip="Count today's moments"),
-        Binding("t", "app.trend", "Trend", id="home-trend", tooltip="Your check-ins over time"),
+        # Shown in the help, not the footer: at 80 columns the safety keys come first.
+        Binding("t", "app.trend", "Trend", id="home-trend", show=False, tooltip="Your check-ins over time"),
         Binding("r", "app.resources", "Resources", show=False),
         Binding("p", "app.preferences", "Preferences", id="preferences", show=False),
         Binding("q", "app.quit", "Quit", show=False),
@@ -31,14 +34,16 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("The path", classes="screen-title")
-        yield Static(
+        intro = (
             "Each step has a short reading and some questions to sit with. "
             "Go in any order, at your own pace, and come back whenever you like. "
-            "Steps where you have written something are marked.",
-            classes="screen-intro",
+            "Steps where you have written something are marked."
         )
+        if self.app.workspace.household.is_couple:
+            intro += " F6 goes to the shared space and back."  # a narrow footer may not show it
+        yield Static(intro, classes="screen-intro")
         yield OptionList(id="path")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.refresh_path()

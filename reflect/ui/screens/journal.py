@@ -9,12 +9,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Checkbox, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry, EntryFilter
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
@@ -36,7 +37,7 @@ class JournalScreen(Screen[None]):
     AUTO_FOCUS = "#entries"
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("slash", "focus_search", "Search", id="search", show=False),  # the field says it
         Binding("s", "star", "Star", id="star"),
         Binding("t", "tags", "Tags", id="tags"),
         Binding("d,delete", "delete", "Delete", id="delete"),
@@ -62,10 +63,10 @@ class JournalScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Search your reflections", id="search")
+            yield Input(placeholder="Search (/)", id="search")
             yield Select[str]([], prompt="Any step", id="section")
             yield Select[str]([], prompt="Any tag", id="tag")
-            yield Checkbox("Starred only", id="starred")
+            yield Checkbox("Starred", id="starred")
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
                 yield OptionList(id="entries")
@@ -74,7 +75,7 @@ class JournalScreen(Screen[None]):
                 yield Static("", id="detail-meta", classes="muted")
                 yield Static("", id="detail-prompt")
                 yield Static("", id="detail-text")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"journal · {self.app.space_caption}"
@@ -243,10 +244,13 @@ class JournalScreen(Screen[None]):
 
     def action_undo(self) -> None:
         entry = self.app.last_deleted
-        if entry is None:
-            self.notify("There is nothing to undo.", timeout=3)
+        # A delete is undone in the space it was made in, never from another one.
+        if entry is None or entry.space != self.journal.space:
+            self.notify("There is nothing to undo here.", timeout=3)
             return
         if self._store(lambda: self.journal.restore(entry)):
             self.app.last_deleted = None
             self.refresh_entries(keep=entry.id)
+            # The "deleted, press u" notice must not come back once it is undone.
+            self.app.clear_notifications()
             self.notify("Restored.", timeout=3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -34,31 +34,48 @@ class PreferencesScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        settings = self.app.workspace.settings
-        current = self.app.workspace.current
-        with VerticalScroll(classes="dialog"):
+        workspace = self.app.workspace
+        settings = workspace.settings
+        current = workspace.current
+        in_shared = workspace.active_space is not None and workspace.active_space == workspace.household.shared_space
+        # Whoever holds the keyboard in the shared space may not be the person
+        # who unlocked: a new passphrase or recovery key would open their journal.
+        personal = current is not None and current.protected and not in_shared
+        # The heading, the result line and the buttons stay in view; the fields scroll.
+        with Vertical(classes="dialog -fill"):
             yield Static("Preferences", classes="screen-title")
-            yield Label("Lock reflect by itself when nobody has touched it")
-            choices = IDLE_CHOICES
-            if settings.idle_lock_minutes not in {value for _, value in choices}:
-                choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
-            yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
-            if current is not None and current.protected:
-                yield Label(Content(shown(f"A new passphrase for {current.name}")))
-                yield SecretInput(id="new")
-                yield Label("The new passphrase again")
-                yield SecretInput(id="repeat")
-                yield Static(
-                    "Your writing stays exactly as it is. Your journal and its backups are "
-                    "sealed again under a new key, so the old passphrase opens nothing here.",
-                    classes="muted",
-                )
+            with VerticalScroll(classes="dialog-body"):
+                yield Label("Lock reflect by itself when nobody has touched it")
+                choices = IDLE_CHOICES
+                if settings.idle_lock_minutes not in {value for _, value in choices}:
+                    choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
+                yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
+                if personal:
+                    yield Label(Content(shown(f"A new passphrase for {current.name}")))
+                    yield SecretInput(id="new")
+                    yield Label("The new passphrase again")
+                    yield SecretInput(id="repeat")
+                    yield Static(
+                        "Your writing stays exactly as it is. Your journal and its backups are "
+                        "sealed again under a new key, so the old passphrase opens nothing here.",
+                        classes="muted",
+                    )
+                elif in_shared:
+                    yield Static(
+                        "Passphrases and recovery keys are changed from a private journal (F6).",
+                        classes="muted",
+                    )
+            if personal:
                 yield Static("", id="passphrase-problem")
             with Horizontal(classes="dialog-buttons"):
-                if current is not None and current.protected:
+                if personal:
                     yield Button("New recovery key", id="recovery")
                     yield Button("Change passphrase", id="change")
                 yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        # Focus starts on the first field; its label above it should show too.
+        self.call_after_refresh(self.query_one(".dialog-body").scroll_home, animate=False)
 
     @on(Select.Changed, "#idle")
     def idle_changed(self, event: Select.Changed) -> None:
@@ -83,6 +100,16 @@ class PreferencesScreen(ModalScreen[None]):
         problem.update(Content(change.message))
 
     @on(Button.Pressed, "#recovery")
+    def offer_recovery_key(self) -> None:
+        """As in setup, the look-away comes first; the key is made only after it."""
+        from reflect.ui.screens.setup import RecoveryOfferScreen
+
+        def answered(make_one: bool | None) -> None:
+            if make_one:
+                self.new_recovery_key()
+
+        self.app.push_screen(RecoveryOfferScreen(self.app.workspace.current.name, replacing=True), answered)
+
     def new_recovery_key(self) -> None:
         """A new key replaces any earlier one; it is shown once."""
         from reflect.ui.screens.setup import RecoveryKeyScreen

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
+
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 
 def resources_text() -> str:
@@ -30,7 +32,7 @@ class ResourcesScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="resources", can_focus=True):
             yield Markdown(resources_text(), open_links=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "resources"

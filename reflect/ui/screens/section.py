@@ -11,10 +11,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 SESSION_PREP_EXERCISE = "session-prep"
 PREP_HINT = "Press p to prepare for a session."
@@ -110,7 +111,7 @@ class SectionScreen(Screen[None]):
                     yield Static(PREP_HINT, id="prep-hint", classes="screen-intro")
                 yield Static(id="scope")
                 yield OptionList(id="prompts")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def fit_to_person(self) -> None:
         """Find the pack if none was given, and the prompts that fit who is here, in which space."""

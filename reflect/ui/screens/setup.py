@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, RadioButton, RadioSet, Static
 
 from reflect.domain.display import shown
 from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
 from reflect.storage.errors import StoreError
 from reflect.ui.widgets.secret_input import SecretInput
 from reflect.workspace import NewPerson
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 NO_RECOVERY = (
     "reflect cannot recover a forgotten passphrase, and nobody else can either: that is "
@@ -67,7 +68,7 @@ class SetupScreen(Screen[None]):
                 with Horizontal():
                     yield Button("Just me", id="just-me", variant="primary")
                     yield Button("The two of us", id="two-of-us")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "setting up"
@@ -183,42 +184,48 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         self.taken = taken
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.query_one(".dialog").scroll_home, animate=False)
+        self.call_after_refresh(self.query_one(".dialog-body").scroll_home, animate=False)
 
     @property
     def solo(self) -> bool:
         return self.of == 1
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        with Vertical(classes="dialog -fill"):
             heading = "About you" if self.solo else f"Person {self.number} of 2"
             yield Static(heading, classes="screen-title")
-            yield Label("Your name, as reflect should show it")
-            yield Input(id="name", max_length=40)
-            yield Label("How you come to this")
-            with RadioSet(id="role"):
-                yield RadioButton("I am the partner who was hurt", id="hurt")
-                yield RadioButton("I am the partner who caused the hurt", id="involved")
-                if self.solo:
-                    yield RadioButton("Neither, or I'd rather not say", id="individual")
-            yield Label("A passphrase (at least 8 characters; a few words work well)")
-            yield SecretInput(id="passphrase")
-            yield Label("The same passphrase again")
-            yield SecretInput(id="repeat")
-            if self.solo:
-                yield Checkbox("Use no passphrase", id="no-passphrase")
-                yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
-            yield Static("reflect cannot recover a forgotten passphrase.", classes="muted")
+            with VerticalScroll(classes="dialog-body"):
+                yield from self._fields()
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="cancel")
                 yield Button("Continue", id="continue", variant="primary")
+
+    def _fields(self) -> ComposeResult:
+        yield Label("Your name, as reflect should show it")
+        yield Input(id="name", max_length=40)
+        yield Label("How you come to this")
+        with RadioSet(id="role"):
+            yield RadioButton("I am the partner who was hurt", id="hurt")
+            yield RadioButton("I am the partner who caused the hurt", id="involved")
+            if self.solo:
+                yield RadioButton("Neither, or I'd rather not say", id="individual")
+        yield Label("A passphrase (at least 8 characters; a few words work well)")
+        yield SecretInput(id="passphrase")
+        yield Label("The same passphrase again")
+        yield SecretInput(id="repeat")
+        if self.solo:
+            yield Checkbox("Use no passphrase", id="no-passphrase")
+            yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
+        yield Static("reflect cannot recover a forgotten passphrase.", classes="muted")
 
     @on(Checkbox.Changed, "#no-passphrase")
     def toggle_no_passphrase(self, event: Checkbox.Changed) -> None:
         self.set_class(event.value, "-no-passphrase")
         for field in self.query("#passphrase, #repeat").results(Input):
             field.disabled = event.value
+        if event.value:  # the warning must be read, not found by scrolling
+            self.call_after_refresh(self.query_one("#no-passphrase-warning").scroll_visible, animate=False)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#continue")
@@ -299,17 +306,22 @@ class RecoveryOfferScreen(ModalScreen[bool]):
 
     AUTO_FOCUS = "#make"
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, replacing: bool = False) -> None:
         super().__init__()
         self.person = name
+        self.replacing = replacing
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(shown(f"{self.person}, would you like a recovery key?")), classes="screen-title")
+            if self.replacing:
+                yield Static(Content(shown(f"{self.person}, a new recovery key?")), classes="screen-title")
+            else:
+                yield Static(Content(shown(f"{self.person}, would you like a recovery key?")), classes="screen-title")
             yield Static(
                 "It is a long code that opens your spaces if you forget your passphrase. "
                 "It is shown once. Write it down and keep it where only you can reach it. "
-                "If anyone else can see the screen, ask them to look away first.",
+                + ("Any earlier recovery key stops working. " if self.replacing else "")
+                + "If anyone else can see the screen, ask them to look away first.",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Not now", id="skip")
@@ -341,7 +353,6 @@ class RecoveryKeyScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(shown(f"{self.person}'s recovery key")), classes="screen-title")
-            yield Static("If anyone else is looking at the screen, ask them to look away.")
             yield Static(Content(self.key), id="key")
             yield Static(
                 "Write it down now. It will not be shown again, and reflect does not keep a copy "

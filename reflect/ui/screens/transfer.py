@@ -151,7 +151,9 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
             return
         workspace = self.app.workspace
         try:
-            text, skipped = export_space(workspace.journal, self.fmt, workspace.now().tzinfo)
+            text, skipped = export_space(
+                workspace.journal, self.fmt, workspace.now().tzinfo, workspace.step_titles()
+            )
         except StoreError as error:
             self._say(error.user_message)
             return

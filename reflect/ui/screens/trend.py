@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from reflect.checkin_log import UNREADABLE_TABLE, checkins_to_csv, read_checkins
 from reflect.domain.checkins import (
@@ -43,6 +43,7 @@ from reflect.storage.errors import StoreError
 from reflect.storage.space_store import SpaceStore
 from reflect.trend_svg import trend_svg
 from reflect.ui.widgets.trend_chart import TrendChart
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
@@ -91,10 +92,11 @@ class TrendScreen(Screen[None]):
     CSS_PATH = "trend.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("c", "app.checkin", "Check in", id="trend-checkin", tooltip="Count today's moments"),
-        Binding("t", "cycle_span", "Time span", id="span", tooltip="Everything, the last year, or three months"),
-        Binding("e", "export_chart", "Save chart", id="export-chart", tooltip="Save the chart as an SVG picture"),
-        Binding("x", "export_data", "Save data", id="export-data", tooltip="Save the check-ins as a CSV file"),
+        # Short words: at 80 columns the safety keys come first (the help has the rest).
+        Binding("c", "app.checkin", "Check in", id="trend-checkin", show=False, tooltip="Count today's moments"),
+        Binding("t", "cycle_span", "Span", id="span", tooltip="Everything, the last year, or three months"),
+        Binding("e", "export_chart", "Chart", id="export-chart", tooltip="Save the chart as an SVG picture"),
+        Binding("x", "export_data", "Data", id="export-data", tooltip="Save the check-ins as a CSV file"),
         Binding("r", "app.resources", "Resources", id="trend-resources", show=False),
     ]
 
@@ -117,7 +119,7 @@ class TrendScreen(Screen[None]):
             with VerticalScroll(id="words-pane"):
                 yield Static("", id="words")
                 yield Static("", id="problems", classes="muted")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def checkin_store(self) -> SpaceStore:
         """The space whose check-ins are shown: the one place that decides it."""

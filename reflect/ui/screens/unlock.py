@@ -8,12 +8,30 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Header, Input, Label, RadioButton, RadioSet, Static
 
 from reflect.domain.display import shown
 from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.widgets.secret_input import SecretInput
+
+
+DOOR_WORDS = {
+    "locked": (
+        "Welcome back",
+        "reflect is locked, so nothing private is on screen. Your passphrase opens it.",
+    ),
+    "new": (
+        "reflect is ready",
+        "Each of you opens reflect with your own passphrase, whenever you like.",
+    ),
+    "private": (
+        "Going to a private journal",
+        "A private journal opens only with its owner's passphrase, so reflect has locked. "
+        "Nothing private is on screen.",
+    ),
+}
 
 
 class UnlockScreen(Screen[None]):
@@ -42,18 +60,21 @@ class UnlockScreen(Screen[None]):
     }
     """
 
+    def __init__(self, door: str = "locked") -> None:
+        """``door``: "locked" (a lock), "new" (just set up), "private" (leaving the shared space)."""
+        super().__init__()
+        self.door = door
+
     def compose(self) -> ComposeResult:
         household = self.app.workspace.household
+        title, intro = DOOR_WORDS.get(self.door, DOOR_WORDS["locked"])
         yield Header()
         with VerticalScroll():
             with Vertical(id="door"):
-                yield Static("Welcome back", classes="screen-title")
-                yield Static(
-                    "reflect is locked, so nothing private is on screen. Your passphrase opens it.",
-                    classes="screen-intro",
-                )
+                yield Static(title, classes="screen-title")
+                yield Static(intro, classes="screen-intro")
                 if household.is_couple:
-                    yield Label("Who is here?")
+                    yield Label("Whose journal is it?" if self.door == "private" else "Who is here?")
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
                             yield RadioButton(Content(shown(profile.name)), id=f"who-{index}")
@@ -63,7 +84,7 @@ class UnlockScreen(Screen[None]):
                 with Horizontal():
                     yield Button("Unlock", id="unlock", variant="primary")
                     yield Button("I forgot my passphrase", id="recover")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
@@ -158,19 +179,20 @@ class RecoverScreen(ModalScreen[None]):
         self.profile = profile
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        with Vertical(classes="dialog -fill"):
             yield Static(Content(shown(f"{self.profile.name}: open with your recovery key")), classes="screen-title")
-            yield Static(
-                "If you made a recovery key during setup, type it here (spaces and dashes "
-                "do not matter). Without it, a forgotten passphrase cannot be recovered.",
-                classes="muted",
-            )
-            yield Label("Recovery key")
-            yield SecretInput(id="key")
-            yield Label("A new passphrase")
-            yield SecretInput(id="new")
-            yield Label("The new passphrase again")
-            yield SecretInput(id="repeat")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(
+                    "If you made a recovery key, type it here (spaces and dashes "
+                    "do not matter). Without it, a forgotten passphrase cannot be recovered.",
+                    classes="muted",
+                )
+                yield Label("Recovery key")
+                yield SecretInput(id="key")
+                yield Label("A new passphrase")
+                yield SecretInput(id="new")
+                yield Label("The new passphrase again")
+                yield SecretInput(id="repeat")
             yield Static("", id="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Back", id="back")

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TextArea
+from textual.widgets import Header, Input, Static, TextArea
 
 from reflect.domain.content import Prompt
 from reflect.domain.display import shown
@@ -22,6 +22,7 @@ from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
 from reflect.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
+from reflect.ui.widgets.safety_footer import SafetyFooter
 
 DRAFT_DELAY_SECONDS = 2.0
 
@@ -103,7 +104,7 @@ class WriteScreen(Screen[None]):
             )
             yield Static("", id="where", classes="muted")
             yield Static("", id="status", classes="muted")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SafetyFooter()
 
     def on_mount(self) -> None:
         if self.space is None:
@@ -196,16 +197,19 @@ class WriteScreen(Screen[None]):
         workspace = self.app.workspace
         if self.entry is None:
             def save(journal):
-                entry = workspace.write(
-                    text, prompt_id=self.prompt.id if self.prompt else "", tags=tags, space=self.space
+                # One save holds the entry and drops its draft: a crash just
+                # after can never leave a stale draft of the words saved.
+                return workspace.write(
+                    text,
+                    prompt_id=self.prompt.id if self.prompt else "",
+                    tags=tags,
+                    space=self.space,
+                    clearing_draft=self.draft_key,
                 )
-                journal.clear_draft(self.draft_key)
-                return entry
         else:
             def save(journal):
                 entry = self.entry.edited(text, workspace.now()).with_tags(tags, workspace.now())
-                journal.update(entry)
-                journal.clear_draft(self.draft_key)
+                journal.update(entry, clearing_draft=self.draft_key)
                 return entry
 
         ok, saved = self._journal_call(save)
