@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from reflect.checkin_log import record_checkin
+from reflect.usecases.checkins import record_checkin
 from reflect.domain.checkins import MAX_MOMENTS, MAX_NOTE_LENGTH, CheckIn
 from reflect.storage.errors import StoreError
 from reflect.storage.space_store import SpaceStore

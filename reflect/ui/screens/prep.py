@@ -1,7 +1,7 @@
 """Session prep: choose the days and what to take along, preview it, save it.
 
 The screens only collect choices and show results; what a prep may hold is
-decided in :mod:`reflect.session_prep`, which reads nothing but the person's
+decided in :mod:`reflect.usecases.session_prep`, which reads nothing but the person's
 own private space and the shared space.
 """
 
@@ -18,8 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, RadioButton, RadioSet, Static, TextArea
 
-from reflect.exports import ExportExists, ExportFolderMissing, exports_dir
-from reflect.session_prep import (
+from reflect.usecases.exports import ExportExists, ExportFolderMissing, exports_dir
+from reflect.usecases.session_prep import (
     LAST_WEEKS,
     PrepChoices,
     PrepError,

@@ -1,8 +1,8 @@
 """Your data in and out, from the app: save a copy of the open space, or bring a journal in.
 
 Both dialogs use the same functions as ``reflect export`` and ``reflect
-import`` (:func:`reflect.exports.export_space`, :func:`reflect.imports.read_import`
-and :func:`reflect.imports.import_into`), so the rules are the same: files are
+import`` (:func:`reflect.usecases.exports.export_space`, :func:`reflect.usecases.imports.read_import`
+and :func:`reflect.usecases.imports.import_into`), so the rules are the same: files are
 private and never replaced unasked, importing twice adds nothing, and records
 that cannot be read are counted, never quoted.
 """
@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from reflect.exports import (
+from reflect.usecases.exports import (
     ExportExists,
     ExportFolderMissing,
     default_space_export_name,
@@ -28,7 +28,7 @@ from reflect.exports import (
     name_for_file,
     write_export,
 )
-from reflect.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
 from reflect.storage.errors import StoreError
 
 NOT_ENCRYPTED_WORDS = (

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Static
 
-from reflect.checkin_log import UNREADABLE_TABLE, checkins_to_csv, read_checkins
+from reflect.usecases.checkins import UNREADABLE_TABLE, checkins_to_csv, read_checkins
 from reflect.domain.checkins import (
     CheckIn,
     TrendPoint,
@@ -31,7 +31,7 @@ from reflect.domain.checkins import (
     trend,
     trend_words,
 )
-from reflect.exports import (
+from reflect.usecases.exports import (
     ExportExists,
     ExportFolderMissing,
     default_export_name,
@@ -41,7 +41,7 @@ from reflect.exports import (
 )
 from reflect.storage.errors import StoreError
 from reflect.storage.space_store import SpaceStore
-from reflect.trend_svg import trend_svg
+from reflect.usecases.trend_picture import trend_svg
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
 

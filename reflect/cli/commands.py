@@ -2,7 +2,7 @@
 
 Commands that scripts use (``write``, ``list``, ``packs validate``) never
 import Textual, so they start quickly. Every sentence shown to a person comes
-from :mod:`reflect.messages`; no traceback ever reaches the screen.
+from :mod:`reflect.cli.wording`; no traceback ever reaches the screen.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from reflect import __version__, messages
+from reflect import __version__
+from reflect.cli import wording as messages
 from reflect.domain.display import shown
 from reflect.paths import resolve_data_dir
 
@@ -239,7 +240,7 @@ def _validate_pack(path: Path) -> int:
 
 
 def _write(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.workspace import UnknownPrompt, Workspace
+    from reflect.usecases.workspace import UnknownPrompt, Workspace
 
     with Workspace.open(data_dir) as workspace:
         _unlock(workspace, args)
@@ -262,7 +263,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
 def _list(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.domain.entries import EntryFilter, normalise_tags
     from reflect.storage.records import entry_to_record
-    from reflect.workspace import Workspace
+    from reflect.usecases.workspace import Workspace
 
     if args.n is not None and args.n < 1:
         _err(messages.BAD_COUNT)
@@ -285,8 +286,8 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.checkin_log import record_checkin
-    from reflect.workspace import Workspace
+    from reflect.usecases.checkins import record_checkin
+    from reflect.usecases.workspace import Workspace
 
     counts = {}
     for option in ("connection", "distance"):
@@ -315,8 +316,8 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _export(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect import exports
-    from reflect.workspace import Workspace
+    from reflect.usecases import exports
+    from reflect.usecases.workspace import Workspace
 
     # The packs are read only for Markdown, which names each reflection's step.
     with Workspace.open(data_dir, take_lock=False, pack_dirs=None if args.format == "md" else ()) as workspace:
@@ -432,7 +433,7 @@ def _unlock(workspace, args: argparse.Namespace) -> bool:
 
 def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.domain.profiles import parse_role
-    from reflect.workspace import Workspace
+    from reflect.usecases.workspace import Workspace
 
     # Listing only reads the household file, which every save replaces whole,
     # so it is safe beside a running app; adding or changing a person is not.
@@ -476,8 +477,8 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _import(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.imports import ImportRefused, import_into, import_report, import_warnings, read_import
-    from reflect.workspace import Workspace
+    from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+    from reflect.usecases.workspace import Workspace
 
     try:
         contents = read_import(Path(args.path).expanduser())
@@ -495,7 +496,7 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _check(data_dir: Path) -> int:
-    from reflect.checkup import check_data_folder
+    from reflect.usecases.folder_check import check_data_folder
 
     if not data_dir.exists():
         _out(messages.CHECK_NOTHING.format(path=data_dir))
@@ -547,11 +548,11 @@ def _open_app(data_dir: Path, *, demo: bool) -> int:
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
         _err(messages.NOT_A_TERMINAL_APP)
         return 1
-    from reflect.workspace import Workspace
+    from reflect.usecases.workspace import Workspace
 
     demo_dir = None
     if demo:
-        from reflect.demo import make_demo_folder, remove_demo_folder, seed_demo
+        from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo
 
         demo_dir = data_dir = make_demo_folder()
     try:

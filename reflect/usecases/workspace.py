@@ -27,7 +27,7 @@ from reflect.domain.profiles import (
     new_profile,
 )
 from reflect.paths import DataLayout, builtin_packs_dir
-from reflect.settings import Settings, load_settings, save_settings
+from reflect.storage.settings import Settings, load_settings, save_settings
 from reflect.storage.atomic import atomic_write_bytes, atomic_write_many, read_private_bytes
 from reflect.storage.backups import backups_of, make_backup
 from reflect.storage.codec import PlainCodec
@@ -830,7 +830,7 @@ class KeyChange:
 
     @property
     def message(self) -> str:
-        from reflect import messages
+        from reflect.cli import wording as messages
 
         parts = [messages.RECOVERY_KEY_CHANGED if self.recovery else messages.PASSPHRASE_CHANGED]
         if self.shared:

@@ -91,7 +91,7 @@ def export_records(
 
     ``step_titles`` (section id to title) lets the Markdown name each reflection's step.
     """
-    from reflect.checkin_log import checkins_to_csv
+    from reflect.usecases.checkins import checkins_to_csv
 
     if fmt == "md":
         return journal_markdown(entries, step_titles)
@@ -110,7 +110,7 @@ def export_space(
     The command line and the app both export through here. Check-ins that
     cannot be read are left out (and counted); they stay in the data file.
     """
-    from reflect.checkin_log import read_checkins
+    from reflect.usecases.checkins import read_checkins
 
     entries = store.entries()
     checkins, problems = read_checkins(store)

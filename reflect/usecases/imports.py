@@ -24,11 +24,12 @@ from pathlib import Path
 
 import orjson
 
-from reflect import messages, other_journals
-from reflect.checkin_log import add_checkins
+from reflect.cli import wording as messages
+from reflect.usecases import other_journals
+from reflect.usecases.checkins import add_checkins
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, clean_text, normalise_tags
-from reflect.exports import EXPORT_FORMAT, EXPORT_VERSION
+from reflect.usecases.exports import EXPORT_FORMAT, EXPORT_VERSION
 from reflect.storage.records import checkin_from_record, entry_from_record
 from reflect.storage.space_store import SpaceStore
 
