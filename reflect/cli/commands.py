@@ -13,140 +13,22 @@ import os
 import sys
 from pathlib import Path
 
-from reflect import __version__
 from reflect.cli import wording as messages
+from reflect.cli.parser import build_parser
+from reflect.cli.terminal import (
+    READ_FROM_STDIN,
+    CommandError,
+    err,
+    escape_unsafe_in_json,
+    new_passphrase,
+    out,
+    read_passphrase,
+    read_text,
+)
 from reflect.domain.display import shown
 from reflect.paths import resolve_data_dir
 
 DEBUG_ENV = "REFLECT_DEBUG"
-READ_FROM_STDIN = "-"
-
-
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--data-dir",
-        metavar="PATH",
-        default=argparse.SUPPRESS,
-        help="the data folder (default: $REFLECT_HOME, else your user data folder)",
-    )
-
-    parser = argparse.ArgumentParser(
-        prog="reflect",
-        description="A private companion for rebuilding closeness after infidelity. "
-        "Run with no command to open the app.",
-        parents=[common],
-    )
-    parser.add_argument("--version", action="version", version=f"reflect {__version__}")
-    parser.add_argument(
-        "--demo", action="store_true", help="open the app on throw-away sample data"
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    whose = argparse.ArgumentParser(add_help=False)
-    whose.add_argument("--profile", metavar="NAME", default=None, help="whose journal (needed when two people use reflect)")
-    whose.add_argument("--shared", action="store_true", help="the couple's shared space instead of the private journal")
-
-    packs = commands.add_parser("packs", help="work with prompt packs", parents=[common])
-    packs_commands = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
-    validate = packs_commands.add_parser("validate", help="check a prompt pack", parents=[common])
-    validate.add_argument("path", metavar="PATH", help="a pack folder (with a pack.md)")
-
-    write = commands.add_parser(
-        "write",
-        help="add a reflection without opening the app",
-        description="Add a reflection. With no TEXT, it is read from standard input after the "
-        "passphrase line; on a terminal, type it and end with Ctrl+D. " + messages.ARGV_WARNING,
-        parents=[common, whose],
-    )
-    write.add_argument("--prompt", metavar="ID", default="", help="the prompt this answers")
-    write.add_argument("--tag", metavar="TAG", action="append", default=[], help="a tag (repeatable)")
-    write.add_argument(
-        "text",
-        nargs="?",
-        metavar="TEXT",
-        help="the text (better left out: then it is read from standard input, unseen by other programs)",
-    )
-
-    listing = commands.add_parser("list", help="print reflections, newest first", parents=[common, whose])
-    listing.add_argument("-n", type=int, default=None, metavar="N", help="at most N entries")
-    listing.add_argument(
-        "--contains",
-        default="",
-        metavar="TEXT",
-        help="only entries containing TEXT (" + messages.ARGV_WARNING_SHORT + ")",
-    )
-    listing.add_argument("--tag", metavar="TAG", action="append", default=[], help="only entries with TAG")
-    listing.add_argument("--json", action="store_true", help="print JSON records")
-
-    checkin = commands.add_parser(
-        "checkin",
-        help="count moments of connection and of distance, since the last check-in or today",
-        parents=[common, whose],
-    )
-    checkin.add_argument("--connection", metavar="N", default="0", help="moments of genuine connection (0-99, default 0)")
-    checkin.add_argument("--distance", metavar="M", default="0", help="moments of profound distance (0-99, default 0)")
-    checkin.add_argument(
-        "--note",
-        metavar="TEXT",
-        default="",
-        help="a few words, if you like; '-' reads them from standard input after the passphrase line ("
-        + messages.ARGV_WARNING_SHORT
-        + ")",
-    )
-
-    export = commands.add_parser(
-        "export", help="export your reflections (md, json) or check-ins (csv)", parents=[common, whose]
-    )
-    export.add_argument(
-        "--format",
-        required=True,
-        choices=("md", "json", "csv"),
-        help="md: reflections to read; json: everything, to keep or import; csv: check-ins",
-    )
-    export.add_argument("-o", "--output", metavar="PATH", default=None, help="write to PATH (default: print)")
-    export.add_argument("--force", action="store_true", help="replace PATH if it already exists")
-
-    profiles = commands.add_parser("profiles", help="the people who use reflect here", parents=[common])
-    profile_commands = profiles.add_subparsers(dest="profiles_command", metavar="ACTION", required=True)
-    add = profile_commands.add_parser(
-        "add", help="add a person (the second one makes a couple)", parents=[common]
-    )
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=("hurt", "involved", "individual"))
-    add.add_argument(
-        "--no-passphrase",
-        action="store_true",
-        help="one person only: keep the journal unencrypted (anyone using this account could read it)",
-    )
-    profile_commands.add_parser("list", help="who uses reflect here", parents=[common])
-    change = profile_commands.add_parser("passphrase", help="change a passphrase", parents=[common])
-    change.add_argument("name", metavar="NAME")
-
-    commands.add_parser("check", help="verify every data file; change nothing", parents=[common])
-
-    importing = commands.add_parser(
-        "import",
-        help="bring back a JSON export, or a journal from jrnl or Day One (importing twice adds nothing)",
-        parents=[common, whose],
-    )
-    importing.add_argument(
-        "path",
-        metavar="PATH",
-        help="a file made by `reflect export --format json`, by `jrnl --export json`, "
-        "or Day One's JSON export (the zip or its Journal.json)",
-    )
-
-    return parser
-
-
-class CommandError(Exception):
-    """A plain message for the person, and the exit code that goes with it."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,10 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except CommandError as error:
-        _err(error.message)
+        err(error.message)
         return error.code
     except KeyboardInterrupt:
-        _err(messages.INTERRUPTED)
+        err(messages.INTERRUPTED)
         return 130
     except Exception as error:  # the last line of defence: never a traceback
         from reflect.storage.errors import StoreError
@@ -167,18 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         from reflect.domain.profiles import ProfileError
 
         if isinstance(error, StoreError):
-            _err(error.user_message)
+            err(error.user_message)
             return 1
         if isinstance(error, ProfileError):
-            _err(str(error))
+            err(str(error))
             return 1
         if isinstance(error, OSError):
             where = error.filename or "the data folder"
-            _err(messages.OS_PROBLEM.format(where=where, reason=error.strerror or type(error).__name__))
+            err(messages.OS_PROBLEM.format(where=where, reason=error.strerror or type(error).__name__))
             return 1
         if os.environ.get(DEBUG_ENV):
             raise
-        _err(messages.UNEXPECTED.format(kind=type(error).__name__))
+        err(messages.UNEXPECTED.format(kind=type(error).__name__))
         return 1
 
 
@@ -208,34 +90,15 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _open_app(data_dir, demo=args.demo)
 
 
-def _out(text: str) -> None:
-    """Print to standard output; names and journal text in it never steer the terminal."""
-    print(shown(text))
-
-
-def _err(text: str) -> None:
-    print(shown(text), file=sys.stderr)
-
-
-def _escape_unsafe_in_json(text: str) -> str:
-    """JSON text with DEL and C1 characters written as ``\\u`` escapes: the same data, safe to print.
-
-    ``json.dumps`` already escapes the C0 range; it can leave DEL and C1 as
-    they are, and a terminal reads U+009B as the start of a control sequence.
-    They occur only inside strings, where the escape means the same character.
-    """
-    return "".join(f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F else c for c in text)
-
-
 def _validate_pack(path: Path) -> int:
     from reflect.content.packs import summarise, validate_path
 
     pack, problems = validate_path(path)
     for problem in problems:
-        _out(str(problem))
+        out(str(problem))
     if pack is None or problems:
         return 1
-    _out(summarise(pack))
+    out(summarise(pack))
     return 0
 
 
@@ -245,18 +108,18 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
     with Workspace.open(data_dir) as workspace:
         _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
-        text = args.text if args.text is not None else _read_text(messages.TYPE_THE_TEXT)
+        text = args.text if args.text is not None else read_text(messages.TYPE_THE_TEXT)
         if not text.strip():
-            _err(messages.NO_TEXT)
+            err(messages.NO_TEXT)
             return 1
         try:
             workspace.write(text, prompt_id=args.prompt, tags=args.tag)
         except UnknownPrompt as error:
-            _err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
+            err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
             return 1
         if not workspace.is_set_up:
-            _err(messages.SAVED_WITHOUT_PASSPHRASE)
-    _out(messages.SAVED)
+            err(messages.SAVED_WITHOUT_PASSPHRASE)
+    out(messages.SAVED)
     return 0
 
 
@@ -266,7 +129,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.usecases.workspace import Workspace
 
     if args.n is not None and args.n < 1:
-        _err(messages.BAD_COUNT)
+        err(messages.BAD_COUNT)
         return 2
     with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
         flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
@@ -275,13 +138,13 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
         entries = entries[: args.n]
     if args.json:
         records = json.dumps([entry_to_record(e) for e in entries], ensure_ascii=False, indent=2)
-        _out(_escape_unsafe_in_json(records))
+        out(escape_unsafe_in_json(records))
         return 0
     if not entries:
-        _out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
+        out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
         return 0
     for entry in entries:
-        _out(_format_entry(entry))
+        out(_format_entry(entry))
     return 0
 
 
@@ -293,12 +156,12 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
     for option in ("connection", "distance"):
         value = getattr(args, option).strip()
         if not (value.isascii() and value.isdigit()):
-            _err(messages.BAD_MOMENTS.format(option=option, value=value[:20]))
+            err(messages.BAD_MOMENTS.format(option=option, value=value[:20]))
             return 2
         counts[option] = int(value)
     with Workspace.open(data_dir, pack_dirs=()) as workspace:
         _unlock(workspace, args)
-        note = _read_text(messages.TYPE_THE_NOTE) if args.note == READ_FROM_STDIN else args.note
+        note = read_text(messages.TYPE_THE_NOTE) if args.note == READ_FROM_STDIN else args.note
         note = note.strip()
         try:
             record_checkin(
@@ -309,9 +172,9 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
                 note=note,
             )
         except ValueError as error:
-            _err(str(error))
+            err(str(error))
             return 2
-    _out(messages.CHECKIN_SAVED)
+    out(messages.CHECKIN_SAVED)
     return 0
 
 
@@ -328,10 +191,10 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         else:
             text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
     if skipped:
-        _err(messages.CHECKINS_SKIPPED.format(count=skipped))
+        err(messages.CHECKINS_SKIPPED.format(count=skipped))
     if args.output is None:
         if args.format == "json":
-            text = _escape_unsafe_in_json(text)
+            text = escape_unsafe_in_json(text)
         elif sys.stdout.isatty():
             text = shown(text)  # a file or a pipe gets the text exactly; a terminal gets it safely
         sys.stdout.write(text)
@@ -341,60 +204,20 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
     try:
         exports.write_export(path, text.encode("utf-8"), replace=args.force)
     except exports.ExportExists:
-        _err(messages.EXPORT_EXISTS.format(path=path))
+        err(messages.EXPORT_EXISTS.format(path=path))
         return 1
     except exports.ExportFolderMissing:
-        _err(messages.EXPORT_NO_FOLDER.format(folder=path.parent))
+        err(messages.EXPORT_NO_FOLDER.format(folder=path.parent))
         return 1
     except IsADirectoryError:
-        _err(messages.EXPORT_IS_FOLDER.format(path=path))
+        err(messages.EXPORT_IS_FOLDER.format(path=path))
         return 1
     except OSError as error:
-        _err(messages.EXPORT_FAILED.format(path=path, reason=error.strerror or type(error).__name__))
+        err(messages.EXPORT_FAILED.format(path=path, reason=error.strerror or type(error).__name__))
         return 1
-    _out(messages.EXPORT_WRITTEN.format(path=path))
-    _err(messages.EXPORT_NOT_ENCRYPTED)
+    out(messages.EXPORT_WRITTEN.format(path=path))
+    err(messages.EXPORT_NOT_ENCRYPTED)
     return 0
-
-
-def _read_stdin() -> str:
-    """Whatever standard input holds; nothing when it is closed."""
-    return sys.stdin.read() if sys.stdin is not None else ""
-
-
-def _read_text(hint: str) -> str:
-    """Text from standard input; on a terminal, say how to end it first.
-
-    Text typed this way is never an argument, so other programs cannot see it
-    and the shell does not keep it in its history.
-    """
-    if sys.stdin is not None and sys.stdin.isatty():
-        _err(hint)
-    return _read_stdin()
-
-
-def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) -> str:
-    """Masked on a terminal; otherwise the next line of standard input. Never an argument."""
-    if sys.stdin is None:
-        raise CommandError(missing)
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(shown(prompt))
-    line = sys.stdin.readline()
-    if not line:
-        raise CommandError(missing)
-    return line.rstrip("\r\n")
-
-
-def _new_passphrase(name: str) -> str:
-    if sys.stdin.isatty():
-        first = read_passphrase(messages.NEW_PASSPHRASE_PROMPT.format(name=name))
-        again = read_passphrase(messages.REPEAT_PASSPHRASE_PROMPT)
-        if first != again:
-            raise CommandError(messages.PASSPHRASES_DIFFER)
-        return first
-    return read_passphrase("")
 
 
 def _unlock(workspace, args: argparse.Namespace) -> bool:
@@ -442,28 +265,28 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
         household = workspace.household
         if reading:
             if not workspace.is_set_up:
-                _out(messages.NO_PROFILES)
+                out(messages.NO_PROFILES)
                 return 0
             for profile in household.profiles:
                 lock = "passphrase" if profile.protected else "no passphrase"
-                _out(f"{profile.name}  ({profile.role.label}; {lock})")
+                out(f"{profile.name}  ({profile.role.label}; {lock})")
             if household.shared_space:
-                _out(messages.SHARED_SPACE_LINE)
+                out(messages.SHARED_SPACE_LINE)
             return 0
         if args.profiles_command == "passphrase":
             profile = household.find(args.name) if workspace.is_set_up else None
             if profile is None or not profile.protected:
                 raise CommandError(messages.NO_SUCH_PROTECTED_PROFILE.format(name=args.name))
             workspace.unlock(profile, read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)))
-            change = workspace.change_passphrase(_new_passphrase(profile.name))
-            _out(change.message)
+            change = workspace.change_passphrase(new_passphrase(profile.name))
+            out(change.message)
             return 0
         role = parse_role(args.role)
         if args.no_passphrase:
-            _err(messages.NO_PASSPHRASE_WARNING)
+            err(messages.NO_PASSPHRASE_WARNING)
             passphrase = None
         else:
-            passphrase = _new_passphrase(args.name)
+            passphrase = new_passphrase(args.name)
         partner = None
         if workspace.is_set_up and len(household.profiles) == 1:
             first = household.profiles[0]
@@ -472,7 +295,7 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
                 messages.PARTNER_PASSPHRASE_MISSING.format(name=first.name),
             )
         profile = workspace.add_profile(args.name, role, passphrase, partner_passphrase=partner)
-    _out(messages.PROFILE_ADDED.format(name=profile.name))
+    out(messages.PROFILE_ADDED.format(name=profile.name))
     return 0
 
 
@@ -489,9 +312,9 @@ def _import(data_dir: Path, args: argparse.Namespace) -> int:
         store = workspace.journal
         result = import_into(store, contents, author=workspace.author_in(store.space))
     for line in import_report(result):
-        _out(line)
+        out(line)
     for line in import_warnings(result):
-        _err(line)
+        err(line)
     return 0
 
 
@@ -499,28 +322,28 @@ def _check(data_dir: Path) -> int:
     from reflect.usecases.folder_check import check_data_folder
 
     if not data_dir.exists():
-        _out(messages.CHECK_NOTHING.format(path=data_dir))
+        out(messages.CHECK_NOTHING.format(path=data_dir))
         return 0
     report = check_data_folder(data_dir)
     if report.sound:
-        _out(messages.CHECK_OK.format(count=len(report.checked)))
+        out(messages.CHECK_OK.format(count=len(report.checked)))
     else:
-        _out(messages.CHECK_PROBLEMS)
+        out(messages.CHECK_PROBLEMS)
         for problem in report.problems:
-            _out(f"- {problem}")
+            out(f"- {problem}")
     by_path = {backup.path: backup for backup in report.found_backups}
     restore = [by_path[path] for path in report.backups if path in by_path]
     others = [backup for backup in report.found_backups if backup not in restore]
     if restore:
-        _out(messages.CHECK_BACKUPS)
+        out(messages.CHECK_BACKUPS)
         for backup in restore:
-            _out(_backup_line(backup))
+            out(_backup_line(backup))
     if others:
-        _out(messages.CHECK_OTHER_BACKUPS if restore or not report.sound else messages.CHECK_FOUND_BACKUPS)
+        out(messages.CHECK_OTHER_BACKUPS if restore or not report.sound else messages.CHECK_FOUND_BACKUPS)
         for backup in others:
-            _out(_backup_line(backup))
+            out(_backup_line(backup))
     if not report.found_backups:
-        _out(messages.CHECK_NO_BACKUPS.format(path=data_dir / "backups"))
+        out(messages.CHECK_NO_BACKUPS.format(path=data_dir / "backups"))
     return 0 if report.sound else 1
 
 
@@ -546,7 +369,7 @@ def _format_entry(entry) -> str:
 
 def _open_app(data_dir: Path, *, demo: bool) -> int:
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
-        _err(messages.NOT_A_TERMINAL_APP)
+        err(messages.NOT_A_TERMINAL_APP)
         return 1
     from reflect.usecases.workspace import Workspace
 

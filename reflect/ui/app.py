@@ -14,7 +14,7 @@ from textual.content import Content
 from rich.text import Text
 from textual.screen import Screen
 
-from reflect.cli import wording as messages
+from reflect.usecases import wording as messages
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from reflect.cli import wording as messages
+from reflect.usecases import wording as messages
 from reflect.usecases import other_journals
 from reflect.usecases.checkins import add_checkins
 from reflect.domain.checkins import CheckIn

@@ -830,7 +830,7 @@ class KeyChange:
 
     @property
     def message(self) -> str:
-        from reflect.cli import wording as messages
+        from reflect.usecases import wording as messages
 
         parts = [messages.RECOVERY_KEY_CHANGED if self.recovery else messages.PASSPHRASE_CHANGED]
         if self.shared:
