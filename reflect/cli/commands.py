@@ -91,14 +91,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _validate_pack(path: Path) -> int:
-    from reflect.content.packs import summarise, validate_path
+    from reflect.usecases.catalogue import check_pack
 
-    pack, problems = validate_path(path)
+    pack, problems, summary = check_pack(path)
     for problem in problems:
         out(str(problem))
     if pack is None or problems:
         return 1
-    out(summarise(pack))
+    out(summary)
     return 0
 
 
@@ -125,7 +125,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
 
 def _list(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.domain.entries import EntryFilter, normalise_tags
-    from reflect.storage.records import entry_to_record
+    from reflect.usecases.exports import reflection_records
     from reflect.usecases.workspace import Workspace
 
     if args.n is not None and args.n < 1:
@@ -137,7 +137,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
-        records = json.dumps([entry_to_record(e) for e in entries], ensure_ascii=False, indent=2)
+        records = json.dumps(reflection_records(entries), ensure_ascii=False, indent=2)
         out(escape_unsafe_in_json(records))
         return 0
     if not entries:

@@ -165,6 +165,11 @@ def write_exports(
     atomic_write_many(checked)
 
 
+def reflection_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
+    """Reflections as the JSON records ``reflect list --json`` prints (the stored form)."""
+    return [entry_to_record(e) for e in entries]
+
+
 def lossless_export(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> dict[str, Any]:
     """Everything needed to rebuild the journal and its check-ins, oldest first.
 

@@ -40,7 +40,7 @@ from reflect.usecases.exports import (
     write_export,
 )
 from reflect.storage.errors import StoreError
-from reflect.storage.space_store import SpaceStore
+from reflect.usecases.journal import Journal
 from reflect.usecases.trend_picture import trend_svg
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
@@ -121,7 +121,7 @@ class TrendScreen(Screen[None]):
                 yield Static("", id="problems", classes="muted")
         yield SafetyFooter()
 
-    def checkin_store(self) -> SpaceStore:
+    def checkin_store(self) -> Journal:
         """The space whose check-ins are shown: the one place that decides it."""
         return self.app.workspace.journal
 
