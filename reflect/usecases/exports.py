@@ -21,7 +21,7 @@ import orjson
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, newest_first
 from reflect.paths import ensure_private_dir
-from reflect.storage.atomic import atomic_write_bytes, atomic_write_many
+from reflect.storage.atomic import atomic_write_many
 from reflect.storage.records import checkin_to_record, entry_to_record
 
 EXPORT_FORMAT = "reflect-export"
@@ -127,17 +127,7 @@ def write_export(path: Path, data: bytes, *, replace: bool = False, private_fold
     any other folder must already exist, so a typing slip cannot scatter
     folders around. Other failures are the ``OSError`` of the write.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"is a folder: {path}")
-    if path.exists() and not replace:
-        raise ExportExists(path)
-    if not path.parent.is_dir():
-        if private_folder is not None and path.parent == Path(private_folder):
-            ensure_private_dir(path.parent)
-        else:
-            raise ExportFolderMissing(path)
-    atomic_write_bytes(path, data)
+    write_exports([(Path(path), data)], replace=replace, private_folder=private_folder)
 
 
 def write_exports(

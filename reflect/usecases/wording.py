@@ -24,3 +24,10 @@ RECOVERY_KEY_DROPPED = (
 IMPORTED = "Imported {entries} reflections and {checkins} check-ins ({already} were already here)."
 IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."
 IMPORT_REPEATED = "{count} records appear more than once in the file; each was imported once."
+NOT_ENCRYPTED_WORDS = (
+    "The saved file is not encrypted. Anyone who can use this computer account, "
+    "including a partner who shares it, can open it."
+)
+SAVE_FOLDER_MISSING = "The folder {folder} does not exist. Choose another place."
+SAVE_IS_A_FOLDER = "That is a folder. Add a file name at the end."
+SAVE_NOT_WRITTEN = "The file could not be written ({reason}). Choose another place."

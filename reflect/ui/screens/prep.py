@@ -35,6 +35,7 @@ from reflect.usecases.session_prep import (
     prep_paths,
     save_prep,
 )
+from reflect.usecases import wording
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
 
@@ -219,10 +220,10 @@ class PrepPreviewScreen(Screen[None]):
             self._ask_to_replace(chosen)
             return
         except ExportFolderMissing:
-            self._say(f"The folder {chosen.parent} does not exist. Choose another place.")
+            self._say(wording.SAVE_FOLDER_MISSING.format(folder=chosen.parent))
             return
         except IsADirectoryError:
-            self._say("That is a folder. Add a file name at the end.")
+            self._say(wording.SAVE_IS_A_FOLDER)
             return
         except OSError as error:
             self._say(f"The prep could not be saved ({error.strerror or 'unknown reason'}). Choose another place.")

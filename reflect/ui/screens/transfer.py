@@ -29,12 +29,10 @@ from reflect.usecases.exports import (
     write_export,
 )
 from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+from reflect.usecases import wording
+from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
 
-NOT_ENCRYPTED_WORDS = (
-    "The saved file is not encrypted. Anyone who can use this computer account, "
-    "including a partner who shares it, can open it."
-)
 FORMATS = (
     ("md", "Markdown: your reflections, to read"),
     ("json", "JSON: everything, to keep or to import again"),
@@ -165,13 +163,13 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
             self._ask_to_replace(path)
             return
         except ExportFolderMissing:
-            self._say(f"The folder {path.parent} does not exist. Choose another place.")
+            self._say(wording.SAVE_FOLDER_MISSING.format(folder=path.parent))
             return
         except IsADirectoryError:
-            self._say("That is a folder. Add a file name at the end.")
+            self._say(wording.SAVE_IS_A_FOLDER)
             return
         except OSError as error:
-            self._say(f"The file could not be written ({error.strerror or 'unknown reason'}). Choose another place.")
+            self._say(wording.SAVE_NOT_WRITTEN.format(reason=error.strerror or "unknown reason"))
             return
         note = f" {skipped} check-ins could not be read and were left out; they are still in the data file." if skipped else ""
         self.app.notify(f"Saved to {path}. It is not encrypted.{note}", markup=False, timeout=10)

@@ -42,16 +42,14 @@ from reflect.usecases.exports import (
 from reflect.storage.errors import StoreError
 from reflect.usecases.journal import Journal
 from reflect.usecases.trend_picture import trend_svg
+from reflect.usecases import wording
+from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
 
-NOT_ENCRYPTED_WORDS = (
-    "The saved file is not encrypted. Anyone who can use this computer account, "
-    "including a partner who shares it, can open it."
-)
 
 
 @dataclass(frozen=True)
@@ -304,13 +302,13 @@ class SaveExportScreen(ModalScreen[Path | None]):
             self._ask_to_replace(path)
             return
         except ExportFolderMissing:
-            self._say(f"The folder {path.parent} does not exist. Choose another place.")
+            self._say(wording.SAVE_FOLDER_MISSING.format(folder=path.parent))
             return
         except IsADirectoryError:
-            self._say("That is a folder. Add a file name at the end.")
+            self._say(wording.SAVE_IS_A_FOLDER)
             return
         except OSError as error:
-            self._say(f"The file could not be written ({error.strerror or 'unknown reason'}). Choose another place.")
+            self._say(wording.SAVE_NOT_WRITTEN.format(reason=error.strerror or "unknown reason"))
             return
         self.app.notify(f"Saved to {path}", markup=False, timeout=8)
         self.dismiss(path)
