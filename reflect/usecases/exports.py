@@ -49,6 +49,17 @@ class ExportFolderMissing(FileNotFoundError):
         self.path = path
 
 
+def save_problem(error: OSError, path: Path, *, what: str = "The file could not be written") -> str:
+    """The sentence a save dialog shows when writing ``path`` failed (not for :class:`ExportExists`)."""
+    from reflect.usecases import wording
+
+    if isinstance(error, ExportFolderMissing):
+        return wording.SAVE_FOLDER_MISSING.format(folder=path.parent)
+    if isinstance(error, IsADirectoryError):
+        return wording.SAVE_IS_A_FOLDER
+    return wording.SAVE_NOT_WRITTEN.format(what=what, reason=error.strerror or "unknown reason")
+
+
 def exports_dir(data_root: Path) -> Path:
     """Where exports go unless the person chooses elsewhere (not created here)."""
     return Path(data_root) / EXPORTS_FOLDER

@@ -30,4 +30,4 @@ NOT_ENCRYPTED_WORDS = (
 )
 SAVE_FOLDER_MISSING = "The folder {folder} does not exist. Choose another place."
 SAVE_IS_A_FOLDER = "That is a folder. Add a file name at the end."
-SAVE_NOT_WRITTEN = "The file could not be written ({reason}). Choose another place."
+SAVE_NOT_WRITTEN = "{what} ({reason}). Choose another place."

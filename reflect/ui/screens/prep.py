@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, RadioButton, RadioSet, Static, TextArea
 
-from reflect.usecases.exports import ExportExists, ExportFolderMissing, exports_dir
+from reflect.usecases.exports import ExportExists, exports_dir, save_problem
 from reflect.usecases.session_prep import (
     LAST_WEEKS,
     PrepChoices,
@@ -35,7 +35,6 @@ from reflect.usecases.session_prep import (
     prep_paths,
     save_prep,
 )
-from reflect.usecases import wording
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
 
@@ -219,14 +218,8 @@ class PrepPreviewScreen(Screen[None]):
         except ExportExists:
             self._ask_to_replace(chosen)
             return
-        except ExportFolderMissing:
-            self._say(wording.SAVE_FOLDER_MISSING.format(folder=chosen.parent))
-            return
-        except IsADirectoryError:
-            self._say(wording.SAVE_IS_A_FOLDER)
-            return
         except OSError as error:
-            self._say(f"The prep could not be saved ({error.strerror or 'unknown reason'}). Choose another place.")
+            self._say(save_problem(error, chosen, what="The prep could not be saved"))
             return
         self._say("")
         self.app.notify(

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reflect.usecases.exports import (
     ExportExists,
-    ExportFolderMissing,
+    save_problem,
     default_space_export_name,
     exports_dir,
     export_space,
@@ -29,7 +29,6 @@ from reflect.usecases.exports import (
     write_export,
 )
 from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
-from reflect.usecases import wording
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
 
@@ -162,14 +161,8 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
         except ExportExists:
             self._ask_to_replace(path)
             return
-        except ExportFolderMissing:
-            self._say(wording.SAVE_FOLDER_MISSING.format(folder=path.parent))
-            return
-        except IsADirectoryError:
-            self._say(wording.SAVE_IS_A_FOLDER)
-            return
         except OSError as error:
-            self._say(wording.SAVE_NOT_WRITTEN.format(reason=error.strerror or "unknown reason"))
+            self._say(save_problem(error, path))
             return
         note = f" {skipped} check-ins could not be read and were left out; they are still in the data file." if skipped else ""
         self.app.notify(f"Saved to {path}. It is not encrypted.{note}", markup=False, timeout=10)

@@ -33,7 +33,7 @@ from reflect.domain.checkins import (
 )
 from reflect.usecases.exports import (
     ExportExists,
-    ExportFolderMissing,
+    save_problem,
     default_export_name,
     exports_dir,
     name_for_file,
@@ -42,7 +42,6 @@ from reflect.usecases.exports import (
 from reflect.storage.errors import StoreError
 from reflect.usecases.journal import Journal
 from reflect.usecases.trend_picture import trend_svg
-from reflect.usecases import wording
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
@@ -301,14 +300,8 @@ class SaveExportScreen(ModalScreen[Path | None]):
         except ExportExists:
             self._ask_to_replace(path)
             return
-        except ExportFolderMissing:
-            self._say(wording.SAVE_FOLDER_MISSING.format(folder=path.parent))
-            return
-        except IsADirectoryError:
-            self._say(wording.SAVE_IS_A_FOLDER)
-            return
         except OSError as error:
-            self._say(wording.SAVE_NOT_WRITTEN.format(reason=error.strerror or "unknown reason"))
+            self._say(save_problem(error, path))
             return
         self.app.notify(f"Saved to {path}", markup=False, timeout=8)
         self.dismiss(path)
