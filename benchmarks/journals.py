@@ -21,12 +21,12 @@ from reflect.content.packs import load_packs
 from reflect.domain.entries import Entry, new_entry
 from reflect.domain.profiles import LEGACY_SPACE, Role
 from reflect.paths import DataLayout, builtin_packs_dir
-from reflect.settings import Settings, save_settings
+from reflect.storage.settings import Settings, save_settings
 from reflect.storage import records
 from reflect.storage.atomic import atomic_write_bytes
 from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.space_store import SpaceStore
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 
 # A journal written before setup becomes the first person's private space
 # under this name, so it is the journal the app and `reflect write` open.

@@ -24,13 +24,13 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from reflect.checkin_log import add_checkins
-from reflect.demo import sample_checkins
-from reflect.demo_content import SAMPLE_ENTRIES
+from reflect.usecases.checkins import add_checkins
+from reflect.usecases.demo import sample_checkins
+from reflect.usecases.demo_content import SAMPLE_ENTRIES
 from reflect.domain.profiles import Role
-from reflect.session_prep import PrepChoices, PrepItemKind, PrepSources, build_prep, last_weeks, save_prep
+from reflect.usecases.session_prep import PrepChoices, PrepItemKind, PrepSources, build_prep, last_weeks, save_prep
 from reflect.storage.sealed import KdfParams
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 BRING_UP = (

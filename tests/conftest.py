@@ -51,7 +51,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def workspace(data_dir: Path, clock: FakeClock):
-    from reflect.workspace import Workspace
+    from reflect.usecases.workspace import Workspace
 
     ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS])
     yield ws

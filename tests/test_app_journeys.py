@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from reflect.domain.profiles import Role
-from reflect.settings import load_settings
+from reflect.storage.settings import load_settings
 from reflect.storage.sealed import KdfParams
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.first_run import FirstRunScreen
@@ -15,7 +15,7 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.pause import PauseScreen
 from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.write import WriteScreen
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 
 MARKUP = "I said [b]nothing[/b] and [@click=app.quit]left[/] 🙂"
@@ -266,7 +266,7 @@ async def test_markup_like_text_is_shown_literally(data_dir, clock, text):
 
 
 async def test_demo_mode_uses_a_throwaway_folder(tmp_path, monkeypatch):
-    from reflect.demo import make_demo_folder, remove_demo_folder, seed_demo
+    from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo
 
     real_home = tmp_path / "real"
     monkeypatch.setenv("REFLECT_HOME", str(real_home))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reflect.cli import main
-from reflect.settings import Settings, load_settings
+from reflect.storage.settings import Settings, load_settings
 from reflect.storage.errors import StoreError
 from reflect.storage.lock import DataFolderLock
 from reflect.storage.sealed import KdfParams

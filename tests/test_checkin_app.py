@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from textual.widgets import Input, Static
 
-from reflect.checkin_log import add_checkins, load_checkins, record_checkin
+from reflect.usecases.checkins import add_checkins, load_checkins, record_checkin
 from reflect.domain.checkins import OSCILLATION_WORDS, QUESTION_WORDS, RESOURCES_WORDS, new_checkin
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.checkin import CheckInScreen
@@ -329,7 +329,7 @@ def plain_workspace_with_edited_checkins(data_dir, clock, change):
     from reflect.domain.profiles import Role
     from reflect.storage.records import CHECKINS_TABLE
     from reflect.storage.sealed import KdfParams
-    from reflect.workspace import NewPerson, Workspace
+    from reflect.usecases.workspace import NewPerson, Workspace
     from tests.conftest import DEFAULT_PACKS
 
     ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
@@ -369,7 +369,7 @@ async def test_a_checkin_dated_too_far_ahead_is_left_out_of_the_trend(data_dir, 
 
 
 async def test_a_checkins_table_that_cannot_be_read_is_said_plainly_on_the_trend(data_dir, clock):
-    from reflect.checkin_log import UNREADABLE_TABLE
+    from reflect.usecases.checkins import UNREADABLE_TABLE
 
     def bad_key(table):
         table["x"] = dict(next(iter(table.values())))

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reflect import exports
-from reflect.checkin_log import (
+from reflect.usecases import exports
+from reflect.usecases.checkins import (
     CSV_HEADER,
     UNREADABLE_TABLE,
     add_checkins,
@@ -30,7 +30,8 @@ from reflect.domain.checkins import new_checkin, trend
 from reflect.storage import records
 from reflect.storage.errors import SaveFailed
 from reflect.storage.space_store import SpaceStore
-from reflect.trend_svg import trend_svg, value_ticks
+from reflect.domain.trend_scale import value_ticks
+from reflect.usecases.trend_picture import trend_svg
 
 T0 = datetime(2026, 3, 1, 21, 15, tzinfo=timezone(timedelta(hours=-5)))
 SVG = "{http://www.w3.org/2000/svg}"

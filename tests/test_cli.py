@@ -126,7 +126,7 @@ def test_a_damaged_journal_is_a_plain_message_and_left_alone(tmp_path, capsys):
 
 
 def test_a_second_writer_is_told_plainly(tmp_path, capsys):
-    from reflect.workspace import Workspace
+    from reflect.usecases.workspace import Workspace
 
     data = tmp_path / "d"
     with Workspace.open(data, pack_dirs=()):

@@ -17,7 +17,7 @@ from reflect.storage.backups import backups_of, make_backup
 from reflect.storage.errors import SpaceDamaged, StoreError
 from reflect.storage.sealed import KdfParams, SealedSpace, SealedTampered, SpaceIdentity
 from reflect.storage.space_store import SpaceStore
-from reflect.workspace import Workspace
+from reflect.usecases.workspace import Workspace
 from tests.conftest import DEFAULT_PACKS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "format1-couple"
@@ -247,7 +247,7 @@ def test_a_foreign_slot_is_refused_before_any_key_derivation(monkeypatch):
 
 def test_locking_forgets_every_key(data_dir, clock):
     from reflect.domain.profiles import Role
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = open_ws(data_dir, clock)
     alex, sam = ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
@@ -266,7 +266,7 @@ def test_locking_forgets_every_key(data_dir, clock):
 
 def test_a_rollback_of_the_shared_space_is_noticed_and_the_journal_still_opens(data_dir, clock, tmp_path):
     from reflect.domain.profiles import Role
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = open_ws(data_dir, clock)
     alex, sam = ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
@@ -286,9 +286,9 @@ def test_a_rollback_of_the_shared_space_is_noticed_and_the_journal_still_opens(d
 
 
 def test_check_reports_a_swapped_file_a_foreign_slot_and_a_downgrade(data_dir, clock):
-    from reflect.checkup import check_data_folder
+    from reflect.usecases.folder_check import check_data_folder
     from reflect.domain.profiles import Role
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = open_ws(data_dir, clock)
     alex, sam = ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
@@ -316,7 +316,7 @@ def test_check_reports_a_swapped_file_a_foreign_slot_and_a_downgrade(data_dir, c
 def test_a_hand_edited_household_is_validated_again(data_dir, clock, edit):
     from reflect.domain.profiles import Role
     from reflect.storage.errors import HouseholdDamaged
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = open_ws(data_dir, clock)
     ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])
@@ -338,9 +338,9 @@ def test_a_hand_edited_household_is_validated_again(data_dir, clock, edit):
 
 
 def test_check_hints_at_an_older_copy_and_a_deliberate_restore_is_possible(data_dir, clock, tmp_path):
-    from reflect.checkup import check_data_folder
+    from reflect.usecases.folder_check import check_data_folder
     from reflect.domain.profiles import Role
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = open_ws(data_dir, clock)
     [me] = ws.set_up([NewPerson("Sam", Role.INDIVIDUAL, "sam passphrase!")])
@@ -370,7 +370,7 @@ def test_check_hints_at_an_older_copy_and_a_deliberate_restore_is_possible(data_
 def test_a_key_change_that_cannot_be_saved_changes_no_space_and_no_backup(data_dir, clock, monkeypatch, fail_at):
     from reflect.domain.profiles import Role
     from reflect.storage.errors import SaveFailed
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = open_ws(data_dir, clock)
     alex, sam = ws.set_up([NewPerson("Alex", Role.HURT, "alex passphrase!"), NewPerson("Sam", Role.HURT, "sam passphrase!")])

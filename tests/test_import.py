@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reflect.cli import main
-from reflect.imports import ImportRefused, read_export
+from reflect.usecases.imports import ImportRefused, read_export
 from reflect.storage.sealed import KdfParams
 
 

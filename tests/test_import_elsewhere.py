@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reflect.cli import main
-from reflect.imports import ImportRefused, import_into, read_import
-from reflect.other_journals import MAX_ZIP_MEMBERS
+from reflect.usecases.imports import ImportRefused, import_into, read_import
+from reflect.usecases.other_journals import MAX_ZIP_MEMBERS
 from reflect.storage.space_store import SpaceStore
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -163,7 +163,7 @@ def test_a_zip_without_a_journal_says_what_was_expected(tmp_path, capsys, monkey
 
 
 def test_a_zip_bomb_is_refused_without_unpacking_it(tmp_path, monkeypatch):
-    import reflect.imports as imports
+    import reflect.usecases.imports as imports
 
     path = day_one_zip(tmp_path, data=b'{"metadata": {}, "entries": [' + b" " * 5_000_000 + b"]}")
     monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 1_000_000)
@@ -173,7 +173,7 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(tmp_path, monkeypatch):
 
 def test_a_zip_whose_listing_understates_a_member_is_still_capped(tmp_path, monkeypatch):
     """The cap is applied to what is read, not to the size the zip claims."""
-    import reflect.imports as imports
+    import reflect.usecases.imports as imports
 
     path = day_one_zip(tmp_path, data=b'{"metadata": {}, "entries": [' + b" " * 50_000 + b"]}")
     monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 10_000)
@@ -191,7 +191,7 @@ def test_a_zip_whose_listing_understates_a_member_is_still_capped(tmp_path, monk
 
 
 def test_a_zip_with_too_many_members_is_refused(tmp_path, monkeypatch):
-    import reflect.other_journals as other
+    import reflect.usecases.other_journals as other
 
     path = tmp_path / "many.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -205,7 +205,7 @@ def test_a_zip_with_too_many_members_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    import reflect.imports as imports
+    import reflect.usecases.imports as imports
 
     big = tmp_path / "big.json"
     big.write_bytes(b"[" + b" " * 2000 + b"]")
@@ -291,9 +291,9 @@ def test_round_trip_export_json_then_import_into_a_fresh_space_gives_the_same_re
     """
     from dataclasses import replace as with_changes
 
-    from reflect.checkin_log import load_checkins, record_checkin
+    from reflect.usecases.checkins import load_checkins, record_checkin
     from reflect.domain.entries import new_entry
-    from reflect.exports import export_space
+    from reflect.usecases.exports import export_space
 
     old = SpaceStore.open(tmp_path / "old.json", space="old", now=clock)
     first = new_entry("first [b]as typed[/b]\n\ttabbed 🙂", space="old", now=clock(), tags=["a", "b"],

@@ -174,7 +174,7 @@ async def test_solo_f6_is_not_offered_anywhere(data_dir, clock):
 async def test_the_lock_screen_just_after_a_couple_sets_up_does_not_say_welcome_back(data_dir, clock):
     from tests.test_private_spaces_app import fresh
     from reflect.domain.profiles import Role
-    from reflect.workspace import NewPerson
+    from reflect.usecases.workspace import NewPerson
 
     ws = fresh(data_dir, clock)
     app = ReflectApp(ws)
@@ -212,7 +212,7 @@ async def test_the_check_in_says_which_space_it_saves_to(data_dir, clock):
 # --- the undo promise across lock, hide and idle lock (item 2), and its toast (item 3) ---
 
 from reflect.storage.sealed import is_sealed  # noqa: E402
-from reflect.undo_keep import UNDO_TABLE  # noqa: E402
+from reflect.usecases.undo_keeping import UNDO_TABLE  # noqa: E402
 from tests.test_app_journeys import PASSPHRASE  # noqa: E402
 
 
@@ -388,7 +388,7 @@ def test_the_prompt_pack_guide_prints_what_validate_prints(capsys):
 def test_the_demo_journal_is_about_one_partner():
     import re
 
-    from reflect.demo_content import SAMPLE_ENTRIES
+    from reflect.usecases.demo_content import SAMPLE_ENTRIES
 
     names = {"Sam", "Robin", "Alex", "Jo", "Kit", "Lee"}
     named = {n for e in SAMPLE_ENTRIES for n in names if re.search(rf"\b{n}\b", e["text"])}

@@ -21,7 +21,7 @@ from reflect.domain.profiles import Role
 from reflect.storage import records
 from reflect.storage.errors import StoreError, WrongPassphrase
 from reflect.storage.sealed import KdfParams, SealedSpace
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 
 PASS_ALEX = "alex's long passphrase"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
 
-from reflect.checkin_log import record_checkin
-from reflect.imports import read_import
+from reflect.usecases.checkins import record_checkin
+from reflect.usecases.imports import read_import
 from reflect.ui.app import ReflectApp
 from reflect.ui.commands import PALETTE_ACTIONS
 from reflect.ui.screens.dialogs import ConfirmScreen

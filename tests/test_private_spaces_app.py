@@ -15,7 +15,7 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.setup import PersonFormScreen, SetupScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.ui.screens.write import WriteScreen
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 from tests.test_spaces import files_under, forms_of
 
@@ -269,7 +269,7 @@ async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(data_d
 async def test_preferences_change_the_idle_lock_and_the_passphrase(data_dir, clock):
     from textual.widgets import Select
 
-    from reflect.settings import load_settings
+    from reflect.storage.settings import load_settings
     from reflect.ui.screens.preferences import PreferencesScreen
 
     ws = couple(data_dir, clock)

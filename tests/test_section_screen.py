@@ -22,7 +22,7 @@ from reflect.ui.screens.section import (
     SectionScreen,
     literal_markdown,
 )
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.test_app_journeys import PASSPHRASE, open_workspace
 from tests.test_packs import write_pack
 from tests.test_private_spaces_app import PASS_A, PASS_B, couple

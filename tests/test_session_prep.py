@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from reflect.checkin_log import record_checkin
+from reflect.usecases.checkins import record_checkin
 from reflect.domain.checkins import new_checkin
 from reflect.domain.entries import new_entry
 from reflect.domain.profiles import Role
-from reflect.exports import ExportExists
-from reflect.session_prep import (
+from reflect.usecases.exports import ExportExists
+from reflect.usecases.session_prep import (
     PREP_KINDS,
     PrepChoices,
     PrepError,
@@ -31,7 +31,7 @@ from reflect.session_prep import (
     save_prep,
 )
 from reflect.storage.sealed import KdfParams
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 
 PASS_A = "alex's long passphrase"
@@ -227,7 +227,7 @@ def test_an_empty_prep_still_reads_plainly(workspace):
 
 def test_check_ins_in_another_space_are_not_read(written, clock):
     shared = written.store(written.household.shared_space)
-    from reflect.checkin_log import add_checkins
+    from reflect.usecases.checkins import add_checkins
 
     add_checkins(shared, [new_checkin(9, 9, space=shared.space, now=clock(), note="SHARED-checkin-canary")])
     sources = PrepSources.from_workspace(written)

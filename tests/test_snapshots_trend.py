@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from reflect.checkin_log import add_checkins
+from reflect.usecases.checkins import add_checkins
 from reflect.ui.app import ReflectApp
 from tests.test_app_journeys import open_workspace
 from tests.test_checkin_app import many_checkins

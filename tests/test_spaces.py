@@ -12,7 +12,7 @@ import pytest
 from reflect.domain.profiles import ProfileError, Role
 from reflect.storage.errors import SpaceDamaged, WrongPassphrase
 from reflect.storage.sealed import KdfParams, SealedSpace
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 
 PASS_A = "alex's long passphrase"
@@ -273,7 +273,7 @@ def test_a_hand_edited_household_cannot_drop_a_partners_passphrase(couple):
 
 
 def test_a_missing_shared_space_does_not_keep_anyone_from_their_own_journal(couple):
-    from reflect.checkup import check_data_folder
+    from reflect.usecases.folder_check import check_data_folder
 
     ws, alex, _ = couple
     shared = ws.space_path("shared")

@@ -20,7 +20,7 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.unlock import RecoverScreen, UnlockScreen
 from reflect.ui.screens.write import WriteScreen
-from reflect.workspace import NewPerson, Workspace
+from reflect.usecases.workspace import NewPerson, Workspace
 from tests.conftest import DEFAULT_PACKS
 from tests.test_packs import PACK_MD, write_pack
 from tests.test_private_spaces_app import PASS_A, PASS_B, SIZE, unlock_as

@@ -87,6 +87,14 @@ class Household:
     def may_open(self, profile: Profile, space: str) -> bool:
         return space in self.spaces_for(profile)
 
+    def is_sealed(self, space: str) -> bool:
+        """True for a space kept encrypted: the shared space, and the private
+        space of anyone with a passphrase."""
+        if space == self.shared_space:
+            return True
+        owner = next((p for p in self.profiles if p.space == space), None)
+        return bool(owner and owner.protected)
+
     def space_label(self, space: str) -> str:
         """Whose space this is, in words, for the screen."""
         if space == self.shared_space:

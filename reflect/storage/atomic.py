@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from reflect.paths import PRIVATE_FILE_MODE
+from reflect.storage.errors import SaveFailed, SpaceDamaged, SpaceMissing
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -48,6 +49,32 @@ def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
                     os.unlink(tmp_name)
     for folder in {path.parent for _, path in staged}:
         _fsync_folder(folder)
+
+
+def save_private(path: Path, data: bytes) -> None:
+    """:func:`atomic_write_bytes`, with a failure told as :class:`SaveFailed`.
+
+    The one way reflect's own files (spaces, profiles, settings) are saved.
+    """
+    save_private_many([(Path(path), data)])
+
+
+def save_private_many(files: list[tuple[Path, bytes]]) -> None:
+    """:func:`atomic_write_many`, with a failure told as :class:`SaveFailed`."""
+    try:
+        atomic_write_many(files)
+    except OSError as exc:
+        raise SaveFailed(files[-1][0] if files else Path("."), exc.errno) from exc
+
+
+def read_space_bytes(path: Path) -> bytes:
+    """The bytes of a saved file; :class:`SpaceMissing` if there is none, :class:`SpaceDamaged` if unreadable."""
+    if not path.exists():
+        raise SpaceMissing(path)
+    try:
+        return read_private_bytes(path)
+    except OSError as exc:
+        raise SpaceDamaged(path, f"The file could not be opened ({exc.strerror}).") from exc
 
 
 def _stage(path: Path, data: bytes) -> str:

@@ -126,13 +126,20 @@ class SaveFailed(StoreError):
         )
 
 
-class WrongPassphrase(StoreError):
-    """The passphrase given does not open this space."""
+WRONG_PASSPHRASE = "That passphrase doesn't open this space. Please check it and try again."
 
-    user_message = (
-        "That passphrase did not open this space. Check it and try again; "
-        "a forgotten passphrase cannot be recovered."
-    )
+
+class WrongPassphrase(StoreError):
+    """The passphrase (or recovery key) given does not open this space.
+
+    ``user_message`` is a plain sentence that can be shown as it is.
+    """
+
+    user_message = WRONG_PASSPHRASE
+
+    def __init__(self, user_message: str = WRONG_PASSPHRASE) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
 
 
 _TAMPER_TAIL = (

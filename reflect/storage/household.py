@@ -21,8 +21,8 @@ from reflect.domain.profiles import (
     Role,
     check_name,
 )
-from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
-from reflect.storage.errors import HouseholdDamaged, SaveFailed
+from reflect.storage.atomic import read_private_bytes, save_private
+from reflect.storage.errors import HouseholdDamaged
 
 HOUSEHOLD_VERSION = 1
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -82,7 +82,4 @@ def save_household(path: Path, household: Household) -> None:
             for p in household.profiles
         ],
     }
-    try:
-        atomic_write_bytes(path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
-    except OSError as exc:
-        raise SaveFailed(path, exc.errno) from exc
+    save_private(path, orjson.dumps(data, option=orjson.OPT_INDENT_2))

@@ -109,7 +109,7 @@ import nacl.utils
 
 from reflect.domain import recovery_keys
 from reflect.storage.errors import StoreError
-from reflect.storage.errors import WrongPassphrase as StoreWrongPassphrase
+from reflect.storage.errors import WRONG_PASSPHRASE, WrongPassphrase
 
 MAGIC = b"RFLXSEAL"
 FORMAT_VERSION = 2
@@ -181,9 +181,7 @@ CONTENTS_DAMAGED_MESSAGE = (
 OTHER_SPACE_MESSAGE = (
     "This file belongs to a different space, so it can't be opened here."
 )
-WRONG_PASSPHRASE_MESSAGE = (
-    "That passphrase doesn't open this space. Please check it and try again."
-)
+WRONG_PASSPHRASE_MESSAGE = WRONG_PASSPHRASE
 NO_RECOVERY_KEY_MESSAGE = "This space has no recovery key."
 MALFORMED_RECOVERY_KEY_MESSAGE = (
     "That recovery key doesn't look complete. It has 40 letters and digits, "
@@ -229,17 +227,6 @@ class SealedTampered(SealedDamaged):
 
     def __init__(self, user_message: str = TAMPERED_MESSAGE) -> None:
         super().__init__(user_message)
-
-
-class WrongPassphrase(StoreWrongPassphrase):
-    """The file is intact but the passphrase (or recovery key) does not open it.
-
-    ``user_message`` is a plain sentence that can be shown as it is.
-    """
-
-    def __init__(self, user_message: str = WRONG_PASSPHRASE_MESSAGE) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 def _params_in_bounds(opslimit: object, memlimit: object) -> bool:

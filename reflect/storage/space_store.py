@@ -21,6 +21,7 @@ import orjson
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from reflect.domain.clock import local_now
 from reflect.domain.entries import Entry, EntryFilter, newest_first
 from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
 from reflect.storage import records
@@ -35,11 +36,6 @@ from reflect.storage.errors import (
 )
 
 Tables = dict[str, Any]
-
-
-def local_now() -> datetime:
-    """The current time with the computer's time zone."""
-    return datetime.now().astimezone()
 
 
 class _SpaceFile(Storage):

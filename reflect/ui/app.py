@@ -14,13 +14,13 @@ from textual.content import Content
 from rich.text import Text
 from textual.screen import Screen
 
-from reflect import messages
+from reflect.usecases import wording as messages
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.dialogs import ProblemScreen
 from reflect.ui.commands import ReflectCommands
-from reflect.workspace import Workspace
+from reflect.usecases.workspace import Workspace
 
 # Textual's screenshot command writes an SVG of the screen (with whatever
 # private text is on it) to the Downloads folder. reflect never offers it.
@@ -328,7 +328,7 @@ class ReflectApp(App[None]):
 
     def _keep_undo(self) -> None:
         """Keep the last delete undoable across this lock, in the person's own space."""
-        from reflect.undo_keep import keep_for_undo
+        from reflect.usecases.undo_keeping import keep_for_undo
 
         entry, person = self.last_deleted, self.workspace.current
         if entry is None or person is None or person.space not in self.workspace.open_spaces:
@@ -340,7 +340,7 @@ class ReflectApp(App[None]):
 
     def _take_back_undo(self) -> None:
         """After an unlock: the undo this person had before the lock, if any."""
-        from reflect.undo_keep import take_back_for_undo
+        from reflect.usecases.undo_keeping import take_back_for_undo
 
         person = self.workspace.current
         if person is None or person.space not in self.workspace.open_spaces:

@@ -15,10 +15,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from reflect.checkin_log import record_checkin
+from reflect.usecases.checkins import record_checkin
 from reflect.domain.checkins import MAX_MOMENTS, MAX_NOTE_LENGTH, CheckIn
 from reflect.storage.errors import StoreError
-from reflect.storage.space_store import SpaceStore
+from reflect.usecases.journal import Journal
 
 
 class MomentsInput(Input):
@@ -135,7 +135,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
             return f"It is saved in the {label}: both of you can see it. F6 goes to your private journal."
         return f"It is saved in {label}."
 
-    def checkin_store(self) -> SpaceStore:
+    def checkin_store(self) -> Journal:
         """The space this check-in is saved in: the one place that decides it."""
         return self.app.workspace.journal
 

@@ -1,7 +1,7 @@
 """Session prep: choose the days and what to take along, preview it, save it.
 
 The screens only collect choices and show results; what a prep may hold is
-decided in :mod:`reflect.session_prep`, which reads nothing but the person's
+decided in :mod:`reflect.usecases.session_prep`, which reads nothing but the person's
 own private space and the shared space.
 """
 
@@ -18,8 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, RadioButton, RadioSet, Static, TextArea
 
-from reflect.exports import ExportExists, ExportFolderMissing, exports_dir
-from reflect.session_prep import (
+from reflect.usecases.exports import ExportExists, exports_dir, save_problem
+from reflect.usecases.session_prep import (
     LAST_WEEKS,
     PrepChoices,
     PrepError,
@@ -218,14 +218,8 @@ class PrepPreviewScreen(Screen[None]):
         except ExportExists:
             self._ask_to_replace(chosen)
             return
-        except ExportFolderMissing:
-            self._say(f"The folder {chosen.parent} does not exist. Choose another place.")
-            return
-        except IsADirectoryError:
-            self._say("That is a folder. Add a file name at the end.")
-            return
         except OSError as error:
-            self._say(f"The prep could not be saved ({error.strerror or 'unknown reason'}). Choose another place.")
+            self._say(save_problem(error, chosen, what="The prep could not be saved"))
             return
         self._say("")
         self.app.notify(

@@ -18,7 +18,7 @@ from reflect.domain.display import shown
 from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
 from reflect.storage.errors import StoreError
 from reflect.ui.widgets.secret_input import SecretInput
-from reflect.workspace import NewPerson
+from reflect.usecases.workspace import NewPerson
 from reflect.ui.widgets.safety_footer import SafetyFooter
 
 NO_RECOVERY = (

@@ -1,8 +1,8 @@
 """Your data in and out, from the app: save a copy of the open space, or bring a journal in.
 
 Both dialogs use the same functions as ``reflect export`` and ``reflect
-import`` (:func:`reflect.exports.export_space`, :func:`reflect.imports.read_import`
-and :func:`reflect.imports.import_into`), so the rules are the same: files are
+import`` (:func:`reflect.usecases.exports.export_space`, :func:`reflect.usecases.imports.read_import`
+and :func:`reflect.usecases.imports.import_into`), so the rules are the same: files are
 private and never replaced unasked, importing twice adds nothing, and records
 that cannot be read are counted, never quoted.
 """
@@ -19,22 +19,19 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from reflect.exports import (
+from reflect.usecases.exports import (
     ExportExists,
-    ExportFolderMissing,
+    save_problem,
     default_space_export_name,
     exports_dir,
     export_space,
     name_for_file,
     write_export,
 )
-from reflect.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
 
-NOT_ENCRYPTED_WORDS = (
-    "The saved file is not encrypted. Anyone who can use this computer account, "
-    "including a partner who shares it, can open it."
-)
 FORMATS = (
     ("md", "Markdown: your reflections, to read"),
     ("json", "JSON: everything, to keep or to import again"),
@@ -164,14 +161,8 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
         except ExportExists:
             self._ask_to_replace(path)
             return
-        except ExportFolderMissing:
-            self._say(f"The folder {path.parent} does not exist. Choose another place.")
-            return
-        except IsADirectoryError:
-            self._say("That is a folder. Add a file name at the end.")
-            return
         except OSError as error:
-            self._say(f"The file could not be written ({error.strerror or 'unknown reason'}). Choose another place.")
+            self._say(save_problem(error, path))
             return
         note = f" {skipped} check-ins could not be read and were left out; they are still in the data file." if skipped else ""
         self.app.notify(f"Saved to {path}. It is not encrypted.{note}", markup=False, timeout=10)

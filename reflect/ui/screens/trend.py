@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, Static
 
-from reflect.checkin_log import UNREADABLE_TABLE, checkins_to_csv, read_checkins
+from reflect.usecases.checkins import UNREADABLE_TABLE, checkins_to_csv, read_checkins
 from reflect.domain.checkins import (
     CheckIn,
     TrendPoint,
@@ -31,27 +31,24 @@ from reflect.domain.checkins import (
     trend,
     trend_words,
 )
-from reflect.exports import (
+from reflect.usecases.exports import (
     ExportExists,
-    ExportFolderMissing,
+    save_problem,
     default_export_name,
     exports_dir,
     name_for_file,
     write_export,
 )
 from reflect.storage.errors import StoreError
-from reflect.storage.space_store import SpaceStore
-from reflect.trend_svg import trend_svg
+from reflect.usecases.journal import Journal
+from reflect.usecases.trend_picture import trend_svg
+from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
 
-NOT_ENCRYPTED_WORDS = (
-    "The saved file is not encrypted. Anyone who can use this computer account, "
-    "including a partner who shares it, can open it."
-)
 
 
 @dataclass(frozen=True)
@@ -121,7 +118,7 @@ class TrendScreen(Screen[None]):
                 yield Static("", id="problems", classes="muted")
         yield SafetyFooter()
 
-    def checkin_store(self) -> SpaceStore:
+    def checkin_store(self) -> Journal:
         """The space whose check-ins are shown: the one place that decides it."""
         return self.app.workspace.journal
 
@@ -303,14 +300,8 @@ class SaveExportScreen(ModalScreen[Path | None]):
         except ExportExists:
             self._ask_to_replace(path)
             return
-        except ExportFolderMissing:
-            self._say(f"The folder {path.parent} does not exist. Choose another place.")
-            return
-        except IsADirectoryError:
-            self._say("That is a folder. Add a file name at the end.")
-            return
         except OSError as error:
-            self._say(f"The file could not be written ({error.strerror or 'unknown reason'}). Choose another place.")
+            self._say(save_problem(error, path))
             return
         self.app.notify(f"Saved to {path}", markup=False, timeout=8)
         self.dismiss(path)

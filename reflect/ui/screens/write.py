@@ -20,7 +20,7 @@ from reflect.domain.content import Prompt
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
-from reflect.workspace import NotUnlocked
+from reflect.usecases.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
 

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reflect.domain.checkins import TrendPoint
-from reflect.trend_svg import chart_top, date_ticks, value_ticks
+from reflect.domain.trend_scale import chart_top, date_ticks, value_ticks
 
 CONNECTION = "connection"
 DISTANCE = "distance"

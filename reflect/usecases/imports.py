@@ -21,16 +21,20 @@ import stat
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
-from reflect import messages, other_journals
-from reflect.checkin_log import add_checkins
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, clean_text, normalise_tags
-from reflect.exports import EXPORT_FORMAT, EXPORT_VERSION
 from reflect.storage.records import checkin_from_record, entry_from_record
-from reflect.storage.space_store import SpaceStore
+from reflect.usecases import other_journals
+from reflect.usecases import wording as messages
+from reflect.usecases.checkins import add_checkins
+from reflect.usecases.exports import EXPORT_FORMAT, EXPORT_VERSION
+
+if TYPE_CHECKING:
+    from reflect.usecases.journal import Journal
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 _IMPORTABLE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -199,7 +203,7 @@ def _reflect_contents(path: Path, data: object) -> ExportContents:
     return contents
 
 
-def import_into(store: SpaceStore, contents: ExportContents, *, author: str = "") -> ImportResult:
+def import_into(store: Journal, contents: ExportContents, *, author: str = "") -> ImportResult:
     """Add what the space does not have yet, in one save for each kind.
 
     ``author`` (a profile id) is recorded on imported entries that name

@@ -1,4 +1,4 @@
-"""Every sentence the command line says to a person, in one place.
+"""Every sentence only the command line says to a person, in one place (the app shares :mod:`reflect.usecases.wording`).
 
 Plain words: what happened and what to do. Never any journal text.
 """
@@ -21,7 +21,6 @@ NOT_A_TERMINAL_APP = (
     "reflect needs a terminal to open. For scripts, use `reflect write`, `reflect list` "
     "or `reflect export`; `reflect --help` lists them."
 )
-PACK_SKIPPED = "A prompt pack was skipped because it has problems: {path}. `reflect packs validate {path}` shows them."
 UNEXPECTED = (
     "Something went wrong that reflect did not expect ({kind}). Your saved reflections are untouched. "
     "If it keeps happening, `reflect check` verifies the data files."
@@ -65,22 +64,6 @@ NO_SHARED_SPACE = "There is no shared space: only a couple has one."
 NO_PROFILES = "Nobody is set up yet. Open reflect, or use `reflect profiles add NAME --role ROLE`."
 SHARED_SPACE_LINE = "and a shared space that both of you can open"
 NO_SUCH_PROTECTED_PROFILE = "There is no profile called {name} with a passphrase."
-PASSPHRASE_CHANGED = (
-    "Passphrase changed. The old one no longer opens anything in this folder, backups included. "
-    "Your journal also has a new key, so a copy of it taken before now shows nothing written from now on."
-)
-RECOVERY_KEY_CHANGED = (
-    "A new recovery key was made. The earlier one no longer opens anything in this folder, backups "
-    "included. Your journal also has a new key, so a copy of it taken before now shows nothing written "
-    "from now on."
-)
-SHARED_KEEPS_ITS_KEY = (
-    "The shared space keeps its key, because a new one needs both of your passphrases: a copy of it "
-    "taken before now could still be opened with the old one, and would show what you both write later."
-)
-RECOVERY_KEY_DROPPED = (
-    "Your recovery key stopped working with this change. Make a new one in Preferences."
-)
 PROFILE_ADDED = "{name} is set up."
 NO_PASSPHRASE_WARNING = (
     "Note: without a passphrase this journal is saved unencrypted. Anyone who can use this "
@@ -100,6 +83,3 @@ SAVED_WITHOUT_PASSPHRASE = (
 EXPORT_NOT_ENCRYPTED = (
     "The exported file is not encrypted: anyone who can use this computer account can open it."
 )
-IMPORTED = "Imported {entries} reflections and {checkins} check-ins ({already} were already here)."
-IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."
-IMPORT_REPEATED = "{count} records appear more than once in the file; each was imported once."

@@ -21,7 +21,7 @@ import orjson
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, newest_first
 from reflect.paths import ensure_private_dir
-from reflect.storage.atomic import atomic_write_bytes, atomic_write_many
+from reflect.storage.atomic import atomic_write_many
 from reflect.storage.records import checkin_to_record, entry_to_record
 
 EXPORT_FORMAT = "reflect-export"
@@ -47,6 +47,17 @@ class ExportFolderMissing(FileNotFoundError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"no such folder: {path.parent}")
         self.path = path
+
+
+def save_problem(error: OSError, path: Path, *, what: str = "The file could not be written") -> str:
+    """The sentence a save dialog shows when writing ``path`` failed (not for :class:`ExportExists`)."""
+    from reflect.usecases import wording
+
+    if isinstance(error, ExportFolderMissing):
+        return wording.SAVE_FOLDER_MISSING.format(folder=path.parent)
+    if isinstance(error, IsADirectoryError):
+        return wording.SAVE_IS_A_FOLDER
+    return wording.SAVE_NOT_WRITTEN.format(what=what, reason=error.strerror or "unknown reason")
 
 
 def exports_dir(data_root: Path) -> Path:
@@ -91,7 +102,7 @@ def export_records(
 
     ``step_titles`` (section id to title) lets the Markdown name each reflection's step.
     """
-    from reflect.checkin_log import checkins_to_csv
+    from reflect.usecases.checkins import checkins_to_csv
 
     if fmt == "md":
         return journal_markdown(entries, step_titles)
@@ -110,7 +121,7 @@ def export_space(
     The command line and the app both export through here. Check-ins that
     cannot be read are left out (and counted); they stay in the data file.
     """
-    from reflect.checkin_log import read_checkins
+    from reflect.usecases.checkins import read_checkins
 
     entries = store.entries()
     checkins, problems = read_checkins(store)
@@ -127,17 +138,7 @@ def write_export(path: Path, data: bytes, *, replace: bool = False, private_fold
     any other folder must already exist, so a typing slip cannot scatter
     folders around. Other failures are the ``OSError`` of the write.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise IsADirectoryError(f"is a folder: {path}")
-    if path.exists() and not replace:
-        raise ExportExists(path)
-    if not path.parent.is_dir():
-        if private_folder is not None and path.parent == Path(private_folder):
-            ensure_private_dir(path.parent)
-        else:
-            raise ExportFolderMissing(path)
-    atomic_write_bytes(path, data)
+    write_exports([(Path(path), data)], replace=replace, private_folder=private_folder)
 
 
 def write_exports(
@@ -163,6 +164,11 @@ def write_exports(
         if not path.parent.is_dir():
             ensure_private_dir(path.parent)
     atomic_write_many(checked)
+
+
+def reflection_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
+    """Reflections as the JSON records ``reflect list --json`` prints (the stored form)."""
+    return [entry_to_record(e) for e in entries]
 
 
 def lossless_export(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> dict[str, Any]:

@@ -10,19 +10,23 @@ dropped, not offered: leaving reflect ends the promise.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reflect.domain.entries import Entry
 from reflect.storage.records import entry_from_record, entry_to_record
-from reflect.storage.space_store import SpaceStore
+
+if TYPE_CHECKING:
+    from reflect.usecases.journal import Journal
 
 UNDO_TABLE = "undo"
 
 
-def keep_for_undo(store: SpaceStore, entry: Entry, *, run: str, person: str) -> None:
+def keep_for_undo(store: Journal, entry: Entry, *, run: str, person: str) -> None:
     """Keep ``entry`` in ``store`` (the person's private space) until they unlock again."""
     store.replace_records(UNDO_TABLE, [{"run": run, "person": person, "entry": entry_to_record(entry)}])
 
 
-def take_back_for_undo(store: SpaceStore, *, run: str, person: str) -> Entry | None:
+def take_back_for_undo(store: Journal, *, run: str, person: str) -> Entry | None:
     """The entry kept by :func:`keep_for_undo` in this run for this person, if any.
 
     Whatever was kept is removed from the space either way, so a deleted

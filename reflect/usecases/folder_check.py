@@ -159,9 +159,7 @@ def _expected_files(layout: DataLayout, report: CheckReport, needs_restoring: li
     expected: set[Path] = set()
     spaces = {p.space for p in household.profiles} | {household.shared_space} - {None}
     for space in sorted(spaces):
-        sealed = space == household.shared_space or any(
-            p.protected for p in household.profiles if p.space == space
-        )
+        sealed = household.is_sealed(space)
         path = layout.space_file(space, sealed=sealed)
         expected.add(path)
         if not path.exists():

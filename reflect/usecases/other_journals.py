@@ -17,7 +17,7 @@ name), ``text`` (Markdown, which is kept exactly), ``tags`` and ``starred``.
 Every entry gets an id that stays the same from one import to the next: from
 the source's own id when it has one, otherwise from the entry's date and
 text. So importing the same file twice adds nothing. Nothing here writes
-anything; :mod:`reflect.imports` decides what is added.
+anything; :mod:`reflect.usecases.imports` decides what is added.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Check-ins live in the ``checkins`` table of whichever space they belong to (a
 person's private space, or the couple's shared one), so these functions take
-the :class:`SpaceStore` itself and never decide which space that is.
+the :class:`~reflect.usecases.journal.Journal` itself and never decide which space that is.
 
 A record that cannot be read (a hand edit, a file from somewhere else) is
 left out of what is shown and counted as a problem. It is never deleted: this
@@ -15,17 +15,20 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from reflect.domain.checkins import CheckIn, new_checkin
 from reflect.storage.records import CHECKINS_TABLE, checkin_from_record, checkin_to_record
-from reflect.storage.space_store import SpaceStore
+
+if TYPE_CHECKING:
+    from reflect.usecases.journal import Journal
 
 CSV_HEADER = ("date", "time", "connection", "distance", "note")
 UNREADABLE_TABLE = "The saved check-ins could not be read as a list, so none of them can be shown."
 
 
 def record_checkin(
-    store: SpaceStore,
+    store: Journal,
     connection: int,
     distance: int,
     *,
@@ -43,7 +46,7 @@ def record_checkin(
     return checkin
 
 
-def add_checkins(store: SpaceStore, checkins: Iterable[CheckIn]) -> int:
+def add_checkins(store: Journal, checkins: Iterable[CheckIn]) -> int:
     """Add many check-ins in one save, skipping ids the space already has; return how many were added.
 
     Adding the same check-ins twice (an import run again, say) adds nothing
@@ -64,7 +67,7 @@ def add_checkins(store: SpaceStore, checkins: Iterable[CheckIn]) -> int:
     return len(added)
 
 
-def read_checkins(store: SpaceStore) -> tuple[list[CheckIn], list[str]]:
+def read_checkins(store: Journal) -> tuple[list[CheckIn], list[str]]:
     """Every readable check-in in the space, oldest first, and what was wrong with the rest.
 
     A record is left out when it is malformed, belongs to another space, or
@@ -102,7 +105,7 @@ def read_checkins(store: SpaceStore) -> tuple[list[CheckIn], list[str]]:
     return checkins, problems
 
 
-def load_checkins(store: SpaceStore) -> list[CheckIn]:
+def load_checkins(store: Journal) -> list[CheckIn]:
     """Every readable check-in in the space, oldest first; unreadable records are skipped."""
     return read_checkins(store)[0]
 

@@ -9,11 +9,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from reflect.checkin_log import add_checkins
-from reflect.demo_content import SAMPLE_ENTRIES
+from reflect.usecases.checkins import add_checkins
+from reflect.usecases.demo_content import SAMPLE_ENTRIES
 from reflect.domain.checkins import CheckIn, new_checkin
 from reflect.paths import ensure_private_dir
-from reflect.workspace import Workspace
+from reflect.usecases.workspace import Workspace
 
 
 def make_demo_folder() -> Path:

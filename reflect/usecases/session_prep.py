@@ -28,14 +28,14 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reflect.checkin_log import read_checkins
+from reflect.usecases.checkins import read_checkins
 from reflect.domain.checkins import DIRECTION_WORDS, OSCILLATION_WORDS, CheckIn, TrendPoint, direction, trend
 from reflect.domain.entries import Entry, newest_first
-from reflect.exports import name_for_file, write_exports
-from reflect.trend_svg import trend_svg
+from reflect.usecases.exports import name_for_file, write_exports
+from reflect.usecases.trend_picture import trend_svg
 
 if TYPE_CHECKING:
-    from reflect.workspace import Workspace
+    from reflect.usecases.workspace import Workspace
 
 LAST_WEEKS = (1, 2, 4)
 """The periods offered first: the last one, two or four weeks."""
@@ -388,7 +388,7 @@ def prep_html(prep: SessionPrep) -> str:
     """The prep as one self-contained, print-friendly HTML page.
 
     Every written word goes through :func:`html.escape`; the chart is the
-    inline SVG of :func:`reflect.trend_svg.trend_svg`, which holds only
+    inline SVG of :func:`reflect.usecases.trend_picture.trend_svg`, which holds only
     numbers and dates. No scripts, no external resources.
     """
     title = f"Session prep: {prep.period.words}"
@@ -461,9 +461,9 @@ def prep_paths(chosen: Path) -> tuple[Path, Path]:
 def save_prep(prep: SessionPrep, chosen: Path, *, replace: bool = False, private_folder: Path | None = None) -> tuple[Path, Path]:
     """Write the prep as Markdown and HTML beside each other, both or neither, as private files.
 
-    Raises :class:`reflect.exports.ExportExists` when either file is there and
+    Raises :class:`reflect.usecases.exports.ExportExists` when either file is there and
     ``replace`` is false, and the other errors of
-    :func:`reflect.exports.write_exports`.
+    :func:`reflect.usecases.exports.write_exports`.
     """
     markdown, page = prep_paths(chosen)
     write_exports(

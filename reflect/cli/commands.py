@@ -1,0 +1,392 @@
+"""The command line: one ``main(argv) -> int`` exit point.
+
+Commands that scripts use (``write``, ``list``, ``packs validate``) never
+import Textual, so they start quickly. Every sentence shown to a person comes
+from :mod:`reflect.cli.wording`; no traceback ever reaches the screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from reflect.cli import wording as messages
+from reflect.cli.parser import build_parser
+from reflect.cli.terminal import (
+    READ_FROM_STDIN,
+    CommandError,
+    err,
+    escape_unsafe_in_json,
+    new_passphrase,
+    out,
+    read_passphrase,
+    read_text,
+)
+from reflect.domain.display import shown
+from reflect.paths import resolve_data_dir
+
+DEBUG_ENV = "REFLECT_DEBUG"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run reflect with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CommandError as error:
+        err(error.message)
+        return error.code
+    except KeyboardInterrupt:
+        err(messages.INTERRUPTED)
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback
+        from reflect.storage.errors import StoreError
+
+        from reflect.domain.profiles import ProfileError
+
+        if isinstance(error, StoreError):
+            err(error.user_message)
+            return 1
+        if isinstance(error, ProfileError):
+            err(str(error))
+            return 1
+        if isinstance(error, OSError):
+            where = error.filename or "the data folder"
+            err(messages.OS_PROBLEM.format(where=where, reason=error.strerror or type(error).__name__))
+            return 1
+        if os.environ.get(DEBUG_ENV):
+            raise
+        err(messages.UNEXPECTED.format(kind=type(error).__name__))
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    chosen = getattr(args, "data_dir", None)
+    if chosen is not None and not chosen.strip():
+        raise CommandError(messages.EMPTY_DATA_DIR, 2)
+    data_dir = resolve_data_dir(chosen)
+    if args.command == "packs":
+        return _validate_pack(Path(args.path))
+    if data_dir.exists() and not data_dir.is_dir():
+        raise CommandError(messages.DATA_DIR_NOT_A_FOLDER.format(path=data_dir))
+    if args.command == "write":
+        return _write(data_dir, args)
+    if args.command == "list":
+        return _list(data_dir, args)
+    if args.command == "checkin":
+        return _checkin(data_dir, args)
+    if args.command == "export":
+        return _export(data_dir, args)
+    if args.command == "profiles":
+        return _profiles(data_dir, args)
+    if args.command == "check":
+        return _check(data_dir)
+    if args.command == "import":
+        return _import(data_dir, args)
+    return _open_app(data_dir, demo=args.demo)
+
+
+def _validate_pack(path: Path) -> int:
+    from reflect.usecases.catalogue import check_pack
+
+    pack, problems, summary = check_pack(path)
+    for problem in problems:
+        out(str(problem))
+    if pack is None or problems:
+        return 1
+    out(summary)
+    return 0
+
+
+def _write(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.usecases.workspace import UnknownPrompt, Workspace
+
+    with Workspace.open(data_dir) as workspace:
+        _unlock(workspace, args)
+        # The passphrase, when one is needed, was the first line of standard input.
+        text = args.text if args.text is not None else read_text(messages.TYPE_THE_TEXT)
+        if not text.strip():
+            err(messages.NO_TEXT)
+            return 1
+        try:
+            workspace.write(text, prompt_id=args.prompt, tags=args.tag)
+        except UnknownPrompt as error:
+            err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
+            return 1
+        if not workspace.is_set_up:
+            err(messages.SAVED_WITHOUT_PASSPHRASE)
+    out(messages.SAVED)
+    return 0
+
+
+def _list(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.domain.entries import EntryFilter, normalise_tags
+    from reflect.usecases.exports import reflection_records
+    from reflect.usecases.workspace import Workspace
+
+    if args.n is not None and args.n < 1:
+        err(messages.BAD_COUNT)
+        return 2
+    with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
+        flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
+        entries = workspace.search(flt) if _unlock(workspace, args) else []
+    if args.n is not None:
+        entries = entries[: args.n]
+    if args.json:
+        records = json.dumps(reflection_records(entries), ensure_ascii=False, indent=2)
+        out(escape_unsafe_in_json(records))
+        return 0
+    if not entries:
+        out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
+        return 0
+    for entry in entries:
+        out(_format_entry(entry))
+    return 0
+
+
+def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.usecases.checkins import record_checkin
+    from reflect.usecases.workspace import Workspace
+
+    counts = {}
+    for option in ("connection", "distance"):
+        value = getattr(args, option).strip()
+        if not (value.isascii() and value.isdigit()):
+            err(messages.BAD_MOMENTS.format(option=option, value=value[:20]))
+            return 2
+        counts[option] = int(value)
+    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+        _unlock(workspace, args)
+        note = read_text(messages.TYPE_THE_NOTE) if args.note == READ_FROM_STDIN else args.note
+        note = note.strip()
+        try:
+            record_checkin(
+                workspace.journal,
+                counts["connection"],
+                counts["distance"],
+                now=workspace.now(),
+                note=note,
+            )
+        except ValueError as error:
+            err(str(error))
+            return 2
+    out(messages.CHECKIN_SAVED)
+    return 0
+
+
+def _export(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.usecases import exports
+    from reflect.usecases.workspace import Workspace
+
+    # The packs are read only for Markdown, which names each reflection's step.
+    with Workspace.open(data_dir, take_lock=False, pack_dirs=None if args.format == "md" else ()) as workspace:
+        tz = workspace.now().tzinfo
+        step_titles = workspace.step_titles() if args.format == "md" else {}
+        if _unlock(workspace, args):
+            text, skipped = exports.export_space(workspace.journal, args.format, tz, step_titles)
+        else:
+            text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
+    if skipped:
+        err(messages.CHECKINS_SKIPPED.format(count=skipped))
+    if args.output is None:
+        if args.format == "json":
+            text = escape_unsafe_in_json(text)
+        elif sys.stdout.isatty():
+            text = shown(text)  # a file or a pipe gets the text exactly; a terminal gets it safely
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    path = Path(args.output).expanduser()
+    try:
+        exports.write_export(path, text.encode("utf-8"), replace=args.force)
+    except exports.ExportExists:
+        err(messages.EXPORT_EXISTS.format(path=path))
+        return 1
+    except exports.ExportFolderMissing:
+        err(messages.EXPORT_NO_FOLDER.format(folder=path.parent))
+        return 1
+    except IsADirectoryError:
+        err(messages.EXPORT_IS_FOLDER.format(path=path))
+        return 1
+    except OSError as error:
+        err(messages.EXPORT_FAILED.format(path=path, reason=error.strerror or type(error).__name__))
+        return 1
+    out(messages.EXPORT_WRITTEN.format(path=path))
+    err(messages.EXPORT_NOT_ENCRYPTED)
+    return 0
+
+
+def _unlock(workspace, args: argparse.Namespace) -> bool:
+    """Open the space a command works on: whose (--profile) and which (--shared).
+
+    Returns False when there is nothing to open yet (a read-only command on a
+    folder nobody has written in); raises CommandError with a plain message
+    when the choice is unclear.
+    """
+    household = workspace.household
+    if args.profile and not workspace.is_set_up:
+        raise CommandError(messages.NO_PROFILES)
+    if args.profile:
+        profile = household.find(args.profile)
+        if profile is None:
+            names = ", ".join(p.name for p in household.profiles)
+            raise CommandError(messages.UNKNOWN_PROFILE.format(name=args.profile, names=names))
+    elif len(household.profiles) == 1:
+        profile = household.profiles[0]
+    else:
+        raise CommandError(messages.WHOSE_JOURNAL)
+    if not workspace.is_set_up and not workspace.space_path(profile.space).exists() and getattr(
+        args, "command", ""
+    ) in ("list", "export"):
+        return False
+    passphrase = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)) if profile.protected else None
+    workspace.unlock(profile, passphrase)
+    if args.shared:
+        if household.shared_space is None:
+            raise CommandError(messages.NO_SHARED_SPACE)
+        if household.shared_space in workspace.unavailable:
+            raise CommandError(workspace.unavailable[household.shared_space])
+        workspace.switch_space(household.shared_space)
+    return True
+
+
+def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.domain.profiles import parse_role
+    from reflect.usecases.workspace import Workspace
+
+    # Listing only reads the household file, which every save replaces whole,
+    # so it is safe beside a running app; adding or changing a person is not.
+    reading = args.profiles_command == "list"
+    with Workspace.open(data_dir, pack_dirs=(), take_lock=not reading) as workspace:
+        household = workspace.household
+        if reading:
+            if not workspace.is_set_up:
+                out(messages.NO_PROFILES)
+                return 0
+            for profile in household.profiles:
+                lock = "passphrase" if profile.protected else "no passphrase"
+                out(f"{profile.name}  ({profile.role.label}; {lock})")
+            if household.shared_space:
+                out(messages.SHARED_SPACE_LINE)
+            return 0
+        if args.profiles_command == "passphrase":
+            profile = household.find(args.name) if workspace.is_set_up else None
+            if profile is None or not profile.protected:
+                raise CommandError(messages.NO_SUCH_PROTECTED_PROFILE.format(name=args.name))
+            workspace.unlock(profile, read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)))
+            change = workspace.change_passphrase(new_passphrase(profile.name))
+            out(change.message)
+            return 0
+        role = parse_role(args.role)
+        if args.no_passphrase:
+            err(messages.NO_PASSPHRASE_WARNING)
+            passphrase = None
+        else:
+            passphrase = new_passphrase(args.name)
+        partner = None
+        if workspace.is_set_up and len(household.profiles) == 1:
+            first = household.profiles[0]
+            partner = read_passphrase(
+                messages.PARTNER_PASSPHRASE_PROMPT.format(name=first.name),
+                messages.PARTNER_PASSPHRASE_MISSING.format(name=first.name),
+            )
+        profile = workspace.add_profile(args.name, role, passphrase, partner_passphrase=partner)
+    out(messages.PROFILE_ADDED.format(name=profile.name))
+    return 0
+
+
+def _import(data_dir: Path, args: argparse.Namespace) -> int:
+    from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+    from reflect.usecases.workspace import Workspace
+
+    try:
+        contents = read_import(Path(args.path).expanduser())
+    except ImportRefused as refused:
+        raise CommandError(refused.user_message) from None
+    with Workspace.open(data_dir, pack_dirs=()) as workspace:
+        _unlock(workspace, args)
+        store = workspace.journal
+        result = import_into(store, contents, author=workspace.author_in(store.space))
+    for line in import_report(result):
+        out(line)
+    for line in import_warnings(result):
+        err(line)
+    return 0
+
+
+def _check(data_dir: Path) -> int:
+    from reflect.usecases.folder_check import check_data_folder
+
+    if not data_dir.exists():
+        out(messages.CHECK_NOTHING.format(path=data_dir))
+        return 0
+    report = check_data_folder(data_dir)
+    if report.sound:
+        out(messages.CHECK_OK.format(count=len(report.checked)))
+    else:
+        out(messages.CHECK_PROBLEMS)
+        for problem in report.problems:
+            out(f"- {problem}")
+    by_path = {backup.path: backup for backup in report.found_backups}
+    restore = [by_path[path] for path in report.backups if path in by_path]
+    others = [backup for backup in report.found_backups if backup not in restore]
+    if restore:
+        out(messages.CHECK_BACKUPS)
+        for backup in restore:
+            out(_backup_line(backup))
+    if others:
+        out(messages.CHECK_OTHER_BACKUPS if restore or not report.sound else messages.CHECK_FOUND_BACKUPS)
+        for backup in others:
+            out(_backup_line(backup))
+    if not report.found_backups:
+        out(messages.CHECK_NO_BACKUPS.format(path=data_dir / "backups"))
+    return 0 if report.sound else 1
+
+
+def _backup_line(backup) -> str:
+    when = f"{backup.taken:%d %B %Y, %H:%M}" if backup.taken else "at an unknown time"
+    damaged = messages.CHECK_BACKUP_DAMAGED if not backup.sound else ""
+    return messages.CHECK_BACKUP_LINE.format(
+        name=backup.path.name, original=backup.original.name, when=when, damaged=damaged
+    )
+
+
+def _format_entry(entry) -> str:
+    star = " *" if entry.starred else ""
+    tags = f"  #{' #'.join(entry.tags)}" if entry.tags else ""
+    head = f"{entry.created:%Y-%m-%d %H:%M}{star}{tags}  ({entry.id[:8]})"
+    lines = [head]
+    if entry.prompt_text:
+        lines.append(f"  > {entry.prompt_text}")
+    lines.extend(f"  {line}" for line in entry.text.splitlines())
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _open_app(data_dir: Path, *, demo: bool) -> int:
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
+        err(messages.NOT_A_TERMINAL_APP)
+        return 1
+    from reflect.usecases.workspace import Workspace
+
+    demo_dir = None
+    if demo:
+        from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo
+
+        demo_dir = data_dir = make_demo_folder()
+    try:
+        with Workspace.open(data_dir) as workspace:
+            if demo:
+                seed_demo(workspace)
+            from reflect.ui.app import ReflectApp
+
+            app = ReflectApp(workspace, demo=demo)
+            app.run()
+    finally:
+        if demo_dir is not None:
+            remove_demo_folder(demo_dir)
+    return app.return_code or 0

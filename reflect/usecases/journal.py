@@ -1,0 +1,130 @@
+"""The journal of one open space: write, edit, star, tag, delete, restore, search, drafts.
+
+A :class:`Journal` hands back domain values (:class:`~reflect.domain.entries.Entry`)
+and keeps the storage underneath to itself: screens and the command line
+never see a ``SpaceStore``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reflect.domain.clock import Clock
+from reflect.domain.entries import Entry, EntryFilter, new_entry
+
+if TYPE_CHECKING:
+    from reflect.storage.space_store import SpaceStore
+    from reflect.usecases.catalogue import Catalogue
+
+
+class UnknownPrompt(LookupError):
+    """A prompt id that no loaded pack has."""
+
+    def __init__(self, prompt_id: str) -> None:
+        super().__init__(prompt_id)
+        self.prompt_id = prompt_id
+
+
+class Journal:
+    """The reflections, drafts and records of one open space."""
+
+    def __init__(self, store: SpaceStore) -> None:
+        self._store = store
+
+    @property
+    def space(self) -> str:
+        """Which space this is."""
+        return self._store.space
+
+    @property
+    def path(self) -> Path:
+        """The file the space is kept in."""
+        return self._store.path
+
+    # reflections
+
+    def entries(self) -> list[Entry]:
+        return self._store.entries()
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._store.get(entry_id)
+
+    def search(self, flt: EntryFilter | None = None) -> list[Entry]:
+        return self._store.search(flt or EntryFilter())
+
+    def add(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
+        self._store.add(entry, clearing_draft=clearing_draft)
+
+    def add_many(self, entries: Iterable[Entry]) -> int:
+        return self._store.add_many(entries)
+
+    def update(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
+        """Save an edited, starred or re-tagged reflection."""
+        self._store.update(entry, clearing_draft=clearing_draft)
+
+    def delete(self, entry_id: str) -> Entry:
+        return self._store.delete(entry_id)
+
+    def restore(self, entry: Entry) -> None:
+        """Put back a reflection deleted a moment ago."""
+        self._store.restore(entry)
+
+    # drafts
+
+    def get_draft(self, key: str) -> str | None:
+        return self._store.get_draft(key)
+
+    def save_draft(self, key: str, text: str) -> None:
+        self._store.save_draft(key, text)
+
+    def clear_draft(self, key: str) -> None:
+        self._store.clear_draft(key)
+
+    # other tables of the space (check-ins, the undo keep), for the use cases beside this one
+
+    def table_records(self, name: str) -> list[dict[str, Any]]:
+        return self._store.table_records(name)
+
+    def insert_record(self, table: str, record: Mapping[str, Any]) -> None:
+        self._store.insert_record(table, record)
+
+    def replace_records(self, table: str, new_records: Iterable[Mapping[str, Any]]) -> None:
+        self._store.replace_records(table, new_records)
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def write_reflection(
+    journal: Journal,
+    catalogue: Catalogue,
+    text: str,
+    *,
+    now: Clock,
+    author: str = "",
+    prompt_id: str = "",
+    tags: Iterable[str] = (),
+    clearing_draft: str | None = None,
+) -> Entry:
+    """Save a new reflection in ``journal``, answering ``prompt_id`` if given.
+
+    The prompt's words are kept with the entry, so it still makes sense if the
+    pack changes later. ``clearing_draft`` is dropped in the same save.
+    """
+    prompt = catalogue.find_prompt(prompt_id) if prompt_id else None
+    if prompt_id and prompt is None:
+        raise UnknownPrompt(prompt_id)
+    entry = new_entry(
+        text,
+        space=journal.space,
+        now=now(),
+        prompt_id=prompt.id if prompt else "",
+        prompt_text=prompt.text if prompt else "",
+        section_id=prompt.section_id if prompt else "",
+        tags=list(tags),
+        author=author,
+    )
+    journal.add(entry, clearing_draft=clearing_draft)
+    return entry

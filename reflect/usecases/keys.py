@@ -1,0 +1,153 @@
+"""Keys: a new passphrase, a recovery key, and unlocking with one.
+
+A person's passphrase and recovery key change in all of their spaces at once,
+or in none; the bytes are sealed again by :func:`reflect.storage.spaces.reseal_spaces`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reflect.domain.profiles import Profile, ProfileError, check_passphrase
+from reflect.storage.spaces import reseal_spaces
+from reflect.usecases.data_folder import DataFolder
+from reflect.usecases.session import NotUnlocked, Session, recovery_slot
+
+if TYPE_CHECKING:
+    from reflect.storage.sealed import SealedSpace
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """What a passphrase or recovery-key change did, to be told exactly."""
+
+    recovery: bool
+    shared: bool
+    recovery_dropped: bool
+    recovery_key: str | None = None
+
+    @property
+    def message(self) -> str:
+        from reflect.usecases import wording
+
+        parts = [wording.RECOVERY_KEY_CHANGED if self.recovery else wording.PASSPHRASE_CHANGED]
+        if self.shared:
+            parts.append(wording.SHARED_KEEPS_ITS_KEY)
+        if self.recovery_dropped:
+            parts.append(wording.RECOVERY_KEY_DROPPED)
+        return " ".join(parts)
+
+
+class Keys:
+    """Passphrase and recovery-key changes for whoever is unlocked in ``session``."""
+
+    def __init__(self, folder: DataFolder, session: Session) -> None:
+        self.folder = folder
+        self.session = session
+
+    def change_passphrase(self, new_passphrase: str) -> KeyChange:
+        """Give the current person a new passphrase, and their journal a new data key.
+
+        The private space and its backups are sealed again under a new key, so
+        the old passphrase opens none of them. The shared space keeps its key
+        (a new one would need the partner's passphrase too); the person's slot
+        in it and in its backups is replaced. All of their spaces change, or
+        none. Without the recovery key at hand its slot cannot follow the new
+        key, so it is removed everywhere, and the result says so.
+        """
+        profile = self._require_current()
+        check_passphrase(new_passphrase)
+        self._require_every_space_open()
+        return self._change_keys(
+            lambda seal: seal.change_passphrase(profile.slot_id, new_passphrase, self.folder.kdf),
+            recovery=False,
+        )
+
+    def add_recovery_key(self) -> str:
+        """Make a recovery key that opens every sealed space of the current person.
+
+        Like a passphrase change, the private space gets a new data key and its
+        backups are sealed again, so an earlier recovery key opens nothing.
+        """
+        return self.change_recovery_key().recovery_key or ""
+
+    def change_recovery_key(self) -> KeyChange:
+        """:meth:`add_recovery_key`, with a sentence that says what changed."""
+        profile = self._require_current()
+        if not self.session.seals:
+            raise ProfileError("This journal has no passphrase, so it has no recovery key.")
+        self._require_every_space_open()
+        keys: list[str] = []
+
+        def add(seal: SealedSpace) -> None:
+            keys.append(
+                seal.add_recovery_key(self.folder.kdf, slot_id=recovery_slot(profile), key=keys[0] if keys else None)
+            )
+
+        change = self._change_keys(add, recovery=True)
+        return KeyChange(recovery=True, shared=change.shared, recovery_dropped=False, recovery_key=keys[0])
+
+    def _change_keys(self, change: Callable[[SealedSpace], None], *, recovery: bool) -> KeyChange:
+        """Apply a key change to every open sealed space and its backups, saved all together.
+
+        Private spaces get a new data key; backups sealed under the old key are
+        sealed again under the new one (a backup that cannot be is removed).
+        On any failure before the files are swapped in, nothing changes on
+        disk or in memory.
+        """
+        from reflect.storage.sealed import is_recovery_slot
+
+        profile = self._require_current()
+        seals = self.session.seals
+        shared = self.folder.household.shared_space
+        snapshots = {space: seal.slots_snapshot() for space, seal in seals.items()}
+        olds = {space: seal.clone() for space, seal in seals.items()}
+        try:
+            dropped: set[str] = set()
+            for space, seal in seals.items():
+                change(seal)
+                if space != shared:
+                    lost = seal.rekey()
+                    if profile.slot_id in lost:
+                        raise ProfileError(
+                            "Your passphrase is needed again for this change. Lock and unlock, then try again."
+                        )
+                    dropped.update(lost)
+            dropped_recovery = {slot for slot in dropped if is_recovery_slot(slot)}
+            for seal in seals.values():
+                for slot in dropped_recovery & set(seal.slot_ids):
+                    seal.remove_slot(slot)
+            reseal_spaces(
+                [(self.folder.space_path(space), olds[space], seal) for space, seal in seals.items()],
+                backups_dir=self.folder.layout.backups_dir,
+                spaces_dir=self.folder.layout.spaces_dir,
+            )
+        except BaseException:
+            for space, snapshot in snapshots.items():
+                seals[space].restore_slots(snapshot)
+            raise
+        finally:
+            for old in olds.values():
+                old.forget()
+        self.session.remember_counters()
+        return KeyChange(
+            recovery=recovery,
+            shared=shared is not None and shared in seals,
+            recovery_dropped=bool(dropped_recovery),
+        )
+
+    def _require_every_space_open(self) -> None:
+        """A passphrase or recovery key must change in all of a person's spaces at once."""
+        if self.session.unavailable:
+            raise ProfileError(
+                "The shared space cannot be opened just now, so your passphrase and recovery "
+                "key cannot change yet: they must stay the same for all your spaces. "
+                "`reflect check` shows what is wrong with it."
+            )
+
+    def _require_current(self) -> Profile:
+        if self.session.current is None:
+            raise NotUnlocked("nobody is unlocked")
+        return self.session.current

@@ -1,0 +1,350 @@
+"""The session: who is at the screen, which spaces are open, unlock, lock, switch.
+
+Today one person unlocks at a time. The session already speaks of
+:class:`~reflect.domain.sessions.Presence` (one person, or both partners at
+one screen) and asks :func:`~reflect.domain.sessions.spaces_on_screen` which
+spaces may be shown, so two people at one screen joins here, not in the UI.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reflect.domain.profiles import Profile
+from reflect.domain.sessions import Presence, spaces_on_screen
+from reflect.storage.codec import PlainCodec
+from reflect.storage.errors import (
+    JOURNAL_REPLACED,
+    MEMBERS_DIFFER,
+    OLD_FORMAT_AGAIN,
+    OLD_FORMAT_UNCHECKED,
+    PLAIN_WHERE_SEALED,
+    SAME_KEY_AS_SHARED,
+    SHARED_REPLACED,
+    SpaceDamaged,
+    SpaceRolledBack,
+    SpaceTampered,
+    StoreError,
+    WrongPassphrase,
+)
+from reflect.storage.atomic import read_space_bytes
+from reflect.storage.space_store import SpaceStore
+from reflect.storage.spaces import rewrap_space
+from reflect.usecases.data_folder import DataFolder
+from reflect.usecases.journal import Journal
+
+if TYPE_CHECKING:  # the cryptography loads only when a sealed space is opened
+    from reflect.storage.sealed import SealedSpace
+
+_PLAIN = PlainCodec()
+
+
+class NotUnlocked(RuntimeError):
+    """A space was used before anyone unlocked it."""
+
+
+def recovery_slot(profile: Profile) -> str:
+    return f"recovery-{profile.id}"
+
+
+class OpenedSpaces:
+    """Spaces opened for one person but not yet in use (see :meth:`Session.open_for`)."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.stores: dict[str, SpaceStore] = {}
+        self.seals: dict[str, SealedSpace] = {}
+        self.unavailable: dict[str, str] = {}
+
+    def discard(self) -> None:
+        """Close everything and drop the keys: this unlock is not wanted after all."""
+        for store in self.stores.values():
+            store.close()
+        for seal in self.seals.values():
+            seal.forget()
+        self.stores, self.seals = {}, {}
+
+
+class Session:
+    """Who is unlocked in one data folder, and the spaces open for them."""
+
+    def __init__(self, folder: DataFolder) -> None:
+        self.folder = folder
+        self.current: Profile | None = None
+        self.active_space: str | None = None
+        self.stores: dict[str, SpaceStore] = {}
+        self.seals: dict[str, SealedSpace] = {}
+        self._journals: dict[str, Journal] = {}
+        self.unavailable: dict[str, str] = {}
+        """Spaces this person may open that could not be opened, with the reason."""
+
+    # who is here
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.current is not None
+
+    @property
+    def presence(self) -> Presence | None:
+        """Who is at the screen now (None while locked)."""
+        return Presence.alone(self.current.id) if self.current else None
+
+    def spaces_on_screen(self) -> frozenset[str]:
+        """The spaces that may be shown for who is here (never a partner's private one)."""
+        if self.presence is None:
+            return frozenset()
+        household = self.folder.household
+        return spaces_on_screen(
+            self.presence, {p.id: p.space for p in household.profiles}, household.shared_space
+        )
+
+    def author_in(self, space: str) -> str:
+        """Who is recorded as the author of what is written in ``space`` now.
+
+        Only entries of the shared space carry an author: the person who is
+        unlocked. Private entries do not need one.
+        """
+        shared = self.folder.household.shared_space
+        if self.current is None or shared is None or space != shared:
+            return ""
+        return self.current.id
+
+    # open spaces
+
+    @property
+    def open_spaces(self) -> list[str]:
+        return list(self.stores)
+
+    def journal_of(self, space: str) -> Journal:
+        """The journal of an open space."""
+        if space not in self.stores:
+            raise NotUnlocked(space)
+        if space not in self._journals:
+            self._journals[space] = Journal(self.stores[space])
+        return self._journals[space]
+
+    def switch_space(self, space: str) -> None:
+        self.journal_of(space)
+        self.active_space = space
+
+    @property
+    def journal(self) -> Journal:
+        """The space being written in now (opening the unprotected one if that is all there is)."""
+        if self.current is None:
+            self.open_without_passphrase()
+        return self.journal_of(self.active_space)
+
+    def space_label(self, space: str | None = None) -> str:
+        return self.folder.household.space_label(space or self.active_space or "")
+
+    # unlock and lock
+
+    def unlock(self, profile: Profile, passphrase: str | None) -> None:
+        """Open every space this person may open, with their passphrase.
+
+        Raises WrongPassphrase, SpaceDamaged and friends; on any failure
+        nothing stays open.
+        """
+        self.adopt(self.open_for(profile, passphrase))
+
+    def open_for(self, profile: Profile, passphrase: str | None, *, slot: str | None = None) -> OpenedSpaces:
+        """Derive the keys and open this person's spaces, without touching what is open now.
+
+        Safe to run in a worker thread: the result is adopted (or discarded)
+        afterwards on the main thread, so a lock that happens meanwhile can
+        never be undone by an unlock that finishes late. The private space is
+        required; a damaged or missing shared space is left closed and its
+        problem kept in ``unavailable``.
+        """
+        folder = self.folder
+        opened = OpenedSpaces(profile)
+        try:
+            folder.refuse_downgrade()
+            seen = folder.load_seen()
+            for space in folder.household.spaces_for(profile):
+                try:
+                    self._open_space(opened, space, slot or profile.slot_id, passphrase, seen)
+                except StoreError as error:
+                    # One passphrase opens all of a person's spaces (it only ever
+                    # changes in all of them at once), so when it opens one and not
+                    # the other, a file was replaced: never say they mistyped.
+                    if space == profile.space:
+                        if isinstance(error, WrongPassphrase) and self._opens_shared(
+                            slot or profile.slot_id, passphrase
+                        ):
+                            raise SpaceTampered(folder.space_path(space), JOURNAL_REPLACED) from None
+                        raise
+                    if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
+                        error = SpaceTampered(folder.space_path(space), SHARED_REPLACED)
+                    opened.unavailable[space] = error.user_message
+            self._upgrade_old_formats(opened)
+        except BaseException:
+            opened.discard()
+            raise
+        return opened
+
+    def adopt(self, opened: OpenedSpaces) -> None:
+        """Make ``opened`` the unlocked state (main thread only)."""
+        self.lock()
+        self.stores, self.seals = opened.stores, opened.seals
+        self.unavailable = dict(opened.unavailable)
+        self.current = opened.profile
+        self.active_space = opened.profile.space
+        self.folder.back_up_once(store.path for store in self.stores.values())
+        self.remember_counters()
+
+    def lock(self) -> None:
+        """Close every open space and drop the keys held in memory."""
+        self.remember_counters()
+        for store in self.stores.values():
+            store.close()
+        for seal in self.seals.values():
+            seal.forget()
+        self.stores = {}
+        self.seals = {}
+        self._journals = {}
+        self.unavailable = {}
+        self.current = None
+        self.active_space = None
+
+    def open_without_passphrase(self) -> None:
+        """Before setup, or for a lone unprotected profile: open its journal."""
+        self.adopt(self.open_unprotected())
+
+    def open_unprotected(self) -> OpenedSpaces:
+        """The lone unprotected person's spaces, opened (see :meth:`open_for`)."""
+        profiles = self.folder.household.profiles
+        if len(profiles) == 1 and not profiles[0].protected:
+            return self.open_for(profiles[0], None)
+        raise NotUnlocked("a passphrase is needed")
+
+    def open_with_recovery_key(self, profile: Profile, typed: str) -> OpenedSpaces:
+        """Try every reading of a hand-typed key (0 or O, 1 or I or L); say what is really wrong."""
+        from reflect.domain import recovery_keys
+
+        candidates = recovery_keys.readings(typed)
+        if not candidates:
+            raise WrongPassphrase(recovery_keys.problem_with(typed))
+        refusal: WrongPassphrase | None = None
+        for candidate in candidates:
+            try:
+                return self.open_for(profile, candidate, slot=recovery_slot(profile))
+            except WrongPassphrase as error:
+                refusal = error
+        if refusal is not None and refusal.user_message != WrongPassphrase().user_message:
+            raise refusal  # e.g. no recovery key was ever made
+        raise WrongPassphrase(recovery_keys.DOES_NOT_OPEN.format(name=profile.name))
+
+    def remember_counters(self) -> None:
+        """Keep the save counters of the open sealed spaces outside their files.
+
+        Only a copy of reflect that holds the folder lock writes them. A record
+        that cannot be written is not a reason to refuse someone their journal.
+        """
+        if not self.folder.writable:
+            return
+        from reflect.storage.seen import Seen, record_seen
+
+        updates = {
+            space: Seen(seal.counter, seal.counter_proof(seal.counter))
+            for space, seal in self.seals.items()
+            if seal.is_unlocked
+        }
+        try:
+            record_seen(self.folder.layout.seen_file, updates)
+        except OSError:
+            pass
+
+    # opening one space
+
+    def _open_space(self, opened: OpenedSpaces, space: str, slot: str, secret: str | None, seen: dict) -> None:
+        folder = self.folder
+        path = folder.space_path(space)
+        codec = _PLAIN
+        if folder.space_is_sealed(space):
+            from reflect.storage.sealed import SealedSpace, SealedTampered, is_recovery_slot, is_sealed
+
+            plain_sibling = folder.layout.space_file(space)
+            if not path.exists() and plain_sibling.exists():
+                raise SpaceTampered(plain_sibling, PLAIN_WHERE_SEALED)
+            blob = read_space_bytes(path)
+            if blob and not is_sealed(blob):
+                raise SpaceTampered(path, PLAIN_WHERE_SEALED)
+            owner = opened.profile if space == opened.profile.space else None
+            try:
+                seal, _ = SealedSpace.unlock(blob, slot, secret or "", expect=folder.identity(space, owner))
+            except SealedTampered as error:
+                raise SpaceTampered(path, error.user_message) from None
+            opened.seals[space] = seal
+            if space == folder.household.shared_space:
+                members = {s for s in seal.slot_ids if not is_recovery_slot(s)}
+                if members != {p.slot_id for p in folder.household.profiles}:
+                    raise SpaceTampered(path, MEMBERS_DIFFER)
+            record = seen.get(space)
+            if record is not None and seal.check_counter_proof(record.counter, record.proof):
+                if record.counter > seal.counter:
+                    raise SpaceRolledBack(path, seal.counter, record.counter)
+            elif seal.needs_upgrade and record is not None:
+                # This space was already in the new format once: an old-format
+                # file now is a copy from before, or a forgery.
+                raise SpaceTampered(path, OLD_FORMAT_AGAIN)
+            codec = seal
+        opened.stores[space] = SpaceStore.open(
+            path,
+            space=space,
+            codec=codec,
+            # Only the unprotected journal of a folder not yet set up is made on
+            # first use, and only by a copy of reflect that holds the lock.
+            create=not folder.is_set_up and folder.writable,
+            now=folder.now,
+            read_only=not folder.writable,
+        )
+
+    def _opens_shared(self, slot: str, secret: str | None) -> bool:
+        """True if ``secret`` opens the shared space (asked only after the journal refused it)."""
+        shared = self.folder.household.shared_space
+        if shared is None or not secret:
+            return False
+        from reflect.storage.sealed import SealedSpace
+
+        try:
+            seal, _ = SealedSpace.unlock(
+                read_space_bytes(self.folder.space_path(shared)), slot, secret, expect=self.folder.identity(shared)
+            )
+        except (StoreError, OSError):
+            return False
+        seal.forget()
+        return True
+
+    def _upgrade_old_formats(self, opened: OpenedSpaces) -> None:
+        """Bring spaces sealed by format 1 up to date, after a backup copy.
+
+        A format 1 file, or a format 1 slot (one not yet re-bound since the
+        upgrade), does not say which space it opens, so a space opened that way
+        is taken as the person's own only if it has a key of its own: not the
+        shared space's key, which is what a partner would forge one with.
+        """
+        folder = self.folder
+        shared = folder.household.shared_space
+        if shared in opened.seals:
+            # Every space has a key of its own; checked for every space, as a
+            # second line behind the binding of slots to their space.
+            for space, seal in opened.seals.items():
+                if space != shared and seal.same_key_as(opened.seals[shared]):
+                    raise SpaceTampered(folder.space_path(space), SAME_KEY_AS_SHARED)
+        unbound = [space for space, seal in opened.seals.items() if seal.opened_unbound or seal.needs_upgrade]
+        if not unbound:
+            return
+        for space in unbound:
+            if space != shared and shared is not None and shared not in opened.seals:
+                # Without the shared space's key, a forgery cannot be ruled out.
+                raise SpaceDamaged(folder.space_path(space), OLD_FORMAT_UNCHECKED)
+        if not folder.writable:
+            return  # a reader without the lock upgrades nothing
+        for space in unbound:
+            seal = opened.seals[space]
+            path = folder.space_path(space)
+            if seal.needs_upgrade:
+                read_space_bytes(path)  # missing or unreadable: said before a backup is taken
+                folder.back_up_before_upgrade(path)
+            rewrap_space(path, seal)

@@ -1,0 +1,33 @@
+"""Sentences the app and the command line both say, in one place.
+
+Plain words: what happened and what to do. Never any journal text. The
+command line's own sentences are in :mod:`reflect.cli.wording`.
+"""
+
+PACK_SKIPPED = "A prompt pack was skipped because it has problems: {path}. `reflect packs validate {path}` shows them."
+PASSPHRASE_CHANGED = (
+    "Passphrase changed. The old one no longer opens anything in this folder, backups included. "
+    "Your journal also has a new key, so a copy of it taken before now shows nothing written from now on."
+)
+RECOVERY_KEY_CHANGED = (
+    "A new recovery key was made. The earlier one no longer opens anything in this folder, backups "
+    "included. Your journal also has a new key, so a copy of it taken before now shows nothing written "
+    "from now on."
+)
+SHARED_KEEPS_ITS_KEY = (
+    "The shared space keeps its key, because a new one needs both of your passphrases: a copy of it "
+    "taken before now could still be opened with the old one, and would show what you both write later."
+)
+RECOVERY_KEY_DROPPED = (
+    "Your recovery key stopped working with this change. Make a new one in Preferences."
+)
+IMPORTED = "Imported {entries} reflections and {checkins} check-ins ({already} were already here)."
+IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."
+IMPORT_REPEATED = "{count} records appear more than once in the file; each was imported once."
+NOT_ENCRYPTED_WORDS = (
+    "The saved file is not encrypted. Anyone who can use this computer account, "
+    "including a partner who shares it, can open it."
+)
+SAVE_FOLDER_MISSING = "The folder {folder} does not exist. Choose another place."
+SAVE_IS_A_FOLDER = "That is a folder. Add a file name at the end."
+SAVE_NOT_WRITTEN = "{what} ({reason}). Choose another place."

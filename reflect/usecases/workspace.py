@@ -1,0 +1,269 @@
+"""One data folder, opened for use: the door the app and the command line share.
+
+A :class:`Workspace` is a short composition of the use cases beside it: the
+:class:`~reflect.usecases.data_folder.DataFolder`, the
+:class:`~reflect.usecases.catalogue.Catalogue` of packs, the
+:class:`~reflect.usecases.session.Session` (who is unlocked, which spaces are
+open) and :class:`~reflect.usecases.keys.Keys`. Its methods keep the names
+the screens have always called; each one hands the work to its service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reflect.domain.clock import Clock, local_now
+from reflect.domain.entries import Entry, EntryFilter, explored_sections
+from reflect.domain.profiles import Household, Profile, Role, check_passphrase
+from reflect.usecases.catalogue import Catalogue
+from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
+from reflect.usecases.journal import Journal, UnknownPrompt, write_reflection
+from reflect.usecases.keys import KeyChange, Keys
+from reflect.usecases.session import NotUnlocked, OpenedSpaces, Session, recovery_slot
+from reflect.usecases.setup import NewPerson, add_person, set_up
+
+if TYPE_CHECKING:
+    from reflect.storage.sealed import KdfParams
+    from reflect.storage.settings import Settings
+
+__all__ = [
+    "LEGACY_PROFILE",
+    "KeyChange",
+    "NewPerson",
+    "NotUnlocked",
+    "OpenedSpaces",
+    "UnknownPrompt",
+    "Workspace",
+    "local_now",
+    "recovery_slot",
+]
+
+
+class Workspace:
+    """One data folder, opened for use."""
+
+    def __init__(self, folder: DataFolder, catalogue: Catalogue) -> None:
+        self.folder = folder
+        self.catalogue = catalogue
+        self.session = Session(folder)
+        self.keys = Keys(folder, self.session)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        now: Clock = local_now,
+        pack_dirs: Iterable[Path] | None = None,
+        take_lock: bool = True,
+        kdf: KdfParams | None = None,
+    ) -> "Workspace":
+        """Open a data folder (see :meth:`DataFolder.open`) with its packs."""
+        folder = DataFolder.open(data_dir, now=now, take_lock=take_lock, kdf=kdf)
+        catalogue = Catalogue(pack_dirs) if pack_dirs is not None else Catalogue.for_folder(folder.layout.root)
+        return cls(folder, catalogue)
+
+    def close(self) -> None:
+        self.session.lock()
+        self.folder.release()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # the data folder
+
+    @property
+    def layout(self):
+        return self.folder.layout
+
+    @property
+    def settings(self) -> Settings:
+        return self.folder.settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self.folder.settings = settings
+
+    @property
+    def now(self) -> Clock:
+        return self.folder.now
+
+    @property
+    def kdf(self) -> KdfParams:
+        return self.folder.kdf
+
+    @property
+    def is_set_up(self) -> bool:
+        return self.folder.is_set_up
+
+    @property
+    def household(self) -> Household:
+        return self.folder.household
+
+    def space_is_sealed(self, space: str) -> bool:
+        return self.folder.space_is_sealed(space)
+
+    def space_path(self, space: str) -> Path:
+        return self.folder.space_path(space)
+
+    def save_settings(self) -> None:
+        self.folder.save_settings()
+
+    # setup
+
+    def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
+        return set_up(self.folder, people)
+
+    def add_profile(
+        self, name: str, role: Role, passphrase: str | None, *, partner_passphrase: str | None = None
+    ) -> Profile:
+        return add_person(self.folder, self.session, name, role, passphrase, partner_passphrase=partner_passphrase)
+
+    # the session
+
+    @property
+    def current(self) -> Profile | None:
+        return self.session.current
+
+    @property
+    def active_space(self) -> str | None:
+        return self.session.active_space
+
+    @property
+    def unavailable(self) -> dict[str, str]:
+        return self.session.unavailable
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.session.is_unlocked
+
+    @property
+    def _seals(self) -> dict:
+        return self.session.seals
+
+    def unlock(self, profile: Profile, passphrase: str | None) -> None:
+        self.session.unlock(profile, passphrase)
+
+    def open_for(self, profile: Profile, passphrase: str | None, *, slot: str | None = None) -> OpenedSpaces:
+        return self.session.open_for(profile, passphrase, slot=slot)
+
+    def adopt(self, opened: OpenedSpaces) -> None:
+        self.session.adopt(opened)
+
+    def lock(self) -> None:
+        self.session.lock()
+
+    def open_without_passphrase(self) -> None:
+        self.session.open_without_passphrase()
+
+    def open_unprotected(self) -> OpenedSpaces:
+        return self.session.open_unprotected()
+
+    @property
+    def open_spaces(self) -> list[str]:
+        return self.session.open_spaces
+
+    def store(self, space: str) -> Journal:
+        """The journal of an open space (the name screens have always used)."""
+        return self.session.journal_of(space)
+
+    def switch_space(self, space: str) -> None:
+        self.session.switch_space(space)
+
+    @property
+    def journal(self) -> Journal:
+        return self.session.journal
+
+    def space_label(self, space: str | None = None) -> str:
+        return self.session.space_label(space)
+
+    def author_in(self, space: str) -> str:
+        return self.session.author_in(space)
+
+    # keys
+
+    def change_passphrase(self, new_passphrase: str) -> KeyChange:
+        return self.keys.change_passphrase(new_passphrase)
+
+    def add_recovery_key(self) -> str:
+        return self.keys.add_recovery_key()
+
+    def change_recovery_key(self) -> KeyChange:
+        return self.keys.change_recovery_key()
+
+    def unlock_with_recovery(self, profile: Profile, recovery_key: str, new_passphrase: str) -> None:
+        """Open with the one-time recovery key, and set a new passphrase at once.
+
+        If the new passphrase cannot be saved, nothing stays open.
+        """
+        check_passphrase(new_passphrase)
+        self.adopt(self.session.open_with_recovery_key(profile, recovery_key))
+        try:
+            self.change_passphrase(new_passphrase)
+        except BaseException:
+            self.lock()
+            raise
+
+    # the catalogue
+
+    @property
+    def packs(self):
+        return self.catalogue.packs
+
+    @property
+    def all_packs(self):
+        return self.catalogue.all_packs
+
+    def sections(self):
+        return self.catalogue.sections()
+
+    def step_titles(self) -> dict[str, str]:
+        return self.catalogue.step_titles()
+
+    def find_section(self, section_id: str):
+        return self.catalogue.find_section(section_id)
+
+    def find_prompt(self, prompt_id: str):
+        return self.catalogue.find_prompt(prompt_id)
+
+    # the journal
+
+    def explored(self) -> set[str]:
+        return explored_sections(self.journal.entries())
+
+    def write(
+        self,
+        text: str,
+        *,
+        prompt_id: str = "",
+        tags: Iterable[str] = (),
+        space: str | None = None,
+        clearing_draft: str | None = None,
+    ) -> Entry:
+        """Save a new reflection in the active space (or ``space``); see :func:`write_reflection`.
+
+        In the shared space the entry also keeps who wrote it, so that person
+        can take it along to a session; their partner's shared entries never
+        go with them.
+        """
+        if prompt_id and self.catalogue.find_prompt(prompt_id) is None:
+            raise UnknownPrompt(prompt_id)
+        journal = self.store(space) if space else self.journal
+        return write_reflection(
+            journal,
+            self.catalogue,
+            text,
+            now=self.now,
+            author=self.author_in(journal.space),
+            prompt_id=prompt_id,
+            tags=tags,
+            clearing_draft=clearing_draft,
+        )
+
+    def search(self, flt: EntryFilter | None = None) -> list[Entry]:
+        return self.journal.search(flt)
