@@ -282,3 +282,88 @@ def test_a_third_way_into_the_shared_space_is_reported(couple):
     assert "outside reflect" in ws.unavailable["shared"]
     assert ws.open_spaces == [sam.space]
     ws.close()
+
+
+# --- follow-up review: Alex at the keyboard, a full disk, an old copy with an old passphrase ---
+
+
+def every_file(ws: Workspace) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in ws.layout.root.rglob("*") if p.is_file()}
+
+
+def test_a_new_recovery_key_or_passphrase_needs_the_current_passphrase(couple):
+    """Alex, handed the keyboard while Sam's journal is open, cannot make himself a way in."""
+    from reflect.domain.profiles import ProfileError
+
+    ws, alex, sam = couple
+    ws.unlock(sam, PASS_SAM)
+    before = every_file(ws)
+    for typed in ["", PASS_ALEX, "a guess"]:
+        with pytest.raises(ProfileError) as caught:
+            ws.change_recovery_key(current=typed)
+        assert "nothing was changed" in str(caught.value).lower()
+        with pytest.raises(ProfileError):
+            ws.add_recovery_key(current=typed)
+        with pytest.raises(ProfileError):
+            ws.change_passphrase("alex chose this one", current=typed)
+    with pytest.raises(TypeError):  # the use cases themselves require it
+        ws.change_passphrase("alex chose this one")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        ws.change_recovery_key()  # type: ignore[call-arg]
+    assert every_file(ws) == before
+    ws.change_passphrase("sam's brand new one", current=PASS_SAM)
+    ws.lock()
+    ws.unlock(sam, "sam's brand new one")
+    ws.close()
+
+
+def test_a_full_disk_during_a_save_does_not_lock_sam_out(couple, monkeypatch):
+    """One failed save must not make the next unlock cry 'older copy'."""
+    from reflect.storage import atomic
+    from reflect.storage.errors import SaveFailed
+    from tests.conftest import OsWithFailure
+
+    ws, alex, sam = couple
+    ws.unlock(sam, PASS_SAM)
+    ws.write("kept")
+    with monkeypatch.context() as patched:
+        patched.setattr(atomic, "os", OsWithFailure("fsync"))
+        with pytest.raises(SaveFailed):
+            ws.write("not saved: the disk is full")
+    ws.lock()
+    ws.unlock(sam, PASS_SAM)
+    assert [e.text for e in ws.journal.entries()] == ["kept"]
+    assert ws.unavailable == {}
+    ws.write("after the disk had room again")
+    ws.lock()
+    ws.unlock(sam, PASS_SAM)
+    assert {e.text for e in ws.journal.entries()} == {"kept", "after the disk had room again"}
+    ws.close()
+
+
+def test_an_old_copy_put_back_does_not_open_with_the_old_passphrase(couple):
+    """Alex kept Sam's journal and knows her old passphrase; she changed it since.
+    He puts the old file back and removes its line from seen.json."""
+    ws, alex, sam = couple
+    sam_writes(ws, sam, "before the change")
+    kept = space_file(ws, sam.space).read_bytes()
+    ws.unlock(sam, PASS_SAM)
+    ws.change_passphrase("sam's newer passphrase", current=PASS_SAM)
+    ws.write(SECRET)
+    ws.lock()
+    space_file(ws, sam.space).write_bytes(kept)
+    seen = orjson.loads(ws.layout.seen_file.read_bytes())
+    del seen["spaces"][sam.space]
+    ws.layout.seen_file.write_bytes(orjson.dumps(seen))
+
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, "sam's newer passphrase")
+    assert_told_plainly(caught.value)
+    before = every_file(ws)
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, PASS_SAM)
+    assert_told_plainly(caught.value)
+    assert "outside reflect" in caught.value.user_message
+    assert not ws.is_unlocked
+    assert every_file(ws) == before  # nothing written, not even a backup or seen.json
+    ws.close()

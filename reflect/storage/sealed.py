@@ -620,6 +620,24 @@ class SealedSpace:
         self.read_version = FORMAT_VERSION
         return blob
 
+    def not_saved(self, counter: int) -> None:
+        """A sealed file made since :attr:`counter` was ``counter`` never reached the
+        disk: count saves as before it, so the counter kept elsewhere never runs
+        ahead of the file."""
+        if 0 <= counter <= self._counter:
+            self._counter = counter
+
+    def passphrase_opens(self, slot_id: str, passphrase: str) -> bool:
+        """True if ``passphrase`` opens this space's slot ``slot_id`` as it is in memory
+        (to check who is at the keyboard before a key change). Runs the key derivation."""
+        slot = self._slots.get(slot_id)
+        secret = _unlock_secret(slot_id, passphrase) if isinstance(passphrase, str) and passphrase else None
+        if slot is None or slot.format1 or secret is None:
+            return False
+        aad = _space_aad(FORMAT_VERSION, self._space_id, self.identity)
+        data_key = _unwrap(slot, _wrapping_key(slot, secret), aad)
+        return data_key is not None and hmac.compare_digest(data_key, self._require_unlocked())
+
     def open(self, blob: bytes) -> bytes:
         """Decrypt a sealed file of this space with the key already in memory.
 

@@ -59,10 +59,14 @@ class _SpaceFile(Storage):
         return self._tables
 
     def write(self, data: Tables) -> None:
+        counter = getattr(self.codec, "counter", None)
         try:
             plain = orjson.dumps(data)
             atomic_write_bytes(self.path, self.codec.encode(plain))
         except Exception as exc:
+            if counter is not None:
+                # A sealed space counts only saves that reached the disk.
+                self.codec.not_saved(counter)
             self._tables = self._tables_on_disk()
             if isinstance(exc, OSError):
                 raise SaveFailed(self.path, exc.errno) from exc
@@ -461,9 +465,12 @@ def _read(path: Path) -> bytes:
 
 
 def _save(path: Path, codec: Codec | None, plain: bytes) -> None:
+    counter = getattr(codec, "counter", None)
     try:
         atomic_write_bytes(path, codec.encode(plain) if codec else plain)
     except OSError as exc:
+        if counter is not None:
+            codec.not_saved(counter)  # a sealed space counts only saves that reached the disk
         raise SaveFailed(path, exc.errno) from exc
 
 
