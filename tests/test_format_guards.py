@@ -389,7 +389,7 @@ def test_a_key_change_that_cannot_be_saved_changes_no_space_and_no_backup(data_d
 
     monkeypatch.setattr(atomic, "_stage", full_disk)
     with pytest.raises(SaveFailed):
-        ws.change_passphrase("a brand new passphrase")
+        ws.change_passphrase("a brand new passphrase", current="sam passphrase!")
     monkeypatch.undo()
     assert files() == before
     ws.write("saving still works")

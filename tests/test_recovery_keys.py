@@ -19,7 +19,7 @@ def test_new_keys_have_no_lookalike_characters(couple):
     ws, alex, _ = couple
     ws.unlock(alex, PASS_A)
     for _ in range(20):
-        key = ws.add_recovery_key()
+        key = ws.add_recovery_key(current=PASS_A)
         assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{5}-){7}[0-9A-HJKMNP-TV-Z]{5}", key), key
         assert not set(key) & set("ILOU")
 
@@ -37,7 +37,7 @@ def test_an_old_key_opens_when_typed_with_zero_for_o_and_one_for_i_or_l(couple, 
     ws.unlock(alex, PASS_A)
     ws.write("kept safe")
     monkeypatch.setattr(recovery_keys, "new_key_text", lambda _: OLD_KEY.replace("-", ""))
-    assert ws.add_recovery_key() == OLD_KEY
+    assert ws.add_recovery_key(current=PASS_A) == OLD_KEY
     ws.lock()
     typed = OLD_KEY.replace("O", "0").replace("I", "1", 2).replace("L", "1", 1)
     assert typed.count("1") == 3 and "O" not in typed
@@ -48,7 +48,7 @@ def test_an_old_key_opens_when_typed_with_zero_for_o_and_one_for_i_or_l(couple, 
 def test_the_message_says_what_is_really_wrong(couple):
     ws, alex, _ = couple
     ws.unlock(alex, PASS_A)
-    key = ws.add_recovery_key()
+    key = ws.add_recovery_key(current=PASS_A)
     ws.lock()
     cases = {
         key[:-6]: "has 35 letters and digits",

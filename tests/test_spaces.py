@@ -134,7 +134,7 @@ def test_recovery_key_opens_and_sets_a_new_passphrase(couple):
     ws, alex, _ = couple
     ws.unlock(alex, PASS_A)
     ws.write("kept safe")
-    key = ws.add_recovery_key()
+    key = ws.add_recovery_key(current=PASS_A)
     ws.lock()
     ws.unlock_with_recovery(alex, key.lower().replace("-", " "), "a brand new passphrase")
     assert [e.text for e in ws.journal.entries()] == ["kept safe"]
@@ -149,7 +149,7 @@ def test_changing_a_passphrase_keeps_everything(couple):
     ws, alex, sam = couple
     ws.unlock(alex, PASS_A)
     ws.write("still here")
-    ws.change_passphrase("another good passphrase")
+    ws.change_passphrase("another good passphrase", current=PASS_A)
     ws.lock()
     with pytest.raises(WrongPassphrase):
         ws.unlock(alex, PASS_A)
@@ -228,7 +228,7 @@ def test_a_passphrase_change_that_cannot_be_saved_changes_nothing(couple, monkey
 
     monkeypatch.setattr(atomic, "_stage", full_disk_on_second)
     with pytest.raises(SaveFailed):
-        ws.change_passphrase("a brand new passphrase")
+        ws.change_passphrase("a brand new passphrase", current=PASS_A)
     monkeypatch.setattr(atomic, "_stage", real_stage)
     assert {p: p.read_bytes() for p in ws.layout.spaces_dir.iterdir()} == before
     assert [p.name for p in ws.layout.spaces_dir.iterdir() if p.name.endswith(".tmp")] == []
@@ -290,13 +290,13 @@ def test_a_recovery_that_cannot_save_the_new_passphrase_leaves_nothing_open(coup
 
     ws, alex, _ = couple
     ws.unlock(alex, PASS_A)
-    key = ws.add_recovery_key()
+    key = ws.add_recovery_key(current=PASS_A)
     ws.lock()
 
     def full(*args, **kwargs):
         raise SaveFailed(ws.layout.spaces_dir, 28)
 
-    monkeypatch.setattr(ws, "change_passphrase", full)
+    monkeypatch.setattr(ws, "_set_passphrase", full)
     with pytest.raises(SaveFailed):
         ws.unlock_with_recovery(alex, key, "a brand new passphrase")
     assert not ws.is_unlocked and ws.open_spaces == []
@@ -309,9 +309,9 @@ def test_no_passphrase_change_while_the_shared_space_cannot_be_opened(couple):
     shared.unlink()
     ws.unlock(alex, PASS_A)
     with pytest.raises(ProfileError):
-        ws.change_passphrase("a brand new passphrase")
+        ws.change_passphrase("a brand new passphrase", current=PASS_A)
     with pytest.raises(ProfileError):
-        ws.add_recovery_key()
+        ws.add_recovery_key(current=PASS_A)
     ws.lock()
     shared.write_bytes(saved)
     ws.unlock(alex, PASS_A)

@@ -277,8 +277,9 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
             profile = household.find(args.name) if workspace.is_set_up else None
             if profile is None or not profile.protected:
                 raise CommandError(messages.NO_SUCH_PROTECTED_PROFILE.format(name=args.name))
-            workspace.unlock(profile, read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)))
-            change = workspace.change_passphrase(new_passphrase(profile.name))
+            current = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name))
+            workspace.unlock(profile, current)
+            change = workspace.change_passphrase(new_passphrase(profile.name), current=current)
             out(change.message)
             return 0
         role = parse_role(args.role)

@@ -222,6 +222,11 @@ JOURNAL_REPLACED = (
     "What you typed opens your shared space but not your private journal, so the "
     "journal's file was replaced or changed outside reflect."
 )
+NOT_BOTH_OPEN = (
+    "What you typed opens your private journal but not the shared space. One passphrase "
+    "always opens both, so one of the two files was put back to an older copy, replaced "
+    "or changed outside reflect, and neither was opened."
+)
 SHARED_REPLACED = (
     "What you typed opens your private journal but not the shared space, so the shared "
     "space's file was replaced, put back to an older copy or changed outside reflect."

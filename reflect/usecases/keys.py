@@ -47,8 +47,20 @@ class Keys:
         self.folder = folder
         self.session = session
 
-    def change_passphrase(self, new_passphrase: str) -> KeyChange:
+    def change_passphrase(self, new_passphrase: str, *, current: str) -> KeyChange:
+        """Give the current person a new passphrase, if ``current`` is their passphrase now.
+
+        Whoever holds the keyboard while a journal is open is not always the
+        person who unlocked it: without the passphrase now, nothing changes.
+        """
+        self._check_current_passphrase(current)
+        return self.set_passphrase(new_passphrase)
+
+    def set_passphrase(self, new_passphrase: str) -> KeyChange:
         """Give the current person a new passphrase, and their journal a new data key.
+
+        Only for a caller that has just checked who is here (an unlock with the
+        recovery key); everyone else goes through :meth:`change_passphrase`.
 
         The private space and its backups are sealed again under a new key, so
         the old passphrase opens none of them. The shared space keeps its key
@@ -65,19 +77,23 @@ class Keys:
             recovery=False,
         )
 
-    def add_recovery_key(self) -> str:
+    def add_recovery_key(self, *, current: str) -> str:
         """Make a recovery key that opens every sealed space of the current person.
 
         Like a passphrase change, the private space gets a new data key and its
         backups are sealed again, so an earlier recovery key opens nothing.
         """
-        return self.change_recovery_key().recovery_key or ""
+        return self.change_recovery_key(current=current).recovery_key or ""
 
-    def change_recovery_key(self) -> KeyChange:
-        """:meth:`add_recovery_key`, with a sentence that says what changed."""
+    def change_recovery_key(self, *, current: str) -> KeyChange:
+        """:meth:`add_recovery_key`, with a sentence that says what changed.
+
+        ``current`` must be the person's passphrase now (see :meth:`change_passphrase`).
+        """
         profile = self._require_current()
         if not self.session.seals:
             raise ProfileError("This journal has no passphrase, so it has no recovery key.")
+        self._check_current_passphrase(current)
         self._require_every_space_open()
         keys: list[str] = []
 
@@ -137,6 +153,23 @@ class Keys:
             shared=shared is not None and shared in seals,
             recovery_dropped=bool(dropped_recovery),
         )
+
+    def _check_current_passphrase(self, typed: str) -> None:
+        """Refuse a key change unless ``typed`` opens the person's own slot in their journal.
+
+        The check uses the journal as it is in memory, not the file on disk,
+        which someone else could have swapped.
+        """
+        from reflect.usecases import wording
+
+        profile = self._require_current()
+        seal = self.session.seals.get(profile.space)
+        if seal is None:
+            raise ProfileError(wording.NO_PASSPHRASE_TO_CHECK)
+        if not typed:
+            raise ProfileError(wording.CURRENT_PASSPHRASE_NEEDED)
+        if not seal.passphrase_opens(profile.slot_id, typed):
+            raise ProfileError(wording.NOT_THE_CURRENT_PASSPHRASE)
 
     def _require_every_space_open(self) -> None:
         """A passphrase or recovery key must change in all of a person's spaces at once."""

@@ -16,6 +16,7 @@ from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import (
     JOURNAL_REPLACED,
     MEMBERS_DIFFER,
+    NOT_BOTH_OPEN,
     OLD_FORMAT_AGAIN,
     OLD_FORMAT_UNCHECKED,
     PLAIN_WHERE_SEALED,
@@ -175,6 +176,11 @@ class Session:
                             raise SpaceTampered(folder.space_path(space), JOURNAL_REPLACED) from None
                         raise
                     if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
+                        if slot is None:
+                            # An older copy of the journal put back (its line in seen.json
+                            # removed) opens with an older passphrase, which the shared
+                            # space no longer takes: open nothing, write nothing.
+                            raise SpaceTampered(folder.space_path(space), NOT_BOTH_OPEN) from None
                         error = SpaceTampered(folder.space_path(space), SHARED_REPLACED)
                     opened.unavailable[space] = error.user_message
             self._upgrade_old_formats(opened)

@@ -31,3 +31,9 @@ NOT_ENCRYPTED_WORDS = (
 SAVE_FOLDER_MISSING = "The folder {folder} does not exist. Choose another place."
 SAVE_IS_A_FOLDER = "That is a folder. Add a file name at the end."
 SAVE_NOT_WRITTEN = "{what} ({reason}). Choose another place."
+NOT_THE_CURRENT_PASSPHRASE = (
+    "That is not the passphrase this journal was unlocked with, so nothing was changed. "
+    "Please type your passphrase as it is now."
+)
+CURRENT_PASSPHRASE_NEEDED = "Please type your passphrase as it is now first. Nothing was changed."
+NO_PASSPHRASE_TO_CHECK = "This journal has no passphrase, so nothing was changed."

@@ -187,14 +187,14 @@ class Workspace:
 
     # keys
 
-    def change_passphrase(self, new_passphrase: str) -> KeyChange:
-        return self.keys.change_passphrase(new_passphrase)
+    def change_passphrase(self, new_passphrase: str, *, current: str) -> KeyChange:
+        return self.keys.change_passphrase(new_passphrase, current=current)
 
-    def add_recovery_key(self) -> str:
-        return self.keys.add_recovery_key()
+    def add_recovery_key(self, *, current: str) -> str:
+        return self.keys.add_recovery_key(current=current)
 
-    def change_recovery_key(self) -> KeyChange:
-        return self.keys.change_recovery_key()
+    def change_recovery_key(self, *, current: str) -> KeyChange:
+        return self.keys.change_recovery_key(current=current)
 
     def unlock_with_recovery(self, profile: Profile, recovery_key: str, new_passphrase: str) -> None:
         """Open with the one-time recovery key, and set a new passphrase at once.
@@ -204,7 +204,7 @@ class Workspace:
         check_passphrase(new_passphrase)
         self.adopt(self.session.open_with_recovery_key(profile, recovery_key))
         try:
-            self.change_passphrase(new_passphrase)
+            self.keys.set_passphrase(new_passphrase)
         except BaseException:
             self.lock()
             raise

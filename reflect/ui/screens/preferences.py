@@ -51,6 +51,9 @@ class PreferencesScreen(ModalScreen[None]):
                     choices = [(f"after {settings.idle_lock_minutes} minutes", settings.idle_lock_minutes), *choices]
                 yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
                 if personal:
+                    # Asked first: whoever holds the keyboard may not be the person who unlocked.
+                    yield Label(Content(shown(f"{current.name}'s passphrase now (needed for either change below)")))
+                    yield SecretInput(id="current")
                     yield Label(Content(shown(f"A new passphrase for {current.name}")))
                     yield SecretInput(id="new")
                     yield Label("The new passphrase again")
@@ -88,8 +91,11 @@ class PreferencesScreen(ModalScreen[None]):
     def change_passphrase(self) -> None:
         problem = self.query_one("#passphrase-problem", Static)
         new, repeat = self.query_one("#new", Input), self.query_one("#repeat", Input)
+        current = self.query_one("#current", Input)
         try:
-            change = self.app.workspace.change_passphrase(check_passphrase(new.value, repeat.value))
+            typed = current.value
+            current.value = ""
+            change = self.app.workspace.change_passphrase(check_passphrase(new.value, repeat.value), current=typed)
         except ProfileError as error:
             problem.update(Content(shown(str(error))))
             return
@@ -102,7 +108,13 @@ class PreferencesScreen(ModalScreen[None]):
     @on(Button.Pressed, "#recovery")
     def offer_recovery_key(self) -> None:
         """As in setup, the look-away comes first; the key is made only after it."""
+        from reflect import messages
         from reflect.ui.screens.setup import RecoveryOfferScreen
+
+        if not self.query_one("#current", Input).value:
+            self.query_one("#passphrase-problem", Static).update(messages.CURRENT_PASSPHRASE_NEEDED)
+            self.query_one("#current", Input).focus()
+            return
 
         def answered(make_one: bool | None) -> None:
             if make_one:
@@ -115,8 +127,10 @@ class PreferencesScreen(ModalScreen[None]):
         from reflect.ui.screens.setup import RecoveryKeyScreen
 
         problem = self.query_one("#passphrase-problem", Static)
+        current = self.query_one("#current", Input)
+        typed, current.value = current.value, ""
         try:
-            change = self.app.workspace.change_recovery_key()
+            change = self.app.workspace.change_recovery_key(current=typed)
         except (ProfileError, StoreError) as error:
             problem.update(Content(error.user_message if isinstance(error, StoreError) else str(error)))
             return

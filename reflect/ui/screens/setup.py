@@ -138,7 +138,7 @@ class SetupScreen(Screen[None]):
             workspace = self.app.workspace
             try:
                 workspace.unlock(profile, passphrase)
-                key = workspace.add_recovery_key()
+                key = workspace.add_recovery_key(current=passphrase)
             except StoreError as error:
                 self.notify(error.user_message, severity="error", markup=False)
                 self._offer_recovery_keys(rest, profiles)
