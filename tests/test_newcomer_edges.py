@@ -348,6 +348,11 @@ async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(dat
         await pilot.pause()
         await pilot.press("p")
         await pilot.pause()
+        from textual.widgets import Input
+
+        from tests.test_app_journeys import PASSPHRASE
+
+        app.screen.query_one("#current", Input).value = PASSPHRASE
         await pilot.click("#recovery")
         await pilot.pause()
         assert isinstance(app.screen, RecoveryOfferScreen)

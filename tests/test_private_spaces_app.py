@@ -282,11 +282,13 @@ async def test_preferences_change_the_idle_lock_and_the_passphrase(data_dir, clo
         assert isinstance(app.screen, PreferencesScreen)
         app.screen.query_one("#idle", Select).value = 15
         await pilot.pause()
+        app.screen.query_one("#current", Input).value = PASS_A
         app.screen.query_one("#new", Input).value = "a new one for alex"
         app.screen.query_one("#repeat", Input).value = "a new one for alex!"
         await pilot.click("#change")
         await pilot.pause()
         assert "not the same" in text_on_every_screen(app)
+        app.screen.query_one("#current", Input).value = PASS_A
         repeat = app.screen.query_one("#repeat", Input)
         repeat.value = "a new one for alex"
         repeat.focus()
@@ -499,4 +501,44 @@ async def test_the_function_keys_work_while_typing(data_dir, clock):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+    ws.close()
+
+
+async def test_at_the_keyboard_without_the_passphrase_preferences_change_nothing(data_dir, clock):
+    """Sam's journal is open and Alex has the keyboard: no recovery key, no new passphrase."""
+    from reflect.ui.screens.preferences import PreferencesScreen
+    from reflect.ui.screens.setup import RecoveryKeyScreen, RecoveryOfferScreen
+
+    ws = couple(data_dir, clock)
+    files = lambda: {p: p.read_bytes() for p in ws.layout.root.rglob("*") if p.is_file() and p.name != "settings.json"}
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 1, PASS_B)
+        assert ws.current.name == "Sam"
+        before = files()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PreferencesScreen)
+        await pilot.click("#recovery")  # nothing typed in "passphrase now"
+        await pilot.pause()
+        assert isinstance(app.screen, PreferencesScreen)
+        assert "type your passphrase as it is now" in text_on_every_screen(app)
+        app.screen.query_one("#current", Input).value = PASS_A  # Alex's own, not Sam's
+        await pilot.click("#recovery")
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryOfferScreen)
+        await pilot.click("#make")
+        await pilot.pause()
+        assert not any(isinstance(s, RecoveryKeyScreen) for s in app.screen_stack)
+        assert "nothing was changed" in text_on_every_screen(app)
+        app.screen.query_one("#new", Input).value = "alex chose this"
+        app.screen.query_one("#repeat", Input).value = "alex chose this"
+        await pilot.click("#change")
+        await pilot.pause()
+        assert "nothing was changed" in text_on_every_screen(app).lower()
+        assert "Passphrase changed" not in text_on_every_screen(app)
+        assert files() == before
+    ws.lock()
+    ws.unlock(ws.household.find("Sam"), PASS_B)
     ws.close()
