@@ -296,7 +296,7 @@ def test_a_recovery_that_cannot_save_the_new_passphrase_leaves_nothing_open(coup
     def full(*args, **kwargs):
         raise SaveFailed(ws.layout.spaces_dir, 28)
 
-    monkeypatch.setattr(ws, "_set_passphrase", full)
+    monkeypatch.setattr(ws.keys, "set_passphrase", full)
     with pytest.raises(SaveFailed):
         ws.unlock_with_recovery(alex, key, "a brand new passphrase")
     assert not ws.is_unlocked and ws.open_spaces == []

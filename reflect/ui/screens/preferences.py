@@ -108,11 +108,11 @@ class PreferencesScreen(ModalScreen[None]):
     @on(Button.Pressed, "#recovery")
     def offer_recovery_key(self) -> None:
         """As in setup, the look-away comes first; the key is made only after it."""
-        from reflect import messages
+        from reflect.usecases import wording
         from reflect.ui.screens.setup import RecoveryOfferScreen
 
         if not self.query_one("#current", Input).value:
-            self.query_one("#passphrase-problem", Static).update(messages.CURRENT_PASSPHRASE_NEEDED)
+            self.query_one("#passphrase-problem", Static).update(wording.CURRENT_PASSPHRASE_NEEDED)
             self.query_one("#current", Input).focus()
             return
 
