@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from reflect.cli import build_parser, main
+from reflect.domain.display import shown
 from reflect.storage.sealed import KdfParams
 
 PASS_A = "alex passphrase here"
@@ -136,11 +137,15 @@ def test_list_shows_hostile_text_and_tags_safely_and_keeps_them_as_typed(alex, c
     assert unsafe_in(out) == [] and json.loads(out)["entries"][0]["text"] == HOSTILE
 
 
-def test_a_markdown_export_to_a_file_keeps_the_text_exactly(alex, capsys, monkeypatch, tmp_path):
+def test_a_markdown_export_to_a_file_is_safe_to_cat(alex, capsys, monkeypatch, tmp_path):
+    """A Markdown file is read with `cat`: it gets the display rule; JSON stays exact."""
     run(["write", "--data-dir", alex], capsys, monkeypatch, f"{PASS_A}\n{HOSTILE}")
     target = tmp_path / "out.md"
     assert run(["export", "--data-dir", alex, "--format", "md", "-o", str(target)], capsys, monkeypatch, f"{PASS_A}\n")[0] == 0
-    assert HOSTILE in target.read_bytes().decode("utf-8")
+    assert shown(HOSTILE) in target.read_bytes().decode("utf-8")
+    kept = tmp_path / "out.json"
+    assert run(["export", "--data-dir", alex, "--format", "json", "-o", str(kept)], capsys, monkeypatch, f"{PASS_A}\n")[0] == 0
+    assert json.loads(kept.read_text())["entries"][0]["text"] == HOSTILE
 
 
 def test_an_export_printed_on_a_terminal_is_shown_safely(alex, capsys, monkeypatch):

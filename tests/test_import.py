@@ -38,7 +38,7 @@ def test_export_then_import_into_a_new_folder_twice(tmp_path, capsys, monkeypatc
 
     run(["profiles", "add", "Robin", "--role", "hurt", "--data-dir", new], capsys, monkeypatch, "robin passphrase\n")
     code, out, _ = run(["import", str(exported), "--data-dir", new], capsys, monkeypatch, "robin passphrase\n")
-    assert code == 0 and "Imported 2 reflections and 1 check-ins" in out
+    assert code == 0 and "Imported 2 reflections and 1 check-in " in out
     code, out, _ = run(["import", str(exported), "--data-dir", new], capsys, monkeypatch, "robin passphrase\n")
     assert code == 0 and "Imported 0 reflections and 0 check-ins (3 were already here)" in out
 
@@ -111,7 +111,7 @@ def test_imported_records_follow_the_same_rules_as_writing(tmp_path, capsys, mon
     export.write_text(json.dumps({"format": "reflect-export", "version": 1, "entries": [good, empty, long_id]}))
     data = str(tmp_path / "d")
     code, out, err = run(["import", str(export), "--data-dir", data], capsys, monkeypatch)
-    assert code == 0 and "Imported 1 reflections" in out and "2 records" in err
+    assert code == 0 and "Imported 1 reflection and" in out and "2 records" in err
     code, out, _ = run(["list", "--data-dir", data, "--json"], capsys, monkeypatch)
     [record] = json.loads(out)
     assert record["tags"] == ["[b]x[/]", "has-space"]

@@ -162,7 +162,8 @@ async def test_export_never_replaces_a_file_unasked(data_dir, clock):
         await pilot.pause()
         await app.run_action("export_space")
         await pilot.pause()
-        target = data_dir / "mine.md"
+        target = data_dir / "exports" / "mine.md"
+        target.parent.mkdir()
         target.write_text("precious")
         app.screen.query_one("#export-path", Input).value = str(target)
         await pilot.click("#save")

@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err(messages.INTERRUPTED)
         return 130
+    except BrokenPipeError:
+        # Whatever read the output stopped reading (`reflect check | head`): end quietly.
+        _quiet_stdout()
+        return 1
     except Exception as error:  # the last line of defence: never a traceback
         from reflect.storage.errors import StoreError
 
@@ -62,6 +66,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         err(messages.UNEXPECTED.format(kind=type(error).__name__))
         return 1
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so Python's own last flush cannot complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -202,7 +215,10 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         return 0
     path = Path(args.output).expanduser()
     try:
-        exports.write_export(path, text.encode("utf-8"), replace=args.force)
+        exports.write_export(path, text.encode("utf-8"), replace=args.force, data_folder=data_dir)
+    except exports.ExportInDataFolder:
+        err(messages.EXPORT_IN_DATA_FOLDER.format(path=path, exports=exports.exports_dir(data_dir)))
+        return 1
     except exports.ExportExists:
         err(messages.EXPORT_EXISTS.format(path=path))
         return 1

@@ -65,7 +65,10 @@ def read_passphrase(prompt: str, missing: str = messages.NO_PASSPHRASE_GIVEN) ->
     if sys.stdin.isatty():
         import getpass
 
-        return getpass.getpass(shown(prompt))
+        try:
+            return getpass.getpass(shown(prompt))
+        except EOFError:  # Ctrl+D at the prompt
+            raise CommandError(messages.NO_PASSPHRASE_TYPED) from None
     line = sys.stdin.readline()
     if not line:
         raise CommandError(missing)

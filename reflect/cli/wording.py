@@ -43,6 +43,10 @@ EXPORT_WRITTEN = "Written to {path}."
 EXPORT_EXISTS = "There is already a file at {path}. Choose another name, or add --force to replace it."
 EXPORT_NO_FOLDER = "The folder {folder} does not exist. Create it first, or choose another place."
 EXPORT_IS_FOLDER = "{path} is a folder. Give the name of the file to write, inside it."
+EXPORT_IN_DATA_FOLDER = (
+    "{path} is inside reflect's own data folder, so nothing was written there. "
+    "Choose a place outside it, or its exports folder ({exports})."
+)
 EXPORT_FAILED = "The export could not be written to {path} ({reason}). Nothing else was changed."
 CHECKINS_SKIPPED = (
     "Some saved check-ins ({count}) could not be read and were left out of the export. "
@@ -53,6 +57,7 @@ PASSPHRASE_PROMPT = "Passphrase for {name}: "
 NEW_PASSPHRASE_PROMPT = "A new passphrase for {name} (at least 8 characters): "
 REPEAT_PASSPHRASE_PROMPT = "The same passphrase again: "
 PARTNER_PASSPHRASE_PROMPT = "{name}'s passphrase, to create the shared space: "
+NO_PASSPHRASE_TYPED = "No passphrase was typed; nothing was changed."
 PASSPHRASES_DIFFER = "The two passphrases are not the same. Nothing was changed."
 NO_PASSPHRASE_GIVEN = (
     "A passphrase is needed. Type it when asked, or give it as the first line of standard input "

@@ -9,6 +9,8 @@ from pathlib import Path
 from reflect.storage.atomic import atomic_write_bytes
 
 DEFAULT_THEME = "textual-dark"
+IDLE_LOCK_RANGE = range(0, 31)
+"""Minutes the preferences offer (0 is never); anything else in the file gives the default."""
 MAX_SETTINGS_BYTES = 64 * 1024
 """Far more than a few preferences take; a larger file is not reflect's and gives the defaults."""
 
@@ -45,6 +47,8 @@ def load_settings(path: Path) -> Settings:
         value = raw.get(f.name, getattr(defaults, f.name))
         if type(value) is not type(getattr(defaults, f.name)):
             value = getattr(defaults, f.name)
+        if f.name == "idle_lock_minutes" and value not in IDLE_LOCK_RANGE:
+            value = defaults.idle_lock_minutes
         values[f.name] = value
     return Settings(**values)
 

@@ -274,6 +274,12 @@ class ReflectApp(App[None]):
             return self.workspace.is_unlocked and self.needs_passphrase
         if action == "switch_person":
             return self.workspace.is_unlocked and self.workspace.household.is_couple
+        if action == "session_prep":
+            # Only from the person's own private journal: whoever holds the keyboard
+            # in the shared space may not be the person who unlocked.
+            workspace = self.workspace
+            person = workspace.current
+            return workspace.is_unlocked and person is not None and workspace.active_space == person.space
         if action in PRIVATE_ACTIONS:
             return self.workspace.is_unlocked
         return True
@@ -490,6 +496,8 @@ class ReflectApp(App[None]):
 
         from reflect.ui.screens.prep import PrepPreviewScreen, PrepScreen
 
+        if not self.check_action("session_prep", ()):
+            return
         if not isinstance(self.screen, (ModalScreen, PrepScreen, PrepPreviewScreen)):
             self.push_screen(PrepScreen())
 

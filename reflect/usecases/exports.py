@@ -20,6 +20,7 @@ import orjson
 
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, newest_first
+from reflect.domain.display import shown
 from reflect.paths import ensure_private_dir
 from reflect.storage.atomic import atomic_write_many
 from reflect.storage.records import checkin_to_record, entry_to_record
@@ -47,6 +48,33 @@ class ExportFolderMissing(FileNotFoundError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"no such folder: {path.parent}")
         self.path = path
+
+
+class ExportInDataFolder(PermissionError):
+    """The chosen file is inside the data folder, where reflect keeps its own files."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            13,
+            "that place is inside reflect's own data folder, where only the exports folder "
+            "can hold a copy",
+            str(path),
+        )
+        self.path = path
+
+
+def refuse_data_folder(path: Path, data_folder: Path | None) -> None:
+    """Raise :class:`ExportInDataFolder` for a path inside ``data_folder`` but not in its exports folder.
+
+    An export must never replace reflect's own files (a sealed space, the
+    profiles, the settings), whatever name is typed.
+    """
+    if data_folder is None:
+        return
+    where = Path(path).expanduser().resolve()
+    root = Path(data_folder).expanduser().resolve()
+    if where.is_relative_to(root) and not where.is_relative_to(root / EXPORTS_FOLDER):
+        raise ExportInDataFolder(Path(path))
 
 
 def save_problem(error: OSError, path: Path, *, what: str = "The file could not be written") -> str:
@@ -129,8 +157,19 @@ def export_space(
     return export_records(fmt, entries, checkins, tz, step_titles), skipped
 
 
-def write_export(path: Path, data: bytes, *, replace: bool = False, private_folder: Path | None = None) -> None:
+def write_export(
+    path: Path,
+    data: bytes,
+    *,
+    replace: bool = False,
+    private_folder: Path | None = None,
+    data_folder: Path | None = None,
+) -> None:
     """Write ``data`` to ``path`` atomically, as a private (0600) file.
+
+    Nothing is written inside ``data_folder`` (by default the folder that
+    holds ``private_folder``) except in its exports folder: that raises
+    :class:`ExportInDataFolder`, before any question about replacing.
 
     Raises :class:`ExportExists` when the file is there and ``replace`` is
     false, and :class:`ExportFolderMissing` when its folder is missing. Only
@@ -138,11 +177,24 @@ def write_export(path: Path, data: bytes, *, replace: bool = False, private_fold
     any other folder must already exist, so a typing slip cannot scatter
     folders around. Other failures are the ``OSError`` of the write.
     """
-    write_exports([(Path(path), data)], replace=replace, private_folder=private_folder)
+    write_exports([(Path(path), data)], replace=replace, private_folder=private_folder, data_folder=data_folder)
+
+
+def _data_folder(private_folder: Path | None, data_folder: Path | None) -> Path | None:
+    """The data folder to keep exports out of: given, or the one holding the exports folder."""
+    if data_folder is not None:
+        return data_folder
+    if private_folder is not None and Path(private_folder).name == EXPORTS_FOLDER:
+        return Path(private_folder).parent
+    return None
 
 
 def write_exports(
-    files: Sequence[tuple[Path, bytes]], *, replace: bool = False, private_folder: Path | None = None
+    files: Sequence[tuple[Path, bytes]],
+    *,
+    replace: bool = False,
+    private_folder: Path | None = None,
+    data_folder: Path | None = None,
 ) -> None:
     """Write several files with the rules of :func:`write_export`, all of them or none.
 
@@ -152,6 +204,7 @@ def write_exports(
     checked = []
     for path, data in files:
         path = Path(path)
+        refuse_data_folder(path, _data_folder(private_folder, data_folder))
         if path.is_dir():
             raise IsADirectoryError(f"is a folder: {path}")
         if path.exists() and not replace:
@@ -196,7 +249,9 @@ def journal_markdown(entries: Sequence[Entry], step_titles: Mapping[str, str] | 
     Each one is headed by when it was written (in the time zone it was
     written in), then the step of the path it belongs to (from
     ``step_titles``, section id to title), the prompt it answered as a
-    quotation, the words as they were typed, and its tags.
+    quotation, the words as they were typed, and its tags. The whole
+    document passes through :func:`shown`: a file is read with ``cat``, so
+    no terminal escape typed or imported into a reflection reaches it.
     """
     step_titles = step_titles or {}
     lines = ["# Your reflections", ""]
@@ -215,4 +270,4 @@ def journal_markdown(entries: Sequence[Entry], step_titles: Mapping[str, str] | 
         lines += [entry.text.rstrip("\n"), ""]
         if entry.tags:
             lines += ["Tags: " + " ".join(f"#{t}" for t in entry.tags), ""]
-    return "\n".join(lines)
+    return shown("\n".join(lines))

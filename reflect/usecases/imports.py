@@ -206,8 +206,9 @@ def _reflect_contents(path: Path, data: object) -> ExportContents:
 def import_into(store: Journal, contents: ExportContents, *, author: str = "") -> ImportResult:
     """Add what the space does not have yet, in one save for each kind.
 
-    ``author`` (a profile id) is recorded on imported entries that name
-    nobody, and only in the shared space: whoever imports them brought them.
+    ``author`` (a profile id) is recorded on every imported entry, and only
+    in the shared space: whoever imports them brought them. An author named
+    in the file is never kept (anyone can type a partner's id into a file).
     In a private space no entry carries an author.
     """
     # The same rules as writing: tags normalised, no empty reflections, ids
@@ -218,7 +219,7 @@ def import_into(store: Journal, contents: ExportContents, *, author: str = "") -
             space=store.space,
             text=clean_text(e.text),
             tags=normalise_tags(e.tags),
-            author=(e.author or author) if author else "",
+            author=author,
         )
         for e in contents.entries
         if e.text.strip() and _IMPORTABLE_ID.match(e.id)
@@ -252,11 +253,15 @@ def _first_of_each_id(records: list) -> tuple[list, int]:
 
 def import_report(result: ImportResult) -> list[str]:
     """What an import did, in the words the command line and the app both use."""
+    already = result.entries_already_here + result.checkins_already_here
     return [
         messages.IMPORTED.format(
             entries=result.entries_added,
+            reflections="reflection" if result.entries_added == 1 else "reflections",
             checkins=result.checkins_added,
-            already=result.entries_already_here + result.checkins_already_here,
+            check_ins="check-in" if result.checkins_added == 1 else "check-ins",
+            already=already,
+            were="was" if already == 1 else "were",
         )
     ]
 

@@ -128,8 +128,11 @@ class PrepSources:
         person = workspace.current
         if person is None:
             raise PrepError("Unlock first: a prep is made from your own journal.")
-        own = workspace.store(person.space)
         shared_id = workspace.household.shared_space
+        if shared_id is not None and workspace.active_space == shared_id:
+            # Whoever holds the keyboard in the shared space may not be this person.
+            raise PrepError("A prep is made from your own private journal. Open it first.")
+        own = workspace.store(person.space)
         shared = workspace.store(shared_id) if shared_id and shared_id in workspace.open_spaces else None
         checkins, _ = read_checkins(own)
         return cls(

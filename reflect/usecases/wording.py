@@ -21,7 +21,7 @@ SHARED_KEEPS_ITS_KEY = (
 RECOVERY_KEY_DROPPED = (
     "Your recovery key stopped working with this change. Make a new one in Preferences."
 )
-IMPORTED = "Imported {entries} reflections and {checkins} check-ins ({already} were already here)."
+IMPORTED = "Imported {entries} {reflections} and {checkins} {check_ins} ({already} {were} already here)."
 IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."
 IMPORT_REPEATED = "{count} records appear more than once in the file; each was imported once."
 NOT_ENCRYPTED_WORDS = (

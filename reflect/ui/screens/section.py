@@ -178,8 +178,9 @@ class SectionScreen(Screen[None]):
 
     @property
     def offers_session_prep(self) -> bool:
-        """True in a step whose exercise is getting ready for a session."""
-        return any(e.id == SESSION_PREP_EXERCISE for e in self.section.exercises)
+        """True in a step whose exercise is getting ready for a session, in one's own journal."""
+        offered = any(e.id == SESSION_PREP_EXERCISE for e in self.section.exercises)
+        return offered and bool(self.app.check_action("session_prep", ()))
 
     def action_session_prep(self) -> None:
         self.app.action_session_prep()
