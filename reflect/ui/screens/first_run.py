@@ -74,5 +74,5 @@ class FirstRunScreen(ModalScreen[bool]):
         self.dismiss(True)
 
     @on(Button.Pressed, "#resources")
-    def show_resources(self) -> None:
-        self.app.action_resources()
+    async def show_resources(self) -> None:
+        await self.run_action("app.resources")

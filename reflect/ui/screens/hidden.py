@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -29,6 +30,9 @@ class HiddenScreen(Screen[None]):
         padding: 0 0;
     }
     """
+
+    class ComeBack(Message):
+        """Enter on an empty prompt: back to the lock screen (reflect stays locked)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,7 +61,7 @@ class HiddenScreen(Screen[None]):
         event.prevent_default()
         if event.key == "enter":
             if not self.typing.strip():
-                self.app.come_back_from_hiding()
+                self.post_message(self.ComeBack())
                 return
             self.earlier.append(PROMPT + self.typing)
             self.typing = ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -90,9 +92,11 @@ class PauseScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = monotonic) -> None:
+        """``clock`` gives seconds, like ``time.monotonic``; a clock that stands still holds the first breath."""
         super().__init__()
-        self._elapsed = 0.0
+        self._clock = clock
+        self._started = clock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pause"):
@@ -105,11 +109,10 @@ class PauseScreen(ModalScreen[None]):
         self.set_interval(TICK_SECONDS, self._tick)
 
     def _tick(self) -> None:
-        self._elapsed += TICK_SECONDS
         self._show()
 
     def _show(self) -> None:
-        phase, fullness = breath_at(self._elapsed)
+        phase, fullness = breath_at(self._clock() - self._started)
         filled = round(fullness * BAR_WIDTH)
         self.query_one("#phase", Static).update(phase.words)
         self.query_one("#bar", Static).update("█" * filled + "░" * (BAR_WIDTH - filled))

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -20,6 +21,9 @@ IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minute
 
 class PreferencesScreen(ModalScreen[None]):
     """Small settings a person may want to change. Nothing here is private writing."""
+
+    class SettingsChanged(Message):
+        """A setting changed: the app saves the settings (quietly, if it cannot)."""
 
     BINDINGS = [Binding("escape", "dismiss", "Close")]
     AUTO_FOCUS = "#idle"
@@ -81,7 +85,7 @@ class PreferencesScreen(ModalScreen[None]):
     def idle_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, int) and event.value != self.app.workspace.settings.idle_lock_minutes:
             self.app.workspace.settings.idle_lock_minutes = event.value
-            self.app.save_settings_quietly()
+            self.post_message(self.SettingsChanged())
 
     @on(Button.Pressed, "#change")
     @on(Input.Submitted, "#repeat")

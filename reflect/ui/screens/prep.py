@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -37,6 +36,7 @@ from reflect.session_prep import (
 )
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
+from reflect.ui.commands import PREP, PREVIEW, bindings_for
 
 INTRO = (
     "Gather what you want to bring to a therapy session: a page to read from, or to print. "
@@ -52,10 +52,7 @@ class PrepScreen(Screen[None]):
 
     CSS_PATH = "prep.tcss"
     AUTO_FOCUS = "#period"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("ctrl+s", "preview", "Preview", id="prep-preview", tooltip="See the prep before saving it"),
-    ]
+    BINDINGS = bindings_for(PREP)
 
     bring_up = getters.query_one("#bring-up", TextArea)
 
@@ -155,10 +152,7 @@ class PrepPreviewScreen(Screen[None]):
 
     CSS_PATH = "prep.tcss"
     AUTO_FOCUS = "#preview-text"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back to choices", id="back"),
-        Binding("ctrl+s", "save", "Save", id="prep-save", tooltip="Save as Markdown and as a web page"),
-    ]
+    BINDINGS = bindings_for(PREVIEW)
 
     def __init__(self, prep: SessionPrep) -> None:
         super().__init__()

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, RadioButton, RadioSet, Static
 
@@ -35,6 +36,15 @@ NO_PASSPHRASE_WARNING = (
 
 class SetupScreen(Screen[None]):
     """Choose who will use reflect here, then set each person up."""
+
+    class Done(Message):
+        """Everyone is set up (and offered a recovery key)."""
+
+        def __init__(self, profiles, solo_passphrase: str | None) -> None:
+            super().__init__()
+            self.profiles = profiles
+            self.solo_passphrase = solo_passphrase
+            """One person with a passphrase goes straight in with it."""
 
     AUTO_FOCUS = "#just-me"
     _solo_passphrase: str | None = None  # held only until setup ends, to let a lone person in
@@ -116,7 +126,7 @@ class SetupScreen(Screen[None]):
 
     def _offer_recovery_keys(self, pending, profiles, *, first: bool = False) -> None:
         if not pending:
-            self.app.after_setup(profiles, self._solo_passphrase)
+            self.post_message(self.Done(profiles, self._solo_passphrase))
             self._solo_passphrase = None
             return
         (profile, passphrase), rest = pending[0], pending[1:]

@@ -44,6 +44,7 @@ from reflect.storage.space_store import SpaceStore
 from reflect.trend_svg import trend_svg
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import TREND, bindings_for
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
@@ -90,15 +91,7 @@ class TrendScreen(Screen[None]):
     """The chart of check-ins with its words, and ways to save both."""
 
     CSS_PATH = "trend.tcss"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        # Short words: at 80 columns the safety keys come first (the help has the rest).
-        Binding("c", "app.checkin", "Check in", id="trend-checkin", show=False, tooltip="Count today's moments"),
-        Binding("t", "cycle_span", "Span", id="span", tooltip="Everything, the last year, or three months"),
-        Binding("e", "export_chart", "Chart", id="export-chart", tooltip="Save the chart as an SVG picture"),
-        Binding("x", "export_data", "Data", id="export-data", tooltip="Save the check-ins as a CSV file"),
-        Binding("r", "app.resources", "Resources", id="trend-resources", show=False),
-    ]
+    BINDINGS = bindings_for(TREND)
 
     chart = getters.query_one("#chart", TrendChart)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from reflect.storage.errors import StoreError
 from reflect.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import WRITING, bindings_for
 
 DRAFT_DELAY_SECONDS = 2.0
 
@@ -46,10 +46,7 @@ class WriteScreen(Screen[None]):
 
     CSS_PATH = "write.tcss"
     AUTO_FOCUS = "#text"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Save this reflection"),
-        Binding("escape", "leave", "Back", id="back"),
-    ]
+    BINDINGS = bindings_for(WRITING)
 
     editor = getters.query_one("#text", TextArea)
     tags_input = getters.query_one("#tags", Input)
