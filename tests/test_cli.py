@@ -14,7 +14,7 @@ import pytest
 
 from reflect import __version__
 from reflect.cli import main
-from tests.conftest import DEFAULT_PACKS, PROJECT_ROOT
+from tests.helpers import DEFAULT_PACKS, PROJECT_ROOT
 
 
 def run(argv, capsys):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import OsWithFailure
+from tests.helpers import OsWithFailure
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first
 from reflect.storage import atomic, records
 from reflect.storage.codec import Codec, PlainCodec
