@@ -397,6 +397,7 @@ def line_count(data: bytes) -> int:
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=2000))
 def test_any_bytes_in_a_section_file_give_a_pack_or_problems(tmp_path: Path, data: bytes) -> None:
@@ -405,6 +406,7 @@ def test_any_bytes_in_a_section_file_give_a_pack_or_problems(tmp_path: Path, dat
     assert_sane(folder, {"pack.md": line_count(PACK_MD.encode()), "01-fuzz.md": line_count(data)})
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.text(max_size=2000))
 def test_any_text_in_pack_md_gives_a_pack_or_problems(tmp_path: Path, text: str) -> None:
@@ -425,6 +427,7 @@ PACK_LIKE_LINES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     section=st.lists(st.one_of(PACK_LIKE_LINES, st.text(max_size=30)), max_size=40),

@@ -139,6 +139,7 @@ async def test_list_items_are_shown_exactly_as_written_whatever_they_hold(tmp_pa
     ws.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80))
 def test_literal_markdown_is_one_list_item_of_exactly_the_words(text: str) -> None:

@@ -171,6 +171,7 @@ def test_a_damaged_sealed_space_is_reported_as_damaged_not_wrong_passphrase(coup
     assert path.read_bytes() == bytes(blob)
 
 
+@pytest.mark.slow
 def test_the_real_kdf_parameters_unlock(data_dir, clock):
     with Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS]) as ws:
         assert ws.kdf == KdfParams.REAL

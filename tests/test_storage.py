@@ -764,6 +764,7 @@ def _apply(data: bytes, damage: list[tuple[str, int, int]]) -> bytes:
     return bytes(buffer)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=_damage)
 def test_damaged_bytes_open_cleanly_or_raise_space_damaged(tmp_path, damage):
