@@ -60,38 +60,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#connection"
-    DEFAULT_CSS = """
-    CheckInScreen .checkin-row {
-        height: 1;
-        margin-bottom: 1;
-    }
-    CheckInScreen .checkin-row Label {
-        width: 1fr;
-    }
-    CheckInScreen MomentsInput {
-        width: 6;
-    }
-    CheckInScreen .checkin-hint {
-        width: auto;
-        padding-left: 1;
-        color: $text-muted;
-    }
-    CheckInScreen #checkin-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    CheckInScreen #checkin-where {
-        padding-bottom: 1;
-    }
-    CheckInScreen #problem {
-        color: $text-error;
-        display: none;
-    }
-    CheckInScreen #problem.shown {
-        display: block;
-        padding-top: 1;
-    }
-    """
+    CSS_PATH = "checkin.tcss"
 
     connection_input = getters.query_one("#connection", MomentsInput)
     distance_input = getters.query_one("#distance", MomentsInput)

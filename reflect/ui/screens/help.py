@@ -23,16 +23,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close"),
         Binding("f1", "dismiss", "Close", show=False),
     ]
-    DEFAULT_CSS = """
-    HelpScreen > VerticalScroll {
-        width: 76;
-        max-width: 95%;
-        height: 90%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "help.tcss"
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=True):

@@ -21,15 +21,7 @@ MAX_LINE = 500  # a shell line longer than this is not something anyone types at
 class HiddenScreen(Screen[None]):
     """Looks like an idle terminal. Enter on an empty prompt comes back."""
 
-    DEFAULT_CSS = """
-    HiddenScreen {
-        background: $background;
-    }
-    HiddenScreen Static {
-        color: $text-muted;
-        padding: 0 0;
-    }
-    """
+    CSS_PATH = "hidden.tcss"
 
     class ComeBack(Message):
         """Enter on an empty prompt: back to the lock screen (reflect stays locked)."""

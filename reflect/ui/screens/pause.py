@@ -64,33 +64,7 @@ class PauseScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Back"),
         Binding("f2,ctrl+g", "dismiss", "Back", show=False),
     ]
-    DEFAULT_CSS = """
-    PauseScreen {
-        background: $background;  /* a calm, plain screen: nothing behind shows through */
-    }
-    PauseScreen #pause {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-    PauseScreen #phase {
-        text-align: center;
-        text-style: bold;
-        color: $text-primary;
-        padding-bottom: 1;
-    }
-    PauseScreen #bar {
-        text-align: center;
-        color: $primary;
-        padding-bottom: 1;
-    }
-    PauseScreen #grounding {
-        color: $text-muted;
-    }
-    """
+    CSS_PATH = "pause.tcss"
 
     def __init__(self, clock: Callable[[], float] = monotonic) -> None:
         """``clock`` gives seconds, like ``time.monotonic``; a clock that stands still holds the first breath."""

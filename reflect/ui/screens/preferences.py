@@ -27,15 +27,7 @@ class PreferencesScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "dismiss", "Close")]
     AUTO_FOCUS = "#idle"
-    DEFAULT_CSS = """
-    PreferencesScreen Label {
-        color: $text-muted;
-        padding-top: 1;
-    }
-    PreferencesScreen #passphrase-problem {
-        height: auto;
-    }
-    """
+    CSS_PATH = "preferences.tcss"
 
     def compose(self) -> ComposeResult:
         workspace = self.app.workspace

@@ -48,21 +48,7 @@ class SetupScreen(Screen[None]):
 
     AUTO_FOCUS = "#just-me"
     _solo_passphrase: str | None = None  # held only until setup ends, to let a lone person in
-    DEFAULT_CSS = """
-    SetupScreen #setup {
-        width: 80;
-        max-width: 95%;
-        height: auto;
-        padding: 1 2;
-    }
-    SetupScreen Horizontal {
-        height: auto;
-        padding-top: 1;
-    }
-    SetupScreen Button {
-        margin-right: 2;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,25 +153,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Back")]
     AUTO_FOCUS = "#name"
-    DEFAULT_CSS = """
-    PersonFormScreen .dialog {
-        width: 76;
-    }
-    PersonFormScreen Label {
-        color: $text-muted;
-    }
-    PersonFormScreen #problem {
-        color: $text-error;
-        height: auto;
-    }
-    PersonFormScreen #no-passphrase-warning {
-        color: $text-warning;
-        display: none;
-    }
-    PersonFormScreen.-no-passphrase #no-passphrase-warning {
-        display: block;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def __init__(self, number: int, of: int, *, taken: str = "") -> None:
         super().__init__()
@@ -289,11 +257,7 @@ class CurtainScreen(ModalScreen[None]):
     """A privacy curtain between two people at one keyboard."""
 
     AUTO_FOCUS = "#ready"
-    DEFAULT_CSS = """
-    CurtainScreen {
-        background: $background;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -346,14 +310,7 @@ class RecoveryKeyScreen(ModalScreen[None]):
     """Show a recovery key once."""
 
     AUTO_FOCUS = "#done"
-    DEFAULT_CSS = """
-    RecoveryKeyScreen #key {
-        text-style: bold;
-        color: $text-primary;
-        padding: 1 0;
-        text-align: center;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def __init__(self, name: str, key: str) -> None:
         super().__init__()

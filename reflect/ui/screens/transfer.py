@@ -73,19 +73,7 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-format"
-    DEFAULT_CSS = """
-    ExportSpaceScreen .dialog-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    ExportSpaceScreen #export-format {
-        margin: 1 0;
-        width: 100%;
-    }
-    ExportSpaceScreen #export-problem {
-        color: $text-error;
-    }
-    """
+    CSS_PATH = "transfer.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -205,18 +193,7 @@ class ImportScreen(ModalScreen[int]):
 
     BINDINGS = [Binding("escape", "close", "Close")]
     AUTO_FOCUS = "#import-path"
-    DEFAULT_CSS = """
-    ImportScreen .dialog-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    ImportScreen #import-path {
-        margin-top: 1;
-    }
-    ImportScreen #import-problem {
-        color: $text-error;
-    }
-    """
+    CSS_PATH = "transfer.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -233,18 +233,7 @@ class SaveExportScreen(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-path"
-    DEFAULT_CSS = """
-    SaveExportScreen #export-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    SaveExportScreen #export-problem {
-        color: $text-error;
-    }
-    SaveExportScreen #export-path {
-        margin-top: 1;
-    }
-    """
+    CSS_PATH = "trend.tcss"
 
     def __init__(self, title: str, detail: str, default_path: Path, data: bytes, private_folder: Path) -> None:
         super().__init__()

@@ -41,26 +41,7 @@ class UnlockScreen(Screen[None]):
 
     AUTO_FOCUS = "#passphrase"
     BINDINGS = bindings_for(DOOR)
-    DEFAULT_CSS = """
-    UnlockScreen #door {
-        width: 70;
-        max-width: 95%;
-        height: auto;
-        padding: 1 2;
-    }
-    UnlockScreen #problem {
-        color: $text-error;
-        height: auto;
-        padding-top: 1;
-    }
-    UnlockScreen Horizontal {
-        height: auto;
-        padding-top: 1;
-    }
-    UnlockScreen Button {
-        margin-right: 2;
-    }
-    """
+    CSS_PATH = "unlock.tcss"
 
     class Opened(Message):
         """A passphrase opened someone's spaces; the app lets them in if nothing locked meanwhile."""
@@ -186,15 +167,7 @@ class RecoverScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "dismiss", "Back")]
     AUTO_FOCUS = "#key"
-    DEFAULT_CSS = """
-    RecoverScreen #problem {
-        color: $text-error;
-        height: auto;
-    }
-    RecoverScreen Label {
-        padding-top: 1;
-    }
-    """
+    CSS_PATH = "unlock.tcss"
 
     def __init__(self, profile: Profile) -> None:
         super().__init__()
