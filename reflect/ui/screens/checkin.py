@@ -7,6 +7,8 @@ one: a skipped day is not a failure, and a check-in is not a streak.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,9 @@ from reflect.checkin_log import record_checkin
 from reflect.domain.checkins import MAX_MOMENTS, MAX_NOTE_LENGTH, CheckIn
 from reflect.storage.errors import StoreError
 from reflect.storage.space_store import SpaceStore
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 
 class MomentsInput(Input):
@@ -57,6 +62,9 @@ class MomentsInput(Input):
 
 class CheckInScreen(ModalScreen[CheckIn | None]):
     """Two counts and an optional note; Enter saves, Esc leaves without saving."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#connection"

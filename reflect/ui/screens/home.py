@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.content import Content
@@ -12,9 +14,15 @@ from textual.widgets.option_list import Option
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import PATH, bindings_for
 
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
 
 class HomeScreen(Screen[None]):
     """The path of sections from the packs, in order."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#path"

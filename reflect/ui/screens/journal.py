@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
@@ -18,6 +20,9 @@ from reflect.storage.errors import StoreError
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import JOURNAL, bindings_for
 
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
 
@@ -33,6 +38,9 @@ def entry_label(entry: Entry) -> Content:
 
 class JournalScreen(Screen[None]):
     """Everything written in this space."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     class Deleted(Message):
         """A reflection was deleted: the app keeps it, so u can bring it back."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,11 +18,17 @@ from reflect.domain.profiles import ProfileError, check_passphrase
 from reflect.storage.errors import StoreError
 from reflect.ui.widgets.secret_input import SecretInput
 
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
 IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minutes", 15), ("after 30 minutes", 30), ("never", 0)]
 
 
 class PreferencesScreen(ModalScreen[None]):
     """Small settings a person may want to change. Nothing here is private writing."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     class SettingsChanged(Message):
         """A setting changed: the app saves the settings (quietly, if it cannot)."""

@@ -7,6 +7,8 @@ own private space and the shared space.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +40,9 @@ from reflect.storage.errors import StoreError
 from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
 from reflect.ui.commands import PREP, PREVIEW, bindings_for
 
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
 INTRO = (
     "Gather what you want to bring to a therapy session: a page to read from, or to print. "
     "Only your own words go in. Your partner's private journal is never read, "
@@ -49,6 +54,9 @@ WEEK_WORDS = {1: "The last week", 2: "The last two weeks", 4: "The last four wee
 
 class PrepScreen(Screen[None]):
     """Choose the period, what to take along, and what you want to bring up."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     CSS_PATH = "prep.tcss"
     AUTO_FOCUS = "#period"
@@ -149,6 +157,9 @@ class PrepScreen(Screen[None]):
 
 class PrepPreviewScreen(Screen[None]):
     """The prep as it will be saved, then where to save it."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     CSS_PATH = "prep.tcss"
     AUTO_FOCUS = "#preview-text"

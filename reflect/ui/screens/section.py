@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from textual import getters, on
@@ -16,6 +18,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import STEP, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 SESSION_PREP_EXERCISE = "session-prep"
 PREP_HINT = "Press p to prepare for a session."
@@ -67,6 +72,9 @@ def reading_markdown(section: Section, pack: Pack | None = None) -> str:
 
 class SectionScreen(Screen[None]):
     """Read, then choose a prompt to write to."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     CSS_PATH = "section.tcss"
     AUTO_FOCUS = "#prompts"

@@ -6,7 +6,9 @@ workspace; no screen keeps them after it closes.
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,6 +24,9 @@ from reflect.ui.widgets.secret_input import SecretInput
 from reflect.workspace import NewPerson
 from reflect.ui.widgets.safety_footer import SafetyFooter
 
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
 NO_RECOVERY = (
     "reflect cannot recover a forgotten passphrase, and nobody else can either: that is "
     "what keeps your writing private. The one way back in is a recovery key, which you "
@@ -36,6 +41,9 @@ NO_PASSPHRASE_WARNING = (
 
 class SetupScreen(Screen[None]):
     """Choose who will use reflect here, then set each person up."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     class Done(Message):
         """Everyone is set up (and offered a recovery key)."""

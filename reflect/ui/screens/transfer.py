@@ -9,9 +9,11 @@ that cannot be read are counted, never quoted.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -30,6 +32,9 @@ from reflect.exports import (
 )
 from reflect.imports import ImportRefused, import_into, import_report, import_warnings, read_import
 from reflect.storage.errors import StoreError
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 NOT_ENCRYPTED_WORDS = (
     "The saved file is not encrypted. Anyone who can use this computer account, "
@@ -70,6 +75,9 @@ def chosen_path(text: str, private_folder: Path) -> Path | None:
 
 class ExportSpaceScreen(ModalScreen[Path | None]):
     """Save the open space as Markdown, JSON or CSV, to a path the person chooses."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-format"
@@ -190,6 +198,9 @@ class ImportScreen(ModalScreen[int]):
 
     Dismissed with how many records were added.
     """
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     BINDINGS = [Binding("escape", "close", "Close")]
     AUTO_FOCUS = "#import-path"

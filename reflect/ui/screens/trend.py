@@ -10,6 +10,8 @@ date, scores a person or counts days.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,6 +47,9 @@ from reflect.trend_svg import trend_svg
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import TREND, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
@@ -89,6 +94,9 @@ def describe_dates(points: list[TrendPoint]) -> str:
 
 class TrendScreen(Screen[None]):
     """The chart of check-ins with its words, and ways to save both."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     CSS_PATH = "trend.tcss"
     BINDINGS = bindings_for(TREND)

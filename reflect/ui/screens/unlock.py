@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
 from textual.message import Message
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,9 @@ from reflect.storage.errors import StoreError, WrongPassphrase
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.widgets.secret_input import SecretInput
 from reflect.ui.commands import DOOR, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 
 DOOR_WORDS = {
@@ -38,6 +43,9 @@ DOOR_WORDS = {
 
 class UnlockScreen(Screen[None]):
     """The door: nothing private is on screen until a passphrase opens it."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     AUTO_FOCUS = "#passphrase"
     BINDINGS = bindings_for(DOOR)
@@ -164,6 +172,9 @@ class UnlockScreen(Screen[None]):
 
 class RecoverScreen(ModalScreen[bool]):
     """Open with a recovery key and choose a new passphrase."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     BINDINGS = [Binding("escape", "dismiss", "Back")]
     AUTO_FOCUS = "#key"

@@ -7,6 +7,8 @@ default), and a failed save leaves the words on screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -23,6 +25,9 @@ from reflect.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import WRITING, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 DRAFT_DELAY_SECONDS = 2.0
 
@@ -43,6 +48,9 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 class WriteScreen(Screen[None]):
     """A quiet place to write."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     CSS_PATH = "write.tcss"
     AUTO_FOCUS = "#text"
