@@ -244,3 +244,26 @@ def test_a_crash_prints_one_plain_sentence_and_no_traceback(tmp_path):
     assert "reflect stopped because of a problem it did not expect (RuntimeError)" in said
     assert "Traceback" not in said and "SECRET-crash-words-41" not in said
     assert PASSPHRASE not in said
+
+
+async def test_the_first_run_notice_opens_the_resources_and_the_help_is_made_once(workspaces):
+    from reflect.ui.screens.first_run import FirstRunScreen
+    from reflect.ui.screens.help import HelpScreen
+    from reflect.ui.screens.resources import ResourcesScreen
+
+    app = ReflectApp(workspaces.solo(acknowledged=False))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        await pilot.click("#resources")
+        await pilot.pause()
+        assert isinstance(app.screen, ResourcesScreen)
+        await pilot.press("escape", "escape")  # the resources, then the notice
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, HelpScreen)
+        await pilot.press("escape", "f1")
+        await pilot.pause()
+        assert app.screen is first  # a lazy App.SCREENS factory: made on first use, then kept
