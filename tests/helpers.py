@@ -110,6 +110,13 @@ async def write_free(pilot, app, text: str) -> None:
     await pilot.pause()
 
 
+def visible_footer_actions(app) -> set[str]:
+    """The actions of the footer keys a person can see (not cut off at the right)."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.action for key in app.screen.query(FooterKey) if key.region.width and key.region.right <= app.size.width}
+
+
 def forms_of(marker: str) -> list[bytes]:
     """The marker as it could appear in a file: plain, UTF-16, JSON-escaped, base64."""
     raw = marker.encode("utf-8")

@@ -23,7 +23,7 @@ import reflect.ui.screens
 from reflect.ui import commands
 from reflect.ui.app import ReflectApp
 from reflect.ui.commands import ANYWHERE, COMMANDS, PALETTE_ACTIONS, PLACE_TITLES, help_markdown, key_display
-from tests.helpers import PASS_A, PASSPHRASE, PROJECT_ROOT, SMALL, unlock_as, write_free
+from tests.helpers import PASS_A, PASSPHRASE, PROJECT_ROOT, SMALL, unlock_as, visible_footer_actions, write_free
 
 
 def every_screen_class() -> list[type[Screen]]:
@@ -120,12 +120,6 @@ def test_the_safety_keys_are_shown_in_the_footer():
 
 
 # --- 80x24: the safety keys stay visible in every footer, solo too ---
-
-def visible_footer_actions(app) -> set[str]:
-    from textual.widgets._footer import FooterKey
-
-    return {key.action for key in app.screen.query(FooterKey) if key.region.width and key.region.right <= app.size.width}
-
 
 SAFETY = {"help", "pause", "resources", "quick_hide"}
 

@@ -11,10 +11,12 @@ from tests.helpers import (
     PASS_B,
     PASSPHRASE,
     SIZE,
+    SMALL,
     open_solo,
     run_cli,
     text_on_every_screen,
     unlock_as,
+    visible_footer_actions,
     write_free,
 )
 
@@ -418,19 +420,7 @@ async def test_the_hide_screen_echoes_like_a_shell_and_still_locks(workspaces):
 
 # --- 80x24: the safety keys stay visible in every footer (item 7) ---
 
-SMALL = (80, 24)
 SAFETY_ACTIONS = {"help", "pause", "resources", "quick_hide"}
-
-
-def visible_footer_actions(app) -> set[str]:
-    from textual.widgets._footer import FooterKey
-
-    width = app.size.width
-    return {
-        key.action
-        for key in app.screen.query(FooterKey)
-        if key.region.width and key.region.right <= width
-    }
 
 
 async def test_the_safety_keys_fit_every_footer_at_80_columns(workspaces):

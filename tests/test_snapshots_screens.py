@@ -120,10 +120,7 @@ def test_unlock_screen_of_a_couple_shows_nothing_private(workspaces, snap_compar
         await pilot.pause()
         seen.append(app.export_screenshot())
 
-    try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=at_the_door)
-    finally:
-        ws.close()
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_the_door)
     [picture] = seen
     assert "Alex" in picture and "Sam" in picture
     assert PRIVATE not in picture and "alex only" not in picture
@@ -137,10 +134,7 @@ def test_setup_screen(workspaces, snap_compare):
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
 
-    try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=at_setup)
-    finally:
-        ws.close()
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_setup)
 
 
 def test_pause_at_its_first_breath(journal_app, snap_compare):
