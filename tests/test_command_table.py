@@ -261,3 +261,20 @@ async def test_the_first_run_notice_opens_the_resources_and_the_help_is_made_onc
         await pilot.press("escape", "f1")
         await pilot.pause()
         assert app.screen is first  # a lazy App.SCREENS factory: made on first use, then kept
+
+
+async def test_the_palette_offers_private_actions_only_while_unlocked(couple_app, unlock_as):
+    from reflect.ui.commands import PRIVATE_ACTIONS, ReflectCommands
+
+    async def offered() -> set[str]:
+        provider = ReflectCommands(couple_app.screen)
+        return {str(hit.text) for hit in [hit async for hit in provider.discover()]}
+
+    private_titles = {title for title, _, action in PALETTE_ACTIONS if action in PRIVATE_ACTIONS}
+    async with couple_app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        locked = await offered()
+        assert locked and not locked & private_titles and "Lock" not in locked
+        await unlock_as(pilot, couple_app, 0, PASS_A)
+        unlocked = await offered()
+        assert private_titles <= unlocked and {"Lock", "Switch space", "Switch person"} <= unlocked
