@@ -16,28 +16,11 @@ from reflect.ui.screens.pause import PauseScreen
 from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.write import WriteScreen
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.conftest import DEFAULT_PACKS
+from tests.helpers import DEFAULT_PACKS, PASSPHRASE, SIZE, shown_text
 
 MARKUP = "I said [b]nothing[/b] and [@click=app.quit]left[/] 🙂"
-SIZE = (120, 40)
 
 
-PASSPHRASE = "a long enough passphrase"
-
-
-def open_workspace(data_dir, clock, *, acknowledged=True) -> Workspace:
-    """A passphrase-protected solo journal, unlocked, as after the unlock screen."""
-    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
-    if not ws.is_set_up:
-        ws.set_up([NewPerson("Robin", Role.HURT, PASSPHRASE)])
-    ws.unlock(ws.household.profiles[0], PASSPHRASE)
-    ws.settings.first_run_acknowledged = acknowledged
-    return ws
-
-
-def shown_text(screen) -> str:
-    """Everything the Static widgets on a screen are showing, as plain text."""
-    return "\n".join(str(w.render()) for w in screen.query(Static))
 
 
 async def write_to_first_prompt(pilot, app, text: str) -> None:
@@ -52,15 +35,15 @@ async def write_to_first_prompt(pilot, app, text: str) -> None:
     await pilot.pause()
 
 
-async def test_write_quit_reopen_and_find_it_as_typed(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_write_quit_reopen_and_find_it_as_typed(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await write_to_first_prompt(pilot, app, MARKUP)
         assert isinstance(app.screen, SectionScreen)
     ws.close()
 
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     [entry] = ws.journal.entries()
     assert entry.text == MARKUP
     first_section = ws.sections()[0][1]
@@ -78,11 +61,10 @@ async def test_write_quit_reopen_and_find_it_as_typed(data_dir, clock):
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert "explored" in str(home.path_list.get_option_at_index(0).prompt)
-    ws.close()
 
 
-async def test_edit_an_entry(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_edit_an_entry(workspaces):
+    ws = workspaces.solo()
     ws.write("first words")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -100,11 +82,10 @@ async def test_edit_an_entry(data_dir, clock):
     [entry] = ws.journal.entries()
     assert entry.text == "first words and more"
     assert len(ws.journal.entries()) == 1
-    ws.close()
 
 
-async def test_delete_needs_confirmation_and_can_be_undone(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_delete_needs_confirmation_and_can_be_undone(workspaces):
+    ws = workspaces.solo()
     ws.write("keep me safe")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -124,11 +105,10 @@ async def test_delete_needs_confirmation_and_can_be_undone(data_dir, clock):
         await pilot.pause()
         assert [e.text for e in ws.journal.entries()] == ["keep me safe"]
         assert "keep me safe" in shown_text(app.screen)
-    ws.close()
 
 
-async def test_search_star_and_tags(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_search_star_and_tags(workspaces, clock):
+    ws = workspaces.solo()
     ws.write("a walk by the river")
     clock.advance(hours=1)
     ws.write("a quiet dinner", tags=["evening"])
@@ -154,11 +134,10 @@ async def test_search_star_and_tags(data_dir, clock):
         await pilot.pause()
         river = next(e for e in ws.journal.entries() if "river" in e.text)
         assert river.tags == ("calm", "outside")
-    ws.close()
 
 
-async def test_leaving_unsaved_words_keeps_a_draft(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_leaving_unsaved_words_keeps_a_draft(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
@@ -173,11 +152,10 @@ async def test_leaving_unsaved_words_keeps_a_draft(data_dir, clock):
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.editor.text == "half a thought"
-    ws.close()
 
 
-async def test_pause_opens_from_the_writing_screen_and_saves_nothing(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_pause_opens_from_the_writing_screen_and_saves_nothing(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     space = ws.journal.path
     async with app.run_test(size=SIZE) as pilot:
@@ -194,11 +172,10 @@ async def test_pause_opens_from_the_writing_screen_and_saves_nothing(data_dir, c
         await pilot.pause()
         assert isinstance(app.screen, WriteScreen)
         assert (space.read_bytes() if space.exists() else None) == before
-    ws.close()
 
 
-async def test_first_run_notice_until_acknowledged(data_dir, clock):
-    ws = open_workspace(data_dir, clock, acknowledged=False)
+async def test_first_run_notice_until_acknowledged(workspaces):
+    ws = workspaces.solo(acknowledged=False)
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -214,17 +191,16 @@ async def test_first_run_notice_until_acknowledged(data_dir, clock):
     assert load_settings(ws.layout.settings_file).first_run_acknowledged
     ws.close()
 
-    ws = open_workspace(data_dir, clock, acknowledged=False)
+    ws = workspaces.solo(acknowledged=False)
     ws.settings = load_settings(ws.layout.settings_file)
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    ws.close()
 
 
-async def test_resources_screen_is_offline_and_has_crisis_lines(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_resources_screen_is_offline_and_has_crisis_lines(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
@@ -232,11 +208,10 @@ async def test_resources_screen_is_offline_and_has_crisis_lines(data_dir, clock)
         source = app.screen.query_one("Markdown").source
         for needle in ("988", "116 123", "findahelpline.com", "iceeft.com", "trauma-informed"):
             assert needle in source
-    ws.close()
 
 
-async def test_palette_has_main_actions_and_no_screenshot(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_palette_has_main_actions_and_no_screenshot(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         titles = {c.title for c in app.get_system_commands(app.screen)}
@@ -249,12 +224,11 @@ async def test_palette_has_main_actions_and_no_screenshot(data_dir, clock):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, JournalScreen)
-    ws.close()
 
 
 @pytest.mark.parametrize("text", ["[b]x[/]", "[@click=app.quit]", "[/]", "a" * 5000, "🙂" * 100])
-async def test_markup_like_text_is_shown_literally(data_dir, clock, text):
-    ws = open_workspace(data_dir, clock)
+async def test_markup_like_text_is_shown_literally(workspaces, text):
+    ws = workspaces.solo()
     ws.write(text)
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -262,7 +236,6 @@ async def test_markup_like_text_is_shown_literally(data_dir, clock, text):
         await pilot.pause()
         detail = app.screen.query_one("#detail-text", Static)
         assert str(detail.render()) == text
-    ws.close()
 
 
 async def test_demo_mode_uses_a_throwaway_folder(tmp_path, monkeypatch):
@@ -309,8 +282,8 @@ async def test_a_broken_pack_is_skipped_by_name_and_the_app_still_opens(data_dir
     ws.close()
 
 
-async def test_filter_by_step_and_tag(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_filter_by_step_and_tag(workspaces):
+    ws = workspaces.solo()
     first, second = ws.sections()[0][1], ws.sections()[1][1]
     ws.write("about the body", prompt_id=first.prompts[0].id)
     ws.write("about safety", prompt_id=second.prompts[0].id, tags=["safety"])
@@ -328,13 +301,12 @@ async def test_filter_by_step_and_tag(data_dir, clock):
         screen.query_one("#tag").value = "safety"
         await pilot.pause()
         assert screen.entry_list.option_count == 2
-    ws.close()
 
 
 async def test_tags_and_step_titles_with_brackets_are_shown_literally_in_the_filters(data_dir, clock, tmp_path):
     from textual.widgets import Select
 
-    from tests.test_packs import PACK_MD, SECTION_TWO, write_pack
+    from tests.helpers import PACK_MD, SECTION_TWO, write_pack
 
     title = "Closeness [/] distance [and] more"
     packs = tmp_path / "packs"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import OsWithFailure
+from tests.helpers import OsWithFailure
 from reflect.storage import atomic
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 

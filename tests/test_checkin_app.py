@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 import stat
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -21,32 +20,11 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.resources import ResourcesScreen
 from reflect.ui.screens.trend import SaveExportScreen, TrendScreen
 from reflect.ui.widgets.trend_chart import EMPTY_WORDS
-from tests.test_app_journeys import open_workspace, shown_text
+from tests.helpers import many_checkins, shown_text
 
 MARKUP = "we [b]laughed[/b] [/] ok"  # typed key by key, so no emoji here
 SIZE = (120, 40)
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def many_checkins(space: str, end, days: int, *, falling: bool = False, seed: int = 7):
-    """``days`` days of check-ins ending at ``end``, with noise and skipped days."""
-    rng = random.Random(seed)
-    made = []
-    for days_ago in range(days, -1, -1):
-        if rng.random() < 0.2:
-            continue
-        drift = (days - days_ago) / days
-        connection = 5 - 4 * drift if falling else 1 + 3 * drift
-        distance = 1 + 4 * drift if falling else 4 - 3 * drift
-        made.append(
-            new_checkin(
-                max(0, round(rng.gauss(connection, 1))),
-                max(0, round(rng.gauss(distance, 1))),
-                space=space,
-                now=end - timedelta(days=days_ago, minutes=rng.randrange(600)),
-            )
-        )
-    return made
 
 
 def chart_text(screen: TrendScreen) -> str:
@@ -60,8 +38,8 @@ async def open_trend(pilot, app) -> TrendScreen:
     return app.screen
 
 
-async def test_check_in_from_the_home_screen_in_a_few_keys(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_check_in_from_the_home_screen_in_a_few_keys(workspaces, clock):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
@@ -77,11 +55,10 @@ async def test_check_in_from_the_home_screen_in_a_few_keys(data_dir, clock):
     assert (checkin.connection, checkin.distance, checkin.note) == (3, 1, MARKUP)
     assert checkin.when == clock.now
     assert checkin.space == ws.journal.space
-    ws.close()
 
 
-async def test_check_in_from_the_journal_with_the_arrow_keys(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_check_in_from_the_journal_with_the_arrow_keys(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
@@ -94,11 +71,10 @@ async def test_check_in_from_the_journal_with_the_arrow_keys(data_dir, clock):
         assert isinstance(app.screen, JournalScreen)
     [checkin] = load_checkins(ws.journal)
     assert (checkin.connection, checkin.distance, checkin.note) == (2, 1, "")
-    ws.close()
 
 
-async def test_counts_stay_between_0_and_99_and_esc_saves_nothing(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_counts_stay_between_0_and_99_and_esc_saves_nothing(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
@@ -112,11 +88,10 @@ async def test_counts_stay_between_0_and_99_and_esc_saves_nothing(data_dir, cloc
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert load_checkins(ws.journal) == []
-    ws.close()
 
 
-async def test_a_refused_value_is_said_plainly_and_the_dialog_stays(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_a_refused_value_is_said_plainly_and_the_dialog_stays(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
@@ -132,11 +107,10 @@ async def test_a_refused_value_is_said_plainly_and_the_dialog_stays(data_dir, cl
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert [c.connection for c in load_checkins(ws.journal)] == [5]
-    ws.close()
 
 
-async def test_the_dialog_never_mentions_how_long_it_has_been(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_the_dialog_never_mentions_how_long_it_has_been(workspaces, clock):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
@@ -149,11 +123,10 @@ async def test_the_dialog_never_mentions_how_long_it_has_been(data_dir, clock):
         after_a_gap = shown_text(app.screen)
     assert first_time == after_a_gap
     assert "Skipped days are fine." in first_time
-    ws.close()
 
 
-async def test_trend_with_no_checkins_explains_and_invites(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_trend_with_no_checkins_explains_and_invites(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_trend(pilot, app)
@@ -168,11 +141,10 @@ async def test_trend_with_no_checkins_explains_and_invites(data_dir, clock):
         assert app.screen is screen
         assert EMPTY_WORDS not in chart_text(screen)
         assert "0 ┤" in chart_text(screen)
-    ws.close()
 
 
-async def test_trend_with_one_checkin(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_trend_with_one_checkin(workspaces, clock):
+    ws = workspaces.solo()
     record_checkin(ws.journal, 2, 1, now=clock.now, note="never on the chart")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -182,11 +154,10 @@ async def test_trend_with_one_checkin(data_dir, clock):
         assert "never on the chart" not in drawn
         words = shown_text(screen)
         assert "not enough here yet" in words and QUESTION_WORDS in words
-    ws.close()
 
 
-async def test_trend_with_two_thousand_checkins_and_a_resize(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_trend_with_two_thousand_checkins_and_a_resize(workspaces, clock):
+    ws = workspaces.solo()
     checkins = many_checkins(ws.journal.space, clock.now, 2500)
     assert len(checkins) >= 2000
     add_checkins(ws.journal, checkins)
@@ -211,11 +182,10 @@ async def test_trend_with_two_thousand_checkins_and_a_resize(data_dir, clock):
         await pilot.pause()
         assert "the last three months" in shown_text(screen)
         assert len(screen._points) < 100
-    ws.close()
 
 
-async def test_a_falling_line_points_gently_to_resources(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_a_falling_line_points_gently_to_resources(workspaces, clock):
+    ws = workspaces.solo()
     add_checkins(ws.journal, many_checkins(ws.journal.space, clock.now, 70, falling=True))
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -227,11 +197,10 @@ async def test_a_falling_line_points_gently_to_resources(data_dir, clock):
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ResourcesScreen)
-    ws.close()
 
 
-async def test_save_the_chart_as_svg_and_never_replace_unasked(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_save_the_chart_as_svg_and_never_replace_unasked(workspaces, clock):
+    ws = workspaces.solo()
     add_checkins(ws.journal, many_checkins(ws.journal.space, clock.now, 40))
     record_checkin(ws.journal, 1, 1, now=clock.now, note="a private note")
     app = ReflectApp(ws)
@@ -272,11 +241,10 @@ async def test_save_the_chart_as_svg_and_never_replace_unasked(data_dir, clock):
         await pilot.pause()
         assert isinstance(app.screen, TrendScreen)
         ET.fromstring(target.read_bytes())
-    ws.close()
 
 
-async def test_save_the_checkins_as_csv_where_the_person_chooses(data_dir, clock, tmp_path):
-    ws = open_workspace(data_dir, clock)
+async def test_save_the_checkins_as_csv_where_the_person_chooses(workspaces, clock, tmp_path):
+    ws = workspaces.solo()
     record_checkin(ws.journal, 2, 3, now=clock.now, note='quiet, "close" evening 🙂')
     app = ReflectApp(ws)
     chosen = tmp_path / "elsewhere" / "mine.csv"
@@ -300,11 +268,10 @@ async def test_save_the_checkins_as_csv_where_the_person_chooses(data_dir, clock
     assert [(r["connection"], r["distance"], r["note"]) for r in rows] == [("2", "3", 'quiet, "close" evening 🙂')]
     assert stat.S_IMODE(chosen.stat().st_mode) == 0o600
     assert not (ws.layout.root / "exports").exists()
-    ws.close()
 
 
-async def test_palette_and_keys_do_not_stack_screens(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_palette_and_keys_do_not_stack_screens(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await app.run_action("trend")
@@ -319,7 +286,6 @@ async def test_palette_and_keys_do_not_stack_screens(data_dir, clock):
         await pilot.press("f4", "f5")
         await pilot.pause()
         assert len(app.screen_stack) == depth + 1
-    ws.close()
 
 
 def plain_workspace_with_edited_checkins(data_dir, clock, change):
@@ -330,7 +296,7 @@ def plain_workspace_with_edited_checkins(data_dir, clock, change):
     from reflect.storage.records import CHECKINS_TABLE
     from reflect.storage.sealed import KdfParams
     from reflect.usecases.workspace import NewPerson, Workspace
-    from tests.conftest import DEFAULT_PACKS
+    from tests.helpers import DEFAULT_PACKS
 
     ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
     [person] = ws.set_up([NewPerson("Robin", Role.HURT, None)])
@@ -385,10 +351,10 @@ async def test_a_checkins_table_that_cannot_be_read_is_said_plainly_on_the_trend
     ws.close()
 
 
-async def test_the_save_dialog_says_the_file_is_not_encrypted(data_dir, clock):
+async def test_the_save_dialog_says_the_file_is_not_encrypted(workspaces, clock):
     from reflect.ui.screens.trend import NOT_ENCRYPTED_WORDS
 
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     record_checkin(ws.journal, 2, 1, now=clock.now)
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -405,13 +371,12 @@ async def test_the_save_dialog_says_the_file_is_not_encrypted(data_dir, clock):
             assert dialog.chosen_path().name.startswith(f"reflect-checkins-{clock.now:%Y}")
             await pilot.press("escape")
             await pilot.pause()
-    ws.close()
 
 
-async def test_in_a_couple_the_offered_export_name_says_whose_it_is(data_dir, clock):
-    from tests.test_private_spaces_app import PASS_B, couple
+async def test_in_a_couple_the_offered_export_name_says_whose_it_is(workspaces, clock):
+    from tests.helpers import PASS_B
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     sam = ws.household.profiles[1]
     ws.unlock(sam, PASS_B)
     record_checkin(ws.journal, 2, 1, now=clock.now)
@@ -426,4 +391,3 @@ async def test_in_a_couple_the_offered_export_name_says_whose_it_is(data_dir, cl
         assert target.parent == ws.layout.root / "exports"
         assert target.name == f"reflect-checkins-sam-{clock.now:%Y-%m-%d}.csv"
         assert "not encrypted" in shown_text(dialog)
-    ws.close()

@@ -14,7 +14,7 @@ import pytest
 
 from reflect import __version__
 from reflect.cli import main
-from tests.conftest import DEFAULT_PACKS, PROJECT_ROOT
+from tests.helpers import DEFAULT_PACKS, PROJECT_ROOT
 
 
 def run(argv, capsys):
@@ -143,6 +143,7 @@ def test_opening_the_app_without_a_terminal_says_so(tmp_path):
     assert "terminal" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_killed_writers_never_lose_a_returned_entry(tmp_path):
     """Kill `reflect write` at random moments; every write that returned is there."""
     data = tmp_path / "d"

@@ -18,7 +18,7 @@ from reflect.storage.errors import SpaceDamaged, StoreError
 from reflect.storage.sealed import KdfParams, SealedSpace, SealedTampered, SpaceIdentity
 from reflect.storage.space_store import SpaceStore
 from reflect.usecases.workspace import Workspace
-from tests.conftest import DEFAULT_PACKS
+from tests.helpers import DEFAULT_PACKS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "format1-couple"
 PASS_ALEX = "alex old-format passphrase"

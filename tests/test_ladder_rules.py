@@ -155,6 +155,7 @@ INVOLVED_ACTIONS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from([None, "s1", "s3", "s5"]), st.booleans(), INVOLVED_ACTIONS)
 def test_nothing_the_involved_partner_does_moves_the_pace_or_the_steps(start, paused, actions):

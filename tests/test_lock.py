@@ -151,6 +151,7 @@ def test_another_process_cannot_take_a_lock_held_here(lock_path):
     assert free.wait(timeout=60) == 0
 
 
+@pytest.mark.slow
 def test_a_program_started_by_the_holder_does_not_keep_the_lock(lock_path):
     parent = _python(HOLD_LOCK_THEN_DIE_LEAVING_A_CHILD, str(lock_path), stdout=subprocess.PIPE)
     child_pid = int(parent.stdout.readline())

@@ -5,13 +5,25 @@ from __future__ import annotations
 import reflect.storage.space_store as space_store_module
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.write import WriteScreen
-from tests.conftest import DEFAULT_PACKS
-from tests.test_app_journeys import SIZE, open_workspace
+from tests.helpers import (
+    DEFAULT_PACKS,
+    PASS_A,
+    PASS_B,
+    PASSPHRASE,
+    SIZE,
+    SMALL,
+    open_solo,
+    run_cli,
+    text_on_every_screen,
+    unlock_as,
+    visible_footer_actions,
+    write_free,
+)
 
 
-async def test_saving_writes_the_entry_and_clears_its_draft_in_one_save(data_dir, clock, monkeypatch):
+async def test_saving_writes_the_entry_and_clears_its_draft_in_one_save(workspaces, monkeypatch):
     """A crash right after Ctrl+S can never leave a draft of words already saved."""
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -38,8 +50,8 @@ async def test_saving_writes_the_entry_and_clears_its_draft_in_one_save(data_dir
         assert entry.text == "words kept as a draft first"
 
 
-def test_an_edit_and_its_draft_are_one_save_and_read_back_as_saved(data_dir, clock, monkeypatch):
-    ws = open_workspace(data_dir, clock)
+def test_an_edit_and_its_draft_are_one_save_and_read_back_as_saved(workspaces, clock, monkeypatch):
+    ws = workspaces.solo()
     entry = ws.write("first words", tags=["evening"])
     ws.journal.save_draft("robin/edit:x", "first words, and more")
     saves = []
@@ -65,14 +77,6 @@ def test_an_edit_and_its_draft_are_one_save_and_read_back_as_saved(data_dir, clo
 from reflect.ui.screens.home import HomeScreen  # noqa: E402
 from reflect.ui.screens.journal import JournalScreen  # noqa: E402
 from reflect.ui.screens.unlock import UnlockScreen  # noqa: E402
-from tests.test_private_spaces_app import (  # noqa: E402
-    PASS_A,
-    PASS_B,
-    couple,
-    text_on_every_screen,
-    unlock_as,
-    write_free,
-)
 
 CANARY = "CANARY-private-alex-7d31"
 
@@ -85,8 +89,8 @@ async def press_everything(pilot, app) -> None:
         assert CANARY not in text_on_every_screen(app)
 
 
-async def test_f6_from_the_shared_space_asks_whose_journal_and_their_passphrase(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_f6_from_the_shared_space_asks_whose_journal_and_their_passphrase(workspaces):
+    ws = workspaces.couple()
     alex = ws.household.find("Alex")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -125,13 +129,12 @@ async def test_f6_from_the_shared_space_asks_whose_journal_and_their_passphrase(
         await pilot.pause()
         assert isinstance(app.screen, JournalScreen)
         assert CANARY in text_on_every_screen(app)
-    ws.close()
 
 
-async def test_preferences_in_the_shared_space_offer_no_new_passphrase_or_recovery_key(data_dir, clock):
+async def test_preferences_in_the_shared_space_offer_no_new_passphrase_or_recovery_key(workspaces):
     from textual.widgets import Button
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -148,13 +151,12 @@ async def test_preferences_in_the_shared_space_offer_no_new_passphrase_or_recove
         await pilot.press("p")
         await pilot.pause()
         assert {"recovery", "change"} <= {b.id for b in app.screen.query(Button)}
-    ws.close()
 
 
-async def test_solo_f6_is_not_offered_anywhere(data_dir, clock):
+async def test_solo_f6_is_not_offered_anywhere(workspaces):
     from reflect.ui.screens.help import HelpScreen
 
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -168,15 +170,13 @@ async def test_solo_f6_is_not_offered_anywhere(data_dir, clock):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "F6" not in text_on_every_screen(app)
-    ws.close()
 
 
-async def test_the_lock_screen_just_after_a_couple_sets_up_does_not_say_welcome_back(data_dir, clock):
-    from tests.test_private_spaces_app import fresh
+async def test_the_lock_screen_just_after_a_couple_sets_up_does_not_say_welcome_back(workspaces):
     from reflect.domain.profiles import Role
     from reflect.usecases.workspace import NewPerson
 
-    ws = fresh(data_dir, clock)
+    ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -190,11 +190,10 @@ async def test_the_lock_screen_just_after_a_couple_sets_up_does_not_say_welcome_
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert "Welcome back" in text_on_every_screen(app)
-    ws.close()
 
 
-async def test_the_check_in_says_which_space_it_saves_to(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_the_check_in_says_which_space_it_saves_to(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -213,7 +212,6 @@ async def test_the_check_in_says_which_space_it_saves_to(data_dir, clock):
 
 from reflect.storage.sealed import is_sealed  # noqa: E402
 from reflect.usecases.undo_keeping import UNDO_TABLE  # noqa: E402
-from tests.test_app_journeys import PASSPHRASE  # noqa: E402
 
 
 async def delete_the_highlighted(pilot, app) -> None:
@@ -237,11 +235,11 @@ def toasts(app) -> list[str]:
     return [str(t.render()) for t in app.screen.query(Toast)]
 
 
-async def test_undo_survives_lock_hide_and_idle_lock_for_the_same_person(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_undo_survives_lock_hide_and_idle_lock_for_the_same_person(solo_app, seconds):
+    app = solo_app
+    ws = app.workspace
     ws.write(f"keep me safe {CANARY}")
     space_file = ws.space_path(ws.current.space)
-    app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         for lock_with in ("ctrl+l", "f12", "idle"):
             await pilot.press("j")
@@ -250,8 +248,8 @@ async def test_undo_survives_lock_hide_and_idle_lock_for_the_same_person(data_di
             assert ws.journal.entries() == []
             if lock_with == "idle":
                 ws.settings.idle_lock_minutes = 1
-                app._last_activity -= 120
-                app._lock_when_idle()
+                seconds.advance(120)
+                app.lock_if_idle()
             else:
                 await pilot.press(lock_with)
             await pilot.pause()
@@ -271,8 +269,8 @@ async def test_undo_survives_lock_hide_and_idle_lock_for_the_same_person(data_di
     ws.close()
 
 
-async def test_an_undo_kept_at_a_lock_is_not_offered_after_leaving_reflect(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_an_undo_kept_at_a_lock_is_not_offered_after_leaving_reflect(workspaces):
+    ws = workspaces.solo()
     ws.write("gone for good")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -282,7 +280,7 @@ async def test_an_undo_kept_at_a_lock_is_not_offered_after_leaving_reflect(data_
         await pilot.press("ctrl+l")
         await pilot.pause()
     ws.close()
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     again = ReflectApp(ws)
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -291,11 +289,10 @@ async def test_an_undo_kept_at_a_lock_is_not_offered_after_leaving_reflect(data_
         await pilot.pause()
         assert ws.journal.entries() == []
         assert ws.journal.table_records(UNDO_TABLE) == []
-    ws.close()
 
 
-async def test_a_partner_cannot_undo_the_other_partners_delete(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_a_partner_cannot_undo_the_other_partners_delete(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -317,11 +314,10 @@ async def test_a_partner_cannot_undo_the_other_partners_delete(data_dir, clock):
         await pilot.press("f6", "j", "u")
         await pilot.pause()
         assert [e.text for e in ws.store("shared").entries()] == ["ours, for now"]
-    ws.close()
 
 
-async def test_after_undo_the_delete_notice_does_not_come_back(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_after_undo_the_delete_notice_does_not_come_back(workspaces):
+    ws = workspaces.solo()
     ws.write("keep me")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -334,14 +330,13 @@ async def test_after_undo_the_delete_notice_does_not_come_back(data_dir, clock):
         await pilot.pause()
         await pilot.pause()
         assert toasts(app) == ["Restored."]
-    ws.close()
 
 
-async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(data_dir, clock):
+async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(workspaces):
     from reflect.storage.sealed import sealed_slot_ids
     from reflect.ui.screens.setup import RecoveryKeyScreen, RecoveryOfferScreen
 
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     space_file = ws.space_path(ws.current.space)
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -350,7 +345,7 @@ async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(dat
         await pilot.pause()
         from textual.widgets import Input
 
-        from tests.test_app_journeys import PASSPHRASE
+        from tests.helpers import PASSPHRASE
 
         app.screen.query_one("#current", Input).value = PASSPHRASE
         await pilot.click("#recovery")
@@ -370,12 +365,11 @@ async def test_a_new_recovery_key_from_preferences_comes_after_the_look_away(dat
 
 
 def test_the_markdown_export_names_each_reflections_step(tmp_path, capsys, monkeypatch):
-    from tests.test_cli_profiles import run
 
     data = str(tmp_path / "d")
-    code, _, err = run(["write", "--data-dir", data, "--prompt", "body-now", "what my body does"], capsys, monkeypatch)
+    code, _, err = run_cli(["write", "--data-dir", data, "--prompt", "body-now", "what my body does"], capsys, monkeypatch)
     assert code == 0, err
-    code, out, err = run(["export", "--format", "md", "--data-dir", data], capsys, monkeypatch)
+    code, out, err = run_cli(["export", "--format", "md", "--data-dir", data], capsys, monkeypatch)
     assert code == 0, err
     title = next(line for line in (DEFAULT_PACKS / "after-betrayal" / "01-why-it-feels-impossible.md").read_text().splitlines() if line.startswith("title:"))
     assert f"From the step: *{title.removeprefix('title:').strip()}*" in out
@@ -403,10 +397,10 @@ def test_the_demo_journal_is_about_one_partner():
 # --- the quick-hide screen as an idle shell prompt (item 9) ---
 
 
-async def test_the_hide_screen_echoes_like_a_shell_and_still_locks(data_dir, clock):
+async def test_the_hide_screen_echoes_like_a_shell_and_still_locks(workspaces):
     from reflect.ui.screens.hidden import HiddenScreen
 
-    ws = open_workspace(data_dir, clock)
+    ws = workspaces.solo()
     ws.write(f"private words {CANARY}")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -431,23 +425,11 @@ async def test_the_hide_screen_echoes_like_a_shell_and_still_locks(data_dir, clo
 
 # --- 80x24: the safety keys stay visible in every footer (item 7) ---
 
-SMALL = (80, 24)
 SAFETY_ACTIONS = {"help", "pause", "resources", "quick_hide"}
 
 
-def visible_footer_actions(app) -> set[str]:
-    from textual.widgets._footer import FooterKey
-
-    width = app.size.width
-    return {
-        key.action
-        for key in app.screen.query(FooterKey)
-        if key.region.width and key.region.right <= width
-    }
-
-
-async def test_the_safety_keys_fit_every_footer_at_80_columns(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_the_safety_keys_fit_every_footer_at_80_columns(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -470,7 +452,6 @@ async def test_the_safety_keys_fit_every_footer_at_80_columns(data_dir, clock):
                 await pilot.pause()
             await pilot.pause()
             assert unlocked <= visible_footer_actions(app), name
-    ws.close()
 
 
 def in_view(app, selector: str) -> bool:
@@ -482,13 +463,12 @@ def in_view(app, selector: str) -> bool:
     return all(region in ancestor.region for ancestor in widget.ancestors if hasattr(ancestor, "region") and ancestor is not app)
 
 
-async def test_dialog_buttons_are_in_view_at_80x24_without_scrolling(data_dir, clock):
+async def test_dialog_buttons_are_in_view_at_80x24_without_scrolling(workspaces, data_dir, clock):
     from reflect.ui.screens.first_run import FirstRunScreen
     from reflect.ui.screens.setup import PersonFormScreen
     from reflect.ui.screens.unlock import RecoverScreen
-    from tests.test_private_spaces_app import fresh
 
-    ws = fresh(data_dir, clock)
+    ws = workspaces.fresh()
     ws.settings.first_run_acknowledged = False
     app = ReflectApp(ws)
     async with app.run_test(size=SMALL) as pilot:
@@ -507,7 +487,7 @@ async def test_dialog_buttons_are_in_view_at_80x24_without_scrolling(data_dir, c
         assert in_view(app, "#no-passphrase-warning") and in_view(app, "#continue")
     ws.close()
 
-    ws = open_workspace(data_dir.parent / "other", clock)
+    ws = open_solo(data_dir.parent / "other", clock)
     app = ReflectApp(ws)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -521,4 +501,3 @@ async def test_dialog_buttons_are_in_view_at_80x24_without_scrolling(data_dir, c
         await pilot.pause()
         assert isinstance(app.screen, RecoverScreen)
         assert in_view(app, "#open") and in_view(app, "#key")
-    ws.close()

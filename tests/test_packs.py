@@ -14,80 +14,9 @@ from hypothesis import strategies as st
 from reflect.content import load_pack, load_packs, summarise, validate_path
 from reflect.content.packs import NOT_A_PACK
 from reflect.domain.content import Audience
+from tests.helpers import PACK_MD, SECTION_ONE, SECTION_TWO, write_pack
 
 DEFAULT_PACK = Path(__file__).parents[1] / "prompts" / "after-betrayal"
-
-PACK_MD = """\
----
-id: test-pack
-title: A test pack
----
-What this pack is for.
-
-## Ladder step: sit-closer
-Sitting a little closer than usual.
-
-## Ladder step: hand-on-shoulder
-A hand on a shoulder.
-
-## Starter: hard-because
-I want to be close to you and it's hard right now because
-
-## Receiving: what-i-heard
-What I heard is
-"""
-
-SECTION_ONE = """\
----
-id: first
-title: The first section
-order: 1
-summary: One line under the title.
----
-
-A reading, with [b]markup-like[/b] text and [@click=app.quit]a link[/].
-
-A second paragraph.
-
-## Prompt: body-now
-For: hurt partner
-
-When your partner comes close, what does your body do first?
-
-## Prompt: what-i-see
-For: Involved, SOLO,  together
-
-When your partner pulls away, what story do you tell yourself?
-
-## Exercise: settle-first
-Title: Settling before you talk
-
-1. Sit where you can both see a window.
-2. Breathe out slowly.
-"""
-
-SECTION_TWO = """\
----
-id: second
-title: The second section
-order: 2
----
-Another reading.
-
-## Prompt: second-thoughts
-For: solo
-What do you notice?
-"""
-
-
-def write_pack(folder: Path, files: dict[str, str | bytes]) -> Path:
-    """Write a pack folder; ``None``-free dict of file name to text or bytes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
-        (folder / name).write_bytes(data)
-    return folder
-
 
 def good_files() -> dict[str, str | bytes]:
     return {"pack.md": PACK_MD, "01-first.md": SECTION_ONE, "02-second.md": SECTION_TWO}
@@ -468,6 +397,7 @@ def line_count(data: bytes) -> int:
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=2000))
 def test_any_bytes_in_a_section_file_give_a_pack_or_problems(tmp_path: Path, data: bytes) -> None:
@@ -476,6 +406,7 @@ def test_any_bytes_in_a_section_file_give_a_pack_or_problems(tmp_path: Path, dat
     assert_sane(folder, {"pack.md": line_count(PACK_MD.encode()), "01-fuzz.md": line_count(data)})
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.text(max_size=2000))
 def test_any_text_in_pack_md_gives_a_pack_or_problems(tmp_path: Path, text: str) -> None:
@@ -496,6 +427,7 @@ PACK_LIKE_LINES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     section=st.lists(st.one_of(PACK_LIKE_LINES, st.text(max_size=30)), max_size=40),

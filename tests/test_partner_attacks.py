@@ -22,7 +22,7 @@ from reflect.storage import records
 from reflect.storage.errors import StoreError, WrongPassphrase
 from reflect.storage.sealed import KdfParams, SealedSpace
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.conftest import DEFAULT_PACKS
+from tests.helpers import DEFAULT_PACKS
 
 PASS_ALEX = "alex's long passphrase"
 PASS_SAM = "sam's other passphrase"

@@ -17,8 +17,8 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.prep import PrepPreviewScreen, PrepScreen
 from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.transfer import ExportSpaceScreen, ImportScreen
-from tests.test_app_journeys import open_workspace, shown_text
-from tests.test_private_spaces_app import PASS_A, PASS_B, couple, unlock_as
+from tests.helpers import shown_text
+from tests.helpers import PASS_A, PASS_B, unlock_as
 
 SIZE = (120, 40)
 SMALL = (80, 24)
@@ -33,8 +33,8 @@ async def open_journal(pilot, app) -> JournalScreen:
     return app.screen
 
 
-async def test_prep_from_the_journal_previews_then_saves_both_files(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_prep_from_the_journal_previews_then_saves_both_files(workspaces, data_dir, clock):
+    ws = workspaces.solo()
     ws.write(f"About the phone {MARKUP}", tags=["phone"])
     record_checkin(ws.journal, 2, 1, now=clock(), note="quiet")
     app = ReflectApp(ws)
@@ -62,8 +62,8 @@ async def test_prep_from_the_journal_previews_then_saves_both_files(data_dir, cl
         assert "&lt;script&gt;x&lt;/script&gt;" in saved[0].read_text()
 
 
-async def test_prep_refuses_a_backwards_period_plainly_and_keeps_the_words(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_prep_refuses_a_backwards_period_plainly_and_keeps_the_words(workspaces, data_dir):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
@@ -84,8 +84,8 @@ async def test_prep_refuses_a_backwards_period_plainly_and_keeps_the_words(data_
         assert not (data_dir / "exports").exists()
 
 
-async def test_step_five_offers_the_prep_and_other_steps_do_not(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_step_five_offers_the_prep_and_other_steps_do_not(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     sections = {s.id: s for _, s in ws.sections()}
     async with app.run_test(size=SIZE) as pilot:
@@ -114,8 +114,8 @@ def test_the_palette_offers_prep_export_and_import():
     assert "export" in titles and "import" in titles and "session prep" in titles
 
 
-async def test_palette_actions_are_hidden_while_locked(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_palette_actions_are_hidden_while_locked(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -125,8 +125,8 @@ async def test_palette_actions_are_hidden_while_locked(data_dir, clock):
             assert not app.check_action(action, ())
 
 
-async def test_export_each_format_from_the_journal(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_export_each_format_from_the_journal(workspaces, data_dir, clock):
+    ws = workspaces.solo()
     ws.write(f"kept {MARKUP}")
     record_checkin(ws.journal, 3, 1, now=clock(), note='a, "quoted" note')
     app = ReflectApp(ws)
@@ -154,8 +154,8 @@ async def test_export_each_format_from_the_journal(data_dir, clock):
         assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files.values())
 
 
-async def test_export_never_replaces_a_file_unasked(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_export_never_replaces_a_file_unasked(workspaces, data_dir):
+    ws = workspaces.solo()
     ws.write("first")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -175,8 +175,8 @@ async def test_export_never_replaces_a_file_unasked(data_dir, clock):
         assert "Nothing was replaced" in shown_text(app.screen)
 
 
-async def test_import_from_the_app_twice_adds_nothing_and_counts_what_was_left_out(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_import_from_the_app_twice_adds_nothing_and_counts_what_was_left_out(workspaces):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         journal = await open_journal(pilot, app)
@@ -198,8 +198,8 @@ async def test_import_from_the_app_twice_adds_nothing_and_counts_what_was_left_o
         assert "2 reflections" in str(journal.query_one("#count", Static).render())
 
 
-async def test_an_unknown_file_gets_a_sentence_naming_what_was_expected(data_dir, clock, tmp_path):
-    ws = open_workspace(data_dir, clock)
+async def test_an_unknown_file_gets_a_sentence_naming_what_was_expected(workspaces, tmp_path):
+    ws = workspaces.solo()
     app = ReflectApp(ws)
     odd = tmp_path / "notes.txt"
     odd.write_text("SECRET words that are not JSON")
@@ -216,8 +216,8 @@ async def test_an_unknown_file_gets_a_sentence_naming_what_was_expected(data_dir
         assert ws.journal.entries() == []
 
 
-async def test_in_the_shared_space_imports_and_writing_carry_the_author(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_in_the_shared_space_imports_and_writing_carry_the_author(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -236,8 +236,8 @@ async def test_in_the_shared_space_imports_and_writing_carry_the_author(data_dir
         assert {e.id for e in read_import(SAMPLES / "jrnl-export.json").entries} == {e.id for e in shared.entries()}
 
 
-async def test_the_prep_of_a_partner_never_shows_the_other_partners_words(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_the_prep_of_a_partner_never_shows_the_other_partners_words(workspaces):
+    ws = workspaces.couple()
     sam = ws.household.profiles[1]
     ws.unlock(sam, PASS_B)
     ws.write("SAM-PRIVATE-canary")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from textual.widgets import Input, Markdown, OptionList, Static, TextArea
+from textual.widgets import Input, Static
 
 from reflect.domain.profiles import Role
 from reflect.storage.sealed import KdfParams
@@ -16,67 +16,22 @@ from reflect.ui.screens.setup import PersonFormScreen, SetupScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.ui.screens.write import WriteScreen
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.conftest import DEFAULT_PACKS
-from tests.test_spaces import files_under, forms_of
+from tests.helpers import (
+    PASS_A,
+    PASS_B,
+    SIZE,
+    files_under,
+    forms_of,
+    text_on_every_screen,
+    unlock_as,
+    write_free,
+)
 
-SIZE = (120, 40)
-PASS_A = "alex's long passphrase"
-PASS_B = "sam's other passphrase"
 MARKER = "CANARY-app-51c9"
 
 
-def fresh(data_dir, clock) -> Workspace:
-    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
-    ws.settings.first_run_acknowledged = True
-    return ws
-
-
-def couple(data_dir, clock) -> Workspace:
-    ws = fresh(data_dir, clock)
-    ws.set_up([NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.INVOLVED, PASS_B)])
-    return ws
-
-
-def text_on_every_screen(app) -> str:
-    """Everything any widget on any screen in the stack holds, as text."""
-    parts = []
-    for screen in app.screen_stack:
-        for widget in screen.walk_children(with_self=True):
-            if isinstance(widget, Static):
-                parts.append(str(widget.render()))
-            if isinstance(widget, Input):
-                parts.append(widget.value)
-            if isinstance(widget, TextArea):
-                parts.append(widget.text)
-            if isinstance(widget, Markdown):
-                parts.append(widget.source)
-            if isinstance(widget, OptionList):
-                parts.extend(str(o.prompt) for o in widget.options)
-    return "\n".join(parts)
-
-
-async def unlock_as(pilot, app, index: int, passphrase: str) -> None:
-    assert isinstance(app.screen, UnlockScreen)
-    buttons = list(app.screen.query("#who RadioButton"))
-    if buttons:
-        await pilot.click(f"#{buttons[index].id}")
-    app.screen.query_one("#passphrase", Input).value = passphrase
-    await pilot.click("#unlock")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def write_free(pilot, app, text: str) -> None:
-    await pilot.press("n")
-    await pilot.pause()
-    assert isinstance(app.screen, WriteScreen)
-    app.screen.editor.insert(text)
-    await pilot.press("ctrl+s")
-    await pilot.pause()
-
-
-async def test_setting_up_two_people_through_the_screens(data_dir, clock):
-    ws = fresh(data_dir, clock)
+async def test_setting_up_two_people_through_the_screens(workspaces):
+    ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -124,11 +79,10 @@ async def test_setting_up_two_people_through_the_screens(data_dir, clock):
     assert roles == {"Alex": Role.HURT, "Sam": Role.INVOLVED}
     sam = ws.household.find("Sam")
     ws.unlock_with_recovery(sam, key, "sam's new passphrase")
-    ws.close()
 
 
-async def test_partners_see_their_own_and_the_shared_space_and_locking_clears_the_screen(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_partners_see_their_own_and_the_shared_space_and_locking_clears_the_screen(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -165,11 +119,10 @@ async def test_partners_see_their_own_and_the_shared_space_and_locking_clears_th
         assert isinstance(app.screen, JournalScreen)
         assert "for both of us" in text_on_every_screen(app)
         assert MARKER not in text_on_every_screen(app)
-    ws.close()
 
 
-async def test_quick_hide_shows_something_neutral_and_locks(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_quick_hide_shows_something_neutral_and_locks(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -189,31 +142,29 @@ async def test_quick_hide_shows_something_neutral_and_locks(data_dir, clock):
         await unlock_as(pilot, app, 0, PASS_A)
         assert isinstance(app.screen, WriteScreen)  # back where she was
         assert app.screen.editor.text == f"half written {MARKER}"  # the draft survived the hide
-    ws.close()
 
 
-async def test_idle_lock_after_the_set_quiet_time(data_dir, clock):
-    ws = couple(data_dir, clock)
-    app = ReflectApp(ws)
+async def test_idle_lock_after_the_set_quiet_time(couple_app, seconds):
+    app, ws = couple_app, couple_app.workspace
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await unlock_as(pilot, app, 0, PASS_A)
-        app._lock_when_idle()
-        assert ws.is_unlocked  # not idle yet
-        app._last_activity -= ws.settings.idle_lock_minutes * 60 + 1
-        app._lock_when_idle()
+        seconds.advance(ws.settings.idle_lock_minutes * 60 - 1)
+        app.lock_if_idle()
+        assert ws.is_unlocked  # not quite quiet long enough
+        seconds.advance(1)
+        app.lock_if_idle()
         await pilot.pause()
         assert not ws.is_unlocked
         assert isinstance(app.screen, UnlockScreen)
-    ws.close()
 
 
-async def test_canary_written_through_the_app_reaches_no_file(data_dir, clock, tmp_path, monkeypatch):
+async def test_canary_written_through_the_app_reaches_no_file(workspaces, data_dir, tmp_path, monkeypatch):
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -240,8 +191,8 @@ async def test_canary_written_through_the_app_reaches_no_file(data_dir, clock, t
             assert form not in content, f"{path.name} holds private text"
 
 
-async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(data_dir, clock):
-    ws = fresh(data_dir, clock)
+async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(workspaces):
+    ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -263,16 +214,15 @@ async def test_a_lone_person_may_skip_the_passphrase_only_after_a_warning(data_d
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert ws.is_set_up and not ws.household.profiles[0].protected
-    ws.close()
 
 
-async def test_preferences_change_the_idle_lock_and_the_passphrase(data_dir, clock):
+async def test_preferences_change_the_idle_lock_and_the_passphrase(workspaces):
     from textual.widgets import Select
 
     from reflect.storage.settings import load_settings
     from reflect.ui.screens.preferences import PreferencesScreen
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -299,13 +249,12 @@ async def test_preferences_change_the_idle_lock_and_the_passphrase(data_dir, clo
     assert load_settings(ws.layout.settings_file).idle_lock_minutes == 15
     ws.lock()
     ws.unlock(ws.household.find("Alex"), "a new one for alex")
-    ws.close()
 
 
-async def test_hiding_while_an_unlock_is_running_keeps_reflect_locked(data_dir, clock):
+async def test_hiding_while_an_unlock_is_running_keeps_reflect_locked(workspaces):
     import threading
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     release, entered = threading.Event(), threading.Event()
     real_open_for = ws.open_for
@@ -346,11 +295,10 @@ async def test_hiding_while_an_unlock_is_running_keeps_reflect_locked(data_dir, 
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen) and not ws.is_unlocked
-    ws.close()
 
 
-async def test_nothing_crosses_to_the_partner_clipboard_or_shared_drafts(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_nothing_crosses_to_the_partner_clipboard_or_shared_drafts(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -374,13 +322,12 @@ async def test_nothing_crosses_to_the_partner_clipboard_or_shared_drafts(data_di
         await unlock_as(pilot, app, 0, PASS_A)  # Alex gets her own draft back
         assert isinstance(app.screen, WriteScreen) and "shared space" in app.screen.sub_title
         assert app.screen.editor.text == f"alex's unsent shared words {MARKER}"
-    ws.close()
 
 
-async def test_words_that_cannot_be_kept_when_locking_are_given_back(data_dir, clock, monkeypatch):
+async def test_words_that_cannot_be_kept_when_locking_are_given_back(workspaces, monkeypatch):
     from reflect.storage.errors import SaveFailed
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -404,13 +351,12 @@ async def test_words_that_cannot_be_kept_when_locking_are_given_back(data_dir, c
         await unlock_as(pilot, app, 0, PASS_A)
         assert isinstance(app.screen, WriteScreen)
         assert app.screen.editor.text == "words on a full disk"
-    ws.close()
 
 
-async def test_an_unexpected_error_prints_a_sentence_not_a_traceback(data_dir, clock, capfd):
+async def test_an_unexpected_error_prints_a_sentence_not_a_traceback(workspaces, capfd):
     import pytest
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     with pytest.raises(RuntimeError):
         async with app.run_test(size=SIZE) as pilot:
@@ -421,11 +367,10 @@ async def test_an_unexpected_error_prints_a_sentence_not_a_traceback(data_dir, c
     printed = out + err
     assert "did not expect" in printed and "RuntimeError" in printed
     assert MARKER not in printed and "Traceback" not in printed
-    ws.close()
 
 
-async def test_one_person_with_a_passphrase_goes_straight_in_after_setup(data_dir, clock):
-    ws = fresh(data_dir, clock)
+async def test_one_person_with_a_passphrase_goes_straight_in_after_setup(workspaces):
+    ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -442,11 +387,10 @@ async def test_one_person_with_a_passphrase_goes_straight_in_after_setup(data_di
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and ws.is_unlocked
         assert PASS_A not in text_on_every_screen(app)
-    ws.close()
 
 
-async def test_copies_never_reach_the_terminal_clipboard(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_copies_never_reach_the_terminal_clipboard(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -457,11 +401,10 @@ async def test_copies_never_reach_the_terminal_clipboard(data_dir, clock):
         await pilot.pause()
         assert app.clipboard == f"copied {MARKER}"
         assert not any("\x1b]52" in chunk for chunk in written)
-    ws.close()
 
 
-async def test_switching_space_then_locking_keeps_each_draft_in_its_own_space(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_switching_space_then_locking_keeps_each_draft_in_its_own_space(workspaces):
+    ws = workspaces.couple()
     alex = ws.household.find("Alex")
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -484,13 +427,12 @@ async def test_switching_space_then_locking_keeps_each_draft_in_its_own_space(da
         assert [e.text for e in ws.store("shared").entries()] == ["shared words"]
         assert ws.store(alex.space).entries() == []
         assert ws.store(alex.space).get_draft(f"{alex.id}/free") == "PRIVATE only for alex"
-    ws.close()
 
 
-async def test_the_function_keys_work_while_typing(data_dir, clock):
+async def test_the_function_keys_work_while_typing(workspaces):
     from reflect.ui.screens.help import HelpScreen
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -501,15 +443,15 @@ async def test_the_function_keys_work_while_typing(data_dir, clock):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-    ws.close()
 
 
-async def test_at_the_keyboard_without_the_passphrase_preferences_change_nothing(data_dir, clock):
+
+async def test_at_the_keyboard_without_the_passphrase_preferences_change_nothing(workspaces):
     """Sam's journal is open and Alex has the keyboard: no recovery key, no new passphrase."""
     from reflect.ui.screens.preferences import PreferencesScreen
     from reflect.ui.screens.setup import RecoveryKeyScreen, RecoveryOfferScreen
 
-    ws = couple(data_dir, clock)
+    ws = workspaces.couple()
     files = lambda: {p: p.read_bytes() for p in ws.layout.root.rglob("*") if p.is_file() and p.name != "settings.json"}
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -541,4 +483,3 @@ async def test_at_the_keyboard_without_the_passphrase_preferences_change_nothing
         assert files() == before
     ws.lock()
     ws.unlock(ws.household.find("Sam"), PASS_B)
-    ws.close()

@@ -13,7 +13,7 @@ import pytest
 
 from reflect.cli import main
 from reflect.storage.sealed import KdfParams
-from tests.conftest import PROJECT_ROOT
+from tests.helpers import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
 PREFIX = ".venv/bin/reflect"

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from reflect.domain import recovery_keys
 from reflect.storage.errors import StoreError
-from tests.test_spaces import PASS_A, couple  # noqa: F401
+from tests.helpers import PASS_A
 
 # A key as reflect made them before: RFC 4648 base32, with O, I and L in it.
 OLD_KEY = "OILAB-CDEFG-HIJKL-MNOPQ-RSTUV-WXYZ2-34567-LOIOL"

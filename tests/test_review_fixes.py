@@ -7,7 +7,6 @@ import getpass
 import io
 import json
 import sys
-from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
@@ -22,7 +21,7 @@ from reflect.storage.sealed import KdfParams
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.prep import PrepPreviewScreen, PrepScreen
 from reflect.ui.screens.section import SectionScreen
-from tests.test_private_spaces_app import PASS_A, PASS_B, couple, text_on_every_screen, unlock_as
+from tests.helpers import PASS_A, PASS_B, text_on_every_screen, unlock_as
 
 SIZE = (120, 40)
 CANARY = "SAM-PRIVATE-canary-7731"
@@ -36,8 +35,8 @@ def cheap_kdf(monkeypatch):
 # 1. Session prep is never made from the shared space
 
 
-async def test_from_the_shared_space_no_way_reaches_the_private_prep(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_from_the_shared_space_no_way_reaches_the_private_prep(workspaces, clock, data_dir):
+    ws = workspaces.couple()
     sam = ws.household.profiles[1]
     ws.unlock(sam, PASS_B)
     ws.write(CANARY)
@@ -88,8 +87,8 @@ async def test_from_the_shared_space_no_way_reaches_the_private_prep(data_dir, c
     assert not (data_dir / "exports").exists()
 
 
-def test_the_prep_refuses_to_read_a_private_space_from_the_shared_one(data_dir, clock):
-    ws = couple(data_dir, clock)
+def test_the_prep_refuses_to_read_a_private_space_from_the_shared_one(workspaces, clock):
+    ws = workspaces.couple()
     ws.unlock(ws.household.profiles[1], PASS_B)
     ws.write(CANARY)
     ws.switch_space(ws.household.shared_space)
@@ -139,8 +138,8 @@ def test_the_command_line_output_is_refused_inside_the_data_folder(tmp_path, cap
 # 3. Imports into the shared space are the importer's
 
 
-def test_an_import_into_the_shared_space_takes_the_importer_as_author(data_dir, clock, tmp_path):
-    ws = couple(data_dir, clock)
+def test_an_import_into_the_shared_space_takes_the_importer_as_author(workspaces, clock, tmp_path):
+    ws = workspaces.couple()
     alex, sam = ws.household.profiles
     shared = ws.household.shared_space
     ws.unlock(alex, PASS_A)
@@ -240,10 +239,8 @@ def test_one_import_is_counted_in_the_singular(tmp_path, capsys, monkeypatch):
 # 6. Markdown exports carry no terminal escapes
 
 
-def test_markdown_exports_show_control_characters_safely_and_json_keeps_them(data_dir, clock, tmp_path):
-    from tests.test_app_journeys import open_workspace
-
-    ws = open_workspace(data_dir, clock)
+def test_markdown_exports_show_control_characters_safely_and_json_keeps_them(workspaces, clock, tmp_path):
+    ws = workspaces.solo()
     ws.write("before \x1b]0;owned\x07 \x1b[2J after", tags=["x"])
     markdown = journal_markdown(ws.journal.entries())
     assert "\x1b" not in markdown and "\x07" not in markdown and "before" in markdown

@@ -425,6 +425,7 @@ def test_headers_that_do_not_parse_are_damage(shared_blob: bytes, raw_header: by
         SealedSpace.unlock(rebuild(shared_blob, raw_header), None, PASS_A)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=2000), slot_id=st.sampled_from(["A", "recovery", None]))
 def test_random_bytes_only_ever_give_the_two_errors(data: bytes, slot_id: str | None) -> None:
@@ -440,6 +441,7 @@ def _shared_file_for_hypothesis() -> bytes:
     return space.seal(MARKER)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     position=st.integers(min_value=0),
@@ -465,6 +467,7 @@ def test_edits_behind_a_recomputed_checksum_never_open_wrongly(
     assert position > slot_b_start
 
 
+@pytest.mark.slow
 def test_real_settings_round_trip() -> None:
     space = SealedSpace.create("A", PASS_A, KdfParams.REAL)
     blob = space.seal(MARKER)

@@ -8,7 +8,7 @@ from reflect.ui.app import ReflectApp
 from reflect.ui.screens.preferences import PreferencesScreen
 from reflect.ui.screens.setup import PersonFormScreen, SetupScreen
 from reflect.ui.screens.unlock import RecoverScreen, UnlockScreen
-from tests.test_private_spaces_app import PASS_A, SIZE, couple, fresh, unlock_as
+from tests.helpers import PASS_A, SIZE, unlock_as
 
 WRONG = "amistypedsecret"
 
@@ -25,8 +25,8 @@ async def fail_once(pilot, app) -> Input:
     return field
 
 
-async def test_a_failed_passphrase_cannot_be_copied_into_the_recovery_field(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_a_failed_passphrase_cannot_be_copied_into_the_recovery_field(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -45,11 +45,10 @@ async def test_a_failed_passphrase_cannot_be_copied_into_the_recovery_field(data
         await pilot.pause()
         assert WRONG not in key.value
         assert key.password  # the recovery key is masked too
-    ws.close()
 
 
-async def test_a_failed_passphrase_is_selected_so_typing_replaces_it(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_a_failed_passphrase_is_selected_so_typing_replaces_it(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -63,11 +62,10 @@ async def test_a_failed_passphrase_is_selected_so_typing_replaces_it(data_dir, c
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert ws.is_unlocked
-    ws.close()
 
 
-async def test_every_passphrase_field_refuses_copy_and_cut(data_dir, clock):
-    ws = fresh(data_dir, clock)
+async def test_every_passphrase_field_refuses_copy_and_cut(workspaces):
+    ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -87,11 +85,10 @@ async def test_every_passphrase_field_refuses_copy_and_cut(data_dir, clock):
         name.focus()
         await pilot.press("ctrl+v")
         assert WRONG not in name.value
-    ws.close()
 
 
-async def test_the_preferences_passphrase_fields_refuse_copy(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_the_preferences_passphrase_fields_refuse_copy(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -106,11 +103,10 @@ async def test_the_preferences_passphrase_fields_refuse_copy(data_dir, clock):
             await pilot.press("end", "shift+home", "ctrl+c", "ctrl+x")
             await pilot.pause()
             assert WRONG not in app.clipboard
-    ws.close()
 
 
-async def test_a_failed_recovery_key_is_selected_so_typing_replaces_it(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_a_failed_recovery_key_is_selected_so_typing_replaces_it(workspaces):
+    ws = workspaces.couple()
     app = ReflectApp(ws)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -129,4 +125,3 @@ async def test_a_failed_recovery_key_is_selected_so_typing_replaces_it(data_dir,
         assert app.screen.focused is key and key.selected_text == WRONG
         await pilot.press("end", "shift+home", "ctrl+c")
         assert WRONG not in app.clipboard
-    ws.close()

@@ -23,9 +23,9 @@ from reflect.ui.screens.section import (
     literal_markdown,
 )
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.test_app_journeys import PASSPHRASE, open_workspace
-from tests.test_packs import write_pack
-from tests.test_private_spaces_app import PASS_A, PASS_B, couple
+from tests.helpers import PASSPHRASE
+from tests.helpers import write_pack
+from tests.helpers import PASS_A, PASS_B
 
 SIZE = (120, 40)
 
@@ -65,8 +65,8 @@ def shown_prompt_ids(screen: SectionScreen) -> list[str]:
     return [option.id for option in options if option.id]
 
 
-async def test_the_touch_ladder_section_shows_the_pack_s_steps_in_order(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_the_touch_ladder_section_shows_the_pack_s_steps_in_order(workspaces):
+    ws = workspaces.solo()
     pack, _ = pack_and_section(ws, "touch-ladder")
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         screen = await open_section(pilot, "touch-ladder")
@@ -74,11 +74,10 @@ async def test_the_touch_ladder_section_shows_the_pack_s_steps_in_order(data_dir
         assert LADDER_HEADING in headings(screen)
         assert [step.text for step in pack.ladder] in list_items(screen, MarkdownOrderedList)
         assert NAMING_HEADING not in headings(screen)
-    ws.close()
 
 
-async def test_the_naming_section_shows_the_starters_and_the_receiving_beginnings(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_the_naming_section_shows_the_starters_and_the_receiving_beginnings(workspaces):
+    ws = workspaces.solo()
     pack, _ = pack_and_section(ws, "naming-difficulty")
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         screen = await open_section(pilot, "naming-difficulty")
@@ -90,11 +89,10 @@ async def test_the_naming_section_shows_the_starters_and_the_receiving_beginning
         # a beginning that stops mid-sentence is marked as one to finish
         assert naming[0] == "I want to be close to you and it's hard right now because …"
         assert LADDER_HEADING not in headings(screen)
-    ws.close()
 
 
-async def test_a_section_opened_without_its_pack_still_finds_it(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_a_section_opened_without_its_pack_still_finds_it(workspaces):
+    ws = workspaces.solo()
     pack, section = pack_and_section(ws, "touch-ladder")
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -102,7 +100,6 @@ async def test_a_section_opened_without_its_pack_still_finds_it(data_dir, clock)
         await pilot.pause()
 
         assert [step.text for step in pack.ladder] in list_items(pilot.app.screen, MarkdownOrderedList)
-    ws.close()
 
 
 TRICKY = [
@@ -142,6 +139,7 @@ async def test_list_items_are_shown_exactly_as_written_whatever_they_hold(tmp_pa
     ws.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=80))
 def test_literal_markdown_is_one_list_item_of_exactly_the_words(text: str) -> None:
@@ -156,8 +154,8 @@ def test_literal_markdown_is_one_list_item_of_exactly_the_words(text: str) -> No
         assert "".join(child.content for child in inline.children) == words
 
 
-async def test_a_hurt_partner_alone_sees_the_questions_for_them_until_asking_for_all(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_a_hurt_partner_alone_sees_the_questions_for_them_until_asking_for_all(workspaces):
+    ws = workspaces.solo()
     _, section = pack_and_section(ws, "touch-ladder")
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         screen = await open_section(pilot, "touch-ladder")
@@ -178,11 +176,10 @@ async def test_a_hurt_partner_alone_sees_the_questions_for_them_until_asking_for
         await pilot.press("a")
         await pilot.pause()
         assert shown_prompt_ids(screen) == shown
-    ws.close()
 
 
-async def test_the_highlighted_question_stays_put_when_showing_all(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_the_highlighted_question_stays_put_when_showing_all(workspaces):
+    ws = workspaces.solo()
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         screen = await open_section(pilot, "touch-ladder")
         await pilot.press("down")
@@ -192,21 +189,19 @@ async def test_the_highlighted_question_stays_put_when_showing_all(data_dir, clo
         await pilot.press("a")
         await pilot.pause()
         assert screen.prompt_list.highlighted_option.id == "ladder-step-back"
-    ws.close()
 
 
-async def test_the_involved_partner_sees_their_own_questions(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_the_involved_partner_sees_their_own_questions(workspaces):
+    ws = workspaces.couple()
     ws.unlock(ws.household.find("Sam"), PASS_B)
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         screen = await open_section(pilot, "naming-difficulty")
 
         assert shown_prompt_ids(screen) == ["hard-for-me-too", "hearing-without-defending", "acting-close"]
-    ws.close()
 
 
-async def test_in_the_shared_space_the_questions_for_both_together_are_shown(data_dir, clock):
-    ws = couple(data_dir, clock)
+async def test_in_the_shared_space_the_questions_for_both_together_are_shown(workspaces):
+    ws = workspaces.couple()
     ws.unlock(ws.household.find("Alex"), PASS_A)
     ws.switch_space(ws.household.shared_space)
     _, section = pack_and_section(ws, "touch-ladder")
@@ -217,11 +212,10 @@ async def test_in_the_shared_space_the_questions_for_both_together_are_shown(dat
         assert shown == [p.id for p in section.prompts if Audience.TOGETHER in p.audiences]
         assert shown == ["ladder-after-try", "ladder-own-steps"]
         assert "for you both" in str(screen.scope_line.render())
-    ws.close()
 
 
-async def test_when_no_question_fits_every_one_is_shown_and_no_key_offered(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_when_no_question_fits_every_one_is_shown_and_no_key_offered(workspaces):
+    ws = workspaces.solo()
     _, touch = pack_and_section(ws, "touch-ladder")
     only_involved = tuple(p for p in touch.prompts if p.audiences == (Audience.INVOLVED,))
     assert only_involved
@@ -234,12 +228,11 @@ async def test_when_no_question_fits_every_one_is_shown_and_no_key_offered(data_
         assert shown_prompt_ids(screen) == [p.id for p in only_involved]
         assert "a" not in screen.active_bindings
         assert not screen.scope_line.display
-    ws.close()
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
-async def test_the_heading_stays_in_view_while_the_questions_scroll(data_dir, clock, size):
-    ws = open_workspace(data_dir, clock)
+async def test_the_heading_stays_in_view_while_the_questions_scroll(workspaces, size):
+    ws = workspaces.solo()
     async with ReflectApp(ws).run_test(size=size) as pilot:
         screen = await open_section(pilot, "own-support")
         await pilot.press("a", "end")  # every question, the last one highlighted
@@ -255,11 +248,10 @@ async def test_the_heading_stays_in_view_while_the_questions_scroll(data_dir, cl
         list_region = screen.prompt_list.region
         assert screen.region.contains_region(list_region)
         assert list_region.y > scope.region.y
-    ws.close()
 
 
-async def test_the_pane_with_the_keyboard_is_outlined(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+async def test_the_pane_with_the_keyboard_is_outlined(workspaces):
+    ws = workspaces.solo()
     async with ReflectApp(ws).run_test(size=SIZE) as pilot:
         screen = await open_section(pilot, "touch-ladder")
         reading = screen.query_one("#reading")
@@ -275,4 +267,3 @@ async def test_the_pane_with_the_keyboard_is_outlined(data_dir, clock):
         assert reading_focused[0] and prompts_focused[0]  # both panes have a border to colour
         assert reading_focused[1] != reading_resting[1]
         assert prompts_focused[1] != prompts_resting[1]
-    ws.close()

@@ -32,7 +32,7 @@ from reflect.usecases.session_prep import (
 )
 from reflect.storage.sealed import KdfParams
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.conftest import DEFAULT_PACKS
+from tests.helpers import DEFAULT_PACKS
 
 PASS_A = "alex's long passphrase"
 PASS_B = "sam's other passphrase"

@@ -142,6 +142,7 @@ ACTIONS = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(ACTIONS)
 def test_no_text_is_revealed_early_and_no_answer_is_lost(actions):

@@ -21,10 +21,7 @@ from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.setup import SetupScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.ui.screens.write import WriteScreen
-from tests.test_app_journeys import open_workspace
-from tests.test_private_spaces_app import PASS_A, couple, fresh
-
-SIZE = (120, 40)
+from tests.helpers import PASS_A, SIZE
 TYPED = "I wanted to say [b]literal[/b] things\nand [/] did not break anything."
 PRIVATE = "PRIVATE-snapshot-7f3a"
 
@@ -37,10 +34,9 @@ def steady_cursors(screen) -> None:
 
 
 @pytest.fixture
-def journal_app(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
-    yield ws, ReflectApp(ws)
-    ws.close()
+def journal_app(solo_app):
+    """Robin's journal; the app's clock (idle lock, breathing) stands still."""
+    return solo_app.workspace, solo_app
 
 
 def test_home_path_with_two_steps_explored(journal_app, snap_compare):
@@ -108,8 +104,8 @@ def test_journal_with_three_entries_and_the_detail_pane(journal_app, snap_compar
     assert snap_compare(app, terminal_size=SIZE, run_before=open_journal)
 
 
-def test_unlock_screen_of_a_couple_shows_nothing_private(data_dir, clock, snap_compare):
-    ws = couple(data_dir, clock)
+def test_unlock_screen_of_a_couple_shows_nothing_private(workspaces, snap_compare):
+    ws = workspaces.couple()
     alex = ws.household.find("Alex")
     ws.unlock(alex, PASS_A)
     ws.write(f"alex only {PRIVATE}", tags=["private"])
@@ -124,27 +120,21 @@ def test_unlock_screen_of_a_couple_shows_nothing_private(data_dir, clock, snap_c
         await pilot.pause()
         seen.append(app.export_screenshot())
 
-    try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=at_the_door)
-    finally:
-        ws.close()
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_the_door)
     [picture] = seen
     assert "Alex" in picture and "Sam" in picture
     assert PRIVATE not in picture and "alex only" not in picture
 
 
-def test_setup_screen(data_dir, clock, snap_compare):
-    ws = fresh(data_dir, clock)
+def test_setup_screen(workspaces, snap_compare):
+    ws = workspaces.fresh()
     app = ReflectApp(ws)
 
     async def at_setup(pilot) -> None:
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
 
-    try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=at_setup)
-    finally:
-        ws.close()
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_setup)
 
 
 def test_pause_at_its_first_breath(journal_app, snap_compare):
@@ -154,14 +144,8 @@ def test_pause_at_its_first_breath(journal_app, snap_compare):
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PauseScreen)
-        # The bar moves on an interval; stop it and draw the first frame again,
-        # however many ticks already ran.
-        for timer in list(screen._timers):
-            timer.pause()
-        screen._elapsed = 0.0
-        screen._show()
+        # The app's clock stands still (the ``seconds`` fixture): the bar stays at the first breath.
+        assert isinstance(app.screen, PauseScreen)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=pause_and_hold_still)

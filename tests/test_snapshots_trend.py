@@ -10,13 +10,13 @@ import pytest
 
 from reflect.usecases.checkins import add_checkins
 from reflect.ui.app import ReflectApp
-from tests.test_app_journeys import open_workspace
-from tests.test_checkin_app import many_checkins
+from tests.helpers import open_solo
+from tests.helpers import many_checkins
 
 
 @pytest.fixture
 def trend_app(data_dir, clock):
-    ws = open_workspace(data_dir, clock)
+    ws = open_solo(data_dir, clock)
     add_checkins(ws.journal, many_checkins(ws.journal.space, clock.now, 75, seed=11))
     yield ReflectApp(ws)
     ws.close()

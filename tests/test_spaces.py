@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import stat
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -13,37 +11,12 @@ from reflect.domain.profiles import ProfileError, Role
 from reflect.storage.errors import SpaceDamaged, WrongPassphrase
 from reflect.storage.sealed import KdfParams, SealedSpace
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.conftest import DEFAULT_PACKS
+from tests.helpers import DEFAULT_PACKS, PASS_A, PASS_B, files_under, forms_of
 
-PASS_A = "alex's long passphrase"
-PASS_B = "sam's other passphrase"
 
 
 def open_ws(data_dir, clock) -> Workspace:
     return Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
-
-
-@pytest.fixture
-def couple(data_dir, clock):
-    ws = open_ws(data_dir, clock)
-    alex, sam = ws.set_up(
-        [NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.INVOLVED, PASS_B)]
-    )
-    yield ws, alex, sam
-    ws.close()
-
-
-def forms_of(marker: str) -> list[bytes]:
-    """The marker as it could appear in a file: plain, UTF-16, JSON-escaped, base64."""
-    raw = marker.encode("utf-8")
-    forms = [raw, marker.encode("utf-16-le"), marker.encode("unicode_escape")]
-    for shift in range(3):
-        forms.append(base64.b64encode(b"x" * shift + raw)[4:-4])
-    return forms
-
-
-def files_under(*folders: Path) -> list[Path]:
-    return [p for folder in folders for p in folder.rglob("*") if p.is_file()]
 
 
 def test_each_partner_reads_their_own_and_the_shared_space_only(couple):
@@ -198,6 +171,7 @@ def test_a_damaged_sealed_space_is_reported_as_damaged_not_wrong_passphrase(coup
     assert path.read_bytes() == bytes(blob)
 
 
+@pytest.mark.slow
 def test_the_real_kdf_parameters_unlock(data_dir, clock):
     with Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS]) as ws:
         assert ws.kdf == KdfParams.REAL

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import OsWithFailure
+from tests.helpers import OsWithFailure
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first
 from reflect.storage import atomic, records
 from reflect.storage.codec import Codec, PlainCodec
@@ -764,6 +764,7 @@ def _apply(data: bytes, damage: list[tuple[str, int, int]]) -> bytes:
     return bytes(buffer)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=_damage)
 def test_damaged_bytes_open_cleanly_or_raise_space_damaged(tmp_path, damage):

@@ -21,9 +21,9 @@ from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.unlock import RecoverScreen, UnlockScreen
 from reflect.ui.screens.write import WriteScreen
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.conftest import DEFAULT_PACKS
-from tests.test_packs import PACK_MD, write_pack
-from tests.test_private_spaces_app import PASS_A, PASS_B, SIZE, unlock_as
+from tests.helpers import DEFAULT_PACKS
+from tests.helpers import PACK_MD, write_pack
+from tests.helpers import PASS_A, PASS_B, SIZE, unlock_as
 
 ESC = "\x1b]0;pwned\x07\x1b[31m\x9b2J\x7f\x85"
 NAME_A = f"Al{ESC}ex"

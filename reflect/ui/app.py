@@ -7,9 +7,8 @@ import secrets
 from collections.abc import Iterable
 from time import monotonic
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.content import Content
 from rich.text import Text
 from textual.screen import Screen
@@ -18,8 +17,14 @@ from reflect.usecases import wording as messages
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError
+from reflect.ui.commands import ANYWHERE, PRIVATE_ACTIONS, ReflectCommands, bindings_for
+from reflect.ui.lock_state import Clock, LockState
 from reflect.ui.screens.dialogs import ProblemScreen
-from reflect.ui.commands import ReflectCommands
+from reflect.ui.screens.hidden import HiddenScreen
+from reflect.ui.screens.journal import JournalScreen
+from reflect.ui.screens.preferences import PreferencesScreen
+from reflect.ui.screens.setup import SetupScreen
+from reflect.ui.screens.unlock import UnlockScreen
 from reflect.usecases.workspace import Workspace
 
 # Textual's screenshot command writes an SVG of the screen (with whatever
@@ -31,10 +36,20 @@ APP_STOPPED = (
     "is safe, and words you were typing are usually kept as a draft. "
     "`reflect check` verifies the data files."
 )
-# Actions that show or change private writing: only while someone is unlocked.
-PRIVATE_ACTIONS = frozenset(
-    {"journal", "free_write", "home", "checkin", "trend", "preferences", "session_prep", "export_space", "import_journal"}
-)
+
+
+def help_screen() -> Screen:
+    """The help, made only when first asked for (as toad registers its screens)."""
+    from reflect.ui.screens.help import HelpScreen
+
+    return HelpScreen()
+
+
+def resources_screen() -> Screen:
+    """Crisis lines and where to find support, made only when first asked for."""
+    from reflect.ui.screens.resources import ResourcesScreen
+
+    return ResourcesScreen()
 
 
 class ReflectApp(App[None]):
@@ -44,44 +59,31 @@ class ReflectApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ReflectCommands}
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding("f1", "help", "Help", id="help", priority=True, tooltip="The keys reflect understands"),
-        Binding(
-            "f2,ctrl+g",
-            "pause",
-            "Pause",
-            id="pause",
-            priority=True,
-            tooltip="A short breathing exercise. Nothing is saved.",
-        ),
-        Binding("f3", "resources", "Resources", id="resources", priority=True, tooltip="Where to find help"),
-        Binding("f4", "checkin", "Check in", id="checkin", priority=True, show=False, tooltip="Count moments of connection and of distance"),
-        Binding("f5", "trend", "Trend", id="trend", priority=True, show=False, tooltip="Your check-ins over time"),
-        Binding("f6", "switch_space", "Space", id="switch-space", priority=True, tooltip="Private journal or shared space"),
-        Binding("ctrl+l", "lock", "Lock", id="lock", priority=True, tooltip="Lock reflect now"),
-        Binding("f12", "quick_hide", "Hide", id="quick-hide", priority=True, tooltip="Hide the screen at once and lock"),
-    ]
+    BINDINGS = bindings_for(ANYWHERE)
+    SCREENS = {"help": help_screen, "resources": resources_screen}
+    """Screens that hold nothing private: made once, on first use, and kept."""
 
-    def __init__(self, workspace: Workspace, *, demo: bool = False) -> None:
+    def __init__(self, workspace: Workspace, *, demo: bool = False, clock: Clock = monotonic) -> None:
+        """``clock`` (seconds, like ``time.monotonic``) times the idle lock and the pause."""
         super().__init__()
         self.workspace = workspace
         self.demo = demo
+        self.clock = clock
         self._theme_restored = False
-        self._last_activity = monotonic()
+        self.lock_state = LockState(clock)
+        """The idle lock, the lock generation and quick hide."""
         self.last_deleted: Entry | None = None
         """The last reflection deleted in this session, so it can be restored."""
         self._run = secrets.token_hex(8)
         """Names this run of reflect: an undo kept at a lock is offered back only in it."""
-        self.lock_generation = 0
-        """Goes up at every lock: an unlock that finishes after a lock must not count."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
 
     def on_mount(self) -> None:
         if self.workspace.settings.theme in self.available_themes:
             self.theme = self.workspace.settings.theme
         self._theme_restored = True
-        self._last_activity = monotonic()
-        self.set_interval(IDLE_CHECK_SECONDS, self._lock_when_idle)
+        self.lock_state.touch()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         for path in self.workspace.packs.skipped:
             self.notify(
                 messages.PACK_SKIPPED.format(path=path),
@@ -96,11 +98,13 @@ class ReflectApp(App[None]):
 
             self.push_screen(FirstRunScreen(), self._acknowledged)
 
+    @property
+    def lock_generation(self) -> int:
+        """Goes up at every lock: work begun before it must not count after it."""
+        return self.lock_state.generation
+
     def show_the_door(self, door: str = "locked") -> None:
         """Setup for a new folder; the lock for protected spaces; else straight in."""
-        from reflect.ui.screens.setup import SetupScreen
-        from reflect.ui.screens.unlock import UnlockScreen
-
         workspace = self.workspace
         if workspace.is_unlocked:
             self.after_unlock()
@@ -132,7 +136,7 @@ class ReflectApp(App[None]):
         """The journal behind the path is ready: mark what has been explored."""
         from reflect.ui.screens.home import HomeScreen
 
-        if generation != self.lock_generation:
+        if not self.lock_state.is_current(generation):
             opened.discard()
             return
         self.workspace.adopt(opened)
@@ -148,6 +152,10 @@ class ReflectApp(App[None]):
     def needs_passphrase(self) -> bool:
         return any(p.protected for p in self.workspace.household.profiles)
 
+    @on(SetupScreen.Done)
+    def setup_done(self, event: SetupScreen.Done) -> None:
+        self.after_setup(event.profiles, event.solo_passphrase)
+
     def after_setup(self, profiles, solo_passphrase: str | None = None) -> None:
         """Setup is done. One person goes straight in; a couple chooses who is here."""
         self.reset_screens()
@@ -158,13 +166,38 @@ class ReflectApp(App[None]):
                 self.notify(error.user_message, severity="error", markup=False)
         self.show_the_door(door="new")
 
+    @on(UnlockScreen.Opened)
+    def unlock_opened(self, event: UnlockScreen.Opened) -> None:
+        self.finish_unlock(event.generation, event.opened)
+
+    @on(UnlockScreen.Recovered)
+    def recovered(self) -> None:
+        """Opened with a recovery key, and the new passphrase is set."""
+        self.after_unlock()
+
+    @on(HiddenScreen.ComeBack)
+    def come_back(self) -> None:
+        self.come_back_from_hiding()
+
+    @on(JournalScreen.Deleted)
+    def remember_delete(self, event: JournalScreen.Deleted) -> None:
+        self.last_deleted = event.entry
+
+    @on(JournalScreen.Restored)
+    def forget_delete(self) -> None:
+        self.last_deleted = None
+
+    @on(PreferencesScreen.SettingsChanged)
+    def settings_changed(self) -> None:
+        self.save_settings_quietly()
+
     def finish_unlock(self, generation: int, opened) -> None:
         """Let the person in, unless reflect was locked or hidden while the key was derived.
 
         The worker only prepared ``opened``; it becomes the unlocked state here,
         on the main thread, so a late unlock can never replace what a lock did.
         """
-        if generation != self.lock_generation:
+        if not self.lock_state.is_current(generation):
             opened.discard()
             return
         self.workspace.adopt(opened)
@@ -240,27 +273,24 @@ class ReflectApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
-            self._last_activity = monotonic()
+            self.lock_state.touch()
         if isinstance(event, events.Paste) and not event.is_forwarded:
             # A clipboard can hold terminal escapes (a web page can put them there):
             # what lands in a field is what the field can show.
             event.text = shown(event.text)
         await super().on_event(event)
 
-    def _lock_when_idle(self) -> None:
-        minutes = self.workspace.settings.idle_lock_minutes
-        if (
-            minutes > 0
-            and self.workspace.is_unlocked
-            and self.needs_passphrase
-            and monotonic() - self._last_activity >= minutes * 60
+    def lock_if_idle(self) -> None:
+        """Lock when nobody has touched reflect for the chosen quiet while (checked every few seconds)."""
+        if self.lock_state.idle_lock_due(
+            minutes=self.workspace.settings.idle_lock_minutes,
+            unlocked=self.workspace.is_unlocked,
+            protected=self.needs_passphrase,
         ):
             self.lock_now()
             self.notify("reflect locked itself after a quiet while.", timeout=6)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from reflect.ui.screens.hidden import HiddenScreen
-
         if isinstance(self.screen, HiddenScreen):
             return False  # the neutral screen answers nothing but Enter
         if action == "switch_space":
@@ -312,10 +342,7 @@ class ReflectApp(App[None]):
 
         ``door`` says what the unlock screen asks (see ``UnlockScreen``).
         """
-        from reflect.ui.screens.hidden import HiddenScreen
-        from reflect.ui.screens.unlock import UnlockScreen
-
-        self.lock_generation += 1
+        self.lock_state.lock(hide=hide)
         if self.workspace.is_unlocked:
             self.keep_drafts(resume=True)
             self._keep_undo()
@@ -366,13 +393,11 @@ class ReflectApp(App[None]):
         self.lock_now()
 
     def action_quick_hide(self) -> None:
-        from reflect.ui.screens.hidden import HiddenScreen
-
         if not isinstance(self.screen, HiddenScreen):
             self.lock_now(hide=True)
 
     def come_back_from_hiding(self) -> None:
-        self.lock_generation += 1
+        self.lock_state.come_back()
         self.workspace.lock()  # whatever finished behind the hide stays locked
         self.reset_screens()
         self.show_the_door()
@@ -433,28 +458,22 @@ class ReflectApp(App[None]):
         self._clipboard = text
 
     def action_preferences(self) -> None:
-        from reflect.ui.screens.preferences import PreferencesScreen
-
         if not isinstance(self.screen, PreferencesScreen):
             self.push_screen(PreferencesScreen())
 
     def action_help(self) -> None:
-        from reflect.ui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if self.screen is not self.get_screen("help"):
+            self.push_screen("help")
 
     def action_pause(self) -> None:
         from reflect.ui.screens.pause import PauseScreen
 
         if not isinstance(self.screen, PauseScreen):
-            self.push_screen(PauseScreen())
+            self.push_screen(PauseScreen(clock=self.clock))
 
     def action_resources(self) -> None:
-        from reflect.ui.screens.resources import ResourcesScreen
-
-        if not isinstance(self.screen, ResourcesScreen):
-            self.push_screen(ResourcesScreen())
+        if self.screen is not self.get_screen("resources"):
+            self.push_screen("resources")
 
     def action_checkin(self) -> None:
         from textual.screen import ModalScreen
@@ -474,8 +493,6 @@ class ReflectApp(App[None]):
             self.push_screen(TrendScreen())
 
     def action_journal(self) -> None:
-        from reflect.ui.screens.journal import JournalScreen
-
         if not isinstance(self.screen, JournalScreen):
             self.push_screen(JournalScreen())
 

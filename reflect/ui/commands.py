@@ -1,28 +1,272 @@
-"""Command palette entries for the main actions."""
+"""Every action reflect offers, written once.
+
+Each ``Command`` says its keys in each place, its footer label, one help
+line, whether it shows or changes private writing and whether it shows in
+the footer. The screens' bindings (``bindings_for``), the command palette
+(``ReflectCommands``) and the help screen (``help_markdown``) are all made
+from ``COMMANDS``, so a key cannot be added in one and forgotten in another.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-# (title, help, app action)
-PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Journal", "Read, search and edit your reflections", "journal"),
-    ("New reflection", "Write freely, without a prompt", "free_write"),
-    ("Check in", "Count moments of connection and of distance", "checkin"),
-    ("Trend", "Your check-ins over time, and a line through them", "trend"),
-    ("Session prep", "Gather what to bring to a therapy session, and save it", "session_prep"),
-    ("Export", "Save a copy of this space: Markdown, JSON or CSV", "export_space"),
-    ("Import", "Bring in a reflect export, or a journal from jrnl or Day One", "import_journal"),
-    ("Pause and breathe", "A short grounding exercise; nothing is saved", "pause"),
-    ("Resources", "Crisis lines and where to find a therapist", "resources"),
-    ("Path", "Back to the guided path", "home"),
-    ("Help", "The keys reflect understands", "help"),
-    ("Switch space", "Your private journal or the shared space", "switch_space"),
-    ("Preferences", "When reflect locks itself; change your passphrase", "preferences"),
-    ("Lock", "Lock reflect now", "lock"),
-    ("Switch person", "Lock, so the other partner can unlock", "switch_person"),
-    ("Hide the screen", "Something neutral at once, and lock", "quick_hide"),
+ANYWHERE = "anywhere"
+PATH = "path"
+STEP = "step"
+WRITING = "writing"
+JOURNAL = "journal"
+TREND = "trend"
+PREP = "prep"
+PREVIEW = "preview"
+DOOR = "door"
+DIALOG = "dialog"
+
+PLACE_TITLES: dict[str, str] = {
+    ANYWHERE: "Anywhere",
+    PATH: "On the path",
+    STEP: "In a step",
+    WRITING: "Writing",
+    JOURNAL: "In the journal",
+    TREND: "The trend",
+    PREP: "Session prep",
+    PREVIEW: "The prep, before it is saved",
+    DOOR: "At the lock",
+    DIALOG: "In a dialog",
+}
+"""The help's headings, in the order the help shows them."""
+
+PLACE_NOTES: dict[str, str] = {
+    ANYWHERE: (
+        "reflect also locks itself after a quiet while: five minutes, unless you\n"
+        "choose otherwise in Preferences (P on the path)."
+    ),
+    WRITING: "Drafts are kept as you type, so nothing you write is lost if you stop.",
+}
+"""A sentence or two said after a place's keys."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One action: what it is called, what it does, and its key in each place."""
+
+    name: str
+    """Names the action; the binding id comes from it."""
+    label: str
+    """The footer's word for it."""
+    help: str
+    """One line, for the help screen, the palette and the tooltip."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Place -> Textual key names ("f2,ctrl+g"). Empty: the palette only."""
+    action: str | None = None
+    """The action a binding runs; default ``app.<name>``. None with ``described_only``."""
+    footer: frozenset[str] = frozenset()
+    """Places where its key shows in the footer."""
+    private: bool = False
+    """Shows or changes private writing: offered only while someone is unlocked."""
+    palette: str | None = None
+    """Its title in the command palette; None keeps it out of the palette."""
+    more: str = ""
+    """Said after the help line on the help screen only."""
+    couple_only: bool = False
+    """Only a couple has it (the shared space); the help leaves it out for one person."""
+    described_only: bool = False
+    """A key a widget or Textual already handles: described in the help, never bound."""
+    screen_actions: frozenset[str] = frozenset()
+    """Places where the screen itself runs the action (``name``), not the app."""
+    priority: bool = False
+    """Runs even when a field has focus (always so for the keys that work anywhere)."""
+
+    def action_in(self, place: str) -> str:
+        if self.action is not None:
+            return self.action
+        # The app's own keys run its actions directly; a screen's key names the app.
+        return self.name if place in self.screen_actions or place == ANYWHERE else f"app.{self.name}"
+
+    def binding_id(self, place: str) -> str:
+        base = self.name.replace("_", "-")
+        # The app-wide key keeps the plain id (the footer finds the safety keys by it).
+        if place == ANYWHERE or ANYWHERE not in self.keys:
+            return base
+        return f"{place}-{base}"
+
+
+def _places(*places: str) -> frozenset[str]:
+    return frozenset(places)
+
+
+COMMANDS: tuple[Command, ...] = (
+    # The safety keys, on every screen.
+    Command("help", "Help", "The keys reflect understands", {ANYWHERE: "f1"}, footer=_places(ANYWHERE),
+            palette="Help"),
+    Command("pause", "Pause", "Pause: a short breathing exercise. Nothing is saved.", {ANYWHERE: "f2,ctrl+g"},
+            footer=_places(ANYWHERE), palette="Pause and breathe"),
+    Command("resources", "Resources", "Resources: crisis lines and where to find support",
+            {ANYWHERE: "f3", PATH: "r", TREND: "r"}, footer=_places(ANYWHERE), palette="Resources"),
+    # The path: choose a step, or go elsewhere.
+    Command("choose", "Open", "Choose a step and open it", {PATH: "up,down,enter"}, described_only=True),
+    Command("journal", "Journal", "Your journal: read, search and edit your reflections", {PATH: "j"},
+            footer=_places(PATH), private=True, palette="Journal"),
+    Command("free_write", "Write", "Write freely, without a prompt", {PATH: "n", STEP: "n", JOURNAL: "n"},
+            footer=_places(PATH), private=True, palette="New reflection"),
+    Command("checkin", "Check in", "Check in: moments of connection and of distance",
+            {ANYWHERE: "f4", PATH: "c", JOURNAL: "c", TREND: "c"}, footer=_places(PATH), private=True,
+            palette="Check in"),
+    Command("trend", "Trend", "The trend of your check-ins, and a line through them", {ANYWHERE: "f5", PATH: "t"},
+            private=True, palette="Trend"),
+    Command("switch_space", "Space", "Your private journal or the shared space", {ANYWHERE: "f6"},
+            footer=_places(ANYWHERE), palette="Switch space", couple_only=True,
+            more="From the shared space it goes to a private journal: it asks whose, and that person's passphrase."),
+    Command("lock", "Lock", "Lock reflect now", {ANYWHERE: "ctrl+l"}, footer=_places(ANYWHERE), palette="Lock"),
+    Command("quick_hide", "Hide", "Hide the screen at once, and lock", {ANYWHERE: "f12"}, footer=_places(ANYWHERE),
+            palette="Hide the screen",
+            more="It looks like an idle terminal prompt; press Enter on its empty prompt to come back."),
+    Command("command_palette", "Search", "Search for any action", {ANYWHERE: "ctrl+p"}, described_only=True),
+    Command("quit_anywhere", "Quit", "Quit", {ANYWHERE: "ctrl+q"}, described_only=True),
+    Command("quit", "Quit", "Quit", {PATH: "q"}, action="app.quit"),
+    Command("preferences", "Preferences", "Preferences: when reflect locks itself; your passphrase", {PATH: "p"},
+            private=True, palette="Preferences"),
+    Command("home", "Path", "Back to the guided path", private=True, palette="Path"),
+    Command("switch_person", "Switch person", "Lock, so the other partner can unlock", palette="Switch person"),
+    # In a step.
+    Command("back", "Back", "Back", {STEP: "escape", TREND: "escape", PREP: "escape"}, action="app.pop_screen",
+            footer=_places(STEP, TREND, PREP)),
+    Command("write_to_prompt", "Write", "Write to the highlighted question", {STEP: "enter"}, described_only=True),
+    Command("all_questions", "All questions", "Show all the questions, or only those written for you",
+            {STEP: "a"}, footer=_places(STEP), screen_actions=_places(STEP)),
+    Command("fewer_questions", "Fewer questions", "Just the questions written for you", {STEP: "a"},
+            footer=_places(STEP), screen_actions=_places(STEP)),
+    Command("move_focus", "Next", "Move between the reading and the questions", {STEP: "tab"}, described_only=True),
+    # Writing.
+    Command("save", "Save", "Save this reflection", {WRITING: "ctrl+s"}, action="save", footer=_places(WRITING),
+            priority=True),
+    Command("to_tags", "Tags", "Move to the tags", {WRITING: "tab"}, described_only=True),
+    Command("leave", "Back", "Back (you will be asked about words not yet saved)", {WRITING: "escape"},
+            action="leave", footer=_places(WRITING)),
+    # The journal.
+    Command("journal_back", "Back", "Back", {JOURNAL: "escape"}, action="back", footer=_places(JOURNAL)),
+    Command("focus_search", "Search", "Search", {JOURNAL: "slash"}, action="focus_search"),
+    Command("open_entry", "Open", "Open and edit the highlighted reflection", {JOURNAL: "enter"},
+            described_only=True),
+    Command("star", "Star", "Star or unstar it", {JOURNAL: "s"}, action="star", footer=_places(JOURNAL)),
+    Command("tags", "Tags", "Edit its tags", {JOURNAL: "t"}, action="tags", footer=_places(JOURNAL)),
+    Command("delete", "Delete", "Delete it (you will be asked first)", {JOURNAL: "d,delete"}, action="delete",
+            footer=_places(JOURNAL)),
+    Command("undo", "Undo delete", "Undo the last delete", {JOURNAL: "u"}, action="undo"),
+    Command("session_prep", "Session prep", "Session prep: gather what to bring to a therapy session, and save it",
+            {STEP: "p", JOURNAL: "p"}, private=True, palette="Session prep", screen_actions=_places(STEP),
+            more="(In a step, only in the step on couples therapy.)"),
+    Command("export_space", "Export", "Save a copy of this space: Markdown, JSON or CSV", {JOURNAL: "e"},
+            private=True, palette="Export"),
+    Command("import_journal", "Import", "Import a reflect export, or a journal from jrnl or Day One",
+            {JOURNAL: "i"}, private=True, palette="Import"),
+    # The trend.
+    Command("cycle_span", "Span", "Change the time span shown: everything, the last year, or three months",
+            {TREND: "t"}, action="cycle_span", footer=_places(TREND)),
+    Command("export_chart", "Chart", "Save the chart as a picture (SVG), to a place you choose", {TREND: "e"},
+            action="export_chart", footer=_places(TREND)),
+    Command("export_data", "Data", "Save the check-ins as a spreadsheet file (CSV)", {TREND: "x"},
+            action="export_data", footer=_places(TREND)),
+    # Session prep, and its preview.
+    Command("preview", "Preview", "See the prep before saving it", {PREP: "ctrl+s"}, action="preview",
+            footer=_places(PREP)),
+    Command("back_to_choices", "Back to choices", "Back to the choices", {PREVIEW: "escape"},
+            action="app.pop_screen", footer=_places(PREVIEW)),
+    Command("save_prep", "Save", "Save as Markdown and as a web page", {PREVIEW: "ctrl+s"}, action="save",
+            footer=_places(PREVIEW)),
+    # The lock.
+    Command("recover", "Forgot passphrase", "Open with your recovery key, and choose a new passphrase",
+            {DOOR: "f7"}, action="recover", footer=_places(DOOR)),
+    # Dialogs keep their own Esc; described once here.
+    Command("close_dialog", "Close", "Close a dialog, this help, the pause or the resources, and change nothing",
+            {DIALOG: "escape"}, described_only=True),
+    Command("close_again", "Close", "The help's or the pause's own key closes it again",
+            {DIALOG: "f1,f2,ctrl+g"}, described_only=True),
+    Command("quit_on_problem", "Quit", "Quit, when reflect cannot go on", {DIALOG: "q"}, described_only=True),
 )
+
+PRIVATE_ACTIONS = frozenset(c.name for c in COMMANDS if c.private)
+"""Actions that show or change private writing: only while someone is unlocked."""
+
+SAFETY_COMMANDS = ("help", "pause", "resources", "lock", "quick_hide")
+"""The keys the footer keeps visible on every screen."""
+
+
+def bindings_for(place: str) -> list[Binding]:
+    """The bindings of one place, in the table's order."""
+    bindings = []
+    for command in COMMANDS:
+        keys = command.keys.get(place)
+        if keys is None or command.described_only:
+            continue
+        bindings.append(
+            Binding(
+                keys,
+                command.action_in(place),
+                command.label,
+                show=place in command.footer,
+                priority=place == ANYWHERE or command.priority,
+                tooltip=command.help,
+                id=command.binding_id(place),
+            )
+        )
+    return bindings
+
+
+KEY_NAMES = {"escape": "Esc", "slash": "/", "up": "Up", "down": "Down", "enter": "Enter", "tab": "Tab",
+             "delete": "Delete"}
+
+
+def key_display(keys: str) -> str:
+    """'f2,ctrl+g' -> 'F2 or Ctrl+G', as the help writes keys."""
+
+    def one(key: str) -> str:
+        if key in KEY_NAMES:
+            return KEY_NAMES[key]
+        return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))
+
+    names = [one(key) for key in keys.split(",")]
+    if len(names) > 2 or keys == "up,down,enter":
+        return ", ".join(names)
+    return " or ".join(names)
+
+
+def help_rows(place: str, *, couple: bool) -> list[tuple[str, str]]:
+    """(keys, what they do) for one place; Esc last, as a way out."""
+    rows: list[tuple[str, str, bool]] = []
+    seen: set[str] = set()
+    for command in COMMANDS:
+        keys = command.keys.get(place)
+        if keys is None or keys in seen or (command.couple_only and not couple):
+            continue
+        seen.add(keys)  # one row per key: "a" shows all or fewer questions
+        line = f"{command.help} {command.more}".strip()
+        rows.append((key_display(keys), line, keys == "escape"))
+    rows.sort(key=lambda row: row[2])
+    return [(keys, line) for keys, line, _ in rows]
+
+
+def help_markdown(*, couple: bool) -> str:
+    """The help screen, made from ``COMMANDS``."""
+    parts = ["# Keys\n"]
+    for place, title in PLACE_TITLES.items():
+        parts.append(f"**{title}**\n")
+        parts.append("| Key | What it does |\n|---|---|")
+        parts.extend(f"| {keys} | {line} |" for keys, line in help_rows(place, couple=couple))
+        parts.append("")
+        if place in PLACE_NOTES:
+            parts.append(PLACE_NOTES[place] + "\n")
+    parts.append("Press Esc to close this help.\n")
+    return "\n".join(parts)
+
+
+PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = tuple(
+    (c.palette, c.help, c.name) for c in COMMANDS if c.palette is not None
+)
+"""(title, help, app action) of every palette entry."""
 
 
 class ReflectCommands(Provider):

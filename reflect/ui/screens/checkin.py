@@ -7,6 +7,8 @@ one: a skipped day is not a failure, and a check-in is not a streak.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,9 @@ from reflect.usecases.checkins import record_checkin
 from reflect.domain.checkins import MAX_MOMENTS, MAX_NOTE_LENGTH, CheckIn
 from reflect.storage.errors import StoreError
 from reflect.usecases.journal import Journal
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 
 class MomentsInput(Input):
@@ -58,40 +63,12 @@ class MomentsInput(Input):
 class CheckInScreen(ModalScreen[CheckIn | None]):
     """Two counts and an optional note; Enter saves, Esc leaves without saving."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#connection"
-    DEFAULT_CSS = """
-    CheckInScreen .checkin-row {
-        height: 1;
-        margin-bottom: 1;
-    }
-    CheckInScreen .checkin-row Label {
-        width: 1fr;
-    }
-    CheckInScreen MomentsInput {
-        width: 6;
-    }
-    CheckInScreen .checkin-hint {
-        width: auto;
-        padding-left: 1;
-        color: $text-muted;
-    }
-    CheckInScreen #checkin-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    CheckInScreen #checkin-where {
-        padding-bottom: 1;
-    }
-    CheckInScreen #problem {
-        color: $text-error;
-        display: none;
-    }
-    CheckInScreen #problem.shown {
-        display: block;
-        padding-top: 1;
-    }
-    """
+    CSS_PATH = "checkin.tcss"
 
     connection_input = getters.query_one("#connection", MomentsInput)
     distance_input = getters.query_one("#distance", MomentsInput)

@@ -32,29 +32,7 @@ class FirstRunScreen(ModalScreen[bool]):
     """Shown until it is acknowledged."""
 
     AUTO_FOCUS = "#understood"
-    DEFAULT_CSS = """
-    FirstRunScreen #notice {
-        width: 76;
-        max-width: 95%;
-        height: auto;
-        max-height: 95%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    FirstRunScreen #notice-text {
-        height: auto;
-        max-height: 60vh;
-    }
-    FirstRunScreen Horizontal {
-        height: auto;
-        align-horizontal: right;
-        padding: 0 1 1 1;
-    }
-    FirstRunScreen Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "first_run.tcss"
 
     def compose(self) -> ComposeResult:
         # The buttons stay in view below the notice, which scrolls if it must.
@@ -74,5 +52,5 @@ class FirstRunScreen(ModalScreen[bool]):
         self.dismiss(True)
 
     @on(Button.Pressed, "#resources")
-    def show_resources(self) -> None:
-        self.app.action_resources()
+    async def show_resources(self) -> None:
+        await self.run_action("app.resources")

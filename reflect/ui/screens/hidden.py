@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -20,15 +21,10 @@ MAX_LINE = 500  # a shell line longer than this is not something anyone types at
 class HiddenScreen(Screen[None]):
     """Looks like an idle terminal. Enter on an empty prompt comes back."""
 
-    DEFAULT_CSS = """
-    HiddenScreen {
-        background: $background;
-    }
-    HiddenScreen Static {
-        color: $text-muted;
-        padding: 0 0;
-    }
-    """
+    CSS_PATH = "hidden.tcss"
+
+    class ComeBack(Message):
+        """Enter on an empty prompt: back to the lock screen (reflect stays locked)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,7 +53,7 @@ class HiddenScreen(Screen[None]):
         event.prevent_default()
         if event.key == "enter":
             if not self.typing.strip():
-                self.app.come_back_from_hiding()
+                self.post_message(self.ComeBack())
                 return
             self.earlier.append(PROMPT + self.typing)
             self.typing = ""

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import PATH, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 
 class HomeScreen(Screen[None]):
     """The path of sections from the packs, in order."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#path"
-    BINDINGS = [
-        Binding("j", "app.journal", "Journal", id="journal", tooltip="Your reflections"),
-        Binding("n", "app.free_write", "Write", id="free-write", tooltip="Write freely, no prompt"),
-        Binding("c", "app.checkin", "Check in", id="home-checkin", tooltip="Count today's moments"),
-        # Shown in the help, not the footer: at 80 columns the safety keys come first.
-        Binding("t", "app.trend", "Trend", id="home-trend", show=False, tooltip="Your check-ins over time"),
-        Binding("r", "app.resources", "Resources", show=False),
-        Binding("p", "app.preferences", "Preferences", id="preferences", show=False),
-        Binding("q", "app.quit", "Quit", show=False),
-    ]
+    BINDINGS = bindings_for(PATH)
 
     path_list = getters.query_one("#path", OptionList)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -16,6 +18,10 @@ from reflect.domain.display import shown
 from reflect.domain.entries import Entry, EntryFilter
 from reflect.storage.errors import StoreError
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import JOURNAL, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
@@ -33,21 +39,22 @@ def entry_label(entry: Entry) -> Content:
 class JournalScreen(Screen[None]):
     """Everything written in this space."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
+    class Deleted(Message):
+        """A reflection was deleted: the app keeps it, so u can bring it back."""
+
+        def __init__(self, entry: Entry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Restored(Message):
+        """The last delete was undone: there is nothing left to undo."""
+
     CSS_PATH = "journal.tcss"
     AUTO_FOCUS = "#entries"
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("slash", "focus_search", "Search", id="search", show=False),  # the field says it
-        Binding("s", "star", "Star", id="star"),
-        Binding("t", "tags", "Tags", id="tags"),
-        Binding("d,delete", "delete", "Delete", id="delete"),
-        Binding("u", "undo", "Undo delete", id="undo", show=False),
-        Binding("n", "app.free_write", "Write", id="write", show=False),
-        Binding("c", "app.checkin", "Check in", id="journal-checkin", show=False),
-        Binding("p", "app.session_prep", "Session prep", id="journal-prep", show=False, tooltip="Gather what to bring to a session"),
-        Binding("e", "app.export_space", "Export", id="journal-export", show=False, tooltip="Save a copy of this space"),
-        Binding("i", "app.import_journal", "Import", id="journal-import", show=False, tooltip="Bring a journal in"),
-    ]
+    BINDINGS = bindings_for(JOURNAL)
 
     entry_list = getters.query_one("#entries", OptionList)
     search_input = getters.query_one("#search", Input)
@@ -229,7 +236,7 @@ class JournalScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes and self._store(lambda: self.journal.delete(entry.id)):
-                self.app.last_deleted = entry
+                self.post_message(self.Deleted(entry))
                 self.refresh_entries()
                 self.notify("Reflection deleted. Press u to undo.", timeout=8)
 
@@ -249,7 +256,7 @@ class JournalScreen(Screen[None]):
             self.notify("There is nothing to undo here.", timeout=3)
             return
         if self._store(lambda: self.journal.restore(entry)):
-            self.app.last_deleted = None
+            self.post_message(self.Restored())
             self.refresh_entries(keep=entry.id)
             # The "deleted, press u" notice must not come back once it is undone.
             self.app.clear_notifications()

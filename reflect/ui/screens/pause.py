@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from time import monotonic
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -62,37 +64,13 @@ class PauseScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Back"),
         Binding("f2,ctrl+g", "dismiss", "Back", show=False),
     ]
-    DEFAULT_CSS = """
-    PauseScreen {
-        background: $background;  /* a calm, plain screen: nothing behind shows through */
-    }
-    PauseScreen #pause {
-        width: 64;
-        max-width: 95%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-    PauseScreen #phase {
-        text-align: center;
-        text-style: bold;
-        color: $text-primary;
-        padding-bottom: 1;
-    }
-    PauseScreen #bar {
-        text-align: center;
-        color: $primary;
-        padding-bottom: 1;
-    }
-    PauseScreen #grounding {
-        color: $text-muted;
-    }
-    """
+    CSS_PATH = "pause.tcss"
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = monotonic) -> None:
+        """``clock`` gives seconds, like ``time.monotonic``; a clock that stands still holds the first breath."""
         super().__init__()
-        self._elapsed = 0.0
+        self._clock = clock
+        self._started = clock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pause"):
@@ -105,11 +83,10 @@ class PauseScreen(ModalScreen[None]):
         self.set_interval(TICK_SECONDS, self._tick)
 
     def _tick(self) -> None:
-        self._elapsed += TICK_SECONDS
         self._show()
 
     def _show(self) -> None:
-        phase, fullness = breath_at(self._elapsed)
+        phase, fullness = breath_at(self._clock() - self._started)
         filled = round(fullness * BAR_WIDTH)
         self.query_one("#phase", Static).update(phase.words)
         self.query_one("#bar", Static).update("█" * filled + "░" * (BAR_WIDTH - filled))

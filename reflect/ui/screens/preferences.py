@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -15,23 +18,24 @@ from reflect.domain.profiles import ProfileError, check_passphrase
 from reflect.storage.errors import StoreError
 from reflect.ui.widgets.secret_input import SecretInput
 
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
 IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minutes", 15), ("after 30 minutes", 30), ("never", 0)]
 
 
 class PreferencesScreen(ModalScreen[None]):
     """Small settings a person may want to change. Nothing here is private writing."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
+    class SettingsChanged(Message):
+        """A setting changed: the app saves the settings (quietly, if it cannot)."""
+
     BINDINGS = [Binding("escape", "dismiss", "Close")]
     AUTO_FOCUS = "#idle"
-    DEFAULT_CSS = """
-    PreferencesScreen Label {
-        color: $text-muted;
-        padding-top: 1;
-    }
-    PreferencesScreen #passphrase-problem {
-        height: auto;
-    }
-    """
+    CSS_PATH = "preferences.tcss"
 
     def compose(self) -> ComposeResult:
         workspace = self.app.workspace
@@ -84,7 +88,7 @@ class PreferencesScreen(ModalScreen[None]):
     def idle_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, int) and event.value != self.app.workspace.settings.idle_lock_minutes:
             self.app.workspace.settings.idle_lock_minutes = event.value
-            self.app.save_settings_quietly()
+            self.post_message(self.SettingsChanged())
 
     @on(Button.Pressed, "#change")
     @on(Input.Submitted, "#repeat")

@@ -7,12 +7,13 @@ own private space and the shared space.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import timedelta
 from pathlib import Path
 
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -37,6 +38,10 @@ from reflect.usecases.session_prep import (
 )
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
+from reflect.ui.commands import PREP, PREVIEW, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 INTRO = (
     "Gather what you want to bring to a therapy session: a page to read from, or to print. "
@@ -50,12 +55,12 @@ WEEK_WORDS = {1: "The last week", 2: "The last two weeks", 4: "The last four wee
 class PrepScreen(Screen[None]):
     """Choose the period, what to take along, and what you want to bring up."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     CSS_PATH = "prep.tcss"
     AUTO_FOCUS = "#period"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("ctrl+s", "preview", "Preview", id="prep-preview", tooltip="See the prep before saving it"),
-    ]
+    BINDINGS = bindings_for(PREP)
 
     bring_up = getters.query_one("#bring-up", TextArea)
 
@@ -153,12 +158,12 @@ class PrepScreen(Screen[None]):
 class PrepPreviewScreen(Screen[None]):
     """The prep as it will be saved, then where to save it."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     CSS_PATH = "prep.tcss"
     AUTO_FOCUS = "#preview-text"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back to choices", id="back"),
-        Binding("ctrl+s", "save", "Save", id="prep-save", tooltip="Save as Markdown and as a web page"),
-    ]
+    BINDINGS = bindings_for(PREVIEW)
 
     def __init__(self, prep: SessionPrep) -> None:
         super().__init__()

@@ -22,11 +22,7 @@ class ResourcesScreen(Screen[None]):
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
     AUTO_FOCUS = "#resources"
-    DEFAULT_CSS = """
-    ResourcesScreen #resources {
-        padding: 0 2;
-    }
-    """
+    CSS_PATH = "resources.tcss"
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import re
 
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
@@ -16,6 +17,10 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import STEP, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 SESSION_PREP_EXERCISE = "session-prep"
 PREP_HINT = "Press p to prepare for a session."
@@ -68,18 +73,13 @@ def reading_markdown(section: Section, pack: Pack | None = None) -> str:
 class SectionScreen(Screen[None]):
     """Read, then choose a prompt to write to."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     CSS_PATH = "section.tcss"
     AUTO_FOCUS = "#prompts"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("n", "app.free_write", "Write freely", show=False),
-        # One key, two faces: check_action shows whichever one applies now.
-        Binding("a", "all_questions", "All questions", id="all-questions", tooltip="Every question, for anyone"),
-        Binding("a", "fewer_questions", "Fewer questions", id="fewer-questions", tooltip="Just the ones for you"),
-        # Only in a step whose exercise is preparing for a session.
-        # Not in the footer: at 80 columns it would push the safety keys out.
-        Binding("p", "session_prep", "Session prep", id="section-prep", show=False, tooltip="Gather what to bring"),
-    ]
+    # One key, two faces (a): check_action shows whichever one applies now.
+    BINDINGS = bindings_for(STEP)
 
     showing_all: var[bool] = var(False, init=False, bindings=True)
     """True when every prompt is listed, not only those that fit the person and the space."""
@@ -182,8 +182,8 @@ class SectionScreen(Screen[None]):
         offered = any(e.id == SESSION_PREP_EXERCISE for e in self.section.exercises)
         return offered and bool(self.app.check_action("session_prep", ()))
 
-    def action_session_prep(self) -> None:
-        self.app.action_session_prep()
+    async def action_session_prep(self) -> None:
+        await self.run_action("app.session_prep")
 
     def action_all_questions(self) -> None:
         self.showing_all = True

@@ -6,11 +6,14 @@ workspace; no screen keeps them after it closes.
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, RadioButton, RadioSet, Static
 
@@ -20,6 +23,9 @@ from reflect.storage.errors import StoreError
 from reflect.ui.widgets.secret_input import SecretInput
 from reflect.usecases.workspace import NewPerson
 from reflect.ui.widgets.safety_footer import SafetyFooter
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 NO_RECOVERY = (
     "reflect cannot recover a forgotten passphrase, and nobody else can either: that is "
@@ -36,23 +42,21 @@ NO_PASSPHRASE_WARNING = (
 class SetupScreen(Screen[None]):
     """Choose who will use reflect here, then set each person up."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
+    class Done(Message):
+        """Everyone is set up (and offered a recovery key)."""
+
+        def __init__(self, profiles, solo_passphrase: str | None) -> None:
+            super().__init__()
+            self.profiles = profiles
+            self.solo_passphrase = solo_passphrase
+            """One person with a passphrase goes straight in with it."""
+
     AUTO_FOCUS = "#just-me"
     _solo_passphrase: str | None = None  # held only until setup ends, to let a lone person in
-    DEFAULT_CSS = """
-    SetupScreen #setup {
-        width: 80;
-        max-width: 95%;
-        height: auto;
-        padding: 1 2;
-    }
-    SetupScreen Horizontal {
-        height: auto;
-        padding-top: 1;
-    }
-    SetupScreen Button {
-        margin-right: 2;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,7 +120,7 @@ class SetupScreen(Screen[None]):
 
     def _offer_recovery_keys(self, pending, profiles, *, first: bool = False) -> None:
         if not pending:
-            self.app.after_setup(profiles, self._solo_passphrase)
+            self.post_message(self.Done(profiles, self._solo_passphrase))
             self._solo_passphrase = None
             return
         (profile, passphrase), rest = pending[0], pending[1:]
@@ -157,25 +161,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Back")]
     AUTO_FOCUS = "#name"
-    DEFAULT_CSS = """
-    PersonFormScreen .dialog {
-        width: 76;
-    }
-    PersonFormScreen Label {
-        color: $text-muted;
-    }
-    PersonFormScreen #problem {
-        color: $text-error;
-        height: auto;
-    }
-    PersonFormScreen #no-passphrase-warning {
-        color: $text-warning;
-        display: none;
-    }
-    PersonFormScreen.-no-passphrase #no-passphrase-warning {
-        display: block;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def __init__(self, number: int, of: int, *, taken: str = "") -> None:
         super().__init__()
@@ -279,11 +265,7 @@ class CurtainScreen(ModalScreen[None]):
     """A privacy curtain between two people at one keyboard."""
 
     AUTO_FOCUS = "#ready"
-    DEFAULT_CSS = """
-    CurtainScreen {
-        background: $background;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -336,14 +318,7 @@ class RecoveryKeyScreen(ModalScreen[None]):
     """Show a recovery key once."""
 
     AUTO_FOCUS = "#done"
-    DEFAULT_CSS = """
-    RecoveryKeyScreen #key {
-        text-style: bold;
-        color: $text-primary;
-        padding: 1 0;
-        text-align: center;
-    }
-    """
+    CSS_PATH = "setup.tcss"
 
     def __init__(self, name: str, key: str) -> None:
         super().__init__()

@@ -9,9 +9,11 @@ that cannot be read are counted, never quoted.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,6 +33,9 @@ from reflect.usecases.exports import (
 from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 FORMATS = (
     ("md", "Markdown: your reflections, to read"),
@@ -68,21 +73,12 @@ def chosen_path(text: str, private_folder: Path) -> Path | None:
 class ExportSpaceScreen(ModalScreen[Path | None]):
     """Save the open space as Markdown, JSON or CSV, to a path the person chooses."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-format"
-    DEFAULT_CSS = """
-    ExportSpaceScreen .dialog-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    ExportSpaceScreen #export-format {
-        margin: 1 0;
-        width: 100%;
-    }
-    ExportSpaceScreen #export-problem {
-        color: $text-error;
-    }
-    """
+    CSS_PATH = "transfer.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -194,20 +190,12 @@ class ImportScreen(ModalScreen[int]):
     Dismissed with how many records were added.
     """
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     BINDINGS = [Binding("escape", "close", "Close")]
     AUTO_FOCUS = "#import-path"
-    DEFAULT_CSS = """
-    ImportScreen .dialog-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    ImportScreen #import-path {
-        margin-top: 1;
-    }
-    ImportScreen #import-problem {
-        color: $text-error;
-    }
-    """
+    CSS_PATH = "transfer.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -10,6 +10,8 @@ date, scores a person or counts days.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,6 +47,10 @@ from reflect.usecases.trend_picture import trend_svg
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import TREND, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 # Below this width the words go under the chart instead of beside it.
 NARROW_WIDTH = 100
@@ -86,16 +92,11 @@ def describe_dates(points: list[TrendPoint]) -> str:
 class TrendScreen(Screen[None]):
     """The chart of check-ins with its words, and ways to save both."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     CSS_PATH = "trend.tcss"
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
-        # Short words: at 80 columns the safety keys come first (the help has the rest).
-        Binding("c", "app.checkin", "Check in", id="trend-checkin", show=False, tooltip="Count today's moments"),
-        Binding("t", "cycle_span", "Span", id="span", tooltip="Everything, the last year, or three months"),
-        Binding("e", "export_chart", "Chart", id="export-chart", tooltip="Save the chart as an SVG picture"),
-        Binding("x", "export_data", "Data", id="export-data", tooltip="Save the check-ins as a CSV file"),
-        Binding("r", "app.resources", "Resources", id="trend-resources", show=False),
-    ]
+    BINDINGS = bindings_for(TREND)
 
     chart = getters.query_one("#chart", TrendChart)
 
@@ -237,18 +238,7 @@ class SaveExportScreen(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-path"
-    DEFAULT_CSS = """
-    SaveExportScreen #export-title {
-        text-style: bold;
-        color: $text-primary;
-    }
-    SaveExportScreen #export-problem {
-        color: $text-error;
-    }
-    SaveExportScreen #export-path {
-        margin-top: 1;
-    }
-    """
+    CSS_PATH = "trend.tcss"
 
     def __init__(self, title: str, detail: str, default_path: Path, data: bytes, private_folder: Path) -> None:
         super().__init__()

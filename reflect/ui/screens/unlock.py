@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
+from textual.message import Message
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +18,10 @@ from reflect.domain.profiles import Profile, ProfileError, check_passphrase
 from reflect.storage.errors import StoreError, WrongPassphrase
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.widgets.secret_input import SecretInput
+from reflect.ui.commands import DOOR, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 
 DOOR_WORDS = {
@@ -37,33 +44,31 @@ DOOR_WORDS = {
 class UnlockScreen(Screen[None]):
     """The door: nothing private is on screen until a passphrase opens it."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     AUTO_FOCUS = "#passphrase"
-    BINDINGS = [Binding("f7", "recover", "Forgot passphrase", id="recover")]
-    DEFAULT_CSS = """
-    UnlockScreen #door {
-        width: 70;
-        max-width: 95%;
-        height: auto;
-        padding: 1 2;
-    }
-    UnlockScreen #problem {
-        color: $text-error;
-        height: auto;
-        padding-top: 1;
-    }
-    UnlockScreen Horizontal {
-        height: auto;
-        padding-top: 1;
-    }
-    UnlockScreen Button {
-        margin-right: 2;
-    }
-    """
+    BINDINGS = bindings_for(DOOR)
+    CSS_PATH = "unlock.tcss"
+
+    class Opened(Message):
+        """A passphrase opened someone's spaces; the app lets them in if nothing locked meanwhile."""
+
+        def __init__(self, opened, generation: int) -> None:
+            super().__init__()
+            self.opened = opened
+            self.generation = generation
+            """The app's lock generation when the attempt began."""
+
+    class Recovered(Message):
+        """A recovery key opened the spaces and set a new passphrase: the person is in."""
 
     def __init__(self, door: str = "locked") -> None:
         """``door``: "locked" (a lock), "new" (just set up), "private" (leaving the shared space)."""
         super().__init__()
         self.door = door
+        self._attempt = 0
+        """Counts attempts: only the newest may let anyone in."""
 
     def compose(self) -> ComposeResult:
         household = self.app.workspace.household
@@ -114,12 +119,11 @@ class UnlockScreen(Screen[None]):
             return
         self.show_problem("Unlocking…")
         self.query_one("#unlock", Button).disabled = True
-        # Every attempt gets its own generation: only the newest may let anyone in.
-        self.app.lock_generation += 1
-        self.try_unlock(profile, passphrase, self.app.lock_generation)
+        self._attempt += 1
+        self.try_unlock(profile, passphrase, self._attempt, self.app.lock_generation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="unlock")
-    def try_unlock(self, profile: Profile, passphrase: str, generation: int) -> None:
+    def try_unlock(self, profile: Profile, passphrase: str, attempt: int, generation: int) -> None:
         """Argon2id takes a noticeable moment: keep the screen alive meanwhile."""
         app = self.app
         try:
@@ -132,11 +136,14 @@ class UnlockScreen(Screen[None]):
         except StoreError as error:
             self.app.call_from_thread(self.failed, error.user_message)
         else:
-            if generation != app.lock_generation:
-                # Locked, hidden or tried again meanwhile (this screen may be gone).
-                opened.discard()
-                return
-            app.call_from_thread(app.finish_unlock, generation, opened)
+            app.call_from_thread(self._opened, attempt, generation, opened)
+
+    def _opened(self, attempt: int, generation: int, opened) -> None:
+        if attempt != self._attempt or not self.is_attached:
+            # Tried again, or locked or hidden meanwhile (this screen is gone).
+            opened.discard()
+            return
+        self.post_message(self.Opened(opened, generation))
 
     def failed(self, message: str) -> None:
         # The passphrase stays in the field, selected: typing replaces it, and
@@ -156,23 +163,22 @@ class UnlockScreen(Screen[None]):
         if profile is None:
             self.show_problem("First choose who is here.")
             return
-        self.app.push_screen(RecoverScreen(profile))
+        self.app.push_screen(RecoverScreen(profile), self._recovered)
+
+    def _recovered(self, opened: bool | None) -> None:
+        if opened:
+            self.post_message(self.Recovered())
 
 
-class RecoverScreen(ModalScreen[None]):
+class RecoverScreen(ModalScreen[bool]):
     """Open with a recovery key and choose a new passphrase."""
+
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
 
     BINDINGS = [Binding("escape", "dismiss", "Back")]
     AUTO_FOCUS = "#key"
-    DEFAULT_CSS = """
-    RecoverScreen #problem {
-        color: $text-error;
-        height: auto;
-    }
-    RecoverScreen Label {
-        padding-top: 1;
-    }
-    """
+    CSS_PATH = "unlock.tcss"
 
     def __init__(self, profile: Profile) -> None:
         super().__init__()
@@ -200,7 +206,7 @@ class RecoverScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#back")
     def back(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#open")
@@ -219,5 +225,4 @@ class RecoverScreen(ModalScreen[None]):
             key.focus()
             key.action_select_all()  # as after a wrong passphrase: typing replaces it
             return
-        self.dismiss(None)
-        self.app.after_unlock()
+        self.dismiss(True)

@@ -7,9 +7,10 @@ default), and a failed save leaves the words on screen.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -23,6 +24,10 @@ from reflect.storage.errors import StoreError
 from reflect.usecases.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.commands import WRITING, bindings_for
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
 
 DRAFT_DELAY_SECONDS = 2.0
 
@@ -44,12 +49,12 @@ def parse_tags(text: str) -> tuple[str, ...]:
 class WriteScreen(Screen[None]):
     """A quiet place to write."""
 
+    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
+        app = getters.app(ReflectApp)
+
     CSS_PATH = "write.tcss"
     AUTO_FOCUS = "#text"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="save", priority=True, tooltip="Save this reflection"),
-        Binding("escape", "leave", "Back", id="back"),
-    ]
+    BINDINGS = bindings_for(WRITING)
 
     editor = getters.query_one("#text", TextArea)
     tags_input = getters.query_one("#tags", Input)

@@ -1,0 +1,259 @@
+"""What several test modules share: passphrases, openers and small Pilot steps.
+
+Test modules import from here (or use the fixtures in conftest.py), never
+from each other.
+"""
+
+from __future__ import annotations
+
+import base64
+import errno
+import io
+import os
+import random
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from reflect.domain.checkins import new_checkin
+from reflect.domain.profiles import Role
+from reflect.storage.sealed import KdfParams
+from reflect.usecases.workspace import NewPerson, Workspace
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PACKS = PROJECT_ROOT / "prompts"
+SIZE = (120, 40)
+SMALL = (80, 24)
+PASSPHRASE = "a long enough passphrase"
+PASS_A = "alex's long passphrase"
+PASS_B = "sam's other passphrase"
+CLI_PASS_A = "alex passphrase here"
+CLI_PASS_B = "sam passphrase here"
+
+
+def open_fresh(data_dir, clock, *, acknowledged: bool = True) -> Workspace:
+    """A data folder with nobody set up yet (cheap key derivation)."""
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    ws.settings.first_run_acknowledged = acknowledged
+    return ws
+
+
+def open_solo(data_dir, clock, *, acknowledged: bool = True) -> Workspace:
+    """A passphrase-protected solo journal (Robin), unlocked, as after the unlock screen."""
+    ws = Workspace.open(data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    if not ws.is_set_up:
+        ws.set_up([NewPerson("Robin", Role.HURT, PASSPHRASE)])
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)
+    ws.settings.first_run_acknowledged = acknowledged
+    return ws
+
+
+def open_couple(data_dir, clock) -> Workspace:
+    """Alex and Sam, set up and locked: the app starts at the lock screen."""
+    ws = open_fresh(data_dir, clock)
+    ws.set_up([NewPerson("Alex", Role.HURT, PASS_A), NewPerson("Sam", Role.INVOLVED, PASS_B)])
+    return ws
+
+
+def shown_text(screen) -> str:
+    """Everything the Static widgets on a screen are showing, as plain text."""
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+def text_on_every_screen(app) -> str:
+    """Everything any widget on any screen in the stack holds, as text."""
+    from textual.widgets import Input, Markdown, OptionList, Static, TextArea
+
+    parts = []
+    for screen in app.screen_stack:
+        for widget in screen.walk_children(with_self=True):
+            if isinstance(widget, Static):
+                parts.append(str(widget.render()))
+            if isinstance(widget, Input):
+                parts.append(widget.value)
+            if isinstance(widget, TextArea):
+                parts.append(widget.text)
+            if isinstance(widget, Markdown):
+                parts.append(widget.source)
+            if isinstance(widget, OptionList):
+                parts.extend(str(o.prompt) for o in widget.options)
+    return "\n".join(parts)
+
+
+async def unlock_as(pilot, app, index: int, passphrase: str) -> None:
+    """At the lock screen: choose person ``index`` (a couple), type, press Unlock, wait."""
+    from textual.widgets import Input
+
+    from reflect.ui.screens.unlock import UnlockScreen
+
+    assert isinstance(app.screen, UnlockScreen)
+    buttons = list(app.screen.query("#who RadioButton"))
+    if buttons:
+        await pilot.click(f"#{buttons[index].id}")
+    app.screen.query_one("#passphrase", Input).value = passphrase
+    await pilot.click("#unlock")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def write_free(pilot, app, text: str) -> None:
+    """N, type, Ctrl+S: a free reflection saved through the screens."""
+    from reflect.ui.screens.write import WriteScreen
+
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, WriteScreen)
+    app.screen.editor.insert(text)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+def visible_footer_actions(app) -> set[str]:
+    """The actions of the footer keys a person can see (not cut off at the right)."""
+    from textual.widgets._footer import FooterKey
+
+    return {key.action for key in app.screen.query(FooterKey) if key.region.width and key.region.right <= app.size.width}
+
+
+def forms_of(marker: str) -> list[bytes]:
+    """The marker as it could appear in a file: plain, UTF-16, JSON-escaped, base64."""
+    raw = marker.encode("utf-8")
+    forms = [raw, marker.encode("utf-16-le"), marker.encode("unicode_escape")]
+    for shift in range(3):
+        forms.append(base64.b64encode(b"x" * shift + raw)[4:-4])
+    return forms
+
+
+def files_under(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*") if p.is_file()]
+
+
+def write_pack(folder: Path, files: dict[str, str | bytes]) -> Path:
+    """Write a pack folder; ``None``-free dict of file name to text or bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def run_cli(argv, capsys, monkeypatch, stdin: str = ""):
+    """The command line, with ``stdin`` as its standard input; never a traceback."""
+    from reflect.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+PACK_MD = """\
+---
+id: test-pack
+title: A test pack
+---
+What this pack is for.
+
+## Ladder step: sit-closer
+Sitting a little closer than usual.
+
+## Ladder step: hand-on-shoulder
+A hand on a shoulder.
+
+## Starter: hard-because
+I want to be close to you and it's hard right now because
+
+## Receiving: what-i-heard
+What I heard is
+"""
+
+SECTION_ONE = """\
+---
+id: first
+title: The first section
+order: 1
+summary: One line under the title.
+---
+
+A reading, with [b]markup-like[/b] text and [@click=app.quit]a link[/].
+
+A second paragraph.
+
+## Prompt: body-now
+For: hurt partner
+
+When your partner comes close, what does your body do first?
+
+## Prompt: what-i-see
+For: Involved, SOLO,  together
+
+When your partner pulls away, what story do you tell yourself?
+
+## Exercise: settle-first
+Title: Settling before you talk
+
+1. Sit where you can both see a window.
+2. Breathe out slowly.
+"""
+
+SECTION_TWO = """\
+---
+id: second
+title: The second section
+order: 2
+---
+Another reading.
+
+## Prompt: second-thoughts
+For: solo
+What do you notice?
+"""
+
+
+def many_checkins(space: str, end, days: int, *, falling: bool = False, seed: int = 7):
+    """``days`` days of check-ins ending at ``end``, with noise and skipped days."""
+    rng = random.Random(seed)
+    made = []
+    for days_ago in range(days, -1, -1):
+        if rng.random() < 0.2:
+            continue
+        drift = (days - days_ago) / days
+        connection = 5 - 4 * drift if falling else 1 + 3 * drift
+        distance = 1 + 4 * drift if falling else 4 - 3 * drift
+        made.append(
+            new_checkin(
+                max(0, round(rng.gauss(connection, 1))),
+                max(0, round(rng.gauss(distance, 1))),
+                space=space,
+                now=end - timedelta(days=days_ago, minutes=rng.randrange(600)),
+            )
+        )
+    return made
+
+
+class OsWithFailure:
+    """The ``os`` module as the atomic writer sees it, with one call failing like a full disk.
+
+    ``succeed_first`` calls go through before the failures start.
+    """
+
+    def __init__(self, name: str, succeed_first: int = 0) -> None:
+        self._name = name
+        self._succeed_first = succeed_first
+        self.calls = 0
+
+    def __getattr__(self, attr: str):
+        real = getattr(os, attr)
+        if attr != self._name:
+            return real
+
+        def failing(*args, **kwargs):
+            self.calls += 1
+            if self.calls > self._succeed_first:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(*args, **kwargs)
+
+        return failing
