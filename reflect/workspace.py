@@ -30,6 +30,7 @@ from reflect.paths import DataLayout, builtin_packs_dir
 from reflect.settings import Settings, load_settings, save_settings
 from reflect.storage.atomic import atomic_write_bytes, atomic_write_many, read_private_bytes
 from reflect.storage.backups import backups_of, make_backup
+from reflect.storage.changelog import backup_due
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import (
     JOURNAL_REPLACED,
@@ -440,6 +441,7 @@ class Workspace:
     ) -> None:
         path = self.space_path(space)
         codec = _PLAIN
+        at_least = None
         if self.space_is_sealed(space):
             from reflect.storage.sealed import SealedSpace, SealedTampered, is_recovery_slot, is_sealed
 
@@ -461,8 +463,8 @@ class Workspace:
                     raise SpaceTampered(path, MEMBERS_DIFFER)
             record = seen.get(space)
             if record is not None and seal.check_counter_proof(record.counter, record.proof):
-                if record.counter > seal.counter:
-                    raise SpaceRolledBack(path, seal.counter, record.counter)
+                # Checked by the store, once its change log is counted too.
+                at_least = record.counter
             elif seal.needs_upgrade and record is not None:
                 # This space was already in the new format once: an old-format
                 # file now is a copy from before, or a forgery.
@@ -472,6 +474,7 @@ class Workspace:
             path,
             space=space,
             codec=codec,
+            at_least=at_least,
             # Only the unprotected journal of a folder not yet set up is made on
             # first use, and only by a copy of reflect that holds the lock.
             create=not self.is_set_up and self._lock is not None,
@@ -485,12 +488,16 @@ class Workspace:
         A backup that cannot be written is not a reason to refuse someone
         their journal; ``reflect check`` lists what backups exist.
         """
+        stores = list(stores)
         for path in [self.layout.household_file, *(store.path for store in stores)]:
             if path in self._backed_up or not self._lock:
                 continue
             try:
+                store = next((s for s in stores if s.path == path), None)
+                if store is not None and backup_due(path, self.layout.backups_dir, self.now()):
+                    store.compact()  # a backup is one whole file
                 make_backup(path, self.layout.backups_dir, self.now())
-            except OSError:
+            except (OSError, StoreError):
                 continue
             self._backed_up.add(path)
 
@@ -651,6 +658,8 @@ class Workspace:
         snapshots = {space: seal.slots_snapshot() for space, seal in self._seals.items()}
         files: list[tuple[Path, bytes]] = []
         stale: list[Path] = []
+        for store in self._stores.values():
+            store.compact()  # the change logs go into the files sealed again below
         olds = {space: seal.clone() for space, seal in self._seals.items()}
         try:
             dropped: set[str] = set()
