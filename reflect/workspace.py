@@ -658,8 +658,6 @@ class Workspace:
         snapshots = {space: seal.slots_snapshot() for space, seal in self._seals.items()}
         files: list[tuple[Path, bytes]] = []
         stale: list[Path] = []
-        for store in self._stores.values():
-            store.compact()  # the change logs go into the files sealed again below
         olds = {space: seal.clone() for space, seal in self._seals.items()}
         try:
             dropped: set[str] = set()
@@ -677,7 +675,8 @@ class Workspace:
             for space, seal in self._seals.items():
                 path = self.space_path(space)
                 old = olds[space]
-                files.append((path, seal.seal(old.open(read_private_bytes(path)))))
+                # The whole space, its change log folded in, sealed under the new key.
+                files.append((path, seal.seal(self._stores[space].folded_snapshot())))
                 # The rotating backups, and any copy kept before a schema upgrade.
                 copies = [*backups_of(path, self.layout.backups_dir), *path.parent.glob(f"{path.name}.pre-v*.bak")]
                 for backup in copies:
@@ -686,6 +685,8 @@ class Workspace:
                     except (StoreError, OSError):
                         stale.append(backup)
             atomic_write_many(files)
+            for space in self._seals:
+                self._stores[space].snapshot_written()
         except BaseException as error:
             for space, snapshot in snapshots.items():
                 self._seals[space].restore_slots(snapshot)

@@ -346,3 +346,25 @@ def backup_due(space_file: Path, backups_dir: Path, when: Any) -> bool:
 
     existing = backups_of(Path(space_file), Path(backups_dir))
     return not existing or _taken_on(existing[0], when) != when.date()
+
+
+def count_records(space_file: Path) -> tuple[int, list[str]]:
+    """Without a key: how many whole records the log beside ``space_file`` holds,
+    and what is wrong with its structure (``(0, [])`` when there is no log).
+    Claims only: opening the space checks every record with its key."""
+    path = log_path(space_file)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0, []
+    except OSError as exc:
+        return 0, [f"Its change log could not be opened ({exc.strerror})."]
+    if len(data) < HEADER_BYTES or data[: len(MAGIC)] != MAGIC:
+        return 0, [DAMAGED_LOG]
+    count = 0
+    try:
+        for _frame in _frames(path, data, data[len(MAGIC) : HEADER_BYTES]):
+            count += 1
+    except SpaceDamaged:
+        return count, [DAMAGED_LOG]
+    return count, []

@@ -145,6 +145,7 @@ class SpaceStore:
         self._searchable: list[tuple[Entry, str, str]] | None = None
         self._closed = False
         self._log: changelog.LogWriter | None = None
+        self._pending: tuple[bytes, dict[str, Any]] | None = None
         self._codec: Codec = storage.codec
         self._snapshot_bytes = 0
         self._read_only = False
@@ -259,43 +260,53 @@ class SpaceStore:
         the space on disk and in memory is then as it was.
         """
         self._check_open()
-        sealer = changelog.sealer_for(self._codec)
-        if sealer is None:
+        if changelog.sealer_for(self._codec) is None:
             return
-        tables = self._storage.read()
-        old = tables.get(records.LOG_TABLE)
-        old_base = self._log.base if self._log is not None else None
         if self._log is not None and self._log.count == 0 and not changelog.log_path(self.path).exists():
             return
-        count = self._log.count if self._log is not None else 0
-        if old is None and not self._read_only:
-            # The first snapshot with a change log: keep the single-file copy first.
-            pre = _backup_path(self.path, records.SCHEMA_VERSION)
-            if not pre.exists():
-                _save(pre, None, _read(self.path))
-        base = _new_base()
-        tables[records.LOG_TABLE] = records.log_base_record(base, old_base, count)
         snapshot = getattr(self._codec, "slots_snapshot", None)
         before = snapshot() if snapshot is not None else None
         try:
-            plain = orjson.dumps(tables)
+            plain = self.folded_snapshot()
             _save(self.path, self._codec, plain)
         except BaseException:
-            if old is None:
-                tables.pop(records.LOG_TABLE, None)
-            else:
-                tables[records.LOG_TABLE] = old
+            self._pending = None
             if before is not None:
                 self._codec.restore_slots(before)  # type: ignore[attr-defined]
             raise
-        self._storage._saved_plain = plain
-        self._snapshot_bytes = len(plain)
+        self.snapshot_written(len(plain))
+
+    def folded_snapshot(self) -> bytes:
+        """The whole space as the plain body of a new snapshot that folds in the
+        change log. Nothing changes until :meth:`snapshot_written` is called,
+        once the caller has that snapshot safely on disk (e.g. sealed under a
+        new key, together with other files)."""
+        self._check_open()
+        tables = dict(self._storage.read())
+        base = _new_base()
+        old_base = self._log.base if self._log is not None else None
+        count = self._log.count if self._log is not None else 0
+        tables[records.LOG_TABLE] = records.log_base_record(base, old_base, count)
+        plain = orjson.dumps(tables)
+        self._pending = (base, tables[records.LOG_TABLE])
+        return plain
+
+    def snapshot_written(self, size: int | None = None) -> None:
+        """The snapshot from :meth:`folded_snapshot` is on disk: drop the old log."""
+        if self._pending is None:
+            return
+        base, table = self._pending
+        self._pending = None
+        self._storage.read()[records.LOG_TABLE] = table
+        if size is not None:
+            self._snapshot_bytes = size
         self._tables.clear()
         if self._log is not None:
             self._log.remove()
         else:
             changelog.remove_stale(self.path)
-        self._log = changelog.LogWriter(self.path, sealer, base, None)
+        sealer = changelog.sealer_for(self._codec)
+        self._log = changelog.LogWriter(self.path, sealer, base, None) if sealer is not None else None
 
     @staticmethod
     def verify(path: Path, codec: Codec = PlainCodec(), *, check_mode: bool = True) -> list[str]:
