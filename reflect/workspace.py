@@ -30,7 +30,7 @@ from reflect.paths import DataLayout, builtin_packs_dir
 from reflect.settings import Settings, load_settings, save_settings
 from reflect.storage.atomic import atomic_write_bytes, atomic_write_many, read_private_bytes
 from reflect.storage.backups import backups_of, make_backup
-from reflect.storage.changelog import backup_due
+from reflect.storage.changelog import backup_due, log_path
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import (
     JOURNAL_REPLACED,
@@ -329,6 +329,7 @@ class Workspace:
         if profile.space == LEGACY_SPACE and legacy.exists():
             if seal is not None:
                 store = SpaceStore.open(legacy, space=LEGACY_SPACE, create=False, now=self.now)
+                store.compact()  # its change log too, in the one file sealed below
                 store.close()  # proves the old journal is sound before sealing it
                 _write(self.layout.space_file(LEGACY_SPACE, sealed=True), seal.seal(read_private_bytes(legacy)))
             return
@@ -346,7 +347,7 @@ class Workspace:
         for profile in profiles:
             plain = self.layout.space_file(profile.space)
             if profile.protected:
-                for copy in [plain, *backups_of(plain, self.layout.backups_dir)]:
+                for copy in [plain, log_path(plain), *backups_of(plain, self.layout.backups_dir)]:
                     if copy.exists():
                         os.remove(copy)
 

@@ -120,3 +120,15 @@ def space_bytes(space_file):
 
     log = log_path(space_file)
     return space_file.read_bytes(), (log.read_bytes() if log.exists() else None)
+
+
+def fold_change_log(space_file):
+    """Fold a closed plain space's change log into its file, so the file holds everything
+    (for tests that read or hand-edit the file itself)."""
+    import orjson
+
+    from reflect.storage.space_store import SpaceStore
+
+    space = orjson.loads(space_file.read_bytes())["_meta"]["space"]["space"]
+    with SpaceStore.open(space_file, space=space, create=False) as store:
+        store.compact()

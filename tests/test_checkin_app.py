@@ -21,6 +21,7 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.resources import ResourcesScreen
 from reflect.ui.screens.trend import SaveExportScreen, TrendScreen
 from reflect.ui.widgets.trend_chart import EMPTY_WORDS
+from tests.conftest import fold_change_log
 from tests.test_app_journeys import open_workspace, shown_text
 
 MARKUP = "we [b]laughed[/b] [/] ok"  # typed key by key, so no emoji here
@@ -340,6 +341,7 @@ def plain_workspace_with_edited_checkins(data_dir, clock, change):
     record_checkin(ws.journal, 3, 1, now=clock.now, note="kept private words")
     path = ws.space_path(person.space)
     ws.close()
+    fold_change_log(path)
     tables = orjson.loads(path.read_bytes())
     change(tables[CHECKINS_TABLE])
     path.write_bytes(orjson.dumps(tables))
