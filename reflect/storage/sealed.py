@@ -729,8 +729,12 @@ class SealedSpace:
         return self.seal(plain)
 
     def decode(self, stored: bytes) -> bytes:
-        """Codec name for :meth:`open`."""
-        return self.open(stored)
+        """Codec name for :meth:`open`; the counter becomes the one of the file read
+        (the store then counts the records of its change log on top)."""
+        parsed = self._parse_own(stored)
+        body = self._open_parsed(parsed)
+        self._counter = parsed.counter
+        return body
 
     def forget(self) -> None:
         """Drop this object's references to the data key and wrapping keys (locking).

@@ -186,7 +186,6 @@ class SpaceStore:
             store._start_log(sealer, None, len(plain), read_only)
             return store
 
-        stored = _read(path)
         found: list[changelog.LogState | None] = [None]
 
         def replay(raw: Tables) -> None:
@@ -195,7 +194,15 @@ class SpaceStore:
             if sealer is not None:
                 found[0] = _replay_log(path, raw, sealer)
 
-        tables, plain, version = _decode(path, stored, codec, replay)
+        for _attempt in range(3):
+            # A writer may fold its log into a new snapshot while this reads:
+            # then the snapshot read is not the one the log (or its absence)
+            # belongs to, and both are read again.
+            before = _identity_of(path)
+            stored = _read(path)
+            tables, plain, version = _decode(path, stored, codec, replay)
+            if _identity_of(path) == before:
+                break
         state = found[0]
         if state is not None and state.records and sealer is not None:
             sealer.counted(len(state.records))
@@ -602,6 +609,14 @@ class SpaceStore:
 
 def _folded(entry: Entry) -> tuple[str, str]:
     return entry.text.casefold(), entry.prompt_text.casefold()
+
+
+def _identity_of(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _new_base() -> bytes:
