@@ -367,3 +367,19 @@ def test_killed_writers_and_compactions_lose_no_acknowledged_entry(tmp_path):
     assert stats["kills"] == 60 and stats["opened"] >= 58
     assert stats["acknowledged"] > 100, "writers must get some saves done between kills"
     assert stats["during_compaction"] >= 1, "some kills must land during a compaction"
+
+
+def test_search_over_the_joined_text_agrees_with_the_domain_filter(tmp_path):
+    """Search scans every entry's folded text at once; separators in what people
+    typed, prompts, and matches at the ends of entries change nothing."""
+    from reflect.domain.entries import EntryFilter
+
+    store = SpaceStore.open(tmp_path / "space", space=SPACE)
+    texts = ["Walk\x00ing home", "a\x01b walk", "WALK", "nothing here", "ends with walk", "straße"]
+    for i, text in enumerate(texts):
+        store.add(new_entry(text, space=SPACE, now=T0 + timedelta(minutes=i), prompt_text="Where did you walk?" if i == 3 else ""))
+    for needle in ["walk", "WALK", "k", "\x00", "a\x01b", "strasse", "ß", "walk?", "zz", "e"]:
+        flt = EntryFilter(contains=needle)
+        assert store.search(flt) == [e for e in store.entries() if flt.matches(e)], repr(needle)
+    store.add(new_entry("a later walk", space=SPACE, now=T0 + timedelta(hours=2)))
+    assert store.search(EntryFilter(contains="later")) and len(store.search(EntryFilter(contains="walk"))) == 6

@@ -11,6 +11,7 @@ TinyDB is underneath; TinyDB is the query layer over the tables in memory.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import stat
@@ -143,6 +144,9 @@ class SpaceStore:
         # Casefolded text and prompt per entry id, and the same newest first.
         self._folded: dict[str, tuple[str, str]] | None = None
         self._searchable: list[tuple[Entry, str, str]] | None = None
+        # Every entry's folded text and prompt in one string, newest first, and
+        # where each entry starts in it: one fast scan finds every match.
+        self._joined: tuple[str, list[int], list[Entry]] | None = None
         self._closed = False
         self._log: changelog.LogWriter | None = None
         self._pending: tuple[bytes, dict[str, Any]] | None = None
@@ -471,7 +475,10 @@ class SpaceStore:
         # part of a search, so the folded text is kept between searches. The
         # rest of the filter is still the domain's own rule.
         needle = flt.contains.casefold()
-        found = [e for e, text, prompt in self._searchable_list() if needle in text or needle in prompt]
+        if _SEPARATORS.isdisjoint(needle):
+            found = self._find_in_joined(needle)
+        else:
+            found = [e for e, text, prompt in self._searchable_list() if needle in text or needle in prompt]
         rest = replace(flt, contains="")
         if rest == EntryFilter():
             return found
@@ -561,12 +568,14 @@ class SpaceStore:
         self._by_id = by_id
         self._newest = None
         self._searchable = None
+        self._joined = None
         self._folded = None
 
     def _remember(self, entry: Entry) -> None:
         self._by_id[entry.id] = entry
         self._newest = None
         self._searchable = None
+        self._joined = None
         if self._folded is not None:
             self._folded[entry.id] = _folded(entry)
 
@@ -574,6 +583,7 @@ class SpaceStore:
         del self._by_id[entry_id]
         self._newest = None
         self._searchable = None
+        self._joined = None
         if self._folded is not None:
             self._folded.pop(entry_id, None)
 
@@ -582,6 +592,28 @@ class SpaceStore:
         if self._newest is None:
             self._newest = newest_first(list(self._by_id.values()))
         return self._newest
+
+    def _find_in_joined(self, needle: str) -> list[Entry]:
+        if self._joined is None:
+            items = self._searchable_list()
+            starts, position = [], 0
+            for _entry, text, prompt in items:
+                starts.append(position)
+                position += len(text) + len(prompt) + 2
+            joined = "".join(f"{text}\x01{prompt}\x00" for _entry, text, prompt in items)
+            self._joined = (joined, starts, [e for e, _t, _p in items])
+        joined, starts, ordered = self._joined
+        found: list[Entry] = []
+        find, at, count = joined.find, 0, len(starts)
+        while True:
+            hit = find(needle, at)
+            if hit < 0:
+                return found
+            index = bisect.bisect_right(starts, hit) - 1
+            found.append(ordered[index])
+            if index + 1 >= count:
+                return found
+            at = starts[index + 1]
 
     def _searchable_list(self) -> list[tuple[Entry, str, str]]:
         """Newest first, each entry with its text and prompt casefolded."""
@@ -605,6 +637,9 @@ class SpaceStore:
         self._check_open()
         if name in records.RESERVED_TABLES:
             raise ValueError(f"table {name!r} belongs to the space itself")
+
+
+_SEPARATORS = frozenset("\x00\x01")
 
 
 def _folded(entry: Entry) -> tuple[str, str]:
