@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -130,7 +129,6 @@ def main() -> int:
                 for name, times in samples.items():
                     rows.append((name, label, times))
                 if "memory" not in args.skip:
-                    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
                     probe = (
                         "import resource,sys;from reflect.workspace import Workspace;"
                         f"w=Workspace.open({str(folder)!r}, pack_dirs=());"
@@ -138,7 +136,6 @@ def main() -> int:
                         "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
                     )
                     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
-                    del before
                     if out.returncode == 0:
                         n, kib = out.stdout.split()
                         rows.append((f"peak RSS, journal open in-process ({n} entries)", label, [int(kib) / 1024]))

@@ -44,7 +44,6 @@ from reflect.storage.errors import (
     SaveFailed,
     SpaceDamaged,
     SpaceMissing,
-    SpaceRolledBack,
     SpaceTampered,
     StoreError,
     WrongPassphrase,
