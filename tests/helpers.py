@@ -257,3 +257,54 @@ class OsWithFailure:
             return real(*args, **kwargs)
 
         return failing
+
+
+def keep_copy_of_space(space_file, into):
+    """Copy a space as it is on disk (its file and its change log, if any) into folder ``into``."""
+    import shutil
+    from pathlib import Path
+
+    from reflect.storage.changelog import log_path
+
+    into = Path(into)
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copy(space_file, into / "space")
+    log = log_path(space_file)
+    (into / "log").unlink(missing_ok=True)
+    if log.exists():
+        shutil.copy(log, into / "log")
+
+
+def put_back_space(into, space_file):
+    """Put a copy made by :func:`keep_copy_of_space` back over the space, log and all."""
+    import shutil
+    from pathlib import Path
+
+    from reflect.storage.changelog import log_path
+
+    into = Path(into)
+    shutil.copy(into / "space", space_file)
+    log = log_path(space_file)
+    log.unlink(missing_ok=True)
+    if (into / "log").exists():
+        shutil.copy(into / "log", log)
+
+
+def space_bytes(space_file):
+    """A space's file and change log, byte for byte."""
+    from reflect.storage.changelog import log_path
+
+    log = log_path(space_file)
+    return space_file.read_bytes(), (log.read_bytes() if log.exists() else None)
+
+
+def fold_change_log(space_file):
+    """Fold a closed plain space's change log into its file, so the file holds everything
+    (for tests that read or hand-edit the file itself)."""
+    import orjson
+
+    from reflect.storage.space_store import SpaceStore
+
+    space = orjson.loads(space_file.read_bytes())["_meta"]["space"]["space"]
+    with SpaceStore.open(space_file, space=space, create=False) as store:
+        store.compact()

@@ -20,7 +20,7 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.resources import ResourcesScreen
 from reflect.ui.screens.trend import SaveExportScreen, TrendScreen
 from reflect.ui.widgets.trend_chart import EMPTY_WORDS
-from tests.helpers import many_checkins, shown_text
+from tests.helpers import fold_change_log, many_checkins, shown_text
 
 MARKUP = "we [b]laughed[/b] [/] ok"  # typed key by key, so no emoji here
 SIZE = (120, 40)
@@ -306,6 +306,7 @@ def plain_workspace_with_edited_checkins(data_dir, clock, change):
     record_checkin(ws.journal, 3, 1, now=clock.now, note="kept private words")
     path = ws.space_path(person.space)
     ws.close()
+    fold_change_log(path)
     tables = orjson.loads(path.read_bytes())
     change(tables[CHECKINS_TABLE])
     path.write_bytes(orjson.dumps(tables))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+
+from tests.helpers import fold_change_log
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -73,6 +75,7 @@ def test_a_checkin_is_saved_in_the_space_and_read_back_after_reopening(tmp_path)
 
     store = open_store(path)
     assert load_checkins(store) == [saved]
+    store.compact()
     [record] = orjson.loads(path.read_bytes())[records.CHECKINS_TABLE].values()
     assert record == records.checkin_to_record(saved)
     store.close()
@@ -96,7 +99,11 @@ def test_a_failed_save_leaves_nothing_behind(store, monkeypatch):
     def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
+    from reflect.storage import changelog
+
     monkeypatch.setattr(space_store, "atomic_write_bytes", full_disk)
+    monkeypatch.setattr(changelog, "atomic_write_bytes", full_disk)
+    monkeypatch.setattr(changelog, "_write_at", lambda fd, data, offset: full_disk(None, data))
     with pytest.raises(SaveFailed):
         record_checkin(store, 2, 2, now=T0)
     assert load_checkins(store) == []
@@ -130,6 +137,7 @@ def test_malformed_records_are_skipped_named_and_kept_in_the_file(tmp_path):
     assert len(problems) == 9
     assert not any("private words" in p for p in problems)
     assert any("a1" in p for p in problems) and any("another space" in p for p in problems)
+    store.compact()
     store.close()
     # Nothing was thrown away: the file still holds every record for mending.
     assert len(orjson.loads(path.read_bytes())[records.CHECKINS_TABLE]) == 10
@@ -326,6 +334,7 @@ def test_export_mentions_unreadable_checkins_without_failing(tmp_path, capsys):
     path = data / "spaces" / "journal.json"
     if not path.exists():  # the space file's name belongs to the workspace
         [path] = (data / "spaces").glob("*.json")
+    fold_change_log(path)
     tables = orjson.loads(path.read_bytes())
     tables[records.CHECKINS_TABLE]["2"] = {"id": "zz", "connection": "many"}
     path.write_bytes(orjson.dumps(tables))
@@ -337,6 +346,7 @@ def test_export_mentions_unreadable_checkins_without_failing(tmp_path, capsys):
 
 def edit_checkins_table(path: Path, change) -> None:
     """Hand-edit the check-ins table of a plain space file, as a person with a text editor might."""
+    fold_change_log(path)
     tables = orjson.loads(path.read_bytes())
     change(tables[records.CHECKINS_TABLE])
     path.write_bytes(orjson.dumps(tables))

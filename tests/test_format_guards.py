@@ -11,6 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.helpers import keep_copy_of_space, put_back_space, space_bytes
+
 from reflect.storage import atomic, records
 from reflect.storage.atomic import atomic_write_bytes, atomic_write_many
 from reflect.storage.backups import backups_of, make_backup
@@ -273,16 +275,17 @@ def test_a_rollback_of_the_shared_space_is_noticed_and_the_journal_still_opens(d
     shared = ws.space_path("shared")
     ws.unlock(sam, "sam passphrase!")
     ws.lock()
-    shutil.copy(shared, tmp_path / "old")
+    keep_copy_of_space(shared, tmp_path / "old")
+    old = space_bytes(shared)
     ws.unlock(sam, "sam passphrase!")
     ws.write("something Alex would rather undo", space="shared")
     ws.lock()
-    shutil.copy(tmp_path / "old", shared)
+    put_back_space(tmp_path / "old", shared)
     ws.unlock(sam, "sam passphrase!")
     assert "older copy" in ws.unavailable["shared"]
     assert ws.open_spaces == [sam.space]
     ws.close()
-    assert shared.read_bytes() == (tmp_path / "old").read_bytes()
+    assert space_bytes(shared) == old
 
 
 def test_check_reports_a_swapped_file_a_foreign_slot_and_a_downgrade(data_dir, clock):
@@ -348,11 +351,11 @@ def test_check_hints_at_an_older_copy_and_a_deliberate_restore_is_possible(data_
     ws.write("one")
     ws.lock()
     path = ws.space_path(me.space)
-    shutil.copy(path, tmp_path / "old")
+    keep_copy_of_space(path, tmp_path / "old")
     ws.unlock(me, "sam passphrase!")
     ws.write("two")
     ws.lock()
-    shutil.copy(tmp_path / "old", path)
+    put_back_space(tmp_path / "old", path)
     assert any("older copy" in p for p in check_data_folder(data_dir).problems)
     with pytest.raises(StoreError):
         ws.unlock(me, "sam passphrase!")

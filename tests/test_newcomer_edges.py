@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import reflect.storage.space_store as space_store_module
+from reflect.storage import changelog
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.write import WriteScreen
 from tests.helpers import (
@@ -35,13 +35,13 @@ async def test_saving_writes_the_entry_and_clears_its_draft_in_one_save(workspac
         screen.keep_draft()
         assert ws.journal.get_draft(screen.draft_key) == "words kept as a draft first"
         saves = []
-        real = space_store_module.atomic_write_bytes
+        real = changelog.LogWriter.append
 
-        def counted(path, data):
-            saves.append(path)
-            return real(path, data)
+        def counted(log, data):
+            saves.append(log.path)
+            return real(log, data)
 
-        monkeypatch.setattr(space_store_module, "atomic_write_bytes", counted)
+        monkeypatch.setattr(changelog.LogWriter, "append", counted)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert len(saves) == 1
@@ -55,10 +55,8 @@ def test_an_edit_and_its_draft_are_one_save_and_read_back_as_saved(workspaces, c
     entry = ws.write("first words", tags=["evening"])
     ws.journal.save_draft("robin/edit:x", "first words, and more")
     saves = []
-    real = space_store_module.atomic_write_bytes
-    monkeypatch.setattr(
-        space_store_module, "atomic_write_bytes", lambda path, data: (saves.append(path), real(path, data))
-    )
+    real = changelog.LogWriter.append
+    monkeypatch.setattr(changelog.LogWriter, "append", lambda log, data: (saves.append(log.path), real(log, data)))
     edited = entry.edited("first words, and more", clock())
     ws.journal.update(edited, clearing_draft="robin/edit:x")
     assert len(saves) == 1

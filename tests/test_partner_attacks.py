@@ -17,6 +17,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.helpers import keep_copy_of_space, put_back_space, space_bytes
+
 from reflect.domain.profiles import Role
 from reflect.storage import records
 from reflect.storage.errors import StoreError, WrongPassphrase
@@ -200,16 +202,16 @@ def test_a_space_put_back_to_an_older_copy_is_noticed(couple, tmp_path):
     ws, alex, sam = couple
     sam_writes(ws, sam, "first")
     kept = tmp_path / "old-copy"
-    shutil.copy(space_file(ws, sam.space), kept)
+    keep_copy_of_space(space_file(ws, sam.space), kept)
     sam_writes(ws, sam, "second")
-    shutil.copy(kept, space_file(ws, sam.space))
+    put_back_space(kept, space_file(ws, sam.space))
 
-    before = space_file(ws, sam.space).read_bytes()
+    before = space_bytes(space_file(ws, sam.space))
     with pytest.raises(StoreError) as caught:
         ws.unlock(sam, PASS_SAM)
     assert_told_plainly(caught.value)
     assert "backup" in caught.value.user_message
-    assert space_file(ws, sam.space).read_bytes() == before  # never overwritten
+    assert space_bytes(space_file(ws, sam.space)) == before  # never overwritten
     assert not ws.is_unlocked
 
 
@@ -325,7 +327,7 @@ def test_a_full_disk_during_a_save_does_not_lock_sam_out(couple, monkeypatch):
     """One failed save must not make the next unlock cry 'older copy'."""
     from reflect.storage import atomic
     from reflect.storage.errors import SaveFailed
-    from tests.conftest import OsWithFailure
+    from tests.helpers import OsWithFailure
 
     ws, alex, sam = couple
     ws.unlock(sam, PASS_SAM)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import OsWithFailure
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first
-from reflect.storage import atomic, records
+from reflect.storage import atomic, changelog, records
 from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.errors import (
     DataFolderBusy,
@@ -51,9 +51,15 @@ def mode_of(path: Path) -> int:
 
 
 def entries_on_disk(path: Path) -> list[Entry]:
-    """What a fresh reader finds in the file, independent of any open store."""
-    tables = orjson.loads(path.read_bytes())
-    return newest_first([records.entry_from_record(r) for r in tables["entries"].values()])
+    """What a fresh reader finds in the file and its change log, independent of any open store."""
+    with SpaceStore.open(path, space="me", create=False, read_only=True) as fresh:
+        return newest_first(fresh.entries())
+
+
+def disk_bytes(path: Path) -> bytes:
+    """The space file and its change log, byte for byte."""
+    log = changelog.log_path(path)
+    return path.read_bytes() + b"\n--log--\n" + (log.read_bytes() if log.exists() else b"")
 
 
 
@@ -91,6 +97,7 @@ def full_disk(monkeypatch):
     def fail(call: str, succeed_first: int = 0) -> OsWithFailure:
         failing = OsWithFailure(call, succeed_first)
         monkeypatch.setattr(atomic, "os", failing)
+        monkeypatch.setattr(changelog, "os", failing)
         return failing
 
     yield fail
@@ -235,7 +242,12 @@ def test_new_space_is_written_at_once_in_a_private_folder(space_path, umask):
     assert mode_of(space_path.parent) == 0o700
     store.add(make_entry("private"))
     assert mode_of(space_path) == 0o600
+    # The save went into the change log beside the space, private too.
+    assert sorted(p.name for p in space_path.parent.iterdir()) == ["me.json", "me.json.log"]
+    assert mode_of(space_path.parent / "me.json.log") == 0o600
+    store.compact()
     assert sorted(p.name for p in space_path.parent.iterdir()) == ["me.json"]
+    assert mode_of(space_path) == 0o600
 
 
 def test_opening_tightens_a_file_others_could_read(space_path):
@@ -259,6 +271,7 @@ def _valid_file(path: Path) -> bytes:
     store.add(make_entry(SECRET, tags=["letter"]))
     store.add(make_entry("A second, quieter entry.", minutes=1))
     store.save_draft("journal", SECRET + " (draft)")
+    store.compact()  # everything in the one file, no change log beside it
     store.close()
     return path.read_bytes()
 
@@ -444,7 +457,9 @@ def test_failed_save_keeps_file_and_memory_as_they_were(
     kept = make_entry("kept", minutes=0, tags=["a"])
     store.add(kept)
     store.save_draft("journal", "draft before")
-    before = space_path.read_bytes()
+    if call == "replace":
+        store.compact()  # the next save starts a new change log: written whole, then renamed
+    before = disk_bytes(space_path)
     assert store.search(EntryFilter(contains="kept")) == [kept]  # caches are warm
 
     failing = full_disk(call, succeed_first)
@@ -455,14 +470,14 @@ def test_failed_save_keeps_file_and_memory_as_they_were(
     assert caught.value.errno == errno.ENOSPC
     assert "disk is full" in caught.value.user_message
     assert "Nothing was lost" in caught.value.user_message
-    assert space_path.read_bytes() == before
+    assert disk_bytes(space_path) == before
     assert store.get(lost.id) is None
     assert store.entries() == entries_on_disk(space_path) == [kept]
 
     # TinyDB edits documents in place before it writes: the edit must be undone.
     with pytest.raises(SaveFailed):
         store.update(kept.edited("changed", T0).toggled_star())
-    assert space_path.read_bytes() == before
+    assert disk_bytes(space_path) == before
     assert store.get(kept.id) == kept
     assert store.search(EntryFilter(contains="changed")) == []
     assert store.search(EntryFilter(contains="kept")) == [kept]
@@ -473,11 +488,11 @@ def test_failed_save_keeps_file_and_memory_as_they_were(
         store.save_draft("journal", "draft after")
     with pytest.raises(SaveFailed):
         store.insert_record("checkins", {"connection": 2})
-    assert space_path.read_bytes() == before
+    assert disk_bytes(space_path) == before
     assert store.entries() == [kept]
     assert store.get_draft("journal") == "draft before"
     assert store.table_records("checkins") == []
-    assert sorted(p.name for p in space_path.parent.iterdir()) == ["me.json"]
+    assert sorted(p.name for p in space_path.parent.iterdir() if not p.name.endswith(".log")) == ["me.json"]
 
     monkeypatch.undo()  # the disk has room again
     store.add(lost)
@@ -488,6 +503,7 @@ def test_failed_save_keeps_file_and_memory_as_they_were(
     assert reopened.entries() == [lost, kept]
     assert reopened.table_records("checkins") == [{"connection": 2}]
     # The failed insert did not use up a record number.
+    reopened.compact()
     assert orjson.loads(space_path.read_bytes())["checkins"] == {"1": {"connection": 2}}
 
 
@@ -512,6 +528,7 @@ def test_drafts_live_in_the_space_file(space_path):
     assert store.get_draft("journal") is None
     store.save_draft("journal", "half a thought")
     store.save_draft("session:1", "other")
+    store.compact()
     tables = orjson.loads(space_path.read_bytes())
     assert tables["drafts"]["journal"]["text"] == "half a thought"
     store.close()
@@ -563,11 +580,12 @@ def test_other_features_keep_their_own_tables(space_path):
 def test_replace_records_is_one_save(space_path, full_disk):
     store = open_store(space_path)
     store.replace_records("ladder", [{"step": 1}, {"step": 2}])
-    full_disk("replace")
+    full_disk("write")
     with pytest.raises(SaveFailed):
         store.replace_records("ladder", [{"step": 9}])
     assert store.table_records("ladder") == [{"step": 1}, {"step": 2}]
-    assert orjson.loads(space_path.read_bytes())["ladder"] == {"1": {"step": 1}, "2": {"step": 2}}
+    fresh = open_store(space_path, create=False, read_only=True)
+    assert fresh.table_records("ladder") == [{"step": 1}, {"step": 2}]
 
 
 def test_every_byte_passes_through_the_codec(space_path):

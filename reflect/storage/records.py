@@ -46,7 +46,9 @@ META_TABLE = "_meta"
 META_KEY = "space"
 ENTRIES_TABLE = "entries"
 DRAFTS_TABLE = "drafts"
-RESERVED_TABLES = frozenset({META_TABLE, ENTRIES_TABLE, DRAFTS_TABLE})
+LOG_TABLE = "_log"
+LOG_KEY = "base"
+RESERVED_TABLES = frozenset({META_TABLE, ENTRIES_TABLE, DRAFTS_TABLE, LOG_TABLE})
 CHECKINS_TABLE = "checkins"
 
 _MAX_PROBLEMS = 20
@@ -273,3 +275,28 @@ def _datetime_from_text(value: object, kind: str, record_id: str, name: str) -> 
         if parsed is not None and parsed.utcoffset() is not None:
             return parsed
     raise ValueError(f"{kind} {record_id[:12]}: '{name}' is not a date and time with a time zone.")
+
+
+def log_base_of(tables: Tables) -> tuple[bytes | None, bytes | None, int]:
+    """The snapshot's change-log ids: its own, the one it folded in, and how many
+    records that one held. ``(None, None, 0)`` for a space saved before change logs.
+    Raises ``ValueError`` when the table is malformed."""
+    table = tables.get(LOG_TABLE)
+    if table is None:
+        return None, None, 0
+    record = table.get(LOG_KEY) if isinstance(table, dict) else None
+    try:
+        assert isinstance(record, dict)
+        base = bytes.fromhex(record["id"])
+        folded = bytes.fromhex(record["folded"]) if record["folded"] else None
+        count = record["count"]
+        assert len(base) == 16 and (folded is None or len(folded) == 16)
+        assert type(count) is int and count >= 0
+    except (AssertionError, KeyError, TypeError, ValueError):
+        raise ValueError("The space's change-log record is malformed.") from None
+    return base, folded, count
+
+
+def log_base_record(base: bytes, folded: bytes | None, count: int) -> dict[str, Any]:
+    """The ``_log`` table of a snapshot with id ``base`` made by folding ``count`` records of ``folded``."""
+    return {LOG_KEY: {"id": base.hex(), "folded": folded.hex() if folded else "", "count": count}}

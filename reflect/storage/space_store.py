@@ -1,12 +1,17 @@
-"""One space — a person's private journal or a couple's shared space — in one file.
+"""One space — a person's private journal or a couple's shared space — on disk.
 
-The whole space is kept in memory and every change rewrites the file
-atomically, through a codec, before the method that made it returns. This is
-the only module that knows TinyDB is underneath.
+The whole space is kept in memory. On disk it is a snapshot (the space file,
+written whole and atomically through a codec) and a change log beside it
+(:mod:`reflect.storage.changelog`): every change is appended to the log as one
+small record, durably, before the method that made it returns, so the cost of
+a save does not grow with the journal. Now and then the log is folded into a
+new snapshot (:meth:`SpaceStore.compact`). This is the only module that knows
+TinyDB is underneath; TinyDB is the query layer over the tables in memory.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import stat
@@ -19,23 +24,29 @@ from typing import Any
 
 import orjson
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from reflect.domain.clock import local_now
 from reflect.domain.entries import Entry, EntryFilter, newest_first
 from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
-from reflect.storage import records
+from reflect.storage import changelog, records
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.errors import (
     SaveFailed,
     SpaceDamaged,
     SpaceMissing,
+    SpaceRolledBack,
     StoreError,
     SpaceTooNew,
 )
 
 Tables = dict[str, Any]
+
+# The log is folded into a new snapshot once it is bigger than the snapshot
+# (and than this): each byte of the snapshot is rewritten once per as many
+# bytes appended, so the cost per save stays flat on average.
+COMPACT_MIN_BYTES = 4 * 1024 * 1024
 
 
 class _SpaceFile(Storage):
@@ -133,7 +144,15 @@ class SpaceStore:
         # Casefolded text and prompt per entry id, and the same newest first.
         self._folded: dict[str, tuple[str, str]] | None = None
         self._searchable: list[tuple[Entry, str, str]] | None = None
+        # Every entry's folded text and prompt in one string, newest first, and
+        # where each entry starts in it: one fast scan finds every match.
+        self._joined: tuple[str, list[int], list[Entry]] | None = None
         self._closed = False
+        self._log: changelog.LogWriter | None = None
+        self._pending: tuple[bytes, dict[str, Any]] | None = None
+        self._codec: Codec = storage.codec
+        self._snapshot_bytes = 0
+        self._read_only = False
 
     @classmethod
     def open(
@@ -145,38 +164,160 @@ class SpaceStore:
         create: bool = True,
         now: Callable[[], datetime] = local_now,
         read_only: bool = False,
+        at_least: int | None = None,
     ) -> "SpaceStore":
         """Open the space saved at ``path``, creating it when missing and ``create``.
 
-        A damaged file raises :class:`SpaceDamaged`, one from a newer reflect
-        :class:`SpaceTooNew`; neither changes the file. An older format is
-        brought up to date after a copy is kept at ``<path>.pre-v<N>.bak``.
+        A damaged file or change log raises :class:`SpaceDamaged`, one from a
+        newer reflect :class:`SpaceTooNew`; neither changes anything. An older
+        format is brought up to date after a copy is kept at
+        ``<path>.pre-v<N>.bak``. ``at_least`` is the save counter last seen for
+        a sealed space: a space (snapshot and log together) that counts fewer
+        saves raises :class:`SpaceRolledBack` before anything is written.
         """
         path = Path(path)
+        sealer = changelog.sealer_for(codec)
         if not path.exists():
             if not create:
                 raise SpaceMissing(path)
             ensure_private_dir(path.parent)
             tables = records.new_space_tables(space, now())
+            if sealer is not None:
+                tables[records.LOG_TABLE] = records.log_base_record(_new_base(), None, 0)
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
-            return cls(path, space, now, _SpaceFile(path, codec, tables, plain), {})
+            store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), {})
+            store._start_log(sealer, None, len(plain), read_only)
+            return store
 
-        stored = _read(path)
-        tables, plain, version = _decode(path, stored, codec)
+        found: list[changelog.LogState | None] = [None]
+
+        def replay(raw: Tables) -> None:
+            # The log holds changes in the snapshot's own format: replayed
+            # before any migration, so they are brought up to date with it.
+            if sealer is not None:
+                found[0] = _replay_log(path, raw, sealer)
+
+        for _attempt in range(3):
+            # A writer may fold its log into a new snapshot while this reads:
+            # then the snapshot read is not the one the log (or its absence)
+            # belongs to, and both are read again.
+            before = _identity_of(path)
+            stored = _read(path)
+            tables, plain, version = _decode(path, stored, codec, replay)
+            if _identity_of(path) == before:
+                break
+        state = found[0]
+        if state is not None and state.records and sealer is not None:
+            sealer.counted(len(state.records))
         entries, problems = records.parse_space(tables)
         if problems:
             raise SpaceDamaged(path, problems[0])
         if records.meta_of(tables)["space"] != space:
             raise SpaceDamaged(path, "The file holds a different space.")
+        counter = getattr(codec, "counter", None)
+        if at_least is not None and isinstance(counter, int) and counter < at_least:
+            raise SpaceRolledBack(path, counter, at_least)
         if version < records.SCHEMA_VERSION and not read_only:
             # A reader without the folder lock (``reflect list`` while the app
             # is open) migrates in memory only; the writer migrates on disk.
             _save(_backup_path(path, version), None, stored)
+            if state is not None:
+                # The log is folded into the migrated snapshot (it may hold
+                # changes in the old format); the old log is then stale.
+                old_base = records.log_base_of(tables)[0]
+                tables[records.LOG_TABLE] = records.log_base_record(_new_base(), old_base, len(state.records))
+                state.stale = True
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
-        _make_private(path)
-        return cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
+            stored = plain
+        elif version < records.SCHEMA_VERSION and state is not None:
+            sealer = None  # changes now go whole-file: the log is in the old format
+        if not read_only:
+            _make_private(path)
+            if state is not None and state.stale:
+                changelog.remove_stale(path)
+                state = None
+        store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
+        store._start_log(sealer, state, len(stored), read_only)
+        return store
+
+    def _start_log(
+        self,
+        sealer: changelog.RecordSealer | None,
+        state: changelog.LogState | None,
+        snapshot_bytes: int,
+        read_only: bool,
+    ) -> None:
+        self._snapshot_bytes = snapshot_bytes
+        self._read_only = read_only
+        if sealer is None:
+            return
+        base, _folded, _count = records.log_base_of(self._storage.read())
+        if base is not None:
+            self._log = changelog.LogWriter(self.path, sealer, base, state)
+
+    @property
+    def log_records(self) -> int:
+        """How many changes are in the change log, not yet folded into the snapshot."""
+        return self._log.count if self._log is not None else 0
+
+    def compact(self) -> None:
+        """Fold the change log into a new snapshot and remove the log.
+
+        The new snapshot names the log it folded in, so a log left behind by a
+        crash between the two steps is recognised and never applied twice.
+        Does nothing when there is nothing to fold. Raises :class:`SaveFailed`;
+        the space on disk and in memory is then as it was.
+        """
+        self._check_open()
+        if changelog.sealer_for(self._codec) is None:
+            return
+        if self._log is not None and self._log.count == 0 and not changelog.log_path(self.path).exists():
+            return
+        snapshot = getattr(self._codec, "slots_snapshot", None)
+        before = snapshot() if snapshot is not None else None
+        try:
+            plain = self.folded_snapshot()
+            _save(self.path, self._codec, plain)
+        except BaseException:
+            self._pending = None
+            if before is not None:
+                self._codec.restore_slots(before)  # type: ignore[attr-defined]
+            raise
+        self.snapshot_written(len(plain))
+
+    def folded_snapshot(self) -> bytes:
+        """The whole space as the plain body of a new snapshot that folds in the
+        change log. Nothing changes until :meth:`snapshot_written` is called,
+        once the caller has that snapshot safely on disk (e.g. sealed under a
+        new key, together with other files)."""
+        self._check_open()
+        tables = dict(self._storage.read())
+        base = _new_base()
+        old_base = self._log.base if self._log is not None else None
+        count = self._log.count if self._log is not None else 0
+        tables[records.LOG_TABLE] = records.log_base_record(base, old_base, count)
+        plain = orjson.dumps(tables)
+        self._pending = (base, tables[records.LOG_TABLE])
+        return plain
+
+    def snapshot_written(self, size: int | None = None) -> None:
+        """The snapshot from :meth:`folded_snapshot` is on disk: drop the old log."""
+        if self._pending is None:
+            return
+        base, table = self._pending
+        self._pending = None
+        self._storage.read()[records.LOG_TABLE] = table
+        if size is not None:
+            self._snapshot_bytes = size
+        self._tables.clear()
+        if self._log is not None:
+            self._log.remove()
+        else:
+            changelog.remove_stale(self.path)
+        sealer = changelog.sealer_for(self._codec)
+        self._log = changelog.LogWriter(self.path, sealer, base, None) if sealer is not None else None
 
     @staticmethod
     def verify(path: Path, codec: Codec = PlainCodec(), *, check_mode: bool = True) -> list[str]:
@@ -190,7 +331,13 @@ class SpaceStore:
             return [f"There is no file at {path}."]
         try:
             stored = _read(path)
-            tables, _plain, _version = _decode(path, stored, codec)
+            sealer = changelog.sealer_for(codec)
+
+            def replay(raw: Tables) -> None:
+                if sealer is not None:
+                    _replay_log(path, raw, sealer)
+
+            tables, _plain, _version = _decode(path, stored, codec, replay)
         except SpaceDamaged as exc:
             problems = [exc.detail]
         except SpaceTooNew as exc:
@@ -229,11 +376,10 @@ class SpaceStore:
         if entry.id in self._by_id:
             raise ValueError(f"entry {entry.id} is already in this space")
         record = records.entry_to_record(entry)
+        ops: list[list[Any]] = [["put", records.ENTRIES_TABLE, entry.id, record]]
         if clearing_draft is not None:
-            self._save_entry_clearing_draft(entry.id, record, clearing_draft)
-        else:
-            with self._saving():
-                self._table(records.ENTRIES_TABLE).insert(Document(record, doc_id=entry.id))
+            ops.append(["del", records.DRAFTS_TABLE, clearing_draft])
+        self._commit(ops)
         self._remember(entry)
 
     def add_many(self, entries: Iterable[Entry]) -> int:
@@ -247,9 +393,9 @@ class SpaceStore:
             if entry.id not in self._by_id and entry.id not in fresh:
                 fresh[entry.id] = entry
         if fresh:
-            documents = [Document(records.entry_to_record(e), doc_id=e.id) for e in fresh.values()]
-            with self._saving():
-                self._table(records.ENTRIES_TABLE).insert_multiple(documents)
+            self._commit(
+                [["put", records.ENTRIES_TABLE, e.id, records.entry_to_record(e)] for e in fresh.values()]
+            )
             for entry in fresh.values():
                 self._remember(entry)
         return len(fresh)
@@ -263,23 +409,41 @@ class SpaceStore:
         if entry.id not in self._by_id:
             raise KeyError(entry.id)
         record = records.entry_to_record(entry)
+        old = self._storage.read().get(records.ENTRIES_TABLE, {}).get(entry.id, {})
+        ops: list[list[Any]] = [["put", records.ENTRIES_TABLE, entry.id, {**old, **record}]]
         if clearing_draft is not None:
-            self._save_entry_clearing_draft(entry.id, record, clearing_draft)
-        else:
-            with self._saving():
-                self._table(records.ENTRIES_TABLE).update(record, doc_ids=[entry.id])
+            ops.append(["del", records.DRAFTS_TABLE, clearing_draft])
+        self._commit(ops)
         self._remember(entry)
 
-    def _save_entry_clearing_draft(self, entry_id: str, record: dict[str, Any], draft_key: str) -> None:
-        """Put ``record`` under ``entry_id`` and drop a draft, in one write of the file."""
-        with self._saving():
+    def _commit(self, ops: list[list[Any]]) -> None:
+        """Save ``ops`` durably, then make them in memory.
+
+        With a change log, one record is appended; a codec that cannot seal
+        records gets the whole file rewritten, as before change logs. When the
+        save fails, memory is left as the disk has it.
+        """
+        self._check_open()
+        if self._log is None and changelog.sealer_for(self._codec) is not None:
+            self.compact()  # a snapshot from before change logs gets one first
+        if self._log is None:
             tables = {name: dict(table) for name, table in self._storage.read().items()}
-            entries = tables.setdefault(records.ENTRIES_TABLE, {})
-            entries[entry_id] = {**entries.get(entry_id, {}), **record}
-            tables.get(records.DRAFTS_TABLE, {}).pop(draft_key, None)
-            self._storage.write(tables)
-            # TinyDB's table objects cache queries; fresh ones read the new tables.
-            self._tables.clear()
+            changelog.apply_ops(tables, ops)
+            with self._saving():
+                self._storage.write(tables)
+        else:
+            self._log.append(orjson.dumps(ops))
+            changelog.apply_ops(self._storage.read(), ops)
+        # TinyDB's table objects cache queries and ids; fresh ones read the new tables.
+        self._tables.clear()
+        if (
+            self._log is not None
+            and not self._read_only
+            and self._log.size > max(COMPACT_MIN_BYTES, self._snapshot_bytes)
+        ):
+            with contextlib.suppress(StoreError):
+                # Already saved in the log; folding it in can wait for next time.
+                self.compact()
 
     def delete(self, entry_id: str) -> Entry:
         """Remove an entry and return it, so that the removal can be undone."""
@@ -287,8 +451,7 @@ class SpaceStore:
         entry = self._by_id.get(entry_id)
         if entry is None:
             raise KeyError(entry_id)
-        with self._saving():
-            self._table(records.ENTRIES_TABLE).remove(doc_ids=[entry_id])
+        self._commit([["del", records.ENTRIES_TABLE, entry_id]])
         self._forget(entry_id)
         return entry
 
@@ -312,7 +475,10 @@ class SpaceStore:
         # part of a search, so the folded text is kept between searches. The
         # rest of the filter is still the domain's own rule.
         needle = flt.contains.casefold()
-        found = [e for e, text, prompt in self._searchable_list() if needle in text or needle in prompt]
+        if _SEPARATORS.isdisjoint(needle):
+            found = self._find_in_joined(needle)
+        else:
+            found = [e for e, text, prompt in self._searchable_list() if needle in text or needle in prompt]
         rest = replace(flt, contains="")
         if rest == EntryFilter():
             return found
@@ -329,15 +495,13 @@ class SpaceStore:
         if self.get_draft(key) == text:
             return
         record = records.draft_to_record(text, self._now())
-        with self._saving():
-            self._table(records.DRAFTS_TABLE).upsert(Document(record, doc_id=key))  # type: ignore[arg-type]
+        self._commit([["put", records.DRAFTS_TABLE, key, record]])
 
     def clear_draft(self, key: str) -> None:
         """Forget the draft under ``key``; nothing happens when there is none."""
         if self.get_draft(key) is None:
             return
-        with self._saving():
-            self._table(records.DRAFTS_TABLE).remove(doc_ids=[key])  # type: ignore[list-item]
+        self._commit([["del", records.DRAFTS_TABLE, key]])
 
     def table_records(self, name: str) -> list[dict[str, Any]]:
         """Copies of the records another feature keeps in table ``name``."""
@@ -347,20 +511,21 @@ class SpaceStore:
     def insert_record(self, table: str, record: Mapping[str, Any]) -> None:
         """Add one record to another feature's table."""
         self._check_table_name(table)
-        with self._saving():
-            self._table(table).insert(dict(record))
+        existing = self._storage.read().get(table, {})
+        next_id = max((int(k) for k in existing if k.isdigit()), default=0) + 1
+        self._commit([["put", table, str(next_id), orjson.loads(orjson.dumps(dict(record)))]])
 
     def replace_records(self, table: str, new_records: Iterable[Mapping[str, Any]]) -> None:
         """Replace every record of another feature's table, in one save."""
         self._check_table_name(table)
-        target = self._table(table)
-        assert isinstance(target, _RecordTable)
-        with self._saving():
-            target.replace_all(new_records)
+        docs = {str(i): orjson.loads(orjson.dumps(dict(r))) for i, r in enumerate(new_records, start=1)}
+        self._commit([["set", table, docs]])
 
     def close(self) -> None:
         """Let go of the space and of everything it holds in memory."""
         self._closed = True
+        if self._log is not None:
+            self._log.close()
         self._storage.forget()
         self._tables.clear()
         self._reset_entries({})
@@ -403,12 +568,14 @@ class SpaceStore:
         self._by_id = by_id
         self._newest = None
         self._searchable = None
+        self._joined = None
         self._folded = None
 
     def _remember(self, entry: Entry) -> None:
         self._by_id[entry.id] = entry
         self._newest = None
         self._searchable = None
+        self._joined = None
         if self._folded is not None:
             self._folded[entry.id] = _folded(entry)
 
@@ -416,6 +583,7 @@ class SpaceStore:
         del self._by_id[entry_id]
         self._newest = None
         self._searchable = None
+        self._joined = None
         if self._folded is not None:
             self._folded.pop(entry_id, None)
 
@@ -424,6 +592,28 @@ class SpaceStore:
         if self._newest is None:
             self._newest = newest_first(list(self._by_id.values()))
         return self._newest
+
+    def _find_in_joined(self, needle: str) -> list[Entry]:
+        if self._joined is None:
+            items = self._searchable_list()
+            starts, position = [], 0
+            for _entry, text, prompt in items:
+                starts.append(position)
+                position += len(text) + len(prompt) + 2
+            joined = "".join(f"{text}\x01{prompt}\x00" for _entry, text, prompt in items)
+            self._joined = (joined, starts, [e for e, _t, _p in items])
+        joined, starts, ordered = self._joined
+        found: list[Entry] = []
+        find, at, count = joined.find, 0, len(starts)
+        while True:
+            hit = find(needle, at)
+            if hit < 0:
+                return found
+            index = bisect.bisect_right(starts, hit) - 1
+            found.append(ordered[index])
+            if index + 1 >= count:
+                return found
+            at = starts[index + 1]
 
     def _searchable_list(self) -> list[tuple[Entry, str, str]]:
         """Newest first, each entry with its text and prompt casefolded."""
@@ -449,8 +639,35 @@ class SpaceStore:
             raise ValueError(f"table {name!r} belongs to the space itself")
 
 
+_SEPARATORS = frozenset("\x00\x01")
+
+
 def _folded(entry: Entry) -> tuple[str, str]:
     return entry.text.casefold(), entry.prompt_text.casefold()
+
+
+def _identity_of(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def _new_base() -> bytes:
+    return os.urandom(changelog.BASE_BYTES)
+
+
+def _read_log(path: Path, tables: Tables, sealer: changelog.RecordSealer) -> changelog.LogState | None:
+    try:
+        base, folded, count = records.log_base_of(tables)
+    except ValueError as exc:
+        raise SpaceDamaged(path, str(exc)) from None
+    if base is None:
+        if changelog.log_path(path).exists():
+            raise SpaceDamaged(changelog.log_path(path), changelog.FOREIGN_LOG)
+        return None
+    return changelog.read_log(path, sealer, base, folded, count)
 
 
 def _backup_path(path: Path, version: int) -> Path:
@@ -474,7 +691,19 @@ def _save(path: Path, codec: Codec | None, plain: bytes) -> None:
         raise SaveFailed(path, exc.errno) from exc
 
 
-def _decode(path: Path, stored: bytes, codec: Codec) -> tuple[Tables, bytes, int]:
+def _replay_log(path: Path, tables: Tables, sealer: changelog.RecordSealer) -> changelog.LogState | None:
+    """Read the change log beside ``path`` and make its changes in ``tables``."""
+    if not isinstance(tables, dict):
+        return None  # not a space at all: the caller says so
+    state = _read_log(path, tables, sealer)
+    for record in state.records if state is not None else ():
+        changelog.apply_ops(tables, changelog.decode_ops(path, record))
+    return state
+
+
+def _decode(
+    path: Path, stored: bytes, codec: Codec, replay: Callable[[Tables], None] | None = None
+) -> tuple[Tables, bytes, int]:
     """Stored bytes to current-format tables, with the plain JSON and the format found.
 
     Tables in an older format come back migrated; nothing is written here.
@@ -497,6 +726,8 @@ def _decode(path: Path, stored: bytes, codec: Codec) -> tuple[Tables, bytes, int
         raise SpaceDamaged(path, str(exc)) from None
     if version > records.SCHEMA_VERSION:
         raise SpaceTooNew(path, version, records.SCHEMA_VERSION)
+    if replay is not None:
+        replay(tables)
     if version < records.SCHEMA_VERSION:
         try:
             tables = records.migrate(tables, version)

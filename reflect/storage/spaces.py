@@ -43,13 +43,17 @@ def seal_plain_journal(plain: Path, sealed: Path, space: str, seal: SealedSpace,
     """
     from reflect.storage.space_store import SpaceStore
 
-    SpaceStore.open(plain, space=space, create=False, now=now).close()
+    store = SpaceStore.open(plain, space=space, create=False, now=now)
+    store.compact()  # its change log too, in the one file sealed below
+    store.close()
     save_private(sealed, seal.seal(read_private_bytes(plain)))
 
 
 def remove_plain_copies(plain: Path, backups_dir: Path) -> None:
     """Remove a plain journal and its backups, once a sealed one has taken its place."""
-    for copy in [plain, *backups_of(plain, backups_dir)]:
+    from reflect.storage.changelog import log_path
+
+    for copy in [plain, log_path(plain), *backups_of(plain, backups_dir)]:
         if copy.exists():
             os.remove(copy)
 
@@ -60,12 +64,13 @@ def rewrap_space(path: Path, seal: SealedSpace) -> None:
 
 
 def reseal_spaces(
-    spaces: Iterable[tuple[Path, SealedSpace, SealedSpace]], *, backups_dir: Path, spaces_dir: Path
+    spaces: Iterable[tuple[Path, SealedSpace, SealedSpace, bytes]], *, backups_dir: Path, spaces_dir: Path
 ) -> None:
     """Seal each space (and its backups) under its new key, all saved together.
 
-    ``spaces`` gives each space file with the seal it was opened under and the
-    seal it now has. A backup that cannot be sealed again is removed after the
+    ``spaces`` gives each space file with the seal it was opened under, the
+    seal it now has, and the whole space as it stands (its change log folded
+    in, :meth:`SpaceStore.folded_snapshot`). A backup that cannot be sealed again is removed after the
     save: it could only ever be opened by the old passphrase. On any failure
     before the files are swapped in, nothing on disk changes (a file that
     cannot be read or written is told as :class:`SaveFailed`).
@@ -73,8 +78,8 @@ def reseal_spaces(
     files: list[tuple[Path, bytes]] = []
     stale: list[Path] = []
     try:
-        for path, old, new in spaces:
-            files.append((path, new.seal(old.open(read_private_bytes(path)))))
+        for path, old, new, snapshot in spaces:
+            files.append((path, new.seal(snapshot)))
             for backup in space_copies(path, backups_dir):
                 try:
                     files.append((backup, new.reseal_from(old, read_private_bytes(backup))))

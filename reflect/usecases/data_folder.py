@@ -15,13 +15,14 @@ from reflect.domain.clock import Clock, local_now
 from reflect.domain.profiles import LEGACY_SPACE, Household, Profile, Role
 from reflect.paths import DataLayout
 from reflect.storage.backups import make_backup
-from reflect.storage.errors import HouseholdTampered
+from reflect.storage.errors import HouseholdTampered, StoreError
 from reflect.storage.household import load_household, save_household
 from reflect.storage.lock import DataFolderLock
 from reflect.storage.settings import Settings, load_settings, save_settings
 from reflect.storage.spaces import sweep_unfinished_saves
 
 if TYPE_CHECKING:  # the cryptography loads only when needed
+    from reflect.storage.space_store import SpaceStore
     from reflect.storage.sealed import KdfParams, SpaceIdentity
 
 # The one person of a data folder made before profiles existed: no passphrase.
@@ -165,18 +166,25 @@ class DataFolder:
     def save_settings(self) -> None:
         save_settings(self.layout.settings_file, self.settings)
 
-    def back_up_once(self, paths: Iterable[Path]) -> None:
+    def back_up_once(self, stores: Iterable[SpaceStore]) -> None:
         """One rotating backup of each file per session, taken when it is first opened.
 
-        A backup that cannot be written is not a reason to refuse someone
-        their journal; ``reflect check`` lists what backups exist.
+        A space's change log is folded into its file first, so that a backup
+        is one whole file. A backup that cannot be written is not a reason to
+        refuse someone their journal; ``reflect check`` lists what backups exist.
         """
-        for path in [self.layout.household_file, *paths]:
+        from reflect.storage.changelog import backup_due
+
+        stores = list(stores)
+        for path in [self.layout.household_file, *(store.path for store in stores)]:
             if path in self._backed_up or not self._lock:
                 continue
             try:
+                store = next((s for s in stores if s.path == path), None)
+                if store is not None and backup_due(path, self.layout.backups_dir, self.now()):
+                    store.compact()
                 make_backup(path, self.layout.backups_dir, self.now())
-            except OSError:
+            except (OSError, StoreError):
                 continue
             self._backed_up.add(path)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from reflect.domain.profiles import LEGACY_SPACE
 from reflect.paths import PRIVATE_DIR_MODE, DataLayout
 from reflect.storage.backups import backups_of
+from reflect.storage.changelog import count_records, log_path
 from reflect.storage.errors import StoreError
 from reflect.storage.household import load_household
 from reflect.storage.sealed import SWAPPED_MESSAGE, sealed_counter, sealed_identity
@@ -66,6 +67,8 @@ def check_data_folder(root: Path) -> CheckReport:
     seen = load_seen(layout.seen_file)
 
     for path in _files_in(layout.spaces_dir):
+        if path.suffix == ".log" and path.with_suffix("") in expected:
+            continue  # a space's change log: checked with its space
         if path not in expected:
             report.problems.append(_stray(path, layout))
             continue
@@ -114,6 +117,11 @@ def _check_sealed(path: Path, name: str, seen) -> list[str]:
     try:
         blob = path.read_bytes()
         identity, counter = sealed_identity(blob), sealed_counter(blob)
+        # Saves since the snapshot are records in its change log.
+        logged, log_problems = count_records(path)
+        if log_problems:
+            return log_problems
+        counter += logged
     except StoreError as error:
         return [error.user_message]
     except OSError as error:
@@ -137,7 +145,11 @@ def _expected_files(layout: DataLayout, report: CheckReport, needs_restoring: li
     """The space files the household says should exist (reported when missing)."""
     if not layout.household_file.exists():
         legacy = layout.space_file(LEGACY_SPACE)
-        others = [p for p in _files_in(layout.spaces_dir) if p != legacy and not p.name.startswith(".")]
+        others = [
+            p
+            for p in _files_in(layout.spaces_dir)
+            if p != legacy and not p.name.startswith(".") and p != log_path(legacy)
+        ]
         if others:
             report.problems.append(
                 f"{layout.household_file.name} is missing, but spaces/ holds "

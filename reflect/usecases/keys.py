@@ -135,11 +135,17 @@ class Keys:
             for seal in seals.values():
                 for slot in dropped_recovery & set(seal.slot_ids):
                     seal.remove_slot(slot)
+            # Each whole space, its change log folded in, sealed under the new key.
             reseal_spaces(
-                [(self.folder.space_path(space), olds[space], seal) for space, seal in seals.items()],
+                [
+                    (self.folder.space_path(space), olds[space], seal, self.session.stores[space].folded_snapshot())
+                    for space, seal in seals.items()
+                ],
                 backups_dir=self.folder.layout.backups_dir,
                 spaces_dir=self.folder.layout.spaces_dir,
             )
+            for space in seals:
+                self.session.stores[space].snapshot_written()
         except BaseException:
             for space, snapshot in snapshots.items():
                 seals[space].restore_slots(snapshot)

@@ -23,7 +23,6 @@ from reflect.storage.errors import (
     SAME_KEY_AS_SHARED,
     SHARED_REPLACED,
     SpaceDamaged,
-    SpaceRolledBack,
     SpaceTampered,
     StoreError,
     WrongPassphrase,
@@ -196,7 +195,7 @@ class Session:
         self.unavailable = dict(opened.unavailable)
         self.current = opened.profile
         self.active_space = opened.profile.space
-        self.folder.back_up_once(store.path for store in self.stores.values())
+        self.folder.back_up_once(self.stores.values())
         self.remember_counters()
 
     def lock(self) -> None:
@@ -267,6 +266,7 @@ class Session:
         folder = self.folder
         path = folder.space_path(space)
         codec = _PLAIN
+        at_least = None
         if folder.space_is_sealed(space):
             from reflect.storage.sealed import SealedSpace, SealedTampered, is_recovery_slot, is_sealed
 
@@ -288,8 +288,8 @@ class Session:
                     raise SpaceTampered(path, MEMBERS_DIFFER)
             record = seen.get(space)
             if record is not None and seal.check_counter_proof(record.counter, record.proof):
-                if record.counter > seal.counter:
-                    raise SpaceRolledBack(path, seal.counter, record.counter)
+                # Checked by the store, once its change log is counted too.
+                at_least = record.counter
             elif seal.needs_upgrade and record is not None:
                 # This space was already in the new format once: an old-format
                 # file now is a copy from before, or a forgery.
@@ -299,6 +299,7 @@ class Session:
             path,
             space=space,
             codec=codec,
+            at_least=at_least,
             # Only the unprotected journal of a folder not yet set up is made on
             # first use, and only by a copy of reflect that holds the lock.
             create=not folder.is_set_up and folder.writable,

@@ -1,0 +1,188 @@
+"""Issue 12: what a save, a write, a list and an unlock cost as the journal grows.
+
+Run by hand from a checkout, with the interpreter that has reflect's
+dependencies; the checkout under test is whatever ``--repo`` points at (so the
+same script measures the code before and after a change)::
+
+    python -m compileall -q reflect            # bytecode, as an installed reflect has
+    PYTHONPATH=. python benchmarks/store_log.py --sizes 1000 10000 100000
+    PYTHONPATH=/work/main python benchmarks/store_log.py --repo /work/main ...
+
+Prints one row per figure: median (and p95 where there are enough samples)
+and the ratio to T, the wall time of ``python -c "import textual.app"``
+sampled between the other runs. Everything lives in a temporary folder that
+is removed at the end. Nothing here is a test; nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SLOT = "bench"
+PASSPHRASE = "a benchmark passphrase"
+NEW_TEXT = "One more evening, written from the command line."
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", default=str(Path(__file__).resolve().parent.parent))
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--saves", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--skip", nargs="*", default=[], help="save cli unlock search memory")
+    args = parser.parse_args()
+    repo = Path(args.repo).resolve()
+    sys.path.insert(0, str(repo))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import journals  # noqa: E402  (benchmarks/journals.py, with the reflect under test)
+    from reflect.domain.entries import EntryFilter, new_entry  # noqa: E402
+    from reflect.storage.atomic import atomic_write_bytes, read_private_bytes  # noqa: E402
+    from reflect.storage.sealed import KdfParams, SealedSpace  # noqa: E402
+    from reflect.storage.space_store import SpaceStore  # noqa: E402
+
+    env = {k: v for k, v in os.environ.items() if k not in ("REFLECT_HOME", "PYTHONDONTWRITEBYTECODE")}
+    env["PYTHONPATH"] = str(repo)
+    # Subprocesses run from bytecode, as an installed reflect does; it is kept
+    # out of the checkout (filled by the untimed warm-up runs).
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="reflect-bench-pyc-")
+    t_samples: list[float] = []
+    rows: list[tuple[str, str, list[float]]] = []
+
+    def run(argv: list[str], stdin: bytes = b"") -> float:
+        started = time.perf_counter()
+        done = subprocess.run(argv, env=env, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - started
+        if done.returncode:
+            raise RuntimeError(done.stderr.decode(errors="replace")[-400:])
+        return elapsed
+
+    def sample_t() -> None:
+        t_samples.append(run([sys.executable, "-c", "import textual.app"]))
+
+    def reflect(folder: Path, *more: str) -> list[str]:
+        return [sys.executable, "-m", "reflect", "--data-dir", str(folder), *more]
+
+    for _ in range(3):
+        sample_t()
+    word = journals.vocabulary().words[400]
+    rng = random.Random(12)
+    with tempfile.TemporaryDirectory(prefix="reflect-bench-") as tmp:
+        root = Path(tmp)
+        for size in args.sizes:
+            entries = journals.make_entries(size)
+            plain = journals.space_json(entries)
+            del entries
+            label = f"{size:,}"
+
+            if "save" not in args.skip:
+                for kind in ("plain", "sealed"):
+                    path = root / f"{kind}-{size}" / "journal.json"
+                    path.parent.mkdir(parents=True)
+                    codec = None
+                    if kind == "sealed":
+                        codec = SealedSpace.create(SLOT, PASSPHRASE, KdfParams.TEST)
+                        atomic_write_bytes(path, codec.encode(plain))
+                        store = SpaceStore.open(path, space=journals.JOURNAL, codec=codec, create=False)
+                    else:
+                        atomic_write_bytes(path, plain)
+                        store = SpaceStore.open(path, space=journals.JOURNAL, create=False)
+                    when = journals.FIRST_ENTRY
+                    times = []
+                    for n in range(args.saves + 1):
+                        entry = new_entry(journals.make_text(rng, journals.vocabulary()), space=journals.JOURNAL, now=when)
+                        started = time.perf_counter()
+                        store.add(entry)
+                        if n:  # the first save of a space from before change logs folds it once
+                            times.append(time.perf_counter() - started)
+                    store.close()
+                    rows.append((f"in-app durable save, {kind}", label, times))
+                    sample_t()
+
+            if "cli" not in args.skip and size >= 10000:
+                folder = root / f"cli-{size}"
+                journals.write_data_folder(folder, plain)
+                secret_folder = root / f"cli-sealed-{size}"
+                journals.write_data_folder(secret_folder, plain, passphrase=PASSPHRASE)
+                measures = {
+                    "reflect write TEXT, plain": lambda f=folder: run(reflect(f, "write", NEW_TEXT)),
+                    "reflect write TEXT, sealed (incl. KDF)": lambda f=secret_folder: run(
+                        reflect(f, "write", NEW_TEXT), f"{PASSPHRASE}\n".encode()
+                    ),
+                    "reflect list -n 10": lambda f=folder: run(reflect(f, "list", "-n", "10")),
+                    "reflect list --contains WORD": lambda f=folder: run(reflect(f, "list", "--contains", word)),
+                }
+                for measure in measures.values():
+                    measure()  # warm-up, untimed (fills the bytecode caches)
+                samples: dict[str, list[float]] = {name: [] for name in measures}
+                for _ in range(args.runs):
+                    for name, measure in measures.items():
+                        samples[name].append(measure())
+                    sample_t()
+                for name, times in samples.items():
+                    rows.append((name, label, times))
+                if "memory" not in args.skip:
+                    probe = (
+                        "import resource,sys;from reflect.usecases.workspace import Workspace;"
+                        f"w=Workspace.open({str(folder)!r}, pack_dirs=());"
+                        "w.open_without_passphrase();n=len(w.journal.entries());"
+                        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+                    )
+                    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+                    if out.returncode == 0:
+                        n, kib = out.stdout.split()
+                        rows.append((f"peak RSS, journal open in-process ({n} entries)", label, [int(kib) / 1024]))
+
+            if "unlock" not in args.skip and size >= 10000:
+                real = SealedSpace.create(SLOT, PASSPHRASE, KdfParams.REAL)
+                path = root / f"unlock-{size}" / "journal.json"
+                path.parent.mkdir(parents=True)
+                atomic_write_bytes(path, real.encode(plain))
+                times = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    space, _body = SealedSpace.unlock(read_private_bytes(path), SLOT, PASSPHRASE)
+                    store = SpaceStore.open(path, space=journals.JOURNAL, codec=space, create=False)
+                    store.entries()
+                    times.append(time.perf_counter() - started)
+                    store.close()
+                rows.append(("unlock (real KDF) to a usable journal", label, times))
+
+            if "search" not in args.skip:
+                path = root / f"search-{size}" / "journal.json"
+                path.parent.mkdir(parents=True)
+                atomic_write_bytes(path, plain)
+                with SpaceStore.open(path, space=journals.JOURNAL, create=False) as store:
+                    vocab = journals.vocabulary().words
+                    store.search(EntryFilter(contains=vocab[10]))
+                    times = []
+                    for i in range(40):
+                        w = vocab[(i * 97) % len(vocab)]
+                        started = time.perf_counter()
+                        store.search(EntryFilter(contains=w[: 3 + i % 4]))
+                        times.append(time.perf_counter() - started)
+                rows.append(("search, warm", label, times))
+            del plain
+
+    t = statistics.median(t_samples)
+    print(f"T = {t * 1000:.0f} ms (median of {len(t_samples)}), repo {repo}")
+    print(f"{'figure':48} {'journal':>8} {'median':>10} {'p95':>10} {'x T':>6} n")
+    for name, label, times in rows:
+        med = statistics.median(times)
+        if name.startswith("peak RSS"):
+            print(f"{name:48} {label:>8} {med:8.0f} MiB")
+            continue
+        p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
+        print(f"{name:48} {label:>8} {med * 1000:8.1f}ms {p95 * 1000:8.1f}ms {med / t:6.2f} {len(times)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
