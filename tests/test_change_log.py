@@ -127,6 +127,21 @@ def test_a_torn_last_record_is_ignored_and_cut_off_by_the_next_writer(tmp_path, 
     assert len(reopen(path, kind).entries()) == 3
 
 
+def test_zeros_left_after_the_last_record_by_a_crash_are_a_torn_tail(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=3)
+    log = changelog.log_path(path)
+    whole = log.read_bytes()
+    for zeros in (1, 8, 200):
+        log.write_bytes(whole + b"\0" * zeros)
+        store = reopen(path, kind)
+        assert len(store.entries()) == 3
+        store.close()
+    log.write_bytes(whole + b"\0" * 8 + b"\1")  # not only zeros: that is damage
+    with pytest.raises(SpaceDamaged):
+        reopen(path, kind)
+
+
 def test_every_flipped_bit_in_the_log_is_damage(tmp_path, kind):
     path = tmp_path / "space"
     _codec, _added, counter = make_space(path, kind, count=3)

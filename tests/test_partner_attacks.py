@@ -325,7 +325,7 @@ def test_a_new_recovery_key_or_passphrase_needs_the_current_passphrase(couple):
 
 def test_a_full_disk_during_a_save_does_not_lock_sam_out(couple, monkeypatch):
     """One failed save must not make the next unlock cry 'older copy'."""
-    from reflect.storage import atomic
+    from reflect.storage import atomic, changelog
     from reflect.storage.errors import SaveFailed
     from tests.helpers import OsWithFailure
 
@@ -333,7 +333,9 @@ def test_a_full_disk_during_a_save_does_not_lock_sam_out(couple, monkeypatch):
     ws.unlock(sam, PASS_SAM)
     ws.write("kept")
     with monkeypatch.context() as patched:
+        # A save appends to the change log, or (when it is folded in) writes a whole file.
         patched.setattr(atomic, "os", OsWithFailure("fsync"))
+        patched.setattr(changelog, "os", OsWithFailure("fsync"))
         with pytest.raises(SaveFailed):
             ws.write("not saved: the disk is full")
     ws.lock()

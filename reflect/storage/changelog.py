@@ -24,9 +24,10 @@ the base and the record's position; for a plain space a BLAKE2b checksum over
 base, position and JSON (plain files are readable and editable by anyone with
 the folder anyway; the checksum tells damage from data).
 
-Reading: a frame cut off by the end of the file is a torn append (a crash
-before the save returned): it is ignored, and only ever at the very end. Any
-other frame that does not check out is damage.
+Reading: a frame cut off by the end of the file, or nothing but zero bytes
+after the last whole frame, is a torn append (a crash before the save
+returned): it is ignored, and only ever at the very end. Any other frame that
+does not check out is damage.
 """
 
 from __future__ import annotations
@@ -190,6 +191,10 @@ def _frames(path: Path, data: bytes, base: bytes):
             return  # torn: the append was cut inside the frame's head
         length, check = _FRAME.unpack_from(data, offset)
         if check != _length_check(length, base):
+            if not data[offset:].strip(b"\0"):
+                # Some file systems leave an append that a crash interrupted as
+                # zeros; an acknowledged record was synced, so zeros are never one.
+                return
             raise SpaceDamaged(path, DAMAGED_LOG)
         start = offset + _FRAME.size
         if length > MAX_RECORD_BYTES:
