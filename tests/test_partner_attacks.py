@@ -354,12 +354,12 @@ def test_an_old_copy_put_back_does_not_open_with_the_old_passphrase(couple):
     He puts the old file back and removes its line from seen.json."""
     ws, alex, sam = couple
     sam_writes(ws, sam, "before the change")
-    kept = space_file(ws, sam.space).read_bytes()
+    keep_copy_of_space(space_file(ws, sam.space), ws.layout.root.parent / "alex-kept")
     ws.unlock(sam, PASS_SAM)
     ws.change_passphrase("sam's newer passphrase", current=PASS_SAM)
     ws.write(SECRET)
     ws.lock()
-    space_file(ws, sam.space).write_bytes(kept)
+    put_back_space(ws.layout.root.parent / "alex-kept", space_file(ws, sam.space))
     seen = orjson.loads(ws.layout.seen_file.read_bytes())
     del seen["spaces"][sam.space]
     ws.layout.seen_file.write_bytes(orjson.dumps(seen))

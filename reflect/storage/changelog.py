@@ -58,11 +58,11 @@ _LENGTH_LABEL = b"reflect:loglen"
 
 DAMAGED_LOG = (
     "The change log beside this space is damaged in the middle, so the space "
-    "was not opened. Nothing in it has been changed."
+    "was not opened."
 )
 FOREIGN_LOG = (
     "The change log beside this space belongs to another copy of it, so the "
-    "space was not opened. Nothing in it has been changed."
+    "space was not opened."
 )
 
 
