@@ -375,3 +375,69 @@ def test_an_old_copy_put_back_does_not_open_with_the_old_passphrase(couple):
     assert not ws.is_unlocked
     assert every_file(ws) == before  # nothing written, not even a backup or seen.json
     ws.close()
+
+
+@pytest.mark.parametrize("shared_gone", ["removed", "damaged"])
+def test_an_old_copy_with_the_shared_space_broken_does_not_open(couple, shared_gone):
+    """As above, and Alex also breaks the shared space, so it cannot be checked against:
+    without the record of the journal's last save, nothing opens and nothing is written."""
+    ws, alex, sam = couple
+    sam_writes(ws, sam, "before the change")
+    keep_copy_of_space(space_file(ws, sam.space), ws.layout.root.parent / "alex-kept")
+    ws.unlock(sam, PASS_SAM)
+    ws.change_passphrase("sam's newer passphrase", current=PASS_SAM)
+    ws.write(SECRET)
+    ws.lock()
+    put_back_space(ws.layout.root.parent / "alex-kept", space_file(ws, sam.space))
+    seen = orjson.loads(ws.layout.seen_file.read_bytes())
+    del seen["spaces"][sam.space]
+    ws.layout.seen_file.write_bytes(orjson.dumps(seen))
+    shared = space_file(ws, "shared")
+    if shared_gone == "removed":
+        for path in shared.parent.glob("shared.sealed*"):
+            path.unlink()
+    else:
+        blob = bytearray(shared.read_bytes())
+        blob[200:204] = b"\xff\xfe\xfd\xfc"
+        shared.write_bytes(bytes(blob))
+
+    before = every_file(ws)
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, PASS_SAM)
+    assert "cannot tell whether your journal is the one you last used" in caught.value.user_message
+    assert not ws.is_unlocked
+    assert every_file(ws) == before
+    ws.close()
+
+
+def test_a_broken_shared_space_alone_still_leaves_the_journal_open(couple):
+    """Damage to the shared space is not a reason to refuse someone their own journal."""
+    ws, alex, sam = couple
+    sam_writes(ws, sam, "mine")
+    for path in space_file(ws, "shared").parent.glob("shared.sealed*"):
+        path.unlink()
+    ws.unlock(sam, PASS_SAM)
+    assert [e.text for e in ws.journal.entries()] == ["mine"]
+    assert "shared" in ws.unavailable
+    ws.close()
+
+
+@pytest.mark.parametrize("replacement", ["link to /dev/zero", "pipe"])
+def test_a_change_log_that_is_not_a_plain_file_is_refused_at_once(couple, replacement):
+    import os
+
+    from reflect.storage.changelog import log_path
+
+    ws, alex, sam = couple
+    sam_writes(ws, sam, "mine")
+    log = log_path(space_file(ws, sam.space))
+    log.unlink(missing_ok=True)
+    if replacement == "pipe":
+        os.mkfifo(log)
+    else:
+        log.symlink_to("/dev/zero")
+    with pytest.raises(StoreError) as caught:
+        ws.unlock(sam, PASS_SAM)
+    assert "not a plain file" in caught.value.user_message or "link" in caught.value.user_message
+    assert not ws.is_unlocked
+    ws.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -95,10 +96,30 @@ def _stage(path: Path, data: bytes) -> str:
     return tmp_name
 
 
+MAX_DATA_FILE_BYTES = 1024**3
+"""Far larger than any file reflect writes; anything bigger is not reflect's."""
+
+
 def read_private_bytes(path: Path) -> bytes:
-    """All the bytes of a file reflect wrote (read-only: nothing is changed)."""
-    with open(path, "rb") as handle:
-        return handle.read()
+    """All the bytes of a file reflect wrote (read-only: nothing is changed).
+
+    Only a plain file is read. A link, a pipe or a device put in its place
+    raises :class:`OSError` at once instead of being followed, waited on or
+    read for ever, and so does a file larger than any reflect writes.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "it is a link to somewhere else, not a file reflect wrote", str(path)) from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "it is not a plain file", str(path))
+        if info.st_size > MAX_DATA_FILE_BYTES:
+            raise OSError(errno.EFBIG, "it is far larger than any file reflect writes", str(path))
+        return handle.read(MAX_DATA_FILE_BYTES + 1)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -44,7 +44,7 @@ from typing import Any, Protocol
 import orjson
 
 from reflect.paths import PRIVATE_FILE_MODE
-from reflect.storage.atomic import _fsync_folder, atomic_write_bytes
+from reflect.storage.atomic import _fsync_folder, atomic_write_bytes, read_private_bytes
 from reflect.storage.errors import SaveFailed, SpaceDamaged
 
 MAGIC = b"RFLXLOG1"
@@ -150,7 +150,7 @@ def read_log(
     """
     path = log_path(space_file)
     try:
-        data = path.read_bytes()
+        data = read_private_bytes(path)
     except FileNotFoundError:
         return None
     except OSError as exc:

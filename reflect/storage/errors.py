@@ -222,6 +222,12 @@ JOURNAL_REPLACED = (
     "What you typed opens your shared space but not your private journal, so the "
     "journal's file was replaced or changed outside reflect."
 )
+JOURNAL_UNVERIFIED = (
+    "Your shared space cannot be opened just now, and the record of your journal's last "
+    "save is missing, so reflect cannot tell whether your journal is the one you last used "
+    "or an older copy put back. To keep your words safe, nothing was opened. "
+    "`reflect check` shows what is wrong with the shared space and the backups you can go back to."
+)
 NOT_BOTH_OPEN = (
     "What you typed opens your private journal but not the shared space. One passphrase "
     "always opens both, so one of the two files was put back to an older copy, replaced "

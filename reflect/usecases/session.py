@@ -15,6 +15,7 @@ from reflect.domain.sessions import Presence, spaces_on_screen
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import (
     JOURNAL_REPLACED,
+    JOURNAL_UNVERIFIED,
     MEMBERS_DIFFER,
     NOT_BOTH_OPEN,
     OLD_FORMAT_AGAIN,
@@ -181,6 +182,13 @@ class Session:
                             # space no longer takes: open nothing, write nothing.
                             raise SpaceTampered(folder.space_path(space), NOT_BOTH_OPEN) from None
                         error = SpaceTampered(folder.space_path(space), SHARED_REPLACED)
+                    elif slot is None and not self._journal_vouched_for(opened, seen):
+                        # The shared space cannot be opened to check the journal against,
+                        # and there is no record of the journal's last save either: an
+                        # older copy put back (with its seen.json line removed) would look
+                        # just like this. Writing into it could hand the words to whoever
+                        # knows an older passphrase, so nothing is opened.
+                        raise SpaceTampered(folder.space_path(profile.space), JOURNAL_UNVERIFIED) from None
                     opened.unavailable[space] = error.user_message
             self._upgrade_old_formats(opened)
         except BaseException:
@@ -306,6 +314,14 @@ class Session:
             now=folder.now,
             read_only=not folder.writable,
         )
+
+    def _journal_vouched_for(self, opened: OpenedSpaces, seen: dict) -> bool:
+        """True if the record of the journal's last save (``seen.json``) is there and genuine."""
+        seal = opened.seals.get(opened.profile.space)
+        if seal is None:
+            return True  # a journal without a passphrase has no key to vouch with
+        record = seen.get(opened.profile.space)
+        return record is not None and seal.check_counter_proof(record.counter, record.proof)
 
     def _opens_shared(self, slot: str, secret: str | None) -> bool:
         """True if ``secret`` opens the shared space (asked only after the journal refused it)."""

@@ -111,8 +111,11 @@ def _create_private_space(folder: DataFolder, profile: Profile, passphrase: str 
         if seal is not None:
             sealed = folder.layout.space_file(LEGACY_SPACE, sealed=True)
             seal_plain_journal(legacy, sealed, LEGACY_SPACE, seal, folder.now)
+            _remember_first_save(folder, LEGACY_SPACE, seal)
         return
     create_space(folder.layout.space_file(profile.space, sealed=seal is not None), profile.space, seal, folder.now)
+    if seal is not None:
+        _remember_first_save(folder, profile.space, seal)
 
 
 def _create_shared_space(
@@ -128,3 +131,15 @@ def _create_shared_space(
     seal = SealedSpace.create(first[0].slot_id, first[1], folder.kdf, identity=SpaceIdentity.shared(space))
     seal.add_slot(second[0].slot_id, second[1], folder.kdf)
     create_space(folder.layout.space_file(space, sealed=True), space, seal, folder.now)
+    _remember_first_save(folder, space, seal)
+
+
+def _remember_first_save(folder: DataFolder, space: str, seal) -> None:
+    """Record a new sealed space's save counter in ``seen.json`` from its very first save,
+    so that its record is never missing for a reason other than someone removing it."""
+    from reflect.storage.seen import Seen, record_seen
+
+    try:
+        record_seen(folder.layout.seen_file, {space: Seen(seal.counter, seal.counter_proof(seal.counter))})
+    except OSError:
+        pass  # unlocking records it again
