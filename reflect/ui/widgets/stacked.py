@@ -21,6 +21,10 @@ class Stacked(Visual):
     def __init__(self, *parts: Visual) -> None:
         self.parts = parts
 
+    def __str__(self) -> str:
+        """The plain text, one part a line (as the single Content it replaces read)."""
+        return "\n".join(str(part) for part in self.parts)
+
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
         strips: list[Strip] = []
         for part in self.parts:
@@ -36,6 +40,17 @@ class Stacked(Visual):
         return sum(part.get_height(rules, width) for part in self.parts)
 
 
-def indented(visual: Visual, cells: int) -> Padding:
+class Indented(Padding):
+    """``visual`` with every line, wrapped ones too, some cells in from the left."""
+
+    def __init__(self, visual: Visual, cells: int) -> None:
+        super().__init__(visual, Spacing(0, 0, 0, cells))
+        self._text = " " * cells + str(visual)
+
+    def __str__(self) -> str:
+        return self._text
+
+
+def indented(visual: Visual, cells: int) -> Indented:
     """``visual`` with every line, wrapped ones too, ``cells`` in from the left."""
-    return Padding(visual, Spacing(0, 0, 0, cells))
+    return Indented(visual, cells)
