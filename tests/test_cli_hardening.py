@@ -119,6 +119,18 @@ def test_the_display_rule_replaces_every_control_but_newline_and_tab():
     assert shown("[b]not markup[/b] 😀 é") == "[b]not markup[/b] 😀 é"
 
 
+def test_the_display_rule_replaces_the_bidirectional_controls():
+    """A right-to-left override in a tag or a name cannot show the rest of a line reversed."""
+    from reflect.domain.display import PLACEHOLDER, shown
+
+    bidi = [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]
+    for code in bidi:
+        assert shown(f"a{chr(code)}b") == f"a{PLACEHOLDER}b", hex(code)
+    assert shown("evil‮gnp.exe") == f"evil{PLACEHOLDER}gnp.exe"
+    # The letters of right-to-left scripts themselves are kept.
+    assert shown("שלום مرحبا") == "שלום مرحبا"
+
+
 def test_list_shows_hostile_text_and_tags_safely_and_keeps_them_as_typed(alex, capsys, monkeypatch):
     assert run(
         ["write", "--data-dir", alex, "--tag", "t\x1b[5mag", "--prompt", ""],

@@ -78,7 +78,7 @@ def test_unreadable_records_are_counted_not_quoted(tmp_path, capsys, monkeypatch
         "checkins": [],
     }))
     code, out, err = run(["import", str(export), "--data-dir", str(tmp_path / "d")], capsys, monkeypatch)
-    assert code == 0 and "1 records" in err and "SECRET" not in out + err
+    assert code == 0 and "1 record in the file" in err and "SECRET" not in out + err
 
 
 @settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -90,7 +90,7 @@ def test_each_import_twice_adds_nothing_and_lists_literally(tmp_path, capsys, mo
     expected = 3 if sample == "jrnl" else 2
     assert code == 0 and f"Imported {expected} reflections and 0 check-ins (0 were already here)" in out
     if sample != "jrnl":
-        assert "1 records in the file could not be read" in err
+        assert "1 record in the file could not be read and was left out" in err
     code, out, _ = run(["import", str(path), "--data-dir", data], capsys, monkeypatch)
     assert code == 0 and f"Imported 0 reflections and 0 check-ins ({expected} were already here)" in out
     records = listed(data, capsys, monkeypatch)
@@ -124,7 +124,7 @@ def test_repeated_ids_in_one_file_are_counted(tmp_path, capsys, monkeypatch):
     data = str(tmp_path / "d")
     code, out, err = run(["import", str(export), "--data-dir", data], capsys, monkeypatch)
     assert code == 0 and "Imported 2 reflections" in out
-    assert "1 records appear more than once in the file" in err
+    assert "1 record appears more than once in the file; it was imported once." in err
     assert "twice" not in out + err
     assert sorted(r["text"] for r in listed(data, capsys, monkeypatch)) == ["once", "once"]
 
@@ -331,3 +331,18 @@ def test_devices_are_refused_without_being_read(tmp_path, capsys, monkeypatch, s
 def test_a_folder_is_refused_plainly(tmp_path, capsys, monkeypatch):
     code, _, err = run(["import", str(tmp_path), "--data-dir", str(tmp_path / "d")], capsys, monkeypatch)
     assert code == 1 and "is a folder" in err
+
+
+def test_import_warnings_say_record_or_records():
+    from reflect.usecases.imports import ImportResult, import_warnings
+
+    one = ImportResult(0, 0, 0, 0, unreadable=1, repeated_in_file=1)
+    assert import_warnings(one) == [
+        "1 record in the file could not be read and was left out.",
+        "1 record appears more than once in the file; it was imported once.",
+    ]
+    two = ImportResult(0, 0, 0, 0, unreadable=2, repeated_in_file=3)
+    assert import_warnings(two) == [
+        "2 records in the file could not be read and were left out.",
+        "3 records appear more than once in the file; each was imported once.",
+    ]

@@ -191,7 +191,7 @@ async def test_import_from_the_app_twice_adds_nothing_and_counts_what_was_left_o
             result = str(app.screen.query_one("#import-result", Static).render())
             already = 0 if attempt == 0 else 2
             assert f"Imported {2 - already} reflections and 0 check-ins ({already} were already here)" in result
-            assert "1 records in the file could not be read" in result and "photos" not in result
+            assert "1 record in the file could not be read and was left out" in result and "photos" not in result
             await pilot.click("#close")
             await pilot.pause()
         assert app.screen is journal

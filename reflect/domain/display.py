@@ -3,7 +3,9 @@
 Text is stored exactly as it was typed or imported. Only when it is shown do
 control characters get replaced: an ESC, a CSI (U+009B) or a BEL inside a
 reflection, a tag, a name or a prompt pack could otherwise change the window
-title, the colours, or worse. The command line and the app both show user
+title, the colours, or worse. Bidirectional controls (the embeddings,
+overrides and isolates, and the LRM, RLM and ALM marks) are replaced too, so
+no text can make itself, or what follows it, show reversed. The command line and the app both show user
 text through :func:`shown`, and nothing else decides what is safe.
 """
 
@@ -25,7 +27,18 @@ _REPLACEMENTS = {
 
 
 UNSAFE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_REPLACEMENTS)) + "]")
-"""Matches any character :func:`shown` replaces (prompt packs refuse them outright)."""
+"""Matches any control character :func:`shown` replaces (prompt packs refuse them outright).
+
+The bidirectional controls below are not in it: a pack in Arabic or Hebrew may
+rightly hold a mark, and :func:`shown` replaces them when the pack is shown.
+"""
+
+BIDI_CONTROLS = frozenset(
+    chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
+)
+"""Characters that change the direction text is shown in: embeddings, overrides, isolates, marks."""
+
+_REPLACEMENTS.update({ord(character): PLACEHOLDER for character in BIDI_CONTROLS})
 
 
 def is_unsafe(character: str) -> bool:
@@ -34,7 +47,7 @@ def is_unsafe(character: str) -> bool:
 
 
 def shown(text: str) -> str:
-    """``text`` as it may reach a terminal: C0 controls (but newline and tab), DEL and C1 replaced.
+    """``text`` as it may reach a terminal: C0 controls (but newline and tab), DEL, C1 and bidi controls replaced.
 
     A Windows line ending becomes a plain newline rather than a placeholder,
     so imported text reads as it was written.

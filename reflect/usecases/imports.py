@@ -270,7 +270,20 @@ def import_warnings(result: ImportResult) -> list[str]:
     """What was left out of an import, counted and never quoted."""
     lines = []
     if result.unreadable:
-        lines.append(messages.IMPORT_UNREADABLE.format(count=result.unreadable))
+        one = result.unreadable == 1
+        lines.append(
+            messages.IMPORT_UNREADABLE.format(
+                count=result.unreadable, records="record" if one else "records", were="was" if one else "were"
+            )
+        )
     if result.repeated_in_file:
-        lines.append(messages.IMPORT_REPEATED.format(count=result.repeated_in_file))
+        one = result.repeated_in_file == 1
+        lines.append(
+            messages.IMPORT_REPEATED.format(
+                count=result.repeated_in_file,
+                records="record" if one else "records",
+                appear="appears" if one else "appear",
+                each="it was" if one else "each was",
+            )
+        )
     return lines

@@ -22,8 +22,8 @@ RECOVERY_KEY_DROPPED = (
     "Your recovery key stopped working with this change. Make a new one in Preferences."
 )
 IMPORTED = "Imported {entries} {reflections} and {checkins} {check_ins} ({already} {were} already here)."
-IMPORT_UNREADABLE = "{count} records in the file could not be read and were left out."
-IMPORT_REPEATED = "{count} records appear more than once in the file; each was imported once."
+IMPORT_UNREADABLE = "{count} {records} in the file could not be read and {were} left out."
+IMPORT_REPEATED = "{count} {records} {appear} more than once in the file; {each} imported once."
 NOT_ENCRYPTED_WORDS = (
     "The saved file is not encrypted. Anyone who can use this computer account, "
     "including a partner who shares it, can open it."

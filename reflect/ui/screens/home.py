@@ -12,6 +12,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.widgets.stacked import Stacked, indented
 from reflect.ui.commands import PATH, bindings_for
 
 if TYPE_CHECKING:
@@ -66,12 +67,10 @@ class HomeScreen(Screen[None]):
             return
         for number, (_, section) in enumerate(sections, start=1):
             mark = ("  explored", "$text-success") if section.id in explored else ("", "")
-            label = Content.assemble(
-                (f"{number:>2}. ", "dim"),
-                (section.title, "bold"),
-                mark,
-                "\n    ",
-                (section.summary, "dim"),
+            # The summary keeps its 4-cell indent on the lines it wraps to.
+            label = Stacked(
+                Content.assemble((f"{number:>2}. ", "dim"), (section.title, "bold"), mark),
+                indented(Content.styled(section.summary, "dim"), 4),
             )
             self.path_list.add_option(Option(label, id=section.id))
             self.path_list.add_option(None)

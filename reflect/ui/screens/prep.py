@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, RadioButton, RadioSet, Static, TextArea
 
-from reflect.usecases.exports import ExportExists, exports_dir, save_problem
+from reflect.usecases.exports import exports_dir
 from reflect.usecases.session_prep import (
     LAST_WEEKS,
     PrepChoices,
@@ -39,6 +39,7 @@ from reflect.usecases.session_prep import (
 from reflect.storage.errors import StoreError
 from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
 from reflect.ui.commands import PREP, PREVIEW, bindings_for
+from reflect.ui.screens.saving import SavesToFile
 
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
@@ -155,8 +156,11 @@ class PrepScreen(Screen[None]):
         self.app.push_screen(PrepPreviewScreen(prep))
 
 
-class PrepPreviewScreen(Screen[None]):
+class PrepPreviewScreen(SavesToFile, Screen[None]):
     """The prep as it will be saved, then where to save it."""
+
+    replace_question = "A prep with that name is already there. Replace it?"
+    save_failed_words = "The prep could not be saved"
 
     if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
         app = getters.app(ReflectApp)
@@ -213,47 +217,24 @@ class PrepPreviewScreen(Screen[None]):
         if chosen is None:
             self._say("Type where to save the prep.")
             return
-        try:
-            markdown, page = save_prep(
-                self.prep,
-                chosen,
-                replace=self._replace_confirmed_for == chosen,
-                private_folder=self.private_folder,
+        def write(replace: bool) -> tuple[Path, Path]:
+            return save_prep(self.prep, chosen, replace=replace, private_folder=self.private_folder)
+
+        def done(saved: tuple[Path, Path]) -> None:
+            markdown, page = saved
+            self._say("")
+            self.app.notify(
+                f"Saved {markdown.name} and {page.name} in {page.parent}. They are not encrypted.",
+                markup=False,
+                timeout=10,
             )
-        except ExportExists:
-            self._ask_to_replace(chosen)
-            return
-        except OSError as error:
-            self._say(save_problem(error, chosen, what="The prep could not be saved"))
-            return
-        self._say("")
-        self.app.notify(
-            f"Saved {markdown.name} and {page.name} in {page.parent}. They are not encrypted.",
-            markup=False,
-            timeout=10,
-        )
-        # Back to where the prep was started from.
-        self.app.pop_screen()
-        if isinstance(self.app.screen, PrepScreen):
+            # Back to where the prep was started from.
             self.app.pop_screen()
+            if isinstance(self.app.screen, PrepScreen):
+                self.app.pop_screen()
 
-    def _ask_to_replace(self, chosen: Path) -> None:
-        from reflect.ui.screens.dialogs import ConfirmScreen
+        self.save_to(chosen, write, done)
 
-        markdown, page = prep_paths(chosen)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._replace_confirmed_for = chosen
-                self.action_save()
-            else:
-                self._say("Nothing was replaced. Choose another name, or save again to be asked once more.")
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "A prep with that name is already there. Replace it?",
-                f"{markdown}\n{page}",
-                confirm_label="Replace",
-            ),
-            answered,
-        )
+    def replace_detail(self, path: Path) -> str:
+        markdown, page = prep_paths(path)
+        return f"{markdown}\n{page}"

@@ -22,8 +22,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reflect.usecases.exports import (
-    ExportExists,
-    save_problem,
     default_space_export_name,
     exports_dir,
     export_space,
@@ -33,6 +31,7 @@ from reflect.usecases.exports import (
 from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
+from reflect.ui.screens.saving import SavesToFile
 
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
@@ -70,7 +69,7 @@ def chosen_path(text: str, private_folder: Path) -> Path | None:
     return path if path.is_absolute() else private_folder / path
 
 
-class ExportSpaceScreen(ModalScreen[Path | None]):
+class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
     """Save the open space as Markdown, JSON or CSV, to a path the person chooses."""
 
     if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
@@ -150,33 +149,14 @@ class ExportSpaceScreen(ModalScreen[Path | None]):
         except StoreError as error:
             self._say(error.user_message)
             return
-        try:
-            write_export(
-                path, text.encode("utf-8"), replace=self._replace_confirmed_for == path, private_folder=self.private_folder
-            )
-        except ExportExists:
-            self._ask_to_replace(path)
-            return
-        except OSError as error:
-            self._say(save_problem(error, path))
-            return
-        note = f" {skipped} check-ins could not be read and were left out; they are still in the data file." if skipped else ""
-        self.app.notify(f"Saved to {path}. It is not encrypted.{note}", markup=False, timeout=10)
-        self.dismiss(path)
+        def done(_: None) -> None:
+            note = f" {skipped} check-ins could not be read and were left out; they are still in the data file." if skipped else ""
+            self.app.notify(f"Saved to {path}. It is not encrypted.{note}", markup=False, timeout=10)
+            self.dismiss(path)
 
-    def _ask_to_replace(self, path: Path) -> None:
-        from reflect.ui.screens.dialogs import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._replace_confirmed_for = path
-                self.action_save()
-            else:
-                self._say("Nothing was replaced. Choose another name, or save again to be asked once more.")
-
-        self.app.push_screen(
-            ConfirmScreen("There is already a file with that name. Replace it?", str(path), confirm_label="Replace"),
-            answered,
+        data = text.encode("utf-8")
+        self.save_to(
+            path, lambda replace: write_export(path, data, replace=replace, private_folder=self.private_folder), done
         )
 
     @on(Button.Pressed, "#cancel")

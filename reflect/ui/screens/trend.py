@@ -34,8 +34,6 @@ from reflect.domain.checkins import (
     trend_words,
 )
 from reflect.usecases.exports import (
-    ExportExists,
-    save_problem,
     default_export_name,
     exports_dir,
     name_for_file,
@@ -48,6 +46,7 @@ from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.ui.widgets.trend_chart import TrendChart
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import TREND, bindings_for
+from reflect.ui.screens.saving import SavesToFile
 
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
@@ -230,7 +229,7 @@ class TrendScreen(Screen[None]):
         )
 
 
-class SaveExportScreen(ModalScreen[Path | None]):
+class SaveExportScreen(SavesToFile, ModalScreen[Path | None]):
     """Ask for a path, offering one in the exports folder; never replace a file unasked.
 
     The dialog always says that the file is not encrypted.
@@ -284,31 +283,12 @@ class SaveExportScreen(ModalScreen[Path | None]):
         if path is None:
             self._say("Type where to save the file.")
             return
-        replace = self._replace_confirmed_for == path
-        try:
-            write_export(path, self.data, replace=replace, private_folder=self.private_folder)
-        except ExportExists:
-            self._ask_to_replace(path)
-            return
-        except OSError as error:
-            self._say(save_problem(error, path))
-            return
-        self.app.notify(f"Saved to {path}", markup=False, timeout=8)
-        self.dismiss(path)
+        def done(_: None) -> None:
+            self.app.notify(f"Saved to {path}", markup=False, timeout=8)
+            self.dismiss(path)
 
-    def _ask_to_replace(self, path: Path) -> None:
-        from reflect.ui.screens.dialogs import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._replace_confirmed_for = path
-                self.action_save()
-            else:
-                self._say("Nothing was replaced. Choose another name, or save again to be asked once more.")
-
-        self.app.push_screen(
-            ConfirmScreen("There is already a file with that name. Replace it?", str(path), confirm_label="Replace"),
-            answered,
+        self.save_to(
+            path, lambda replace: write_export(path, self.data, replace=replace, private_folder=self.private_folder), done
         )
 
     @on(Button.Pressed, "#cancel")
