@@ -3,34 +3,27 @@ small files never block reflect (issue 8, finding 8; issue 11, item 4)."""
 
 from __future__ import annotations
 
-import io
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
-from reflect.cli import main
+from tests.helpers import run_cli
 from reflect.storage.settings import Settings, load_settings
 from reflect.storage.errors import StoreError
 from reflect.storage.lock import DataFolderLock
-from reflect.storage.sealed import KdfParams
 
 PASS_A = "alex passphrase here"
 PASS_B = "sam passphrase here"
 
 
-@pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch):
-    monkeypatch.setattr(KdfParams, "REAL", KdfParams.TEST)
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
 
 
 def run(argv, capsys, monkeypatch, stdin: str = ""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = main(argv)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err and "Error" not in out + err
+    code, out, err = run_cli(argv, capsys, monkeypatch, stdin)
+    assert "Error" not in out + err
     return code, out, err
 
 

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import pytest
 
 from reflect.cli import main
-from reflect.storage.sealed import KdfParams
+from tests.helpers import run_cli
 
 PASS_A = "alex passphrase here"
 PASS_B = "sam passphrase here"
 
 
-@pytest.fixture(autouse=True)
-def cheap_kdf(monkeypatch):
-    monkeypatch.setattr(KdfParams, "REAL", KdfParams.TEST)
+pytestmark = pytest.mark.usefixtures("cheap_kdf")
 
 
-def run(argv, capsys, monkeypatch, stdin: str = ""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = main(argv)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

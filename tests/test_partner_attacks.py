@@ -349,10 +349,9 @@ def test_a_full_disk_during_a_save_does_not_lock_sam_out(couple, monkeypatch):
     ws.close()
 
 
-def test_an_old_copy_put_back_does_not_open_with_the_old_passphrase(couple):
-    """Alex kept Sam's journal and knows her old passphrase; she changed it since.
-    He puts the old file back and removes its line from seen.json."""
-    ws, alex, sam = couple
+def put_back_sams_journal_from_before_her_change(ws: Workspace, sam) -> None:
+    """Alex keeps a copy of Sam's journal; she changes her passphrase and writes SECRET;
+    he puts the copy back (file and change log) and removes its line from seen.json."""
     sam_writes(ws, sam, "before the change")
     keep_copy_of_space(space_file(ws, sam.space), ws.layout.root.parent / "alex-kept")
     ws.unlock(sam, PASS_SAM)
@@ -363,6 +362,13 @@ def test_an_old_copy_put_back_does_not_open_with_the_old_passphrase(couple):
     seen = orjson.loads(ws.layout.seen_file.read_bytes())
     del seen["spaces"][sam.space]
     ws.layout.seen_file.write_bytes(orjson.dumps(seen))
+
+
+def test_an_old_copy_put_back_does_not_open_with_the_old_passphrase(couple):
+    """Alex kept Sam's journal and knows her old passphrase; she changed it since.
+    He puts the old file back and removes its line from seen.json."""
+    ws, alex, sam = couple
+    put_back_sams_journal_from_before_her_change(ws, sam)
 
     with pytest.raises(StoreError) as caught:
         ws.unlock(sam, "sam's newer passphrase")
@@ -382,16 +388,7 @@ def test_an_old_copy_with_the_shared_space_broken_does_not_open(couple, shared_g
     """As above, and Alex also breaks the shared space, so it cannot be checked against:
     without the record of the journal's last save, nothing opens and nothing is written."""
     ws, alex, sam = couple
-    sam_writes(ws, sam, "before the change")
-    keep_copy_of_space(space_file(ws, sam.space), ws.layout.root.parent / "alex-kept")
-    ws.unlock(sam, PASS_SAM)
-    ws.change_passphrase("sam's newer passphrase", current=PASS_SAM)
-    ws.write(SECRET)
-    ws.lock()
-    put_back_space(ws.layout.root.parent / "alex-kept", space_file(ws, sam.space))
-    seen = orjson.loads(ws.layout.seen_file.read_bytes())
-    del seen["spaces"][sam.space]
-    ws.layout.seen_file.write_bytes(orjson.dumps(seen))
+    put_back_sams_journal_from_before_her_change(ws, sam)
     shared = space_file(ws, "shared")
     if shared_gone == "removed":
         for path in shared.parent.glob("shared.sealed*"):
