@@ -511,6 +511,8 @@ def test_failed_save_message_for_a_read_only_folder():
     error = SaveFailed(Path("/x/me.json"), errno.EACCES)
     assert "not allowed to write" in error.user_message
     assert "Nothing was lost" in SaveFailed(Path("/x/me.json")).user_message
+    # Said by the command line too, where nothing is "on screen": no promise that is untrue there.
+    assert "on screen" not in SaveFailed(Path("/x/me.json")).user_message
 
 
 def test_other_errors_during_save_are_not_disguised_but_memory_is_restored(space_path):

@@ -120,9 +120,9 @@ class SaveFailed(StoreError):
     def user_message(self) -> str:  # type: ignore[override]
         why = f" because {self.reason}" if self.reason else ""
         return (
-            f"reflect could not save just now{why}. Nothing was lost: the previous version "
-            "is intact and your text is still on screen. Free some space or check the "
-            "folder, then try saving again."
+            f"reflect could not save just now{why}. Nothing was lost: everything saved "
+            "before is intact, and what you were saving was not stored yet, so keep it "
+            "where you wrote it. Free some space or check the folder, then try saving again."
         )
 
 
