@@ -20,8 +20,12 @@ class SaveHost(SavesToFile, Screen[None]):
     def __init__(self, path: Path, private_folder: Path) -> None:
         super().__init__()
         self.path = path
-        self.private_folder = private_folder
+        self.folder = private_folder
         self.saved: list[Path] = []
+
+    @property
+    def private_folder(self) -> Path:  # a host app has no workspace: the test's folder
+        return self.folder
 
     def compose(self) -> ComposeResult:
         yield Static("", id="problem")

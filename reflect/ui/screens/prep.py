@@ -19,7 +19,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, RadioButton, RadioSet, Static, TextArea
 
-from reflect.usecases.exports import exports_dir
 from reflect.usecases.session_prep import (
     LAST_WEEKS,
     PrepChoices,
@@ -37,7 +36,7 @@ from reflect.usecases.session_prep import (
     save_prep,
 )
 from reflect.storage.errors import StoreError
-from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, chosen_path, whose_file
+from reflect.ui.screens.transfer import NOT_ENCRYPTED_WORDS, whose_file
 from reflect.ui.commands import PREP, PREVIEW, bindings_for
 from reflect.ui.screens.saving import SavesToFile
 
@@ -172,11 +171,6 @@ class PrepPreviewScreen(SavesToFile, Screen[None]):
     def __init__(self, prep: SessionPrep) -> None:
         super().__init__()
         self.prep = prep
-        self._replace_confirmed_for: Path | None = None
-
-    @property
-    def private_folder(self) -> Path:
-        return exports_dir(self.app.workspace.layout.root)
 
     def compose(self) -> ComposeResult:
         workspace = self.app.workspace
@@ -213,7 +207,7 @@ class PrepPreviewScreen(SavesToFile, Screen[None]):
     @on(Input.Submitted, "#prep-path")
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        chosen = chosen_path(self.query_one("#prep-path", Input).value, self.private_folder)
+        chosen = self.typed_path(self.query_one("#prep-path", Input).value)
         if chosen is None:
             self._say("Type where to save the prep.")
             return

@@ -13,12 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from reflect.usecases.exports import ExportExists, save_problem
+from reflect.usecases.exports import ExportExists, exports_dir, save_problem
 
 T = TypeVar("T")
 
 NOTHING_REPLACED = "Nothing was replaced. Choose another name, or save again to be asked once more."
 REPLACE_QUESTION = "There is already a file with that name. Replace it?"
+
+
+def chosen_path(text: str, private_folder: Path) -> Path | None:
+    """The path typed, made absolute: a relative one is inside ``private_folder``; None if empty."""
+    text = text.strip()
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else private_folder / path
 
 
 class SavesToFile:
@@ -27,6 +36,15 @@ class SavesToFile:
     _replace_confirmed_for: Path | None = None
     replace_question: str = REPLACE_QUESTION
     save_failed_words: str = "The file could not be written"
+
+    @property
+    def private_folder(self) -> Path:
+        """The data folder's exports folder: offered first, and the only folder ever created."""
+        return exports_dir(self.app.workspace.layout.root)  # type: ignore[attr-defined]
+
+    def typed_path(self, text: str) -> Path | None:
+        """A typed path made absolute (a relative one is inside the exports folder); None if empty."""
+        return chosen_path(text, self.private_folder)
 
     def _say(self, problem: str) -> None:  # pragma: no cover - each screen has its own line
         raise NotImplementedError

@@ -23,7 +23,6 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reflect.usecases.exports import (
     default_space_export_name,
-    exports_dir,
     export_space,
     name_for_file,
     write_export,
@@ -60,15 +59,6 @@ def whose_file(app) -> str:
     return f"person {workspace.household.profiles.index(person) + 1}"
 
 
-def chosen_path(text: str, private_folder: Path) -> Path | None:
-    """A typed path made absolute: a bare name goes inside the exports folder."""
-    text = text.strip()
-    if not text:
-        return None
-    path = Path(text).expanduser()
-    return path if path.is_absolute() else private_folder / path
-
-
 class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
     """Save the open space as Markdown, JSON or CSV, to a path the person chooses."""
 
@@ -78,14 +68,6 @@ class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#export-format"
     CSS_PATH = "transfer.tcss"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._replace_confirmed_for: Path | None = None
-
-    @property
-    def private_folder(self) -> Path:
-        return exports_dir(self.app.workspace.layout.root)
 
     def compose(self) -> ComposeResult:
         workspace = self.app.workspace
@@ -137,7 +119,7 @@ class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         """Save to the chosen path, asking first if a file is already there."""
-        path = chosen_path(self.query_one("#export-path", Input).value, self.private_folder)
+        path = self.typed_path(self.query_one("#export-path", Input).value)
         if path is None:
             self._say("Type where to save the file.")
             return

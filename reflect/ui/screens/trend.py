@@ -210,7 +210,6 @@ class TrendScreen(Screen[None]):
                 "It holds the chart and its dates only, none of your notes.",
                 self._default_path("svg"),
                 svg.encode("utf-8"),
-                exports_dir(self.app.workspace.layout.root),
             )
         )
 
@@ -224,7 +223,6 @@ class TrendScreen(Screen[None]):
                 "It holds every check-in, with your notes. Keep it somewhere private.",
                 self._default_path("csv"),
                 data,
-                exports_dir(self.app.workspace.layout.root),
             )
         )
 
@@ -239,14 +237,12 @@ class SaveExportScreen(SavesToFile, ModalScreen[Path | None]):
     AUTO_FOCUS = "#export-path"
     CSS_PATH = "trend.tcss"
 
-    def __init__(self, title: str, detail: str, default_path: Path, data: bytes, private_folder: Path) -> None:
+    def __init__(self, title: str, detail: str, default_path: Path, data: bytes) -> None:
         super().__init__()
         self.title_words = title
         self.detail = detail
         self.default_path = default_path
         self.data = data
-        self.private_folder = private_folder
-        self._replace_confirmed_for: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -266,11 +262,7 @@ class SaveExportScreen(SavesToFile, ModalScreen[Path | None]):
 
     def chosen_path(self) -> Path | None:
         """The typed path, made absolute: a relative one is inside the exports folder."""
-        text = self.query_one("#export-path", Input).value.strip()
-        if not text:
-            return None
-        path = Path(text).expanduser()
-        return path if path.is_absolute() else self.private_folder / path
+        return self.typed_path(self.query_one("#export-path", Input).value)
 
     def _say(self, problem: str) -> None:
         self.query_one("#export-problem", Static).update(Content(problem))
