@@ -30,6 +30,7 @@ from reflect.usecases.exports import (
 from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
+from reflect.domain.display import shown
 from reflect.ui.screens.saving import SavesToFile
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         workspace = self.app.workspace
         with Vertical(classes="dialog"):
-            yield Static(Content(f"Save a copy of {workspace.space_label()}"), classes="dialog-title")
+            yield Static(Content(shown(f"Save a copy of {workspace.space_label()}")), classes="dialog-title")
             with RadioSet(id="export-format"):
                 for index, (fmt, label) in enumerate(FORMATS):
                     yield RadioButton(label, value=index == 0, id=f"format-{fmt}")
@@ -167,7 +168,7 @@ class ImportScreen(ModalScreen[int]):
     def compose(self) -> ComposeResult:
         workspace = self.app.workspace
         with Vertical(classes="dialog"):
-            yield Static(Content(f"Import into {workspace.space_label()}"), classes="dialog-title")
+            yield Static(Content(shown(f"Import into {workspace.space_label()}")), classes="dialog-title")
             yield Static(WHAT_CAN_COME_IN, classes="muted")
             yield Input(placeholder="Where the file is, e.g. ~/Downloads/Journal.zip", id="import-path")
             yield Static("", id="import-problem")
