@@ -8,6 +8,7 @@ from :mod:`reflect.cli.wording`; no traceback ever reaches the screen.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -116,17 +117,26 @@ def _validate_pack(path: Path) -> int:
 
 
 def _write(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.usecases.workspace import UnknownPrompt, Workspace
+    from reflect.usecases.workspace import UnknownPrompt, Workspace, write_reflection
 
-    with Workspace.open(data_dir) as workspace:
-        _unlock(workspace, args)
+    with Workspace.open(data_dir) as workspace, contextlib.ExitStack() as closing:
+        quick, unlocked = _open_to_write(workspace, args)
+        if quick is not None:
+            closing.callback(quick.close)
+        if not unlocked:
+            _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
         text = args.text if args.text is not None else read_text(messages.TYPE_THE_TEXT)
         if not text.strip():
             err(messages.NO_TEXT)
             return 1
         try:
-            workspace.write(text, prompt_id=args.prompt, tags=args.tag)
+            if quick is not None:
+                write_reflection(
+                    quick, workspace.catalogue, text, now=workspace.now, prompt_id=args.prompt, tags=args.tag
+                )
+            else:
+                workspace.write(text, prompt_id=args.prompt, tags=args.tag)
         except UnknownPrompt as error:
             err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
             return 1
@@ -134,6 +144,25 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
             err(messages.SAVED_WITHOUT_PASSPHRASE)
     out(messages.SAVED)
     return 0
+
+
+def _open_to_write(workspace, args: argparse.Namespace):
+    """A lone person's own journal, ready to take one entry without being opened
+    whole (see :mod:`reflect.usecases.quick_write`); ``None``: unlock as usual.
+    The passphrase read here is used for that unlock too. Returns the journal
+    (or ``None``) and whether the person is unlocked now."""
+    from reflect.usecases.quick_write import open_to_write
+
+    household = workspace.household
+    if args.profile or args.shared or not workspace.is_set_up or len(household.profiles) != 1:
+        return None, False
+    profile = household.profiles[0]
+    passphrase = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)) if profile.protected else None
+    quick = open_to_write(workspace.folder, profile, passphrase)
+    if quick is None:
+        workspace.unlock(profile, passphrase)
+        return None, True
+    return quick, True
 
 
 def _list(data_dir: Path, args: argparse.Namespace) -> int:

@@ -52,6 +52,11 @@ BASE_BYTES = 16
 HEADER_BYTES = len(MAGIC) + BASE_BYTES
 _FRAME = struct.Struct(">I4s")
 MAX_RECORD_BYTES = 64 * 1024 * 1024
+# A log is folded into its snapshot before it grows past this (see
+# ``SpaceStore``); a command appending without opening the snapshot
+# (:mod:`reflect.storage.quick_append`) checks every record of a log up to this
+# long, and leaves a longer one to a whole open.
+QUICK_APPEND_MAX_BYTES = 8 * 1024 * 1024
 _PLAIN_SUM_BYTES = 32
 _PLAIN_LABEL = b"reflect:logplain"
 _LENGTH_LABEL = b"reflect:loglen"

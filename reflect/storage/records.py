@@ -300,3 +300,32 @@ def log_base_of(tables: Tables) -> tuple[bytes | None, bytes | None, int]:
 def log_base_record(base: bytes, folded: bytes | None, count: int) -> dict[str, Any]:
     """The ``_log`` table of a snapshot with id ``base`` made by folding ``count`` records of ``folded``."""
     return {LOG_KEY: {"id": base.hex(), "folded": folded.hex() if folded else "", "count": count}}
+
+
+LOG_BASE_BYTES = 16
+_LOG_AT_START = b'{"' + LOG_TABLE.encode() + b'":{"' + LOG_KEY.encode() + b'":{"id":"'
+
+
+def with_log_first(tables: Tables, log_table: dict[str, Any]) -> Tables:
+    """``tables`` with ``log_table`` as its ``_log`` table, placed first, so that the
+    saved snapshot starts with its change-log id (:func:`log_base_at_start`)."""
+    return {LOG_TABLE: log_table, **{name: t for name, t in tables.items() if name != LOG_TABLE}}
+
+
+def log_base_at_start(plain: bytes) -> bytes | None:
+    """The change-log id a snapshot's JSON starts with, read without parsing the rest.
+
+    ``None`` when it does not start that way (a snapshot saved before this
+    layout). A claim only: opening the whole snapshot checks that its ``_log``
+    table says the same.
+    """
+    start = len(_LOG_AT_START)
+    end = start + 2 * LOG_BASE_BYTES
+    if not bytes(plain[:start]) == _LOG_AT_START or bytes(plain[end : end + 1]) != b'"':
+        return None
+    text = bytes(plain[start:end])
+    try:
+        base = bytes.fromhex(text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return base if base.hex().encode() == text else None

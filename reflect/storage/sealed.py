@@ -109,11 +109,15 @@ import nacl.utils
 
 from reflect.domain import recovery_keys
 from reflect.storage.errors import StoreError
+from reflect.storage.records import LOG_BASE_BYTES, log_base_at_start
 from reflect.storage.errors import WRONG_PASSPHRASE, WrongPassphrase
 
 MAGIC = b"RFLXSEAL"
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1
+# Format 2 with the id of the snapshot's change log in the header ("log"), so
+# that an append can be made after reading the header alone (see ``unlock_header``).
+LOG_HEADER_VERSION = 3
 RECOVERY_SLOT_ID = "recovery"
 
 KIND_PRIVATE = "private"
@@ -353,6 +357,7 @@ class _ParsedFile:
     identity: SpaceIdentity | None  # None in a version 1 file
     counter: int
     slots: tuple[KeySlot, ...]
+    log_base: bytes | None  # the body's change-log id, in a format 3 header
     authenticated: bytes  # prefix and header: what the header MAC covers
     mac: bytes
     body_nonce: bytes
@@ -389,6 +394,9 @@ class SealedSpace:
         self.identity = identity
         self._counter = counter
         self.read_version = version
+        self._log_cache: tuple[bytes, bytes, bytes] | None = None
+        self.log_base: bytes | None = None
+        """The change-log id the header of the file last read or sealed names (format 3)."""
         self.opened_unbound = False
         """True when opened through a format 1 slot, not bound to the space's identity:
         the caller must rule out a forgery made with another space's key."""
@@ -457,7 +465,7 @@ class SealedSpace:
             if slot.format1:
                 slot_aad = _space_aad(LEGACY_VERSION, parsed.space_id, None)
             else:
-                slot_aad = _space_aad(parsed.version, parsed.space_id, parsed.identity)
+                slot_aad = _space_aad(_slot_version(parsed.version), parsed.space_id, parsed.identity)
             data_key = _unwrap(slot, wrapping_key, slot_aad)
             if data_key is not None:
                 used = slot
@@ -473,12 +481,58 @@ class SealedSpace:
             version=parsed.version,
         )
         body = space._open_parsed(parsed)
+        space.log_base = parsed.log_base
         space.opened_unbound = used.format1
         if used.format1:
             # From now on this slot is bound to the space it opens.
             space._wrap_slot(used.slot_id, wrapping_key, used.params, used.salt)
         space._wrapping[used.slot_id] = wrapping_key
         return space, body
+
+    @classmethod
+    def unlock_header(
+        cls, head: bytes, slot_id: str, passphrase: str, *, expect: SpaceIdentity
+    ) -> SealedSpace | None:
+        """Unlock from the start of a format 3 file alone: prefix, header, header MAC.
+
+        For appending one change-log record without reading the body (see
+        :mod:`reflect.storage.quick_append`): the header is authenticated by
+        its MAC, names the space, its save counter and the body's change-log
+        id. The body and the whole-file checksum are *not* checked here; the
+        next whole open checks them. Returns ``None`` whenever anything is not
+        exactly as expected (another format, a damaged or changed header, a
+        wrong passphrase, a slot of format 1): the caller then unlocks the whole
+        file with :meth:`unlock`, which tells damage, tampering and a wrong
+        passphrase apart as always.
+        """
+        try:
+            parsed = _parse_content(bytes(head), whole=False)
+        except SealedDamaged:
+            return None
+        if parsed.version != LOG_HEADER_VERSION or parsed.identity != expect or parsed.log_base is None:
+            return None
+        slot = next((s for s in parsed.slots if s.slot_id == slot_id), None)
+        secret = _unlock_secret(slot_id, passphrase) if isinstance(passphrase, str) else None
+        if slot is None or slot.format1 or secret is None:
+            return None
+        try:
+            wrapping_key = _wrapping_key(slot, secret)
+        except SealedDamaged:
+            return None
+        data_key = _unwrap(slot, wrapping_key, _space_aad(FORMAT_VERSION, parsed.space_id, parsed.identity))
+        if data_key is None or not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac):
+            return None
+        space = cls(
+            parsed.space_id,
+            data_key,
+            list(parsed.slots),
+            identity=expect,
+            counter=parsed.counter,
+            version=parsed.version,
+        )
+        space.log_base = parsed.log_base
+        space._wrapping[slot_id] = wrapping_key
+        return space
 
     @property
     def is_unlocked(self) -> bool:
@@ -503,7 +557,7 @@ class SealedSpace:
     @property
     def needs_upgrade(self) -> bool:
         """True when the file was read in an older format and should be re-sealed."""
-        return self.read_version != FORMAT_VERSION
+        return self.read_version < FORMAT_VERSION
 
     def add_slot(self, slot_id: str, passphrase: str, params: KdfParams) -> None:
         """Let one more passphrase open this space (e.g. the second partner's)."""
@@ -694,7 +748,7 @@ class SealedSpace:
         log, or to another place in the same log, does not open. Does not
         count a save: see :meth:`count_appended`.
         """
-        key = _subkey(self._require_unlocked(), _LOG_KEY_LABEL)
+        key = self._log_key()
         nonce = nacl.utils.random(NONCE_BYTES)
         return nonce + nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
             bytes(plain), self._record_aad(base, seq), nonce, key
@@ -703,7 +757,7 @@ class SealedSpace:
     def open_record(self, base: bytes, seq: int, sealed: bytes) -> bytes | None:
         """The plain bytes of a record made by :meth:`seal_record`, or ``None`` if it
         does not open at that place (damaged, moved, or another space's)."""
-        key = _subkey(self._require_unlocked(), _LOG_KEY_LABEL)
+        key = self._log_key()
         if len(sealed) < NONCE_BYTES + TAG_BYTES:
             return None
         try:
@@ -720,14 +774,19 @@ class SealedSpace:
             raise ValueError("the save counter is used up")
         self._counter += records
 
+    def _log_key(self) -> bytes:
+        # Derived once per data key: a log of thousands of records is read in one go.
+        data_key = self._require_unlocked()
+        cached = self._log_cache
+        if cached is None or cached[0] is not data_key:
+            prefix = LOG_RECORD_MAGIC + _canonical_json(_space_json(self._space_id, self.identity)) + b"\x00"
+            cached = self._log_cache = (data_key, _subkey(data_key, _LOG_KEY_LABEL), prefix)
+        return cached[1]
+
     def _record_aad(self, base: bytes, seq: int) -> bytes:
-        return (
-            LOG_RECORD_MAGIC
-            + _canonical_json(_space_json(self._space_id, self.identity))
-            + b"\x00"
-            + bytes(base)
-            + struct.pack(">Q", seq)
-        )
+        self._log_key()
+        assert self._log_cache is not None
+        return self._log_cache[2] + bytes(base) + struct.pack(">Q", seq)
 
     def encode(self, plain: bytes) -> bytes:
         """Codec name for :meth:`seal`."""
@@ -739,6 +798,7 @@ class SealedSpace:
         parsed = self._parse_own(stored)
         body = self._open_parsed(parsed)
         self._counter = parsed.counter
+        self.log_base = parsed.log_base
         return body
 
     def forget(self) -> None:
@@ -749,6 +809,7 @@ class SealedSpace:
         """
         self._data_key = None
         self._wrapping = {}
+        self._log_cache = None
 
     def _require_unlocked(self) -> bytes:
         if self._data_key is None:
@@ -790,14 +851,21 @@ class SealedSpace:
 
     def _seal_at(self, body: bytes, counter: int) -> bytes:
         data_key = self._require_unlocked()
-        header = _canonical_json(
-            {
-                "space": _space_json(self._space_id, self.identity),
-                "counter": counter,
-                "slots": [slot.to_json() for slot in self._slots.values()],
-            }
-        )
-        authenticated = _PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)) + header
+        fields: dict[str, Any] = {
+            "space": _space_json(self._space_id, self.identity),
+            "counter": counter,
+            "slots": [slot.to_json() for slot in self._slots.values()],
+        }
+        # A body that starts with its change-log id (every snapshot the store
+        # writes) gets it in the header too: format 3.
+        base = log_base_at_start(body)
+        version = FORMAT_VERSION
+        if base is not None:
+            fields["log"] = _b64(base)
+            version = LOG_HEADER_VERSION
+        header = _canonical_json(fields)
+        authenticated = _PREFIX.pack(MAGIC, version, len(header)) + header
+        self.log_base = base
         mac = _header_mac(data_key, authenticated)
         nonce = nacl.utils.random(NONCE_BYTES)
         ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
@@ -957,6 +1025,11 @@ def _space_json(space_id: bytes, identity: SpaceIdentity | None) -> dict[str, st
     return fields
 
 
+def _slot_version(version: int) -> int:
+    """The version a slot is bound to: format 3 only adds the log id to format 2's header."""
+    return FORMAT_VERSION if version == LOG_HEADER_VERSION else version
+
+
 def _space_aad(version: int, space_id: bytes, identity: SpaceIdentity | None) -> bytes:
     if version == LEGACY_VERSION:
         identity = None
@@ -973,15 +1046,24 @@ def _parse(blob: bytes) -> _ParsedFile:
     content, checksum = blob[:-CHECKSUM_BYTES], blob[-CHECKSUM_BYTES:]
     if not hmac.compare_digest(_checksum(content), checksum):
         raise SealedDamaged()
+    return _parse_content(content, whole=True)
+
+
+def _parse_content(content: bytes, *, whole: bool) -> _ParsedFile:
+    """Split a sealed file without its checksum; ``whole=False``: only its start
+    (up to the header MAC) is given, and the body is left empty."""
+    if len(content) < _PREFIX.size:
+        raise SealedDamaged()
     magic, version, header_len = _PREFIX.unpack_from(content)
     if magic != MAGIC:
         raise SealedDamaged()
-    if version not in (LEGACY_VERSION, FORMAT_VERSION):
-        raise SealedDamaged(NEWER_VERSION_MESSAGE if version > FORMAT_VERSION else DAMAGED_MESSAGE)
-    mac_bytes = MAC_BYTES if version == FORMAT_VERSION else 0
+    if version not in (LEGACY_VERSION, FORMAT_VERSION, LOG_HEADER_VERSION):
+        raise SealedDamaged(NEWER_VERSION_MESSAGE if version > LOG_HEADER_VERSION else DAMAGED_MESSAGE)
+    mac_bytes = MAC_BYTES if version >= FORMAT_VERSION else 0
     header_end = _PREFIX.size + header_len
     body_start = header_end + mac_bytes
-    if header_len > MAX_HEADER_BYTES or body_start + NONCE_BYTES + TAG_BYTES > len(content):
+    needed = body_start + NONCE_BYTES + TAG_BYTES if whole else body_start
+    if header_len > MAX_HEADER_BYTES or needed > len(content):
         raise SealedDamaged()
     header = _parse_header(content[_PREFIX.size : header_end], version)
     space_id = _field_bytes(header["space"], "id", SPACE_ID_BYTES)
@@ -989,7 +1071,8 @@ def _parse(blob: bytes) -> _ParsedFile:
         raise SealedDamaged()
     identity = None
     counter = 0
-    if version == FORMAT_VERSION:
+    log_base = _field_bytes(header, "log", LOG_BASE_BYTES) if version == LOG_HEADER_VERSION else None
+    if version >= FORMAT_VERSION:
         identity = _parse_identity(header["space"])
         counter = header["counter"]
         if type(counter) is not int or not 0 <= counter < MAX_COUNTER:
@@ -1003,6 +1086,7 @@ def _parse(blob: bytes) -> _ParsedFile:
         identity=identity,
         counter=counter,
         slots=slots,
+        log_base=log_base,
         authenticated=content[:header_end],
         mac=content[header_end:body_start],
         body_nonce=content[body_start : body_start + NONCE_BYTES],
@@ -1028,10 +1112,15 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed")
 
 
-_HEADER_KEYS = {LEGACY_VERSION: {"space", "slots"}, FORMAT_VERSION: {"space", "counter", "slots"}}
+_HEADER_KEYS = {
+    LEGACY_VERSION: {"space", "slots"},
+    FORMAT_VERSION: {"space", "counter", "slots"},
+    LOG_HEADER_VERSION: {"space", "counter", "slots", "log"},
+}
 _SPACE_KEYS = {
     LEGACY_VERSION: {"cipher", "id"},
     FORMAT_VERSION: {"cipher", "id", "name", "owner", "kind"},
+    LOG_HEADER_VERSION: {"cipher", "id", "name", "owner", "kind"},
 }
 
 
@@ -1067,7 +1156,7 @@ def _parse_slots(raw_slots: list[Any], version: int) -> tuple[KeySlot, ...]:
         if not isinstance(raw, dict):
             raise SealedDamaged()
         format1 = version == LEGACY_VERSION
-        if version == FORMAT_VERSION and set(raw) == _SLOT_FIELDS | {"bound"}:
+        if version >= FORMAT_VERSION and set(raw) == _SLOT_FIELDS | {"bound"}:
             if raw["bound"] != "format1":
                 raise SealedDamaged()
             format1 = True

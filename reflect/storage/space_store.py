@@ -47,6 +47,10 @@ Tables = dict[str, Any]
 # (and than this): each byte of the snapshot is rewritten once per as many
 # bytes appended, so the cost per save stays flat on average.
 COMPACT_MIN_BYTES = 4 * 1024 * 1024
+# ... but never longer than this: a command that appends without opening the
+# whole space (:mod:`reflect.storage.quick_append`) checks every record of the
+# log first, so the log's length bounds what that costs.
+COMPACT_MAX_BYTES = changelog.QUICK_APPEND_MAX_BYTES
 
 
 class _SpaceFile(Storage):
@@ -84,6 +88,10 @@ class _SpaceFile(Storage):
             raise
         self._tables = data
         self._saved_plain = plain
+
+    def replace_tables(self, tables: Tables) -> None:
+        """The tables as a new snapshot holds them (same contents, ``_log`` first)."""
+        self._tables = tables
 
     def forget(self) -> None:
         """Drop everything held in memory."""
@@ -149,10 +157,13 @@ class SpaceStore:
         self._joined: tuple[str, list[int], list[Entry]] | None = None
         self._closed = False
         self._log: changelog.LogWriter | None = None
-        self._pending: tuple[bytes, dict[str, Any]] | None = None
+        self._pending: tuple[bytes, Tables] | None = None
         self._codec: Codec = storage.codec
         self._snapshot_bytes = 0
         self._read_only = False
+        # The snapshot starts with its change-log id (and a sealed one names it
+        # in its header): commands can append without opening it whole.
+        self._quick_ready = True
 
     @classmethod
     def open(
@@ -183,7 +194,7 @@ class SpaceStore:
             ensure_private_dir(path.parent)
             tables = records.new_space_tables(space, now())
             if sealer is not None:
-                tables[records.LOG_TABLE] = records.log_base_record(_new_base(), None, 0)
+                tables = records.with_log_first(tables, records.log_base_record(_new_base(), None, 0))
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
             store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), {})
@@ -215,6 +226,11 @@ class SpaceStore:
             raise SpaceDamaged(path, problems[0])
         if records.meta_of(tables)["space"] != space:
             raise SpaceDamaged(path, "The file holds a different space.")
+        header_base = getattr(codec, "log_base", None)
+        if header_base is not None and header_base != records.log_base_of(tables)[0] and version == records.SCHEMA_VERSION:
+            # The header is authenticated and binds the body: only a bug or
+            # someone holding the key could make them disagree.
+            raise SpaceDamaged(path, "The file's header and contents name different change logs.")
         counter = getattr(codec, "counter", None)
         if at_least is not None and isinstance(counter, int) and counter < at_least:
             raise SpaceRolledBack(path, counter, at_least)
@@ -226,7 +242,9 @@ class SpaceStore:
                 # The log is folded into the migrated snapshot (it may hold
                 # changes in the old format); the old log is then stale.
                 old_base = records.log_base_of(tables)[0]
-                tables[records.LOG_TABLE] = records.log_base_record(_new_base(), old_base, len(state.records))
+                tables = records.with_log_first(
+                    tables, records.log_base_record(_new_base(), old_base, len(state.records))
+                )
                 state.stale = True
             plain = orjson.dumps(tables)
             _save(path, codec, plain)
@@ -240,6 +258,7 @@ class SpaceStore:
                 state = None
         store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
         store._start_log(sealer, state, len(stored), read_only)
+        store._quick_ready = _quick_ready(codec, plain)
         return store
 
     def _start_log(
@@ -293,22 +312,22 @@ class SpaceStore:
         once the caller has that snapshot safely on disk (e.g. sealed under a
         new key, together with other files)."""
         self._check_open()
-        tables = dict(self._storage.read())
         base = _new_base()
         old_base = self._log.base if self._log is not None else None
         count = self._log.count if self._log is not None else 0
-        tables[records.LOG_TABLE] = records.log_base_record(base, old_base, count)
+        tables = records.with_log_first(self._storage.read(), records.log_base_record(base, old_base, count))
         plain = orjson.dumps(tables)
-        self._pending = (base, tables[records.LOG_TABLE])
+        self._pending = (base, tables)
         return plain
 
     def snapshot_written(self, size: int | None = None) -> None:
         """The snapshot from :meth:`folded_snapshot` is on disk: drop the old log."""
         if self._pending is None:
             return
-        base, table = self._pending
+        base, tables = self._pending
         self._pending = None
-        self._storage.read()[records.LOG_TABLE] = table
+        self._storage.replace_tables(tables)
+        self._quick_ready = True
         if size is not None:
             self._snapshot_bytes = size
         self._tables.clear()
@@ -318,6 +337,16 @@ class SpaceStore:
             changelog.remove_stale(self.path)
         sealer = changelog.sealer_for(self._codec)
         self._log = changelog.LogWriter(self.path, sealer, base, None) if sealer is not None else None
+
+    def _make_quick_ready(self) -> None:
+        """Fold a snapshot saved before commands could append without opening it
+        whole into one that allows it: a sealed one is then format 3, which an
+        older reflect cannot open, so a copy of the format 2 file is kept first
+        (``<file>.pre-v<schema>-fmt2.bak``, resealed with the others on a key change)."""
+        if getattr(self._codec, "log_base", False) is None:
+            stored = _read(self.path)
+            _save(self.path.with_name(f"{self.path.name}.pre-v{records.SCHEMA_VERSION}-fmt2.bak"), None, stored)
+        self.compact()
 
     @staticmethod
     def verify(path: Path, codec: Codec = PlainCodec(), *, check_mode: bool = True) -> list[str]:
@@ -426,6 +455,8 @@ class SpaceStore:
         self._check_open()
         if self._log is None and changelog.sealer_for(self._codec) is not None:
             self.compact()  # a snapshot from before change logs gets one first
+        elif self._log is not None and not self._quick_ready and not self._read_only:
+            self._make_quick_ready()
         if self._log is None:
             tables = {name: dict(table) for name, table in self._storage.read().items()}
             changelog.apply_ops(tables, ops)
@@ -439,7 +470,7 @@ class SpaceStore:
         if (
             self._log is not None
             and not self._read_only
-            and self._log.size > max(COMPACT_MIN_BYTES, self._snapshot_bytes)
+            and self._log.size > max(COMPACT_MIN_BYTES, min(self._snapshot_bytes, COMPACT_MAX_BYTES))
         ):
             with contextlib.suppress(StoreError):
                 # Already saved in the log; folding it in can wait for next time.
@@ -644,6 +675,14 @@ _SEPARATORS = frozenset("\x00\x01")
 
 def _folded(entry: Entry) -> tuple[str, str]:
     return entry.text.casefold(), entry.prompt_text.casefold()
+
+
+def _quick_ready(codec: Codec, plain: bytes) -> bool:
+    base = records.log_base_at_start(plain)
+    if base is None:
+        return False
+    header_base = getattr(codec, "log_base", False)
+    return header_base is False or header_base == base
 
 
 def _identity_of(path: Path) -> tuple[int, int, int] | None:
