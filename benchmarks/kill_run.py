@@ -30,7 +30,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="reflect-kills-") as tmp:
         stats = kill_rounds(Path(tmp), args.rounds, args.seed)
     print(
-        f"{stats['kills']} kills ({stats['during_compaction']} during a compaction), "
+        f"{stats['kills']} kills ({stats['during_compaction']} during a compaction, "
+        f"{stats['during_quick']} during an append made without opening the space), "
         f"{stats['acknowledged']} acknowledged entries, none lost; "
         f"the space opened after {stats['opened']} of them"
     )

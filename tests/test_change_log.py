@@ -299,23 +299,48 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from reflect.domain.entries import new_entry
+from reflect.storage.codec import PlainCodec
+from reflect.storage.quick_append import open_to_append, read_head
 from reflect.storage.sealed import KdfParams, SealedSpace, SpaceIdentity
 from reflect.storage.space_store import SpaceStore
 
 path, kind, start = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 identity = SpaceIdentity.private("private-me", "me")
-kwargs = {}
-if kind == "sealed":
-    if path.exists():
-        seal, _ = SealedSpace.unlock(path.read_bytes(), "me", "pw for the kill test", expect=identity)
-    else:
-        seal = SealedSpace.create("me", "pw for the kill test", KdfParams.TEST, identity=identity)
-    kwargs["codec"] = seal
-store = SpaceStore.open(path, space="private-me", **kwargs)
+PW = "pw for the kill test"
+
+
+def whole_open():
+    kwargs = {}
+    if kind == "sealed":
+        if path.exists():
+            seal, _ = SealedSpace.unlock(path.read_bytes(), "me", PW, expect=identity)
+        else:
+            seal = SealedSpace.create("me", PW, KdfParams.TEST, identity=identity)
+        kwargs["codec"] = seal
+    return SpaceStore.open(path, space="private-me", **kwargs)
+
+
+def new(i):
+    return new_entry(f"entry {i} " + "words " * 60, space="private-me", now=datetime.now(timezone.utc))
+
+
+store = whole_open()
 print("open", flush=True)
 for i in range(start, start + 100000):
-    store.add(new_entry(f"entry {i} " + "words " * 60, space="private-me", now=datetime.now(timezone.utc)))
-    print(f"ok {i}", flush=True)
+    if i % 6 in (1, 2):
+        # As `reflect write` saves: the header and the log only, the space not opened whole.
+        store.close()
+        codec = SealedSpace.unlock_header(read_head(path), "me", PW, expect=identity) if kind == "sealed" else PlainCodec()
+        quick = open_to_append(path, "private-me", codec) if codec is not None else None
+        assert quick is not None, "a sound space takes a quick append"
+        print("quick", flush=True)
+        quick.add(new(i))
+        print(f"ok {i}", flush=True)
+        quick.close()
+        store = whole_open()
+    else:
+        store.add(new(i))
+        print(f"ok {i}", flush=True)
     if i % 4 == 3:
         print("compacting", flush=True)
         store.compact()
@@ -333,7 +358,7 @@ def kill_rounds(folder: Path, rounds: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(PROJECT_ROOT)
-    stats = {"kills": 0, "during_compaction": 0, "acknowledged": 0, "opened": 0}
+    stats = {"kills": 0, "during_compaction": 0, "during_quick": 0, "acknowledged": 0, "opened": 0}
     acked: dict[str, set[str]] = {"plain": set(), "sealed": set()}
     counters: dict[str, int] = {}
     for n in range(rounds):
@@ -356,6 +381,8 @@ def kill_rounds(folder: Path, rounds: int, seed: int) -> dict[str, int]:
         stats["kills"] += 1
         if lines and lines[-1] == "compacting":
             stats["during_compaction"] += 1
+        if lines and lines[-1] == "quick":
+            stats["during_quick"] += 1
         for text in lines:
             if text.startswith("ok "):
                 acked[kind].add(f"entry {text[3:]} ")
@@ -382,6 +409,7 @@ def test_killed_writers_and_compactions_lose_no_acknowledged_entry(tmp_path):
     assert stats["kills"] == 60 and stats["opened"] >= 58
     assert stats["acknowledged"] > 100, "writers must get some saves done between kills"
     assert stats["during_compaction"] >= 1, "some kills must land during a compaction"
+    assert stats["during_quick"] >= 1, "some kills must land during a quick append"
 
 
 def test_search_over_the_joined_text_agrees_with_the_domain_filter(tmp_path):

@@ -676,6 +676,15 @@ class SealedSpace:
         self.read_version = FORMAT_VERSION
         return blob
 
+    def seal_copy(self, body: bytes) -> bytes:
+        """``body`` sealed at the current save counter, without counting a save:
+        a copy of the space as it stands (e.g. kept before a format change)."""
+        base = self.log_base
+        try:
+            return self._seal_at(body, self._counter)
+        finally:
+            self.log_base = base
+
     def not_saved(self, counter: int) -> None:
         """A sealed file made since :attr:`counter` was ``counter`` never reached the
         disk: count saves as before it, so the counter kept elsewhere never runs

@@ -298,6 +298,7 @@ class SpaceStore:
         before = snapshot() if snapshot is not None else None
         try:
             plain = self.folded_snapshot()
+            self._keep_format2_copy()
             _save(self.path, self._codec, plain)
         except BaseException:
             self._pending = None
@@ -342,11 +343,30 @@ class SpaceStore:
         """Fold a snapshot saved before commands could append without opening it
         whole into one that allows it: a sealed one is then format 3, which an
         older reflect cannot open, so a copy of the format 2 file is kept first
-        (``<file>.pre-v<schema>-fmt2.bak``, resealed with the others on a key change)."""
-        if getattr(self._codec, "log_base", False) is None:
-            stored = _read(self.path)
-            _save(self.path.with_name(f"{self.path.name}.pre-v{records.SCHEMA_VERSION}-fmt2.bak"), None, stored)
+        (see :func:`_keep_format2_copy`)."""
         self.compact()
+
+    def _keep_format2_copy(self) -> None:
+        """Before a sealed format 2 file is replaced by format 3, which an older
+        reflect cannot open, keep a whole copy in format 2 (the change log folded
+        in, the same save counter) at ``<file>.pre-v<schema>-fmt2.bak``: checked by
+        ``reflect check`` and resealed with the other copies on a key change."""
+        seal_copy = getattr(self._codec, "seal_copy", None)
+        if seal_copy is None or self._pending is None:
+            return
+        from reflect.storage.sealed import FORMAT_VERSION, MAGIC
+
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(len(MAGIC) + 1)
+        except OSError:
+            return
+        if head != MAGIC + bytes([FORMAT_VERSION]):
+            return
+        tables = self._pending[1]
+        # With the change-log table last, as format 2 snapshots had it, the body seals as format 2.
+        older = {**{k: v for k, v in tables.items() if k != records.LOG_TABLE}, records.LOG_TABLE: tables[records.LOG_TABLE]}
+        _save(self.path.with_name(f"{self.path.name}.pre-v{records.SCHEMA_VERSION}-fmt2.bak"), None, seal_copy(orjson.dumps(older)))
 
     @staticmethod
     def verify(path: Path, codec: Codec = PlainCodec(), *, check_mode: bool = True) -> list[str]:

@@ -69,6 +69,12 @@ def check_data_folder(root: Path) -> CheckReport:
     for path in _files_in(layout.spaces_dir):
         if path.suffix == ".log" and path.with_suffix("") in expected:
             continue  # a space's change log: checked with its space
+        original = _kept_before_upgrade(path, expected)
+        if original is not None:
+            report.checked.append(path)
+            problems = _verify(path, layout, original=original)
+            report.problems.extend(f"{path.name} (a copy of {original.name} kept before an upgrade): {p}" for p in problems)
+            continue
         if path not in expected:
             report.problems.append(_stray(path, layout))
             continue
@@ -220,6 +226,15 @@ def _files_in(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if not p.is_dir() or p.is_symlink())
     except OSError:
         return []
+
+
+def _kept_before_upgrade(path: Path, expected: set[Path]) -> Path | None:
+    """The space file that ``path`` is a copy of, kept beside it before a format
+    upgrade (``<space file>.pre-v<N>[-fmt2].bak``); ``None`` for any other file."""
+    for original in expected:
+        if path.parent == original.parent and path.name.startswith(f"{original.name}.pre-v") and path.name.endswith(".bak"):
+            return original
+    return None
 
 
 def _stray(path: Path, layout: DataLayout) -> str:
