@@ -117,14 +117,26 @@ def _validate_pack(path: Path) -> int:
 
 
 def _write(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.usecases.workspace import UnknownPrompt, Workspace, write_reflection
+    from reflect.usecases.data_folder import DataFolder
+    from reflect.usecases.journal import UnknownPrompt, write_reflection
 
-    with Workspace.open(data_dir) as workspace, contextlib.ExitStack() as closing:
-        quick, unlocked = _open_to_write(workspace, args)
+    folder = DataFolder.open(data_dir)
+    with contextlib.ExitStack() as closing:
+        closing.callback(folder.release)
+        quick, chosen = _open_to_write(folder, args)
         if quick is not None:
             closing.callback(quick.close)
-        if not unlocked:
-            _unlock(workspace, args)
+        else:
+            # The whole journal is needed: the usual unlock (and its imports).
+            from reflect.usecases.catalogue import Catalogue
+            from reflect.usecases.workspace import Workspace
+
+            workspace = Workspace(folder, Catalogue.for_folder(folder.layout.root))
+            closing.callback(workspace.session.lock)
+            if chosen is not None:
+                workspace.unlock(*chosen)
+            else:
+                _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
         text = args.text if args.text is not None else read_text(messages.TYPE_THE_TEXT)
         if not text.strip():
@@ -132,37 +144,36 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
             return 1
         try:
             if quick is not None:
-                write_reflection(
-                    quick, workspace.catalogue, text, now=workspace.now, prompt_id=args.prompt, tags=args.tag
-                )
+                catalogue = None
+                if args.prompt:
+                    from reflect.usecases.catalogue import Catalogue
+
+                    catalogue = Catalogue.for_folder(folder.layout.root)
+                write_reflection(quick, catalogue, text, now=folder.now, prompt_id=args.prompt, tags=args.tag)
             else:
                 workspace.write(text, prompt_id=args.prompt, tags=args.tag)
         except UnknownPrompt as error:
             err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
             return 1
-        if not workspace.is_set_up:
+        if not folder.is_set_up:
             err(messages.SAVED_WITHOUT_PASSPHRASE)
     out(messages.SAVED)
     return 0
 
 
-def _open_to_write(workspace, args: argparse.Namespace):
+def _open_to_write(folder, args: argparse.Namespace):
     """A lone person's own journal, ready to take one entry without being opened
-    whole (see :mod:`reflect.usecases.quick_write`); ``None``: unlock as usual.
-    The passphrase read here is used for that unlock too. Returns the journal
-    (or ``None``) and whether the person is unlocked now."""
+    whole (see :mod:`reflect.usecases.quick_write`), or ``None``. Also returns
+    the person and passphrase when they were asked for here (so that the usual
+    unlock uses them), else ``None``."""
     from reflect.usecases.quick_write import open_to_write
 
-    household = workspace.household
-    if args.profile or args.shared or not workspace.is_set_up or len(household.profiles) != 1:
-        return None, False
+    household = folder.household
+    if args.profile or args.shared or not folder.is_set_up or len(household.profiles) != 1:
+        return None, None
     profile = household.profiles[0]
     passphrase = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)) if profile.protected else None
-    quick = open_to_write(workspace.folder, profile, passphrase)
-    if quick is None:
-        workspace.unlock(profile, passphrase)
-        return None, True
-    return quick, True
+    return open_to_write(folder, profile, passphrase), (profile, passphrase)
 
 
 def _list(data_dir: Path, args: argparse.Namespace) -> int:
