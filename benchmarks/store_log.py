@@ -6,7 +6,10 @@ same script measures the code before and after a change)::
 
     python -m compileall -q reflect            # bytecode, as an installed reflect has
     PYTHONPATH=. python benchmarks/store_log.py --sizes 1000 10000 100000
-    PYTHONPATH=/work/main python benchmarks/store_log.py --repo /work/main ...
+    cd /work/main && PYTHONPATH=/work/main python /path/to/benchmarks/store_log.py --repo /work/main ...
+
+(run from the checkout measured: ``python -m reflect`` puts the current
+folder first on the import path, ahead of ``PYTHONPATH``).
 
 Prints one row per figure: median (and p95 where there are enough samples)
 and the ratio to T, the wall time of ``python -c "import textual.app"``
@@ -67,6 +70,16 @@ def main() -> int:
     def sample_t() -> None:
         t_samples.append(run([sys.executable, "-c", "import textual.app"]))
 
+    def time_kdf() -> float:
+        import nacl.pwhash.argon2id
+
+        started = time.perf_counter()
+        nacl.pwhash.argon2id.kdf(
+            32, b"a benchmark passphrase", b"0123456789abcdef",
+            opslimit=KdfParams.REAL.opslimit, memlimit=KdfParams.REAL.memlimit,
+        )
+        return time.perf_counter() - started
+
     def reflect(folder: Path, *more: str) -> list[str]:
         return [sys.executable, "-m", "reflect", "--data-dir", str(folder), *more]
 
@@ -122,9 +135,11 @@ def main() -> int:
                 for measure in measures.values():
                     measure()  # warm-up, untimed (fills the bytecode caches)
                 samples: dict[str, list[float]] = {name: [] for name in measures}
+                samples["Argon2id alone (KdfParams.REAL, in-process)"] = []
                 for _ in range(args.runs):
                     for name, measure in measures.items():
                         samples[name].append(measure())
+                    samples["Argon2id alone (KdfParams.REAL, in-process)"].append(time_kdf())
                     sample_t()
                 for name, times in samples.items():
                     rows.append((name, label, times))

@@ -118,6 +118,20 @@ def test_a_folder_from_before_is_brought_up_to_date_once_then_written_without_op
     assert code == 0, out + err
 
 
+def test_an_old_journal_with_an_empty_log_is_brought_up_to_date_by_its_first_write(
+    tmp_path, capsys, monkeypatch, whole_opens
+):
+    data, space_file, stdin = old_folder(tmp_path, "sealed")
+    changelog.log_path(space_file).unlink()  # as if its log had been folded in by the older code
+    (Path(data) / "seen.json").unlink()
+    write(data, "The first write folds nothing, and still updates the layout.", stdin, capsys, monkeypatch)
+    assert space_file.read_bytes()[8] == sealed.LOG_HEADER_VERSION
+    assert space_file.with_name(f"{space_file.name}.pre-v1-fmt2.bak").exists()
+    whole_opens.clear()
+    write(data, "The second one is quick.", stdin, capsys, monkeypatch)
+    assert whole_opens == []
+
+
 def test_a_quick_write_counts_its_save_where_a_whole_open_checks_it(tmp_path, capsys, monkeypatch):
     from reflect.storage.seen import load_seen
 

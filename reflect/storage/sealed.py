@@ -674,16 +674,13 @@ class SealedSpace:
         blob = self._seal_at(body, self._counter + 1)
         self._counter += 1
         self.read_version = FORMAT_VERSION
+        self.log_base = log_base_at_start(body)
         return blob
 
     def seal_copy(self, body: bytes) -> bytes:
         """``body`` sealed at the current save counter, without counting a save:
         a copy of the space as it stands (e.g. kept before a format change)."""
-        base = self.log_base
-        try:
-            return self._seal_at(body, self._counter)
-        finally:
-            self.log_base = base
+        return self._seal_at(body, self._counter)
 
     def not_saved(self, counter: int) -> None:
         """A sealed file made since :attr:`counter` was ``counter`` never reached the
@@ -874,7 +871,6 @@ class SealedSpace:
             version = LOG_HEADER_VERSION
         header = _canonical_json(fields)
         authenticated = _PREFIX.pack(MAGIC, version, len(header)) + header
-        self.log_base = base
         mac = _header_mac(data_key, authenticated)
         nonce = nacl.utils.random(NONCE_BYTES)
         ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(

@@ -281,18 +281,24 @@ class SpaceStore:
         """How many changes are in the change log, not yet folded into the snapshot."""
         return self._log.count if self._log is not None else 0
 
-    def compact(self) -> None:
+    def compact(self, *, even_if_empty: bool = False) -> None:
         """Fold the change log into a new snapshot and remove the log.
 
         The new snapshot names the log it folded in, so a log left behind by a
         crash between the two steps is recognised and never applied twice.
-        Does nothing when there is nothing to fold. Raises :class:`SaveFailed`;
+        Does nothing when there is nothing to fold, unless ``even_if_empty``
+        (a snapshot in an older layout is written anew). Raises :class:`SaveFailed`;
         the space on disk and in memory is then as it was.
         """
         self._check_open()
         if changelog.sealer_for(self._codec) is None:
             return
-        if self._log is not None and self._log.count == 0 and not changelog.log_path(self.path).exists():
+        if (
+            not even_if_empty
+            and self._log is not None
+            and self._log.count == 0
+            and not changelog.log_path(self.path).exists()
+        ):
             return
         snapshot = getattr(self._codec, "slots_snapshot", None)
         before = snapshot() if snapshot is not None else None
@@ -343,8 +349,8 @@ class SpaceStore:
         """Fold a snapshot saved before commands could append without opening it
         whole into one that allows it: a sealed one is then format 3, which an
         older reflect cannot open, so a copy of the format 2 file is kept first
-        (see :func:`_keep_format2_copy`)."""
-        self.compact()
+        (see :meth:`_keep_format2_copy`)."""
+        self.compact(even_if_empty=True)
 
     def _keep_format2_copy(self) -> None:
         """Before a sealed format 2 file is replaced by format 3, which an older
