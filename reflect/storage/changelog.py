@@ -24,6 +24,11 @@ the base and the record's position; for a plain space a BLAKE2b checksum over
 base, position and JSON (plain files are readable and editable by anyone with
 the folder anyway; the checksum tells damage from data).
 
+``reflect write`` appends without opening the snapshot whole
+(:mod:`reflect.storage.quick_append`): it checks every record of the log
+first, so the store folds the log in before it grows past
+``QUICK_APPEND_MAX_BYTES``.
+
 Reading: a frame cut off by the end of the file, or nothing but zero bytes
 after the last whole frame, is a torn append (a crash before the save
 returned): it is ignored, and only ever at the very end. Any other frame that

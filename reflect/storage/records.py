@@ -21,6 +21,10 @@ check-ins live in ``"checkins"``, one record per
       "checkins": {"1": {"id": "...", "space": "...", "when": "<iso>",
                          "connection": 2, "distance": 1, "note": "..."}, ...}
 
+A space with a change log beside it also has a ``"_log"`` table (its log's
+id, see :func:`log_base_record`), written first so that the id can be read
+from the first bytes of the file (:func:`log_base_at_start`).
+
 ``SCHEMA_VERSION`` is the format this reflect writes. ``MIGRATIONS[n]`` turns
 the raw tables of version ``n`` into version ``n + 1``; :func:`migrate` runs
 them in order. Export and import use the same entry records.

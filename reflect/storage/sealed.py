@@ -82,6 +82,15 @@ The save counter goes up by one on every seal. The caller keeps the last
 counter it saw somewhere else (see :meth:`SealedSpace.counter_proof`) to
 notice a file put back to an older copy.
 
+Format version 3 is format 2 with one more header field, ``"log"``: the
+base64 id of the change log that extends the snapshot in the body (its
+``_log`` table, which every snapshot the store writes puts first). It is
+written whenever the body starts with that table, so that a command can
+append to the log after checking the header alone
+(:meth:`SealedSpace.unlock_header`). Its slots are bound exactly as in format
+2 (their associated data says version 2); the header MAC and the body's
+associated data cover the version byte 3 and the new field.
+
 Format version 1 (no name, owner, kind, counter or header MAC; the body was
 encrypted with the data key itself) is still read, so that old data folders
 can be brought up to date; it is never written.

@@ -227,7 +227,11 @@ class SpaceStore:
         if records.meta_of(tables)["space"] != space:
             raise SpaceDamaged(path, "The file holds a different space.")
         header_base = getattr(codec, "log_base", None)
-        if header_base is not None and header_base != records.log_base_of(tables)[0] and version == records.SCHEMA_VERSION:
+        if (
+            header_base is not None
+            and version == records.SCHEMA_VERSION
+            and header_base != records.log_base_of(tables)[0]
+        ):
             # The header is authenticated and binds the body: only a bug or
             # someone holding the key could make them disagree.
             raise SpaceDamaged(path, "The file's header and contents name different change logs.")
