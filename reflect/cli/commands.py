@@ -183,6 +183,7 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
                 counts["distance"],
                 now=workspace.now(),
                 note=note,
+                author=workspace.author_in(workspace.journal.space),
             )
         except ValueError as error:
             err(str(error))

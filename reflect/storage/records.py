@@ -19,7 +19,10 @@ check-ins live in ``"checkins"``, one record per
 :class:`~reflect.domain.checkins.CheckIn`::
 
       "checkins": {"1": {"id": "...", "space": "...", "when": "<iso>",
-                         "connection": 2, "distance": 1, "note": "..."}, ...}
+                         "connection": 2, "distance": 1, "note": "...",
+                         "author": "<profile id>"}, ...}
+
+A check-in's ``author`` is written only when set (check-ins of the shared space).
 
 ``SCHEMA_VERSION`` is the format this reflect writes. ``MIGRATIONS[n]`` turns
 the raw tables of version ``n`` into version ``n + 1``; :func:`migrate` runs
@@ -133,6 +136,7 @@ def checkin_to_record(checkin: CheckIn) -> dict[str, Any]:
         "connection": checkin.connection,
         "distance": checkin.distance,
         "note": checkin.note,
+        **({"author": checkin.author} if checkin.author else {}),
     }
 
 
@@ -151,6 +155,8 @@ def checkin_from_record(record: object) -> CheckIn:
     where = f"Check-in {checkin_id[:12]}"
     if not isinstance(record.get("space"), str):
         raise ValueError(f"{where} has no 'space' text.")
+    if not isinstance(record.get("author", ""), str):
+        raise ValueError(f"{where}: 'author' is not text.")
     try:
         return CheckIn(
             id=checkin_id,
@@ -159,6 +165,7 @@ def checkin_from_record(record: object) -> CheckIn:
             connection=record.get("connection"),  # type: ignore[arg-type]
             distance=record.get("distance"),  # type: ignore[arg-type]
             note=record.get("note", ""),
+            author=record.get("author", ""),
         )
     except ValueError as exc:
         if str(exc).startswith(where):

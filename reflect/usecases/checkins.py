@@ -34,14 +34,17 @@ def record_checkin(
     *,
     now: datetime,
     note: str = "",
+    author: str = "",
 ) -> CheckIn:
     """Save a new check-in in ``store``'s space and return it.
+
+    ``author`` is who checked in (a profile id): given in the shared space.
 
     A count or note the domain refuses raises ``ValueError`` with a sentence
     fit to show, and nothing is saved; a failed save raises the store's
     :class:`~reflect.storage.errors.SaveFailed`.
     """
-    checkin = new_checkin(connection, distance, space=store.space, now=now, note=note)
+    checkin = new_checkin(connection, distance, space=store.space, now=now, note=note, author=author)
     store.insert_record(CHECKINS_TABLE, checkin_to_record(checkin))
     return checkin
 

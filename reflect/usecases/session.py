@@ -121,8 +121,16 @@ class Session:
         if space not in self.stores:
             raise NotUnlocked(space)
         if space not in self._journals:
-            self._journals[space] = Journal(self.stores[space])
+            # In the shared space, only the person who wrote a reflection changes it.
+            self._journals[space] = Journal(
+                self.stores[space], changed_by=lambda: self.author_in(space), name_of=self.name_of
+            )
         return self._journals[space]
+
+    def name_of(self, person: str) -> str:
+        """The name of the person with profile id ``person``; empty if nobody here has it."""
+        profile = next((p for p in self.folder.household.profiles if p.id == person), None)
+        return profile.name if profile else ""
 
     def switch_space(self, space: str) -> None:
         self.journal_of(space)

@@ -185,6 +185,10 @@ class Workspace:
     def author_in(self, space: str) -> str:
         return self.session.author_in(space)
 
+    def name_of(self, person: str) -> str:
+        """The name of a person (a profile id, as entries and check-ins record it); empty if unknown."""
+        return self.session.name_of(person)
+
     # keys
 
     def change_passphrase(self, new_passphrase: str, *, current: str) -> KeyChange:

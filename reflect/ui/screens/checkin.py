@@ -132,6 +132,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
                 self.distance_input.count,
                 now=self.app.workspace.now(),
                 note=self.note_input.value.strip(),
+                author=self.app.workspace.author_in(self.checkin_store().space),
             )
         except ValueError as error:
             self._say(str(error))

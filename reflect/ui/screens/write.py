@@ -21,6 +21,7 @@ from reflect.domain.content import Prompt
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
+from reflect.usecases.journal import NotTheAuthor
 from reflect.usecases.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
@@ -153,7 +154,7 @@ class WriteScreen(Screen[None]):
         """
         try:
             return True, call(self.app.workspace.store(self.space))
-        except StoreError as error:
+        except (StoreError, NotTheAuthor) as error:
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
         except NotUnlocked:
             pass  # locked meanwhile: drafts were kept by the lock itself
