@@ -195,3 +195,77 @@ async def test_the_author_deletes_their_own_shared_entry_through_the_screens(cou
         await pilot.click("#confirm")
         await pilot.pause()
         assert ws.store(shared).get(entry.id) is None
+
+
+def _check_ins_from_both(couple):
+    ws, alex, sam = couple
+    shared = ws.household.shared_space
+    for person, passphrase, (connection, distance) in ((alex, PASS_A, (5, 0)), (sam, PASS_B, (0, 4))):
+        ws.unlock(person, passphrase)
+        record_checkin(ws.store(shared), connection, distance, now=ws.now(), note=f"{person.name}'s note",
+                       author=person.id)
+        ws.lock()
+    return ws, alex, sam, shared
+
+
+def test_the_csv_of_the_shared_space_names_who_checked_in(couple):
+    import csv
+    import io
+
+    from reflect.usecases.checkins import checkins_to_csv
+
+    ws, alex, sam, shared = _check_ins_from_both(couple)
+    ws.unlock(alex, PASS_A)
+    checkins = load_checkins(ws.store(shared))
+    rows = list(csv.reader(io.StringIO(checkins_to_csv(checkins, ws.now().tzinfo, name_of=ws.name_of))))
+    assert rows[0][-1] == "who"
+    assert sorted(r[-1] for r in rows[1:]) == ["Alex", "Sam"]
+    only_sam = list(csv.reader(io.StringIO(checkins_to_csv(checked_in_by(checkins, sam.id), ws.now().tzinfo,
+                                                           name_of=ws.name_of))))
+    assert [r[-1] for r in only_sam[1:]] == ["Sam"]
+
+
+def test_the_svg_says_whose_check_ins_it_holds():
+    from reflect.usecases.trend_picture import trend_svg
+
+    svg = trend_svg([], subtitle="", whose="Sam's check-ins")
+    assert "Sam&apos;s check-ins" in svg or "Sam's check-ins" in svg
+
+
+async def test_the_trend_in_the_shared_space_shows_both_or_each_person(couple, seconds):
+    from reflect.ui.screens.trend import SaveExportScreen, TrendScreen
+
+    ws, alex, sam, shared = _check_ins_from_both(couple)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendScreen)
+        assert app.screen.check_action("cycle_whose", ()) is False  # a private journal: one person's anyway
+        await pilot.press("escape", "f6", "f5")
+        await pilot.pause()
+        trend = app.screen
+        assert isinstance(trend, TrendScreen)
+        assert {c.author for c in trend._checkins} == {alex.id, sam.id}
+        assert "Both of you together" in shown_text(trend)
+        await pilot.press("w")
+        await pilot.pause()
+        assert [c.author for c in trend._checkins] == [alex.id]
+        assert "Alex's check-ins" in shown_text(trend)
+        assert trend.chart.points[0].connection == 5
+        await pilot.press("w")
+        await pilot.pause()
+        assert [c.author for c in trend._checkins] == [sam.id]
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveExportScreen)
+        data = app.screen.data.decode()
+        assert "Sam's note" in data and "Alex's note" not in data
+        assert "Sam's check-ins" in shown_text(app.screen)
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert b"Sam&apos;s check-ins" in app.screen.data or b"Sam's check-ins" in app.screen.data
+        await pilot.press("escape", "w")
+        await pilot.pause()
+        assert trend.whose is None

@@ -166,6 +166,8 @@ COMMANDS: tuple[Command, ...] = (
     # The trend.
     Command("cycle_span", "Span", "Change the time span shown: everything, the last year, or three months",
             {TREND: "t"}, action="cycle_span", footer=_places(TREND)),
+    Command("cycle_whose", "Whose", "In the shared space: both of you together, or one of you at a time",
+            {TREND: "w"}, action="cycle_whose", footer=_places(TREND), couple_only=True),
     Command("export_chart", "Chart", "Save the chart as a picture (SVG), to a place you choose", {TREND: "e"},
             action="export_chart", footer=_places(TREND)),
     Command("export_data", "Data", "Save the check-ins as a spreadsheet file (CSV)", {TREND: "x"},

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -113,25 +113,29 @@ def load_checkins(store: Journal) -> list[CheckIn]:
     return read_checkins(store)[0]
 
 
-def checkins_to_csv(checkins: Iterable[CheckIn], tz: tzinfo) -> str:
+def checkins_to_csv(
+    checkins: Iterable[CheckIn], tz: tzinfo, *, name_of: Callable[[str], str] | None = None
+) -> str:
     """The check-ins as CSV text, one row each, dated in the time zone ``tz``.
 
-    The header is ``date,time,connection,distance,note``. Quoting is left to
-    the csv module, so a note with commas, quotes or line breaks reads back
-    exactly as written.
+    The header is ``date,time,connection,distance,note``. With ``name_of``
+    (the shared space), a last column ``who`` names the person who checked
+    in (empty when that was not noted). Quoting is left to the csv module,
+    so a note with commas, quotes or line breaks reads back exactly as written.
     """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(CSV_HEADER + (("who",) if name_of else ()))
     for checkin in checkins:
         local = checkin.when.astimezone(tz)
-        writer.writerow(
-            (
-                local.date().isoformat(),
-                local.strftime("%H:%M"),
-                checkin.connection,
-                checkin.distance,
-                checkin.note,
-            )
-        )
+        row = [
+            local.date().isoformat(),
+            local.strftime("%H:%M"),
+            checkin.connection,
+            checkin.distance,
+            checkin.note,
+        ]
+        if name_of:
+            row.append(name_of(checkin.author) if checkin.author else "")
+        writer.writerow(row)
     return out.getvalue()
