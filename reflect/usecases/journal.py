@@ -132,6 +132,9 @@ class Journal:
     def get_draft(self, key: str) -> str | None:
         return self._store.get_draft(key)
 
+    def draft_keys(self) -> list[str]:
+        return self._store.draft_keys()
+
     def save_draft(self, key: str, text: str) -> None:
         self._store.save_draft(key, text)
 

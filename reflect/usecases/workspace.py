@@ -18,6 +18,7 @@ from reflect.domain.clock import Clock, local_now
 from reflect.domain.entries import Entry, EntryFilter, explored_sections
 from reflect.domain.profiles import Household, Profile, Role, check_passphrase
 from reflect.usecases.catalogue import Catalogue
+from reflect.usecases.drafts import Drafts
 from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
 from reflect.usecases.journal import Journal, UnknownPrompt, write_reflection
 from reflect.usecases.keys import KeyChange, Keys
@@ -49,6 +50,8 @@ class Workspace:
         self.catalogue = catalogue
         self.session = Session(folder)
         self.keys = Keys(folder, self.session)
+        self.drafts = Drafts(self.session)
+        """Where unfinished words are kept: a shared-space draft in its writer's private journal."""
 
     @classmethod
     def open(
@@ -148,12 +151,14 @@ class Workspace:
 
     def unlock(self, profile: Profile, passphrase: str | None) -> None:
         self.session.unlock(profile, passphrase)
+        self.drafts.move_home()
 
     def open_for(self, profile: Profile, passphrase: str | None, *, slot: str | None = None) -> OpenedSpaces:
         return self.session.open_for(profile, passphrase, slot=slot)
 
     def adopt(self, opened: OpenedSpaces) -> None:
         self.session.adopt(opened)
+        self.drafts.move_home()
 
     def lock(self) -> None:
         self.session.lock()
