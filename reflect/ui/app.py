@@ -191,6 +191,13 @@ class ReflectApp(App[None]):
     def settings_changed(self) -> None:
         self.save_settings_quietly()
 
+    @on(PreferencesScreen.AddPartner)
+    def add_partner(self, event: PreferencesScreen.AddPartner) -> None:
+        """Lock, hand the keyboard over behind a full screen, and let the partner set themselves up."""
+        from reflect.ui.screens.add_partner import AddingPartner
+
+        AddingPartner(self, event.passphrase).start()
+
     def finish_unlock(self, generation: int, opened) -> None:
         """Let the person in, unless reflect was locked or hidden while the key was derived.
 

@@ -23,7 +23,7 @@ from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
 from reflect.usecases.journal import Journal, UnknownPrompt, write_reflection
 from reflect.usecases.keys import KeyChange, Keys
 from reflect.usecases.session import NotUnlocked, OpenedSpaces, Session, recovery_slot
-from reflect.usecases.setup import NewPerson, add_person, set_up
+from reflect.usecases.setup import NewPerson, add_person, check_partner_may_join, set_up
 
 if TYPE_CHECKING:
     from reflect.storage.sealed import KdfParams
@@ -122,6 +122,10 @@ class Workspace:
     def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
         return set_up(self.folder, people)
 
+    def check_partner_may_join(self) -> None:
+        """Raise ``ProfileError`` now if a partner cannot be added (see :func:`check_partner_may_join`)."""
+        check_partner_may_join(self.folder)
+
     def add_profile(
         self, name: str, role: Role, passphrase: str | None, *, partner_passphrase: str | None = None
     ) -> Profile:
@@ -195,6 +199,9 @@ class Workspace:
         return self.session.name_of(person)
 
     # keys
+
+    def check_current_passphrase(self, typed: str) -> None:
+        self.keys.check_current_passphrase(typed)
 
     def change_passphrase(self, new_passphrase: str, *, current: str) -> KeyChange:
         return self.keys.change_passphrase(new_passphrase, current=current)
