@@ -385,7 +385,8 @@ def _format_entry(entry) -> str:
     return "\n".join(lines)
 
 
-def _open_app(data_dir: Path, *, demo: bool) -> int:
+def _open_app(data_dir: Path, *, demo: str | None) -> int:
+    """Open the app; ``demo`` ("solo" or "couple") opens it on throw-away sample data instead."""
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
         err(messages.NOT_A_TERMINAL_APP)
         return 1
@@ -393,16 +394,19 @@ def _open_app(data_dir: Path, *, demo: bool) -> int:
 
     demo_dir = None
     if demo:
-        from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo
+        from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo, seed_demo_couple
 
         demo_dir = data_dir = make_demo_folder()
     try:
         with Workspace.open(data_dir) as workspace:
-            if demo:
+            demo_passphrases: dict[str, str] = {}
+            if demo == "couple":
+                demo_passphrases = seed_demo_couple(workspace)
+            elif demo:
                 seed_demo(workspace)
             from reflect.ui.app import ReflectApp
 
-            app = ReflectApp(workspace, demo=demo)
+            app = ReflectApp(workspace, demo=bool(demo), demo_passphrases=demo_passphrases)
             app.run()
     finally:
         if demo_dir is not None:

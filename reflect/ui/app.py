@@ -63,11 +63,22 @@ class ReflectApp(App[None]):
     SCREENS = {"help": help_screen, "resources": resources_screen}
     """Screens that hold nothing private: made once, on first use, and kept."""
 
-    def __init__(self, workspace: Workspace, *, demo: bool = False, clock: Clock = monotonic) -> None:
-        """``clock`` (seconds, like ``time.monotonic``) times the idle lock and the pause."""
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        demo: bool = False,
+        clock: Clock = monotonic,
+        demo_passphrases: dict[str, str] | None = None,
+    ) -> None:
+        """``clock`` (seconds, like ``time.monotonic``) times the idle lock and the pause.
+
+        ``demo_passphrases`` (the couple demo) are shown on the lock screen, by name.
+        """
         super().__init__()
         self.workspace = workspace
         self.demo = demo
+        self.demo_passphrases = dict(demo_passphrases or {}) if demo else {}
         self.clock = clock
         self._theme_restored = False
         self.lock_state = LockState(clock)
@@ -246,6 +257,14 @@ class ReflectApp(App[None]):
 
     def update_space_title(self) -> None:
         self.sub_title = self.space_caption
+
+    @property
+    def demo_note(self) -> str:
+        """For the lock screen of the couple demo: each sample person's passphrase."""
+        if not self.demo_passphrases:
+            return ""
+        said = " and ".join(f"{name}'s is \u201c{passphrase}\u201d" for name, passphrase in self.demo_passphrases.items())
+        return f"This is the demo, with invented people. {said}. Nothing here is kept."
 
     @property
     def space_caption(self) -> str:

@@ -25,19 +25,74 @@ def remove_demo_folder(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+DEMO_KINDS = ("solo", "couple")
+"""What ``reflect --demo`` can show: one person's journal, or a couple."""
+
+
 def seed_demo(workspace: Workspace) -> None:
     """Fill an empty workspace with the sample entries, dated in the past."""
     now = workspace.now()
     for sample in SAMPLE_ENTRIES:
-        prompt_id = sample.get("prompt_id", "")
-        if prompt_id and workspace.find_prompt(prompt_id) is None:
-            prompt_id = ""
-        entry = workspace.write(sample["text"], prompt_id=prompt_id, tags=sample.get("tags", ()))
-        when = now - timedelta(days=int(sample.get("days_ago", 1)))
-        entry = replace(entry, created=when, updated=when, starred=bool(sample.get("starred")))
-        workspace.journal.update(entry)
+        _write_sample(workspace, sample, now)
     add_checkins(workspace.journal, sample_checkins(workspace.journal.space, now))
     workspace.settings.first_run_acknowledged = False
+
+
+def _write_sample(workspace: Workspace, sample: dict, now: datetime, *, space: str | None = None) -> None:
+    prompt_id = sample.get("prompt_id", "")
+    if prompt_id and workspace.find_prompt(prompt_id) is None:
+        prompt_id = ""
+    journal = workspace.store(space) if space else workspace.journal
+    entry = workspace.write(sample["text"], prompt_id=prompt_id, tags=sample.get("tags", ()), space=journal.space)
+    when = now - timedelta(days=int(sample.get("days_ago", 1)))
+    entry = replace(entry, created=when, updated=when, starred=bool(sample.get("starred")))
+    journal.update(entry)
+
+
+def seed_demo_couple(workspace: Workspace) -> dict[str, str]:
+    """Set up the demo couple (Ana and Ben) in an empty workspace, and fill their spaces.
+
+    Each has a private journal with a few entries and check-ins; the shared
+    space holds reflections and check-ins from both, each with its author.
+    Everything is written by unlocking as that person, the way the app would,
+    and the workspace is left locked. Returns each person's demo passphrase
+    by name, for the lock screen to show.
+    """
+    from reflect.domain.profiles import Role
+    from reflect.usecases.demo_content import COUPLE_PRIVATE, COUPLE_SHARED, DEMO_COUPLE
+    from reflect.usecases.workspace import NewPerson
+
+    now = workspace.now()
+    profiles = workspace.set_up([NewPerson(name, Role(role), passphrase) for name, role, passphrase in DEMO_COUPLE])
+    passphrases = {name: passphrase for name, _, passphrase in DEMO_COUPLE}
+    shared = workspace.household.shared_space
+    for number, profile in enumerate(profiles):
+        workspace.unlock(profile, passphrases[profile.name])
+        try:
+            for sample in COUPLE_PRIVATE.get(profile.name, ()):
+                _write_sample(workspace, sample, now, space=profile.space)
+            for sample in COUPLE_SHARED:
+                if sample["author"] == profile.name:
+                    _write_sample(workspace, sample, now, space=shared)
+            add_checkins(workspace.store(profile.space), sample_checkins(profile.space, now, seed=number + 1))
+            add_checkins(
+                workspace.store(shared),
+                sample_checkins(shared, now, seed=number + 11, author=profile.id, notes=False),
+            )
+            seed_demo_sessions(workspace, profile)
+        finally:
+            workspace.lock()
+    workspace.settings.first_run_acknowledged = False
+    return passphrases
+
+
+def seed_demo_sessions(workspace: Workspace, person) -> None:
+    """The hook for sample couple sessions (one revealed, one waiting for the second answer).
+
+    Couple sessions are being built beside this (their use cases are not on
+    this branch yet); when they arrive, their sample sessions are added here,
+    through their own use case, while ``person`` is unlocked.
+    """
 
 
 SAMPLE_NOTES = {
@@ -53,17 +108,19 @@ SAMPLE_NOTES = {
 }
 
 
-def sample_checkins(space: str, now: datetime, days: int = 60) -> list[CheckIn]:
+def sample_checkins(
+    space: str, now: datetime, days: int = 60, *, seed: int = 0, author: str = "", notes: bool = True
+) -> list[CheckIn]:
     """About two months of plausible check-ins ending today: ups, downs and skipped days.
 
     Connection drifts up and distance down, but slowly and not evenly: there
     is a hard stretch about five weeks ago, and about one day in four is
     skipped. The same every time, so the demo always looks the same.
     """
-    rng = random.Random(20240601)
+    rng = random.Random(20240601 + seed)
     checkins = []
     for days_ago in range(days, -1, -1):
-        note = SAMPLE_NOTES.get(days_ago, "")
+        note = SAMPLE_NOTES.get(days_ago, "") if notes else ""
         if not note and rng.random() < 0.25:
             continue
         progress = (days - days_ago) / days
@@ -78,6 +135,7 @@ def sample_checkins(space: str, now: datetime, days: int = 60) -> list[CheckIn]:
                 space=space,
                 now=when,
                 note=note,
+                author=author,
             )
         )
     return checkins
