@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from reflect.domain.profiles import Role
-from reflect.ui.screens.add_partner import HandOverScreen
+from reflect.ui.screens.curtain import CurtainScreen
 from reflect.ui.screens.home import HomeScreen
 from reflect.ui.screens.preferences import PreferencesScreen
 from reflect.ui.screens.setup import PersonFormScreen, RecoveryOfferScreen
@@ -51,15 +51,15 @@ async def test_adding_a_partner_from_preferences(solo_app, solo_ws):
         await _press_add_partner(pilot, app)
         await pilot.pause()
         # Locked, and a full screen asks Robin to pass the keyboard.
-        assert isinstance(app.screen, HandOverScreen)
+        assert isinstance(app.screen, CurtainScreen)
         assert not ws.is_unlocked
         everything = text_on_every_screen(app)
-        assert "pass the keyboard to your partner" in everything
+        assert "Pass the keyboard to your partner." in everything
         assert PRIVATE not in everything and PASSPHRASE not in everything
         for key in ("f4", "f5", "j", "f6"):  # nothing private is one key away
             await pilot.press(key)
             await pilot.pause()
-            assert isinstance(app.screen, HandOverScreen)
+            assert isinstance(app.screen, CurtainScreen)
         await pilot.press("enter")
         await pilot.pause()
         form = app.screen
@@ -99,7 +99,7 @@ async def test_not_now_adds_nobody_and_stays_locked(solo_app, solo_ws):
         app.screen.query_one("#current", Input).value = PASSPHRASE
         await _press_add_partner(pilot, app)
         await pilot.pause()
-        assert isinstance(app.screen, HandOverScreen)
+        assert isinstance(app.screen, CurtainScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)

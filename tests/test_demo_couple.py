@@ -88,3 +88,28 @@ async def test_the_ordinary_demo_shows_no_passphrases(tmp_path, monkeypatch):
             assert ReflectApp(ws, demo=True).demo_note == ""
     finally:
         remove_demo_folder(folder)
+
+
+def test_the_demo_couple_has_a_revealed_session_and_one_waiting_for_ben(demo_couple):
+    from reflect.domain.sessions import Stage
+    from reflect.usecases import couple_sessions
+    from reflect.usecases.demo_content import COUPLE_SESSIONS
+
+    ws, passphrases = demo_couple
+    ana, ben = ws.household.profiles
+    ws.unlock(ana, passphrases["Ana"])
+    sessions = couple_sessions._all_sessions(ws.store("shared"))
+    stages = sorted(s.stage.value for s in sessions)
+    assert stages == sorted([Stage.REVEALED.value, Stage.ANSWERING.value])
+    waiting = next(s for s in sessions if s.stage is Stage.ANSWERING)
+    assert waiting.answered == frozenset({ana.id})
+    assert couple_sessions.next_turn(waiting) == ben.id
+    shared_texts = {e.text for e in ws.store("shared").entries()}
+    revealed = next(s for s in COUPLE_SESSIONS if s["revealed"])
+    assert set(revealed["answers"].values()) <= shared_texts
+    # Ana's pending answer is sealed in her own journal, never in the shared space.
+    pending = next(s for s in COUPLE_SESSIONS if not s["revealed"])["answers"]["Ana"]
+    assert pending not in shared_texts
+    ws.lock()
+    ws.unlock(ben, passphrases["Ben"])
+    assert pending not in {e.text for e in ws.store(ben.space).entries()}

@@ -53,7 +53,8 @@ def seed_demo_couple(workspace: Workspace) -> dict[str, str]:
     """Set up the demo couple (Ana and Ben) in an empty workspace, and fill their spaces.
 
     Each has a private journal with a few entries and check-ins; the shared
-    space holds reflections and check-ins from both, each with its author.
+    space holds reflections and check-ins from both, each with its author,
+    and two sample couple sessions (see :func:`seed_demo_sessions`).
     Everything is written by unlocking as that person, the way the app would,
     and the workspace is left locked. Returns each person's demo passphrase
     by name, for the lock screen to show.
@@ -79,20 +80,45 @@ def seed_demo_couple(workspace: Workspace) -> dict[str, str]:
                 workspace.store(shared),
                 sample_checkins(shared, now, seed=number + 11, author=profile.id, notes=False),
             )
-            seed_demo_sessions(workspace, profile)
         finally:
             workspace.lock()
+    seed_demo_sessions(workspace, passphrases)
     workspace.settings.first_run_acknowledged = False
     return passphrases
 
 
-def seed_demo_sessions(workspace: Workspace, person) -> None:
-    """The hook for sample couple sessions (one revealed, one waiting for the second answer).
+def seed_demo_sessions(workspace: Workspace, passphrases: dict[str, str]) -> None:
+    """Two sample couple sessions, through the sessions' own use cases, with both partners present.
 
-    Couple sessions are being built beside this (their use cases are not on
-    this branch yet); when they arrive, their sample sessions are added here,
-    through their own use case, while ``person`` is unlocked.
+    One is revealed (both chose to show their answer); in the other the first
+    partner has answered and it waits for the second, whose answer is not
+    there yet. The workspace is left locked.
     """
+    from reflect.domain.sessions import RevealChoice, SessionExercise
+    from reflect.usecases import couple_sessions
+    from reflect.usecases.demo_content import COUPLE_SESSIONS
+
+    first, second = workspace.household.profiles
+    workspace.unlock(first, passphrases[first.name])
+    try:
+        workspace.join(workspace.open_for(second, passphrases[second.name]))
+        for sample in COUPLE_SESSIONS:
+            prompt = workspace.find_prompt(sample["prompt_id"])
+            if prompt is None:
+                continue  # a pack without that prompt: no sample session for it
+            session = couple_sessions.begin(
+                workspace, SessionExercise("prompt", prompt.id, prompt.text), starter=first.id
+            )
+            for person in (first, second):
+                words = sample["answers"].get(person.name)
+                if words:
+                    couple_sessions.save_answer(workspace, session.id, person.id, words)
+            if sample["revealed"]:
+                for person in (first, second):
+                    couple_sessions.choose(workspace, session.id, person.id, RevealChoice.REVEAL)
+                couple_sessions.reveal(workspace, session.id)
+    finally:
+        workspace.lock()
 
 
 SAMPLE_NOTES = {

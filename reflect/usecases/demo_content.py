@@ -241,3 +241,25 @@ COUPLE_SHARED: tuple[dict, ...] = (
     },
 )
 """The couple's shared space in the demo; ``author`` names who wrote each one."""
+
+COUPLE_SESSIONS: tuple[dict, ...] = (
+    {
+        "prompt_id": "pace-in-words",
+        "revealed": True,
+        "answers": {
+            "Ana": "Slow is fine for me, as long as I can say 'not today' and it is heard the first time.",
+            "Ben": "What I heard: slow is fine for you, and a 'not today' needs to be heard the first time, with no questions after it.",
+        },
+    },
+    {
+        "prompt_id": "hopes-and-worries",
+        "revealed": False,
+        "answers": {
+            "Ana": (
+                "I hope a therapist can slow us down when we start going in circles. "
+                "I worry that I will spend the whole hour crying."
+            ),
+        },
+    },
+)
+"""Sample couple sessions in the demo: one revealed, one waiting for Ben's answer."""

@@ -7,26 +7,18 @@ choose their name, how they come to this, and their passphrase. The shared
 space is made by the same use case the command line uses
 (``Workspace.add_profile``).
 
-This hand-over screen is self-contained: it is a plain full screen with no
-text of either person on it, like the curtain of a couple session.
+The hand-over is the couple sessions' own curtain (``CurtainScreen``): a
+full screen with no text of either person on it, where only the safety keys
+work.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import getters, on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Center, Horizontal, Middle, Vertical
-from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Button, Static
-
-from reflect.domain.display import shown
 from reflect.domain.profiles import ProfileError
 from reflect.storage.errors import StoreError
-from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.screens.curtain import CurtainScreen
 
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
@@ -35,54 +27,16 @@ NOTHING_ADDED = "Nothing was added. reflect is locked; {name} opens it again wit
 PARTNER_ADDED = "{name} is added, with a private journal of their own and a shared space for the two of you."
 
 
-class HandOverScreen(Screen[bool]):
-    """A full screen between two people at one keyboard: it names who should take it, and waits."""
-
-    if TYPE_CHECKING:  # a type checker sees reflect's app; at run time, any host app will do
-        app = getters.app(ReflectApp)
-
-    AUTO_FOCUS = "#ready"
-    CSS_PATH = "add_partner.tcss"
-    BINDINGS = [Binding("escape", "not_now", "Not now")]
-
-    def __init__(self, first_name: str) -> None:
-        super().__init__()
-        self.first_name = first_name
-
-    def compose(self) -> ComposeResult:
-        with Middle():
-            with Center():
-                with Vertical(id="hand-over"):
-                    yield Static("Please pass the keyboard to your partner", classes="screen-title")
-                    yield Static(
-                        Content(
-                            shown(
-                                f"Thank you, {self.first_name}. reflect is locked, and nothing of your "
-                                "journal is on screen."
-                            )
-                        ),
-                        classes="screen-intro",
-                    )
-                    yield Static(
-                        "When you have the keyboard, press Enter. You will choose your own name, "
-                        "how you come to this, and a passphrase only you know.",
-                        classes="screen-intro",
-                    )
-                    with Horizontal(classes="dialog-buttons"):
-                        yield Button("Not now", id="not-now")
-                        yield Button("I have the keyboard", id="ready", variant="primary")
-        yield SafetyFooter()
-
-    def on_mount(self) -> None:
-        self.sub_title = "adding a partner"
-
-    @on(Button.Pressed, "#ready")
-    def ready(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#not-now")
-    def action_not_now(self) -> None:
-        self.dismiss(False)
+def hand_over_curtain(first_name: str) -> CurtainScreen:
+    """The curtain between the first person and the partner they are adding (Esc: not now)."""
+    return CurtainScreen(
+        "your partner",
+        heading="Pass the keyboard to your partner.",
+        line=f"Thank you, {first_name}. reflect is locked, and nothing of your journal is on screen.",
+        note="When you have the keyboard, press Enter. You will choose your own name, how you come "
+        "to this, and a passphrase only you know.",
+        may_step_back=True,
+    )
 
 
 class AddingPartner:
@@ -99,7 +53,7 @@ class AddingPartner:
         if first is None:
             return
         self.app.lock_now()
-        self.app.push_screen(HandOverScreen(first.name), self._handed_over)
+        self.app.push_screen(hand_over_curtain(first.name), self._handed_over)
 
     def _give_up(self) -> None:
         self._first_passphrase = ""
