@@ -135,7 +135,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("command_palette", "Search", "Search for any action", {ANYWHERE: "ctrl+p"}, described_only=True),
     Command("quit_anywhere", "Quit", "Quit", {ANYWHERE: "ctrl+q"}, described_only=True),
     Command("quit", "Quit", "Quit", {PATH: "q"}, action="app.quit"),
-    Command("preferences", "Preferences", "Preferences: when reflect locks itself; your passphrase", {PATH: "p"},
+    Command("preferences", "Preferences", "Preferences: when reflect locks itself; your passphrase; adding a partner", {PATH: "p"},
             private=True, palette="Preferences", while_together=False),
     Command("home", "Path", "Back to the guided path", private=True, palette="Path"),
     Command("switch_person", "Switch person", "Lock, so the other partner can unlock", palette="Switch person"),
