@@ -167,7 +167,7 @@ async def test_the_partner_reads_but_cannot_open_delete_star_or_tag_the_others_e
         screen = app.screen
         assert "Alex · Alex's own words" in str(screen.entry_list.get_option_at_index(0).prompt)
         text = shown_text(screen)
-        assert "Alex wrote this" in text and "Only Alex can change or delete it" in text
+        assert "Alex wrote this" in text and "Only Alex can change or delete it." in text
         for action in ("delete", "star", "tags"):
             assert screen.check_action(action, ()) is None  # greyed out
         await pilot.press("d")

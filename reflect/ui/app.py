@@ -274,7 +274,9 @@ class ReflectApp(App[None]):
         """For the lock screen of the couple demo: each sample person's passphrase."""
         if not self.demo_passphrases:
             return ""
-        said = " and ".join(f"{name}'s is \u201c{passphrase}\u201d" for name, passphrase in self.demo_passphrases.items())
+        said = ", and ".join(
+            f"{name}'s passphrase is \u201c{passphrase}\u201d" for name, passphrase in self.demo_passphrases.items()
+        )
         return f"This is the demo, with invented people. {said}. Nothing here is kept."
 
     @property

@@ -79,8 +79,9 @@ class PreferencesScreen(ModalScreen[None]):
                         yield Label("Add your partner")
                         yield Static(
                             "Your partner gets a private journal of their own, which you cannot open, "
-                            "and the two of you get a shared space. With your passphrase typed above, "
-                            "reflect locks, and you pass the keyboard to them to choose their own.",
+                            "and the two of you get a shared space. Type your passphrase above first. "
+                            "Then reflect locks, and you pass the keyboard to your partner, who chooses "
+                            "their own.",
                             classes="muted",
                         )
                         yield Button("Add a partner", id="add-partner")
