@@ -269,3 +269,21 @@ async def test_the_trend_in_the_shared_space_shows_both_or_each_person(couple, s
         await pilot.press("escape", "w")
         await pilot.pause()
         assert trend.whose is None
+
+
+def test_the_command_line_list_of_the_shared_space_names_each_author(cli_couple, capsys, monkeypatch):
+    from tests.helpers import CLI_PASS_A, CLI_PASS_B, run_cli
+
+    for name, passphrase in (("Alex", CLI_PASS_A), ("Sam", CLI_PASS_B)):
+        code, out, _ = run_cli(
+            ["write", "--profile", name, "--shared", "--data-dir", cli_couple],
+            capsys,
+            monkeypatch,
+            f"{passphrase}\n{name} wrote these words\n",
+        )
+        assert code == 0, out
+    code, out, _ = run_cli(["list", "--profile", "Sam", "--shared", "--data-dir", cli_couple], capsys, monkeypatch,
+                           f"{CLI_PASS_B}\n")
+    assert code == 0
+    heads = [line for line in out.splitlines() if "(" in line and " by " in line]
+    assert any(" by Alex" in h for h in heads) and any(" by Sam" in h for h in heads)

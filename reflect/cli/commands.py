@@ -147,6 +147,8 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
         flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
         entries = workspace.search(flt) if _unlock(workspace, args) else []
+        # Shared reflections name who wrote them, as the app's journal does.
+        names = {p.id: p.name for p in workspace.household.profiles}
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
@@ -157,7 +159,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
         out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
         return 0
     for entry in entries:
-        out(_format_entry(entry))
+        out(_format_entry(entry, names.get(entry.author, "") if entry.author else ""))
     return 0
 
 
@@ -373,10 +375,11 @@ def _backup_line(backup) -> str:
     )
 
 
-def _format_entry(entry) -> str:
+def _format_entry(entry, author_name: str = "") -> str:
     star = " *" if entry.starred else ""
     tags = f"  #{' #'.join(entry.tags)}" if entry.tags else ""
-    head = f"{entry.created:%Y-%m-%d %H:%M}{star}{tags}  ({entry.id[:8]})"
+    by = f"  by {author_name}" if author_name else ""
+    head = f"{entry.created:%Y-%m-%d %H:%M}{by}{star}{tags}  ({entry.id[:8]})"
     lines = [head]
     if entry.prompt_text:
         lines.append(f"  > {entry.prompt_text}")
