@@ -287,3 +287,24 @@ def test_the_command_line_list_of_the_shared_space_names_each_author(cli_couple,
     assert code == 0
     heads = [line for line in out.splitlines() if "(" in line and " by " in line]
     assert any(" by Alex" in h for h in heads) and any(" by Sam" in h for h in heads)
+
+
+def test_the_shared_space_exports_say_who_wrote_and_who_checked_in(couple):
+    import csv
+    import io
+
+    from reflect.usecases.exports import export_space
+
+    ws, alex, sam, shared, entry = _shared_entry_by_alex(couple)
+    ws.unlock(sam, PASS_B)
+    record_checkin(ws.store(shared), 1, 0, now=ws.now(), author=sam.id)
+    tz = ws.now().tzinfo
+    markdown, _ = export_space(ws.store(shared), "md", tz, authors=ws.authors_in(shared))
+    assert "*Written by Alex*" in markdown
+    data, _ = export_space(ws.store(shared), "csv", tz, authors=ws.authors_in(shared))
+    rows = list(csv.reader(io.StringIO(data)))
+    assert rows[0][-1] == "who" and rows[1][-1] == "Sam"
+    # A private journal's exports name nobody, as before.
+    assert ws.authors_in(sam.space) is None
+    private_md, _ = export_space(ws.store(sam.space), "md", tz, authors=ws.authors_in(sam.space))
+    assert "Written by" not in private_md

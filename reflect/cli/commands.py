@@ -203,7 +203,9 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         tz = workspace.now().tzinfo
         step_titles = workspace.step_titles() if args.format == "md" else {}
         if _unlock(workspace, args):
-            text, skipped = exports.export_space(workspace.journal, args.format, tz, step_titles)
+            journal = workspace.journal
+            authors = workspace.authors_in(journal.space)
+            text, skipped = exports.export_space(journal, args.format, tz, step_titles, authors)
         else:
             text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
     if skipped:

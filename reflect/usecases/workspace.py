@@ -212,6 +212,12 @@ class Workspace:
     def author_in(self, space: str) -> str:
         return self.session.author_in(space)
 
+    def authors_in(self, space: str) -> dict[str, str] | None:
+        """Profile id to name, for what is shown or saved of ``space``: only the shared space records authors."""
+        if space != self.household.shared_space:
+            return None
+        return {p.id: p.name for p in self.household.profiles}
+
     def name_of(self, person: str) -> str:
         """The name of a person (a profile id, as entries and check-ins record it); empty if unknown."""
         return self.session.name_of(person)
