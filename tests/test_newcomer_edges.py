@@ -202,7 +202,7 @@ async def test_the_check_in_says_which_space_it_saves_to(workspaces):
         await pilot.press("escape", "f6", "f4")
         await pilot.pause()
         shown = text_on_every_screen(app)
-        assert "saved in the shared space (Alex & Sam): both of you can see it" in shown
+        assert "saved in the shared space (Alex & Sam), under Alex's name: both of you can see it" in shown
     ws.close()
 
 

@@ -187,6 +187,8 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
         flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
         entries = workspace.search(flt) if _unlock(workspace, args) else []
+        # Shared reflections name who wrote them, as the app's journal does.
+        names = {p.id: p.name for p in workspace.household.profiles}
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
@@ -197,7 +199,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
         out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
         return 0
     for entry in entries:
-        out(_format_entry(entry))
+        out(_format_entry(entry, names.get(entry.author, "") if entry.author else ""))
     return 0
 
 
@@ -223,6 +225,7 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
                 counts["distance"],
                 now=workspace.now(),
                 note=note,
+                author=workspace.author_in(workspace.journal.space),
             )
         except ValueError as error:
             err(str(error))
@@ -240,7 +243,9 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         tz = workspace.now().tzinfo
         step_titles = workspace.step_titles() if args.format == "md" else {}
         if _unlock(workspace, args):
-            text, skipped = exports.export_space(workspace.journal, args.format, tz, step_titles)
+            journal = workspace.journal
+            authors = workspace.authors_in(journal.space)
+            text, skipped = exports.export_space(journal, args.format, tz, step_titles, authors)
         else:
             text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
     if skipped:
@@ -412,10 +417,11 @@ def _backup_line(backup) -> str:
     )
 
 
-def _format_entry(entry) -> str:
+def _format_entry(entry, author_name: str = "") -> str:
     star = " *" if entry.starred else ""
     tags = f"  #{' #'.join(entry.tags)}" if entry.tags else ""
-    head = f"{entry.created:%Y-%m-%d %H:%M}{star}{tags}  ({entry.id[:8]})"
+    by = f"  by {author_name}" if author_name else ""
+    head = f"{entry.created:%Y-%m-%d %H:%M}{by}{star}{tags}  ({entry.id[:8]})"
     lines = [head]
     if entry.prompt_text:
         lines.append(f"  > {entry.prompt_text}")
@@ -424,7 +430,8 @@ def _format_entry(entry) -> str:
     return "\n".join(lines)
 
 
-def _open_app(data_dir: Path, *, demo: bool) -> int:
+def _open_app(data_dir: Path, *, demo: str | None) -> int:
+    """Open the app; ``demo`` ("solo" or "couple") opens it on throw-away sample data instead."""
     if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
         err(messages.NOT_A_TERMINAL_APP)
         return 1
@@ -432,16 +439,19 @@ def _open_app(data_dir: Path, *, demo: bool) -> int:
 
     demo_dir = None
     if demo:
-        from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo
+        from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo, seed_demo_couple
 
         demo_dir = data_dir = make_demo_folder()
     try:
         with Workspace.open(data_dir) as workspace:
-            if demo:
+            demo_passphrases: dict[str, str] = {}
+            if demo == "couple":
+                demo_passphrases = seed_demo_couple(workspace)
+            elif demo:
                 seed_demo(workspace)
             from reflect.ui.app import ReflectApp
 
-            app = ReflectApp(workspace, demo=demo)
+            app = ReflectApp(workspace, demo=bool(demo), demo_passphrases=demo_passphrases)
             app.run()
     finally:
         if demo_dir is not None:

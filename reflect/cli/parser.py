@@ -25,7 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reflect {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="open the app on throw-away sample data"
+        "--demo",
+        nargs="?",
+        const="solo",
+        default=None,
+        choices=("solo", "couple"),
+        metavar="couple",
+        help="open the app on throw-away sample data: one person's journal, or with 'couple' "
+        "two partners (Ana and Ben; their demo passphrases are shown on the lock screen)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -82,6 +82,9 @@ class CheckIn:
     connection: int
     distance: int
     note: str = ""
+    author: str = ""
+    """Who checked in (a profile id), in the shared space; empty elsewhere, and for
+    shared check-ins made before reflect noted authors."""
 
     def __post_init__(self) -> None:
         _check_moments(self.connection, "connection")
@@ -102,6 +105,7 @@ def new_checkin(
     space: str,
     now: datetime,
     note: str = "",
+    author: str = "",
 ) -> CheckIn:
     """Create a check-in with a fresh random id, or raise ``ValueError``.
 
@@ -115,7 +119,19 @@ def new_checkin(
         connection=connection,
         distance=distance,
         note=note,
+        author=author,
     )
+
+
+def checked_in_by(checkins: Iterable[CheckIn], person: str | None) -> list[CheckIn]:
+    """The check-ins ``person`` (a profile id) made, in order; all of them when ``person`` is None.
+
+    This is how the shared space's trend shows one partner's line: only the
+    check-ins that person made, never a guess about the rest.
+    """
+    if person is None:
+        return list(checkins)
+    return [c for c in checkins if c.author == person]
 
 
 @dataclass(frozen=True)

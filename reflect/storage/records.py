@@ -19,7 +19,10 @@ check-ins live in ``"checkins"``, one record per
 :class:`~reflect.domain.checkins.CheckIn`::
 
       "checkins": {"1": {"id": "...", "space": "...", "when": "<iso>",
-                         "connection": 2, "distance": 1, "note": "..."}, ...}
+                         "connection": 2, "distance": 1, "note": "...",
+                         "author": "<profile id>"}, ...}
+
+A check-in's ``author`` is written only when set (check-ins of the shared space).
 
 A space with a change log beside it also has a ``"_log"`` table (its log's
 id, see :func:`log_base_record`), written first so that the id can be read
@@ -57,7 +60,7 @@ CHECKINS_TABLE = "checkins"
 
 _MAX_PROBLEMS = 20
 
-_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id", "author")
+_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id", "author", "session")
 
 
 def entry_to_record(entry: Entry) -> dict[str, Any]:
@@ -76,6 +79,8 @@ def entry_to_record(entry: Entry) -> dict[str, Any]:
     }
     if entry.author:
         record["author"] = entry.author
+    if entry.session_id:
+        record["session"] = entry.session_id
     return record
 
 
@@ -113,6 +118,7 @@ def entry_from_record(record: object) -> Entry:
         tags=tuple(tags),
         starred=starred,
         author=record.get("author", ""),
+        session_id=record.get("session", ""),
     )
 
 
@@ -137,6 +143,7 @@ def checkin_to_record(checkin: CheckIn) -> dict[str, Any]:
         "connection": checkin.connection,
         "distance": checkin.distance,
         "note": checkin.note,
+        **({"author": checkin.author} if checkin.author else {}),
     }
 
 
@@ -155,6 +162,8 @@ def checkin_from_record(record: object) -> CheckIn:
     where = f"Check-in {checkin_id[:12]}"
     if not isinstance(record.get("space"), str):
         raise ValueError(f"{where} has no 'space' text.")
+    if not isinstance(record.get("author", ""), str):
+        raise ValueError(f"{where}: 'author' is not text.")
     try:
         return CheckIn(
             id=checkin_id,
@@ -163,6 +172,7 @@ def checkin_from_record(record: object) -> CheckIn:
             connection=record.get("connection"),  # type: ignore[arg-type]
             distance=record.get("distance"),  # type: ignore[arg-type]
             note=record.get("note", ""),
+            author=record.get("author", ""),
         )
     except ValueError as exc:
         if str(exc).startswith(where):

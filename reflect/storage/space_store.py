@@ -551,6 +551,11 @@ class SpaceStore:
         doc = self._table(records.DRAFTS_TABLE).get(doc_id=key)  # type: ignore[call-overload]
         return None if doc is None else records.draft_from_record(doc)
 
+    def draft_keys(self) -> list[str]:
+        """The key of every draft kept in this space."""
+        self._check_open()
+        return [str(doc.doc_id) for doc in self._table(records.DRAFTS_TABLE).all()]
+
     def save_draft(self, key: str, text: str) -> None:
         """Keep unfinished writing under ``key``, inside the space file."""
         if self.get_draft(key) == text:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -34,14 +34,17 @@ def record_checkin(
     *,
     now: datetime,
     note: str = "",
+    author: str = "",
 ) -> CheckIn:
     """Save a new check-in in ``store``'s space and return it.
+
+    ``author`` is who checked in (a profile id): given in the shared space.
 
     A count or note the domain refuses raises ``ValueError`` with a sentence
     fit to show, and nothing is saved; a failed save raises the store's
     :class:`~reflect.storage.errors.SaveFailed`.
     """
-    checkin = new_checkin(connection, distance, space=store.space, now=now, note=note)
+    checkin = new_checkin(connection, distance, space=store.space, now=now, note=note, author=author)
     store.insert_record(CHECKINS_TABLE, checkin_to_record(checkin))
     return checkin
 
@@ -110,25 +113,29 @@ def load_checkins(store: Journal) -> list[CheckIn]:
     return read_checkins(store)[0]
 
 
-def checkins_to_csv(checkins: Iterable[CheckIn], tz: tzinfo) -> str:
+def checkins_to_csv(
+    checkins: Iterable[CheckIn], tz: tzinfo, *, name_of: Callable[[str], str] | None = None
+) -> str:
     """The check-ins as CSV text, one row each, dated in the time zone ``tz``.
 
-    The header is ``date,time,connection,distance,note``. Quoting is left to
-    the csv module, so a note with commas, quotes or line breaks reads back
-    exactly as written.
+    The header is ``date,time,connection,distance,note``. With ``name_of``
+    (the shared space), a last column ``who`` names the person who checked
+    in (empty when that was not noted). Quoting is left to the csv module,
+    so a note with commas, quotes or line breaks reads back exactly as written.
     """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(CSV_HEADER + (("who",) if name_of else ()))
     for checkin in checkins:
         local = checkin.when.astimezone(tz)
-        writer.writerow(
-            (
-                local.date().isoformat(),
-                local.strftime("%H:%M"),
-                checkin.connection,
-                checkin.distance,
-                checkin.note,
-            )
-        )
+        row = [
+            local.date().isoformat(),
+            local.strftime("%H:%M"),
+            checkin.connection,
+            checkin.distance,
+            checkin.note,
+        ]
+        if name_of:
+            row.append(name_of(checkin.author) if checkin.author else "")
+        writer.writerow(row)
     return out.getvalue()

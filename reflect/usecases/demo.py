@@ -25,19 +25,100 @@ def remove_demo_folder(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+DEMO_KINDS = ("solo", "couple")
+"""What ``reflect --demo`` can show: one person's journal, or a couple."""
+
+
 def seed_demo(workspace: Workspace) -> None:
     """Fill an empty workspace with the sample entries, dated in the past."""
     now = workspace.now()
     for sample in SAMPLE_ENTRIES:
-        prompt_id = sample.get("prompt_id", "")
-        if prompt_id and workspace.find_prompt(prompt_id) is None:
-            prompt_id = ""
-        entry = workspace.write(sample["text"], prompt_id=prompt_id, tags=sample.get("tags", ()))
-        when = now - timedelta(days=int(sample.get("days_ago", 1)))
-        entry = replace(entry, created=when, updated=when, starred=bool(sample.get("starred")))
-        workspace.journal.update(entry)
+        _write_sample(workspace, sample, now)
     add_checkins(workspace.journal, sample_checkins(workspace.journal.space, now))
     workspace.settings.first_run_acknowledged = False
+
+
+def _write_sample(workspace: Workspace, sample: dict, now: datetime, *, space: str | None = None) -> None:
+    prompt_id = sample.get("prompt_id", "")
+    if prompt_id and workspace.find_prompt(prompt_id) is None:
+        prompt_id = ""
+    journal = workspace.store(space) if space else workspace.journal
+    entry = workspace.write(sample["text"], prompt_id=prompt_id, tags=sample.get("tags", ()), space=journal.space)
+    when = now - timedelta(days=int(sample.get("days_ago", 1)))
+    entry = replace(entry, created=when, updated=when, starred=bool(sample.get("starred")))
+    journal.update(entry)
+
+
+def seed_demo_couple(workspace: Workspace) -> dict[str, str]:
+    """Set up the demo couple (Ana and Ben) in an empty workspace, and fill their spaces.
+
+    Each has a private journal with a few entries and check-ins; the shared
+    space holds reflections and check-ins from both, each with its author,
+    and two sample couple sessions (see :func:`seed_demo_sessions`).
+    Everything is written by unlocking as that person, the way the app would,
+    and the workspace is left locked. Returns each person's demo passphrase
+    by name, for the lock screen to show.
+    """
+    from reflect.domain.profiles import Role
+    from reflect.usecases.demo_content import COUPLE_PRIVATE, COUPLE_SHARED, DEMO_COUPLE
+    from reflect.usecases.workspace import NewPerson
+
+    now = workspace.now()
+    profiles = workspace.set_up([NewPerson(name, Role(role), passphrase) for name, role, passphrase in DEMO_COUPLE])
+    passphrases = {name: passphrase for name, _, passphrase in DEMO_COUPLE}
+    shared = workspace.household.shared_space
+    for number, profile in enumerate(profiles):
+        workspace.unlock(profile, passphrases[profile.name])
+        try:
+            for sample in COUPLE_PRIVATE.get(profile.name, ()):
+                _write_sample(workspace, sample, now, space=profile.space)
+            for sample in COUPLE_SHARED:
+                if sample["author"] == profile.name:
+                    _write_sample(workspace, sample, now, space=shared)
+            add_checkins(workspace.store(profile.space), sample_checkins(profile.space, now, seed=number + 1))
+            add_checkins(
+                workspace.store(shared),
+                sample_checkins(shared, now, seed=number + 11, author=profile.id, notes=False),
+            )
+        finally:
+            workspace.lock()
+    seed_demo_sessions(workspace, passphrases)
+    workspace.settings.first_run_acknowledged = False
+    return passphrases
+
+
+def seed_demo_sessions(workspace: Workspace, passphrases: dict[str, str]) -> None:
+    """Two sample couple sessions, through the sessions' own use cases, with both partners present.
+
+    One is revealed (both chose to show their answer); in the other the first
+    partner has answered and it waits for the second, whose answer is not
+    there yet. The workspace is left locked.
+    """
+    from reflect.domain.sessions import RevealChoice, SessionExercise
+    from reflect.usecases import couple_sessions
+    from reflect.usecases.demo_content import COUPLE_SESSIONS
+
+    first, second = workspace.household.profiles
+    workspace.unlock(first, passphrases[first.name])
+    try:
+        workspace.join(workspace.open_for(second, passphrases[second.name]))
+        for sample in COUPLE_SESSIONS:
+            prompt = workspace.find_prompt(sample["prompt_id"])
+            if prompt is None:
+                continue  # a pack without that prompt: no sample session for it
+            session = couple_sessions.begin(
+                workspace, SessionExercise("prompt", prompt.id, prompt.text), starter=first.id
+            )
+            for person in (first, second):
+                words = sample["answers"].get(person.name)
+                if words:
+                    couple_sessions.save_answer(workspace, session.id, person.id, words)
+            if sample["revealed"]:
+                for person in (first, second):
+                    couple_sessions.choose(workspace, session.id, person.id, RevealChoice.REVEAL)
+                couple_sessions.reveal(workspace, session.id)
+    finally:
+        workspace.lock()
 
 
 SAMPLE_NOTES = {
@@ -53,17 +134,19 @@ SAMPLE_NOTES = {
 }
 
 
-def sample_checkins(space: str, now: datetime, days: int = 60) -> list[CheckIn]:
+def sample_checkins(
+    space: str, now: datetime, days: int = 60, *, seed: int = 0, author: str = "", notes: bool = True
+) -> list[CheckIn]:
     """About two months of plausible check-ins ending today: ups, downs and skipped days.
 
     Connection drifts up and distance down, but slowly and not evenly: there
     is a hard stretch about five weeks ago, and about one day in four is
     skipped. The same every time, so the demo always looks the same.
     """
-    rng = random.Random(20240601)
+    rng = random.Random(20240601 + seed)
     checkins = []
     for days_ago in range(days, -1, -1):
-        note = SAMPLE_NOTES.get(days_ago, "")
+        note = SAMPLE_NOTES.get(days_ago, "") if notes else ""
         if not note and rng.random() < 0.25:
             continue
         progress = (days - days_ago) / days
@@ -78,6 +161,7 @@ def sample_checkins(space: str, now: datetime, days: int = 60) -> list[CheckIn]:
                 space=space,
                 now=when,
                 note=note,
+                author=author,
             )
         )
     return checkins

@@ -142,3 +142,124 @@ SAMPLE_ENTRIES: tuple[dict, ...] = (
         "starred": False,
     },
 )
+
+
+# The couple demo (``reflect --demo couple``): Ana, the partner who was hurt, and
+# Ben, the partner who caused the hurt. Invented people, invented words.
+
+DEMO_COUPLE = (
+    ("Ana", "hurt", "ana demo passphrase"),
+    ("Ben", "involved", "ben demo passphrase"),
+)
+"""(name, role, passphrase) of each demo partner. The passphrases are shown on the lock screen."""
+
+COUPLE_PRIVATE: dict[str, tuple[dict, ...]] = {
+    "Ana": (
+        {
+            "text": (
+                "Ben reached for the remote and his arm brushed mine, and my whole body "
+                "went stiff. He did not notice. I did not say anything. I want to be able "
+                "to tell him when that happens without it becoming a whole evening."
+            ),
+            "prompt_id": "body-now",
+            "tags": ["body"],
+            "days_ago": 40,
+        },
+        {
+            "text": (
+                "What would tell me things are a little safer? Probably this: that I stop "
+                "rehearsing what I will say if I find something else. I did not rehearse "
+                "it once this week."
+            ),
+            "prompt_id": "safe-enough-signs",
+            "tags": ["steady"],
+            "days_ago": 18,
+            "starred": True,
+        },
+        {
+            "text": "A tired day. I am keeping this one for myself.",
+            "prompt_id": "",
+            "tags": [],
+            "days_ago": 4,
+        },
+    ),
+    "Ben": (
+        {
+            "text": (
+                "When Ana brings it up, the first thing in me is the urge to explain. "
+                "Tonight I counted to ten in my head and just let her finish. It was "
+                "uncomfortable. It was also the first time she did not walk away."
+            ),
+            "prompt_id": "staying-present",
+            "tags": ["listening"],
+            "days_ago": 33,
+        },
+        {
+            "text": (
+                "I want things to move faster, and I can see that wanting is about my "
+                "own relief more than about her. Writing that down so I remember it."
+            ),
+            "prompt_id": "ladder-urge",
+            "tags": ["waiting"],
+            "days_ago": 12,
+        },
+    ),
+}
+"""Each partner's private journal in the couple demo."""
+
+COUPLE_SHARED: tuple[dict, ...] = (
+    {
+        "author": "Ana",
+        "text": "Something steady: Ben texted when the train was late, before I had to ask.",
+        "prompt_id": "small-reliable",
+        "tags": ["steady"],
+        "days_ago": 26,
+    },
+    {
+        "author": "Ben",
+        "text": "Something steady: Ana kept our Sunday walk, even on a hard week.",
+        "prompt_id": "small-reliable",
+        "tags": ["steady"],
+        "days_ago": 26,
+    },
+    {
+        "author": "Ana",
+        "text": (
+            "Our last hard talk went somewhere because we stopped after twenty minutes "
+            "and agreed to come back to it. Coming back is what made it different."
+        ),
+        "prompt_id": "where-talks-go",
+        "tags": [],
+        "days_ago": 9,
+    },
+    {
+        "author": "Ben",
+        "text": "Sitting on the same side of the table felt fine today. Same step again next time, I think.",
+        "prompt_id": "ladder-after-try",
+        "tags": ["ladder"],
+        "days_ago": 5,
+    },
+)
+"""The couple's shared space in the demo; ``author`` names who wrote each one."""
+
+COUPLE_SESSIONS: tuple[dict, ...] = (
+    {
+        "prompt_id": "pace-in-words",
+        "revealed": True,
+        "answers": {
+            "Ana": "Slow is fine for me, as long as I can say 'not today' and it is heard the first time.",
+            "Ben": "What I heard: slow is fine for you, and a 'not today' needs to be heard the first time, with no questions after it.",
+        },
+    },
+    {
+        "prompt_id": "hopes-and-worries",
+        "revealed": False,
+        "answers": {
+            "Ana": (
+                "I hope a therapist can slow us down when we start going in circles. "
+                "I worry that I will spend the whole hour crying."
+            ),
+        },
+    },
+)
+"""Sample couple sessions in the demo: one revealed, one waiting for Ben's answer."""

@@ -125,24 +125,32 @@ def export_records(
     checkins: Sequence[CheckIn],
     tz: tzinfo,
     step_titles: Mapping[str, str] | None = None,
+    authors: Mapping[str, str] | None = None,
 ) -> str:
     """A space's records as the text of one export format (see :data:`SPACE_EXPORT_FORMATS`).
 
     ``step_titles`` (section id to title) lets the Markdown name each reflection's step.
+    ``authors`` (profile id to name) is given for the shared space: the
+    Markdown says who wrote each reflection, and the CSV who made each check-in.
     """
     from reflect.usecases.checkins import checkins_to_csv
 
     if fmt == "md":
-        return journal_markdown(entries, step_titles)
+        return journal_markdown(entries, step_titles, authors=authors)
     if fmt == "json":
         return lossless_export_json(entries, checkins).decode("utf-8")
     if fmt == "csv":
-        return checkins_to_csv(checkins, tz)
+        name_of = (lambda person: authors.get(person, "")) if authors is not None else None
+        return checkins_to_csv(checkins, tz, name_of=name_of)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
 def export_space(
-    store, fmt: str, tz: tzinfo, step_titles: Mapping[str, str] | None = None
+    store,
+    fmt: str,
+    tz: tzinfo,
+    step_titles: Mapping[str, str] | None = None,
+    authors: Mapping[str, str] | None = None,
 ) -> tuple[str, int]:
     """Everything in ``store``'s space as one export, and how many check-ins could not be read.
 
@@ -154,7 +162,7 @@ def export_space(
     entries = store.entries()
     checkins, problems = read_checkins(store)
     skipped = len(problems) if fmt != "md" else 0
-    return export_records(fmt, entries, checkins, tz, step_titles), skipped
+    return export_records(fmt, entries, checkins, tz, step_titles, authors), skipped
 
 
 def write_export(
@@ -243,13 +251,19 @@ def lossless_export_json(entries: Iterable[Entry], checkins: Iterable[CheckIn]) 
     return orjson.dumps(lossless_export(entries, checkins), option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def journal_markdown(entries: Sequence[Entry], step_titles: Mapping[str, str] | None = None) -> str:
+def journal_markdown(
+    entries: Sequence[Entry],
+    step_titles: Mapping[str, str] | None = None,
+    *,
+    authors: Mapping[str, str] | None = None,
+) -> str:
     """The reflections as a Markdown document to read, newest first.
 
     Each one is headed by when it was written (in the time zone it was
     written in), then the step of the path it belongs to (from
     ``step_titles``, section id to title), the prompt it answered as a
-    quotation, the words as they were typed, and its tags. The whole
+    quotation, the words as they were typed, and its tags. With ``authors``
+    (the shared space), each also says who wrote it. The whole
     document passes through :func:`shown`: a file is read with ``cat``, so
     no terminal escape typed or imported into a reflection reaches it.
     """
@@ -261,6 +275,9 @@ def journal_markdown(entries: Sequence[Entry], step_titles: Mapping[str, str] | 
     for entry in ordered:
         star = " ★" if entry.starred else ""
         lines += [f"## {entry.created:%A %d %B %Y, %H:%M}{star}", ""]
+        if authors is not None:
+            name = authors.get(entry.author, "") if entry.author else ""
+            lines += [f"*Written by {name}*" if name else "*Who wrote this was not noted*", ""]
         if entry.updated != entry.created:
             lines += [f"*Edited {entry.updated:%d %B %Y, %H:%M}*", ""]
         if step_titles.get(entry.section_id):

@@ -206,8 +206,8 @@ def _reflect_contents(path: Path, data: object) -> ExportContents:
 def import_into(store: Journal, contents: ExportContents, *, author: str = "") -> ImportResult:
     """Add what the space does not have yet, in one save for each kind.
 
-    ``author`` (a profile id) is recorded on every imported entry, and only
-    in the shared space: whoever imports them brought them. An author named
+    ``author`` (a profile id) is recorded on every imported entry and
+    check-in, and only in the shared space: whoever imports them brought them. An author named
     in the file is never kept (anyone can type a partner's id into a file).
     In a private space no entry carries an author.
     """
@@ -224,7 +224,9 @@ def import_into(store: Journal, contents: ExportContents, *, author: str = "") -
         for e in contents.entries
         if e.text.strip() and _IMPORTABLE_ID.match(e.id)
     ]
-    checkins = [replace(c, space=store.space) for c in contents.checkins if _IMPORTABLE_ID.match(c.id)]
+    checkins = [
+        replace(c, space=store.space, author=author) for c in contents.checkins if _IMPORTABLE_ID.match(c.id)
+    ]
     refused = len(contents.entries) - len(entries) + len(contents.checkins) - len(checkins)
     entries, repeated_entries = _first_of_each_id(entries)
     checkins, repeated_checkins = _first_of_each_id(checkins)

@@ -7,10 +7,12 @@ never see a ``SpaceStore``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reflect.domain.authorship import may_change
 from reflect.domain.clock import Clock
 from reflect.domain.entries import Entry, EntryFilter, new_entry
 
@@ -27,11 +29,53 @@ class UnknownPrompt(LookupError):
         self.prompt_id = prompt_id
 
 
-class Journal:
-    """The reflections, drafts and records of one open space."""
+class NotTheAuthor(Exception):
+    """Someone tried to change or delete a shared reflection their partner wrote.
 
-    def __init__(self, store: SpaceStore) -> None:
+    ``user_message`` is a plain sentence naming the author; nothing was changed.
+    """
+
+    def __init__(self, author: str, name: str) -> None:
+        from reflect.usecases import wording
+
+        super().__init__(author)
+        self.author = author
+        self.user_message = wording.NOT_THE_AUTHOR.format(name=name or wording.SOMEONE)
+
+
+class Journal:
+    """The reflections, drafts and records of one open space.
+
+    ``changed_by`` says who is making a change now (a profile id), where
+    authors are recorded (the shared space); elsewhere it is empty.
+    A reflection someone else wrote is then never changed or deleted here,
+    whichever screen or command asks: :class:`NotTheAuthor` is raised.
+    ``name_of`` turns a profile id into the name that sentence uses.
+    """
+
+    def __init__(
+        self,
+        store: SpaceStore,
+        *,
+        changed_by: Callable[[], str] | None = None,
+        name_of: Callable[[str], str] | None = None,
+    ) -> None:
         self._store = store
+        self._changed_by = changed_by or (lambda: "")
+        self._name_of = name_of or (lambda _: "")
+
+    @property
+    def changer(self) -> str:
+        """Who would be making a change now: a profile id in the shared space, else empty."""
+        return self._changed_by()
+
+    def may_change(self, entry: Entry) -> bool:
+        """Whether the person here now may edit, tag, star or delete ``entry``."""
+        return may_change(entry.author, self.changer)
+
+    def _check_may_change(self, entry: Entry) -> None:
+        if not self.may_change(entry):
+            raise NotTheAuthor(entry.author, self._name_of(entry.author))
 
     @property
     def space(self) -> str:
@@ -61,20 +105,35 @@ class Journal:
         return self._store.add_many(entries)
 
     def update(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
-        """Save an edited, starred or re-tagged reflection."""
+        """Save an edited, starred or re-tagged reflection (only its author's, in the shared space).
+
+        Who wrote it never changes: the saved author is kept, whatever ``entry`` says.
+        """
+        saved = self._store.get(entry.id)
+        if saved is not None:
+            self._check_may_change(saved)
+            entry = replace(entry, author=saved.author)
         self._store.update(entry, clearing_draft=clearing_draft)
 
     def delete(self, entry_id: str) -> Entry:
+        """Delete a reflection (only its author's, in the shared space) and hand it back for undo."""
+        saved = self._store.get(entry_id)
+        if saved is not None:
+            self._check_may_change(saved)
         return self._store.delete(entry_id)
 
     def restore(self, entry: Entry) -> None:
-        """Put back a reflection deleted a moment ago."""
+        """Put back a reflection deleted a moment ago (by its author)."""
+        self._check_may_change(entry)
         self._store.restore(entry)
 
     # drafts
 
     def get_draft(self, key: str) -> str | None:
         return self._store.get_draft(key)
+
+    def draft_keys(self) -> list[str]:
+        return self._store.draft_keys()
 
     def save_draft(self, key: str, text: str) -> None:
         self._store.save_draft(key, text)

@@ -160,6 +160,11 @@ class Keys:
             recovery_dropped=bool(dropped_recovery),
         )
 
+    def check_current_passphrase(self, typed: str) -> None:
+        """Raise :class:`ProfileError` with a plain sentence unless ``typed`` is the passphrase
+        of the person who unlocked, as it is now."""
+        self._check_current_passphrase(typed)
+
     def _check_current_passphrase(self, typed: str) -> None:
         """Refuse a key change unless ``typed`` opens the person's own slot in their journal.
 

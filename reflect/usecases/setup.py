@@ -101,6 +101,20 @@ def add_person(
     return profile
 
 
+def check_partner_may_join(folder: DataFolder) -> None:
+    """Raise :class:`ProfileError` now if a partner could not be added to this folder.
+
+    Asked before the keyboard is handed over, so nobody chooses a name and a
+    passphrase for nothing. The rules are the household's own, as
+    :func:`add_person` applies them.
+    """
+    household = folder.household
+    if not folder.is_set_up:
+        raise ProfileError("reflect is not set up here yet.")
+    someone = new_profile("a partner not yet named", Role.HURT, protected=True)
+    household.with_profile(someone)
+
+
 def _create_private_space(folder: DataFolder, profile: Profile, passphrase: str | None) -> None:
     from reflect.storage.sealed import SealedSpace, SpaceIdentity
 

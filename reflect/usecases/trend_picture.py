@@ -33,18 +33,23 @@ FAINT_INK = "#767676"
 GRID = "#e3e3e3"
 
 TITLE = "More moments of connection, fewer of distance"
-def trend_svg(points: Sequence[TrendPoint], *, subtitle: str = "") -> str:
+def trend_svg(points: Sequence[TrendPoint], *, subtitle: str = "", whose: str = "") -> str:
     """A standalone SVG document of the chart for ``points`` (oldest first).
 
     With no points it is a small picture that says there is nothing to draw
     yet. ``subtitle`` is shown under the title, typically the dates covered.
+    ``whose`` says whose check-ins these are, in a shared space ("Sam's
+    check-ins", "Both of you together"); it goes in front of the subtitle and
+    in the picture's description, so the file says what it holds.
     """
+    if whose:
+        subtitle = f"{whose} · {subtitle}" if subtitle else whose
     out: list[str] = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" font-family="sans-serif">',
         f"<title>{escape(TITLE)}</title>",
-        f"<desc>{escape(QUESTION_WORDS)}</desc>",
+        f"<desc>{escape(f'{whose}. ' if whose else '')}{escape(QUESTION_WORDS)}</desc>",
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="{MARGIN_LEFT}" y="32" font-size="20" fill="{INK}">{escape(TITLE)}</text>',
     ]

@@ -37,3 +37,9 @@ NOT_THE_CURRENT_PASSPHRASE = (
 )
 CURRENT_PASSPHRASE_NEEDED = "Please type your passphrase as it is now first. Nothing was changed."
 NO_PASSPHRASE_TO_CHECK = "This journal has no passphrase, so nothing was changed."
+
+# The shared space: who wrote what.
+NOT_THE_AUTHOR = "{name} wrote this, so only {name} can change or delete it. Nothing was changed."
+NOT_THE_AUTHOR_HINT = "Only {name} can change or delete it. You can write your own beside it."
+AUTHOR_NOT_NOTED = "Written before reflect noted who wrote what, so either of you can change it."
+SOMEONE = "your partner"

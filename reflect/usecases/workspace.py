@@ -18,11 +18,12 @@ from reflect.domain.clock import Clock, local_now
 from reflect.domain.entries import Entry, EntryFilter, explored_sections
 from reflect.domain.profiles import Household, Profile, Role, check_passphrase
 from reflect.usecases.catalogue import Catalogue
+from reflect.usecases.drafts import Drafts
 from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
 from reflect.usecases.journal import Journal, UnknownPrompt, write_reflection
 from reflect.usecases.keys import KeyChange, Keys
 from reflect.usecases.session import NotUnlocked, OpenedSpaces, Session, recovery_slot
-from reflect.usecases.setup import NewPerson, add_person, set_up
+from reflect.usecases.setup import NewPerson, add_person, check_partner_may_join, set_up
 
 if TYPE_CHECKING:
     from reflect.storage.sealed import KdfParams
@@ -49,6 +50,8 @@ class Workspace:
         self.catalogue = catalogue
         self.session = Session(folder)
         self.keys = Keys(folder, self.session)
+        self.drafts = Drafts(self.session)
+        """Where unfinished words are kept: a shared-space draft in its writer's private journal."""
 
     @classmethod
     def open(
@@ -119,6 +122,10 @@ class Workspace:
     def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
         return set_up(self.folder, people)
 
+    def check_partner_may_join(self) -> None:
+        """Raise ``ProfileError`` now if a partner cannot be added (see :func:`check_partner_may_join`)."""
+        check_partner_may_join(self.folder)
+
     def add_profile(
         self, name: str, role: Role, passphrase: str | None, *, partner_passphrase: str | None = None
     ) -> Profile:
@@ -148,15 +155,35 @@ class Workspace:
 
     def unlock(self, profile: Profile, passphrase: str | None) -> None:
         self.session.unlock(profile, passphrase)
+        self.drafts.move_home()
 
     def open_for(self, profile: Profile, passphrase: str | None, *, slot: str | None = None) -> OpenedSpaces:
         return self.session.open_for(profile, passphrase, slot=slot)
 
     def adopt(self, opened: OpenedSpaces) -> None:
         self.session.adopt(opened)
+        self.drafts.move_home()
 
     def lock(self) -> None:
         self.session.lock()
+
+    @property
+    def together(self) -> bool:
+        """Both partners are at the screen, each unlocked with their own passphrase."""
+        return self.session.together
+
+    @property
+    def partner_here(self) -> Profile | None:
+        """The second person at the screen while together, else None."""
+        return self.session.partner
+
+    @property
+    def people_here(self) -> tuple[Profile, ...]:
+        return self.session.people_here
+
+    def join(self, opened: OpenedSpaces) -> None:
+        """The partner unlocked too: together mode (see :meth:`Session.join`)."""
+        self.session.join(opened)
 
     def open_without_passphrase(self) -> None:
         self.session.open_without_passphrase()
@@ -185,7 +212,20 @@ class Workspace:
     def author_in(self, space: str) -> str:
         return self.session.author_in(space)
 
+    def authors_in(self, space: str) -> dict[str, str] | None:
+        """Profile id to name, for what is shown or saved of ``space``: only the shared space records authors."""
+        if space != self.household.shared_space:
+            return None
+        return {p.id: p.name for p in self.household.profiles}
+
+    def name_of(self, person: str) -> str:
+        """The name of a person (a profile id, as entries and check-ins record it); empty if unknown."""
+        return self.session.name_of(person)
+
     # keys
+
+    def check_current_passphrase(self, typed: str) -> None:
+        self.keys.check_current_passphrase(typed)
 
     def change_passphrase(self, new_passphrase: str, *, current: str) -> KeyChange:
         return self.keys.change_passphrase(new_passphrase, current=current)

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from reflect.usecases.checkins import record_checkin
 from reflect.domain.checkins import MAX_MOMENTS, MAX_NOTE_LENGTH, CheckIn
+from reflect.domain.display import shown
 from reflect.storage.errors import StoreError
 from reflect.usecases.journal import Journal
 
@@ -82,7 +83,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
                 id="checkin-intro",
                 classes="muted",
             )
-            yield Static(Content(self.where_words()), id="checkin-where", classes="muted")
+            yield Static(Content(shown(self.where_words())), id="checkin-where", classes="muted")
             with Horizontal(classes="checkin-row"):
                 yield Label("Moments of genuine connection")
                 yield MomentsInput(id="connection")
@@ -109,7 +110,9 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
             return ""
         label = workspace.space_label(space)
         if space == workspace.household.shared_space:
-            return f"It is saved in the {label}: both of you can see it. F6 goes to your private journal."
+            person = workspace.current
+            by = f", under {person.name}'s name" if person is not None else ""
+            return f"It is saved in the {label}{by}: both of you can see it. F6 goes to your private journal."
         return f"It is saved in {label}."
 
     def checkin_store(self) -> Journal:
@@ -132,6 +135,7 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
                 self.distance_input.count,
                 now=self.app.workspace.now(),
                 note=self.note_input.value.strip(),
+                author=self.app.workspace.author_in(self.checkin_store().space),
             )
         except ValueError as error:
             self._say(str(error))

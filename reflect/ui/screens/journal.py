@@ -27,13 +27,19 @@ if TYPE_CHECKING:
 MAX_LISTED = 300
 
 
-def entry_label(entry: Entry) -> Content:
+def entry_label(entry: Entry, author_name: str = "") -> Content:
+    """One row of the list: star, date, who wrote it (in the shared space) and the first line."""
     star = ("★ ", "$text-warning") if entry.starred else ("  ", "")
     return Content.assemble(
         star,
         (f"{entry.created:%d %b %Y}  ", "dim"),
+        (f"{shown(author_name)} · ", "$text-secondary") if author_name else "",
         shown(entry.title) or "(empty)",
     )
+
+
+CHANGES = frozenset({"star", "tags", "delete"})
+"""The journal's actions that change a reflection: only its author's, in the shared space."""
 
 
 class JournalScreen(Screen[None]):
@@ -80,6 +86,7 @@ class JournalScreen(Screen[None]):
                 yield Static("", id="count", classes="muted")
             with VerticalScroll(id="detail", can_focus=True):
                 yield Static("", id="detail-meta", classes="muted")
+                yield Static("", id="detail-whose", classes="muted")
                 yield Static("", id="detail-prompt")
                 yield Static("", id="detail-text")
         yield SafetyFooter()
@@ -124,7 +131,7 @@ class JournalScreen(Screen[None]):
         keep = keep or (highlighted.id if highlighted else None)
         self._shown = found[:MAX_LISTED]
         self.entry_list.clear_options()
-        self.entry_list.add_options(Option(entry_label(e), id=e.id) for e in self._shown)
+        self.entry_list.add_options(Option(entry_label(e, self.author_name(e)), id=e.id) for e in self._shown)
         total = len(self.journal.entries())
         if not total:
             count = "Nothing here yet. Press n to write, or choose a step on the path."
@@ -148,15 +155,44 @@ class JournalScreen(Screen[None]):
             return None
         return self._shown[index]
 
+    @property
+    def in_shared_space(self) -> bool:
+        workspace = self.app.workspace
+        return workspace.household.shared_space is not None and self.journal.space == workspace.household.shared_space
+
+    def author_name(self, entry: Entry) -> str:
+        """Who wrote ``entry``, by name, in the shared space (empty elsewhere, or when not noted)."""
+        if not self.in_shared_space or not entry.author:
+            return ""
+        return self.app.workspace.name_of(entry.author) or "someone no longer here"
+
+    def may_change(self, entry: Entry | None) -> bool:
+        return entry is not None and self.journal.may_change(entry)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A partner's shared reflection can be read, never changed: its keys are greyed out.
+        if action in CHANGES and self.app.workspace.is_unlocked and not self.may_change(self.selected_entry()):
+            return None
+        return True
+
     def show_detail(self, entry: Entry | None) -> None:
+        from reflect.usecases import wording
+
         meta = self.query_one("#detail-meta", Static)
         prompt = self.query_one("#detail-prompt", Static)
         text = self.query_one("#detail-text", Static)
+        whose = self.query_one("#detail-whose", Static)
+        self.refresh_bindings()
         if entry is None:
-            for widget in (meta, prompt, text):
+            for widget in (meta, prompt, text, whose):
                 widget.update("")
+            whose.display = False
             return
-        details = [f"{entry.created:%A %d %B %Y, %H:%M}"]
+        details = []
+        if self.in_shared_space:
+            name = self.author_name(entry)
+            details.append(f"{name} wrote this" if name else "who wrote this was not noted")
+        details.append(f"{entry.created:%A %d %B %Y, %H:%M}")
         if entry.updated != entry.created:
             details.append(f"edited {entry.updated:%d %B %Y, %H:%M}")
         if entry.starred:
@@ -167,6 +203,13 @@ class JournalScreen(Screen[None]):
         prompt.update(Content(shown(entry.prompt_text)))
         prompt.display = bool(entry.prompt_text)
         text.update(Content(shown(entry.text)))
+        hint = ""
+        if not self.may_change(entry):
+            hint = wording.NOT_THE_AUTHOR_HINT.format(name=shown(self.author_name(entry)) or wording.SOMEONE)
+        elif self.in_shared_space and not entry.author:
+            hint = wording.AUTHOR_NOT_NOTED
+        whose.update(Content(hint))
+        whose.display = bool(hint)
 
     @on(OptionList.OptionHighlighted, "#entries")
     def follow_highlight(self) -> None:
@@ -177,8 +220,19 @@ class JournalScreen(Screen[None]):
         from reflect.ui.screens.write import WriteScreen
 
         entry = self.selected_entry()
-        if entry is not None:
-            self.app.push_screen(WriteScreen(entry=entry))
+        if entry is None:
+            return
+        if not self.may_change(entry):
+            # Read in full beside the list; the editor is only for its author.
+            self.query_one("#detail").focus()
+            self.notify(self.journal_refusal(entry), markup=False, timeout=6)
+            return
+        self.app.push_screen(WriteScreen(entry=entry))
+
+    def journal_refusal(self, entry: Entry) -> str:
+        from reflect.usecases import wording
+
+        return wording.NOT_THE_AUTHOR.format(name=self.author_name(entry) or wording.SOMEONE)
 
     @on(Input.Changed, "#search")
     @on(Select.Changed)
@@ -200,15 +254,23 @@ class JournalScreen(Screen[None]):
         self.search_input.focus()
 
     def _store(self, call) -> bool:
+        from reflect.usecases.journal import NotTheAuthor
+
         try:
             call()
         except StoreError as error:
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
             return False
+        except NotTheAuthor as refusal:
+            self.notify(refusal.user_message, markup=False, timeout=8)
+            return False
         return True
 
     def action_star(self) -> None:
         entry = self.selected_entry()
+        if entry is not None and not self.may_change(entry):
+            self.notify(self.journal_refusal(entry), markup=False, timeout=6)
+            return
         if entry is not None and self._store(lambda: self.journal.update(entry.toggled_star())):
             self.refresh_entries(keep=entry.id)
 
@@ -217,6 +279,9 @@ class JournalScreen(Screen[None]):
 
         entry = self.selected_entry()
         if entry is None:
+            return
+        if not self.may_change(entry):
+            self.notify(self.journal_refusal(entry), markup=False, timeout=6)
             return
 
         def apply(tags: tuple[str, ...] | None) -> None:
@@ -232,6 +297,9 @@ class JournalScreen(Screen[None]):
 
         entry = self.selected_entry()
         if entry is None:
+            return
+        if not self.may_change(entry):
+            self.notify(self.journal_refusal(entry), markup=False, timeout=6)
             return
 
         def confirmed(yes: bool | None) -> None:

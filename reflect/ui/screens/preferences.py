@@ -1,4 +1,4 @@
-"""Preferences: when reflect locks itself, and changing your passphrase."""
+"""Preferences: when reflect locks itself, changing your passphrase, and adding a partner."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ class PreferencesScreen(ModalScreen[None]):
     class SettingsChanged(Message):
         """A setting changed: the app saves the settings (quietly, if it cannot)."""
 
+    class AddPartner(Message):
+        """The first person's passphrase is checked: the app locks and hands the keyboard over."""
+
+        def __init__(self, passphrase: str) -> None:
+            super().__init__()
+            self.passphrase = passphrase
+
     BINDINGS = [Binding("escape", "dismiss", "Close")]
     AUTO_FOCUS = "#idle"
     CSS_PATH = "preferences.tcss"
@@ -45,6 +52,7 @@ class PreferencesScreen(ModalScreen[None]):
         # Whoever holds the keyboard in the shared space may not be the person
         # who unlocked: a new passphrase or recovery key would open their journal.
         personal = current is not None and current.protected and not in_shared
+        alone = personal and not workspace.household.is_couple
         # The heading, the result line and the buttons stay in view; the fields scroll.
         with Vertical(classes="dialog -fill"):
             yield Static("Preferences", classes="screen-title")
@@ -56,7 +64,7 @@ class PreferencesScreen(ModalScreen[None]):
                 yield Select(choices, value=settings.idle_lock_minutes, allow_blank=False, id="idle")
                 if personal:
                     # Asked first: whoever holds the keyboard may not be the person who unlocked.
-                    yield Label(Content(shown(f"{current.name}'s passphrase now (needed for either change below)")))
+                    yield Label(Content(shown(f"{current.name}'s passphrase now (needed for any change below)")))
                     yield SecretInput(id="current")
                     yield Label(Content(shown(f"A new passphrase for {current.name}")))
                     yield SecretInput(id="new")
@@ -67,6 +75,16 @@ class PreferencesScreen(ModalScreen[None]):
                         "sealed again under a new key, so the old passphrase opens nothing here.",
                         classes="muted",
                     )
+                    if alone:
+                        yield Label("Add your partner")
+                        yield Static(
+                            "Your partner gets a private journal of their own, which you cannot open, "
+                            "and the two of you get a shared space. Type your passphrase above first. "
+                            "Then reflect locks, and you pass the keyboard to your partner, who chooses "
+                            "their own.",
+                            classes="muted",
+                        )
+                        yield Button("Add a partner", id="add-partner")
                 elif in_shared:
                     yield Static(
                         "Passphrases and recovery keys are changed from a private journal (F6).",
@@ -140,6 +158,22 @@ class PreferencesScreen(ModalScreen[None]):
             return
         problem.update(Content(change.message))
         self.app.push_screen(RecoveryKeyScreen(self.app.workspace.current.name, change.recovery_key or ""))
+
+    @on(Button.Pressed, "#add-partner")
+    def add_partner(self) -> None:
+        """Check the first person's passphrase and the household's rules before anyone is handed the keyboard."""
+        problem = self.query_one("#passphrase-problem", Static)
+        current = self.query_one("#current", Input)
+        typed, current.value = current.value, ""
+        workspace = self.app.workspace
+        try:
+            workspace.check_partner_may_join()
+            workspace.check_current_passphrase(typed)
+        except ProfileError as error:
+            problem.update(Content(shown(str(error))))
+            current.focus()
+            return
+        self.post_message(self.AddPartner(typed))
 
     @on(Button.Pressed, "#close")
     def close(self) -> None:

@@ -134,26 +134,33 @@ class SetupScreen(Screen[None]):
 
     def _offer_one(self, profile, passphrase, rest, profiles) -> None:
         """Offer one person a recovery key, then move on to the next."""
+        offer_recovery_key(self.app, profile, passphrase, lambda: self._offer_recovery_keys(rest, profiles))
 
-        def offered(make_one: bool | None) -> None:
-            if not make_one:
-                self._offer_recovery_keys(rest, profiles)
-                return
-            workspace = self.app.workspace
-            try:
-                workspace.unlock(profile, passphrase)
-                key = workspace.add_recovery_key(current=passphrase)
-            except StoreError as error:
-                self.notify(error.user_message, severity="error", markup=False)
-                self._offer_recovery_keys(rest, profiles)
-                return
-            finally:
-                workspace.lock()
-            self.app.push_screen(
-                RecoveryKeyScreen(profile.name, key), lambda _: self._offer_recovery_keys(rest, profiles)
-            )
 
-        self.app.push_screen(RecoveryOfferScreen(profile.name), offered)
+def offer_recovery_key(app, profile, passphrase: str, then) -> None:
+    """Offer a person just set up a recovery key, shown once; ``then()`` runs after, whatever they chose.
+
+    Their spaces are opened only to add the key, and locked again at once.
+    """
+
+    def offered(make_one: bool | None) -> None:
+        if not make_one:
+            then()
+            return
+        workspace = app.workspace
+        try:
+            workspace.unlock(profile, passphrase)
+            key = workspace.add_recovery_key(current=passphrase)
+        except (StoreError, ProfileError) as error:
+            message = error.user_message if isinstance(error, StoreError) else str(error)
+            app.notify(message, severity="error", markup=False)
+            then()
+            return
+        finally:
+            workspace.lock()
+        app.push_screen(RecoveryKeyScreen(profile.name, key), lambda _: then())
+
+    app.push_screen(RecoveryOfferScreen(profile.name), offered)
 
 
 class PersonFormScreen(ModalScreen[NewPerson | None]):
@@ -163,11 +170,13 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
     AUTO_FOCUS = "#name"
     CSS_PATH = "setup.tcss"
 
-    def __init__(self, number: int, of: int, *, taken: str = "") -> None:
+    def __init__(self, number: int, of: int, *, taken: str = "", heading: str = "") -> None:
         super().__init__()
         self.number = number
         self.of = of
         self.taken = taken
+        self.heading = heading
+        """Said at the top instead of "Person 2 of 2" (adding a partner later, say)."""
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.query_one(".dialog-body").scroll_home, animate=False)
@@ -178,8 +187,8 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -fill"):
-            heading = "About you" if self.solo else f"Person {self.number} of 2"
-            yield Static(heading, classes="screen-title")
+            heading = self.heading or ("About you" if self.solo else f"Person {self.number} of 2")
+            yield Static(Content(shown(heading)), classes="screen-title")
             with VerticalScroll(classes="dialog-body"):
                 yield from self._fields()
             yield Static("", id="problem")

@@ -127,7 +127,11 @@ class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
         workspace = self.app.workspace
         try:
             text, skipped = export_space(
-                workspace.journal, self.fmt, workspace.now().tzinfo, workspace.step_titles()
+                workspace.journal,
+                self.fmt,
+                workspace.now().tzinfo,
+                workspace.step_titles(),
+                workspace.authors_in(workspace.journal.space),
             )
         except StoreError as error:
             self._say(error.user_message)

@@ -27,6 +27,7 @@ from textual.widgets import Button, Header, Input, Static
 from reflect.usecases.checkins import UNREADABLE_TABLE, checkins_to_csv, read_checkins
 from reflect.domain.checkins import (
     CheckIn,
+    checked_in_by,
     TrendPoint,
     direction,
     latest_smoothed_balance,
@@ -39,6 +40,7 @@ from reflect.usecases.exports import (
     name_for_file,
     write_export,
 )
+from reflect.domain.display import shown
 from reflect.storage.errors import StoreError
 from reflect.usecases.journal import Journal
 from reflect.usecases.trend_picture import trend_svg
@@ -102,6 +104,8 @@ class TrendScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.span_index = 0
+        self.whose: str | None = None
+        """In the shared space, whose check-ins are shown: a profile id, or None for both of you."""
         self._points: list[TrendPoint] = []
         self._checkins: list[CheckIn] = []
 
@@ -145,6 +149,9 @@ class TrendScreen(Screen[None]):
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
             checkins, problems = [], []
         now = self.app.workspace.now()
+        if not self.in_shared_space:
+            self.whose = None
+        checkins = checked_in_by(checkins, self.whose)
         self._checkins = checkins
         all_points = trend(checkins, tz=now.tzinfo)
         heading = direction(all_points, today=now.date())
@@ -172,12 +179,47 @@ class TrendScreen(Screen[None]):
         since = today - timedelta(days=self.span.days)
         return [p for p in points if p.date > since]
 
-    def _dates_words(self) -> str:
+    def _dates_words(self) -> Content:
+        whose = f"{self.whose_words()}. " if self.in_shared_space else ""
         if self._points:
-            return f"Showing {self.span.label}: {describe_dates(self._points)}. Press t to change."
-        if self._checkins:
-            return f"No check-ins in {self.span.label}. Press t to see more."
-        return ""
+            words = f"{whose}Showing {self.span.label}: {describe_dates(self._points)}. Press t to change."
+        elif self._checkins:
+            words = f"{whose}No check-ins in {self.span.label}. Press t to see more."
+        elif self.whose is not None:
+            words = f"{whose}No check-ins from {self.whose_name()} yet. Press w to see both of you."
+        else:
+            words = ""
+        if self.in_shared_space and words:
+            words += " Press w for whose check-ins."
+        return Content(shown(words))
+
+    @property
+    def in_shared_space(self) -> bool:
+        workspace = self.app.workspace
+        shared = workspace.household.shared_space
+        return shared is not None and workspace.active_space == shared
+
+    def whose_name(self) -> str:
+        return self.app.workspace.name_of(self.whose) if self.whose else ""
+
+    def whose_words(self) -> str:
+        """Whose check-ins the chart shows, in words (the shared space only)."""
+        if self.whose is None:
+            return "Both of you together"
+        return f"{self.whose_name()}'s check-ins"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cycle_whose":
+            return self.in_shared_space
+        return True
+
+    def action_cycle_whose(self) -> None:
+        """In the shared space: both of you together, then each of you on your own."""
+        if not self.in_shared_space:
+            return
+        people = [None, *(p.id for p in self.app.workspace.household.profiles)]
+        self.whose = people[(people.index(self.whose) + 1) % len(people)] if self.whose in people else None
+        self.refresh_trend()
 
     def action_cycle_span(self) -> None:
         """Look back over everything, the last year, or the last three months."""
@@ -203,11 +245,15 @@ class TrendScreen(Screen[None]):
 
     def action_export_chart(self) -> None:
         """Ask where to save the chart as an SVG picture, then save it."""
-        svg = trend_svg(self._points, subtitle=describe_dates(self._points))
+        whose = shown(self.whose_words()) if self.in_shared_space else ""
+        svg = trend_svg(self._points, subtitle=describe_dates(self._points), whose=whose)
         self.app.push_screen(
             SaveExportScreen(
                 "Save the chart as a picture (SVG)",
-                "It holds the chart and its dates only, none of your notes.",
+                f"It holds the chart as shown ({whose[0].lower() + whose[1:] if self.whose is None else whose}) "
+                "and its dates, none of the notes."
+                if whose
+                else "It holds the chart and its dates only, none of your notes.",
                 self._default_path("svg"),
                 svg.encode("utf-8"),
             )
@@ -215,12 +261,19 @@ class TrendScreen(Screen[None]):
 
     def action_export_data(self) -> None:
         """Ask where to save the check-ins as CSV, then save them."""
-        tz = self.app.workspace.now().tzinfo
-        data = checkins_to_csv(self._checkins, tz).encode("utf-8")
+        workspace = self.app.workspace
+        tz = workspace.now().tzinfo
+        name_of = workspace.name_of if self.in_shared_space else None
+        data = checkins_to_csv(self._checkins, tz, name_of=name_of).encode("utf-8")
+        if self.in_shared_space:
+            held = "both of you, each row naming who checked in" if self.whose is None else self.whose_words()
+            detail = f"It holds the check-ins shown ({held}), with their notes. Keep it somewhere private."
+        else:
+            detail = "It holds every check-in, with your notes. Keep it somewhere private."
         self.app.push_screen(
             SaveExportScreen(
                 "Save your check-ins as a spreadsheet file (CSV)",
-                "It holds every check-in, with your notes. Keep it somewhere private.",
+                shown(detail),
                 self._default_path("csv"),
                 data,
             )
@@ -247,7 +300,7 @@ class SaveExportScreen(SavesToFile, ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_words, id="export-title")
-            yield Static(self.detail, classes="muted")
+            yield Static(Content(self.detail), classes="muted")
             yield Static(NOT_ENCRYPTED_WORDS, id="export-not-encrypted", classes="muted")
             yield Input(str(self.default_path), id="export-path", select_on_focus=False)
             yield Static("", id="export-problem")

@@ -78,6 +78,8 @@ class UnlockScreen(Screen[None]):
             with Vertical(id="door"):
                 yield Static(title, classes="screen-title")
                 yield Static(intro, classes="screen-intro")
+                if getattr(self.app, "demo_note", ""):
+                    yield Static(Content(shown(self.app.demo_note)), id="demo-note", classes="screen-intro")
                 if household.is_couple:
                     yield Label("Whose journal is it?" if self.door == "private" else "Who is here?")
                     with RadioSet(id="who"):

@@ -1,7 +1,8 @@
 """Writing a reflection: to a prompt, freely, or editing one already saved.
 
-Nothing typed is ever lost: every pause in typing keeps a draft inside the
-journal file, leaving with unsaved words asks what to do (keeping them is the
+Nothing typed is ever lost: every pause in typing keeps a draft in the
+writer's own journal (a draft for the shared space too, so the partner never
+reads unsent words), leaving with unsaved words asks what to do (keeping them is the
 default), and a failed save leaves the words on screen.
 """
 
@@ -21,6 +22,7 @@ from reflect.domain.content import Prompt
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry, normalise_tags
 from reflect.storage.errors import StoreError
+from reflect.usecases.journal import NotTheAuthor
 from reflect.usecases.workspace import NotUnlocked
 from reflect.ui.screens.dialogs import LeaveChoice, LeaveUnsavedScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
@@ -130,7 +132,7 @@ class WriteScreen(Screen[None]):
             return
         if self.entry is not None:  # editing: carry on from the end, not the start
             self.editor.move_cursor(self.editor.document.end)
-        _, draft = self._journal_call(lambda j: j.get_draft(self.draft_key))
+        _, draft = self._journal_call(lambda _: self.app.workspace.drafts.get(self.space, self.draft_key))
         if draft and shown(draft) != self._saved_text:
             self.editor.load_text(shown(draft))
             self.editor.move_cursor(self.editor.document.end)
@@ -153,7 +155,7 @@ class WriteScreen(Screen[None]):
         """
         try:
             return True, call(self.app.workspace.store(self.space))
-        except StoreError as error:
+        except (StoreError, NotTheAuthor) as error:
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
         except NotUnlocked:
             pass  # locked meanwhile: drafts were kept by the lock itself
@@ -177,10 +179,10 @@ class WriteScreen(Screen[None]):
         return text if text.strip() and text != self._saved_text else None
 
     def keep_draft(self) -> None:
-        """Keep what is typed inside the journal file, so a crash loses nothing."""
+        """Keep what is typed in the writer's own journal, so a crash loses nothing."""
         text = self.unsaved_text
         if text is not None:
-            self._journal_call(lambda j: j.save_draft(self.draft_key, text))
+            self._journal_call(lambda _: self.app.workspace.drafts.save(self.space, self.draft_key, text))
 
     def keep_draft_quietly(self) -> bool:
         """For locking: keep the draft without any message; False when it could not be kept."""
@@ -188,7 +190,7 @@ class WriteScreen(Screen[None]):
         if text is None:
             return True
         try:
-            self.app.workspace.store(self.space).save_draft(self.draft_key, text)
+            self.app.workspace.drafts.save(self.space, self.draft_key, text)
         except (StoreError, OSError, NotUnlocked):
             return False
         return True
@@ -200,6 +202,10 @@ class WriteScreen(Screen[None]):
             return
         tags = parse_tags(self.tags_input.value)
         workspace = self.app.workspace
+        # A draft kept in the same space goes in the same save as the words; one
+        # kept in the writer's private journal (for the shared space) is dropped after.
+        same_place = workspace.drafts.lives_with(self.space)
+        clearing = self.draft_key if same_place else None
         if self.entry is None:
             def save(journal):
                 # One save holds the entry and drops its draft: a crash just
@@ -209,12 +215,12 @@ class WriteScreen(Screen[None]):
                     prompt_id=self.prompt.id if self.prompt else "",
                     tags=tags,
                     space=self.space,
-                    clearing_draft=self.draft_key,
+                    clearing_draft=clearing,
                 )
         else:
             def save(journal):
                 entry = self.entry.edited(text, workspace.now()).with_tags(tags, workspace.now())
-                journal.update(entry, clearing_draft=self.draft_key)
+                journal.update(entry, clearing_draft=clearing)
                 return entry
 
         ok, saved = self._journal_call(save)
@@ -223,6 +229,11 @@ class WriteScreen(Screen[None]):
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
+        if not same_place:
+            try:
+                workspace.drafts.clear(self.space, self.draft_key)
+            except (StoreError, OSError, NotUnlocked):
+                pass  # the words are saved; a leftover draft of them only comes back once
         self.entry = saved
         self._saved_text = saved.text
         self._saved_tags = saved.tags
@@ -238,11 +249,11 @@ class WriteScreen(Screen[None]):
     def _after_leave_choice(self, choice: LeaveChoice | None) -> None:
         if choice == LeaveChoice.KEEP_DRAFT:
             text = self.editor.text
-            kept, _ = self._journal_call(lambda j: j.save_draft(self.draft_key, text))
+            kept, _ = self._journal_call(lambda _: self.app.workspace.drafts.save(self.space, self.draft_key, text))
             if kept:
                 self.dismiss()
         elif choice == LeaveChoice.DISCARD:
-            self._journal_call(lambda j: j.clear_draft(self.draft_key))
+            self._journal_call(lambda _: self.app.workspace.drafts.clear(self.space, self.draft_key))
             self.dismiss()
         else:
             self.editor.focus()
