@@ -11,6 +11,7 @@ import errno
 import io
 import os
 import random
+import shutil
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -124,6 +125,19 @@ def forms_of(marker: str) -> list[bytes]:
     for shift in range(3):
         forms.append(base64.b64encode(b"x" * shift + raw)[4:-4])
     return forms
+
+
+def copy_data_folder(source: Path, into: Path) -> Path:
+    """Copy a data folder kept in the repository, with the modes reflect gave it.
+
+    Git keeps no 0600/0700 modes, so a fresh clone has the fixture at 0644/0755,
+    which ``reflect check`` rightly calls readable by others.
+    """
+    shutil.copytree(source, into)
+    into.chmod(0o700)
+    for path in into.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+    return into
 
 
 def files_under(*folders: Path) -> list[Path]:

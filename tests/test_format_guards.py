@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.helpers import keep_copy_of_space, put_back_space, space_bytes
+from tests.helpers import copy_data_folder, keep_copy_of_space, put_back_space, space_bytes
 
 from reflect.storage import atomic, records
 from reflect.storage.atomic import atomic_write_bytes, atomic_write_many
@@ -35,7 +35,7 @@ def open_ws(data_dir, clock) -> Workspace:
 def old_folder(tmp_path):
     """A couple's data folder written by reflect before format 2 (made with that code)."""
     folder = tmp_path / "old"
-    shutil.copytree(FIXTURE, folder)
+    copy_data_folder(FIXTURE, folder)
     ids = json.loads((folder / "README-fixture.json").read_text())
     return folder, ids
 

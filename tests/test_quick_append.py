@@ -11,12 +11,11 @@ before this change is brought up to date once, after a backup copy.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import keep_copy_of_space, put_back_space, run_cli, space_bytes
+from tests.helpers import copy_data_folder, keep_copy_of_space, put_back_space, run_cli, space_bytes
 from reflect.storage import changelog, sealed
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import SpaceDamaged, StoreError, WrongPassphrase
@@ -37,7 +36,7 @@ OLD_TEXTS = {f"Written by the code before quick appends, number {i}." for i in r
 def old_folder(tmp_path: Path, kind: str) -> tuple[str, Path, str]:
     """A copy of a folder made before quick appends: (data dir, space file, stdin for a passphrase)."""
     data = tmp_path / kind
-    shutil.copytree(FIXTURES / kind, data)
+    copy_data_folder(FIXTURES / kind, data)
     if kind == "sealed":
         return str(data), data / "spaces" / f"{SEALED_SPACE}.sealed", f"{PASS}\n"
     return str(data), data / "spaces" / f"{PLAIN_SPACE}.json", ""
