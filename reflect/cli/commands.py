@@ -200,7 +200,8 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         tz = workspace.now().tzinfo
         step_titles = workspace.step_titles() if args.format == "md" else {}
         if _unlock(workspace, args):
-            text, skipped = exports.export_space(workspace.journal, args.format, tz, step_titles)
+            names = {p.id: p.name for p in workspace.household.profiles}
+            text, skipped = exports.export_space(workspace.journal, args.format, tz, step_titles, names)
         else:
             text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
     if skipped:

@@ -12,6 +12,7 @@ changes of pace) is saved as one record of the ``ladder`` table.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reflect.domain.clock import Clock
@@ -46,6 +47,15 @@ def ladder_space(household: Household, person: Profile | None, open_spaces: list
     if shared is not None:
         return shared if shared in open_spaces else None
     return person.space if person.role is Role.HURT else None
+
+
+def saved_ladder(journal: Journal) -> Ladder | None:
+    """The ladder saved in a space, or None when it has none (or it cannot be read)."""
+    try:
+        records = journal.table_records(LADDER_TABLE)
+        return ladder_from_record(records[-1]) if records else None
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def pack_steps(workspace: Workspace) -> tuple[LadderStep, ...]:
@@ -104,22 +114,28 @@ class LadderBook:
             self.save(after)
         return after
 
-    def merge(self, imported: Ladder) -> int:
-        """Bring in an exported ladder: its log lines not here yet; its steps if this space has none.
 
-        Returns how many log lines were added. The steps, limits and pauses
-        already here are kept as they are: an import never moves the pace.
-        """
-        if not self.saved():
-            self.save(imported)
-            return len(imported.log)
-        here = self.load()
-        known = {(e.kind, e.at, e.by, e.words) for e in here.log}
-        new = [e for e in imported.log if (e.kind, e.at, e.by, e.words) not in known]
-        if not new:
-            return 0
+def merge_ladder(journal: Journal, imported: Ladder) -> int:
+    """Bring in an exported ladder; return how many lines of its log were added.
+
+    Its log lines that are not here yet are added. When the space has no
+    ladder yet, its steps come too. Limits and pauses never do: the pace is
+    the choice of the hurt partner here and now, never of a file (whose
+    people may not even be this folder's), so an import never moves it.
+    """
+    try:
+        records = journal.table_records(LADDER_TABLE)
+        here = ladder_from_record(records[-1]) if records else None
+    except (ValueError, TypeError, KeyError):
+        raise LadderUnreadable(LADDER_UNREADABLE) from None
+    if here is None:
+        journal.replace_records(
+            LADDER_TABLE, [ladder_to_record(Ladder(steps=imported.steps, log=imported.log), journal.space)]
+        )
+        return len(imported.log)
+    known = {(e.kind, e.at, e.by, e.words) for e in here.log}
+    new = [e for e in imported.log if (e.kind, e.at, e.by, e.words) not in known]
+    if new:
         log = tuple(sorted((*here.log, *new), key=lambda e: e.at))
-        from dataclasses import replace
-
-        self.save(replace(here, log=log))
-        return len(new)
+        journal.replace_records(LADDER_TABLE, [ladder_to_record(replace(here, log=log), journal.space)])
+    return len(new)

@@ -127,7 +127,11 @@ class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
         workspace = self.app.workspace
         try:
             text, skipped = export_space(
-                workspace.journal, self.fmt, workspace.now().tzinfo, workspace.step_titles()
+                workspace.journal,
+                self.fmt,
+                workspace.now().tzinfo,
+                workspace.step_titles(),
+                names={p.id: p.name for p in workspace.household.profiles},
             )
         except StoreError as error:
             self._say(error.user_message)
