@@ -66,6 +66,10 @@ class Entry:
     """The profile id of who wrote it, kept for entries of the shared space
     written since authors were recorded; empty otherwise (a private entry's
     author is its space's owner)."""
+    session_id: str = ""
+    """The couple session it was written in, if any: a revealed answer in the
+    shared space, or an answer its writer kept (or a session that ended) in
+    their private journal."""
 
     @property
     def title(self) -> str:
@@ -93,10 +97,12 @@ def new_entry(
     section_id: str = "",
     tags: object = (),
     author: str = "",
+    session_id: str = "",
+    entry_id: str | None = None,
 ) -> Entry:
-    """Create a fresh entry with a new random id."""
+    """Create a fresh entry with a new random id (or ``entry_id``)."""
     return Entry(
-        id=uuid.uuid4().hex,
+        id=entry_id or uuid.uuid4().hex,
         space=space,
         text=clean_text(text),
         created=now,
@@ -106,6 +112,7 @@ def new_entry(
         section_id=section_id,
         tags=normalise_tags(tags),
         author=author,
+        session_id=session_id,
     )
 
 

@@ -53,7 +53,7 @@ CHECKINS_TABLE = "checkins"
 
 _MAX_PROBLEMS = 20
 
-_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id", "author")
+_TEXT_FIELDS = ("prompt_id", "prompt_text", "section_id", "author", "session")
 
 
 def entry_to_record(entry: Entry) -> dict[str, Any]:
@@ -72,6 +72,8 @@ def entry_to_record(entry: Entry) -> dict[str, Any]:
     }
     if entry.author:
         record["author"] = entry.author
+    if entry.session_id:
+        record["session"] = entry.session_id
     return record
 
 
@@ -109,6 +111,7 @@ def entry_from_record(record: object) -> Entry:
         tags=tuple(tags),
         starred=starred,
         author=record.get("author", ""),
+        session_id=record.get("session", ""),
     )
 
 

@@ -17,7 +17,15 @@ from reflect.usecases import wording as messages
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry
 from reflect.storage.errors import StoreError
-from reflect.ui.commands import ANYWHERE, PRIVATE_ACTIONS, ReflectCommands, bindings_for
+from reflect.ui.commands import (
+    ANYWHERE,
+    NOT_TOGETHER,
+    PRIVATE_ACTIONS,
+    SAFETY_COMMANDS,
+    TOGETHER_ONLY,
+    ReflectCommands,
+    bindings_for,
+)
 from reflect.ui.lock_state import Clock, LockState
 from reflect.ui.screens.dialogs import ProblemScreen
 from reflect.ui.screens.hidden import HiddenScreen
@@ -206,6 +214,7 @@ class ReflectApp(App[None]):
     def after_unlock(self) -> None:
         from reflect.ui.screens.home import HomeScreen
 
+        self._settle_sessions()
         self._take_back_undo()
         self.reset_screens()
         self.update_space_title()
@@ -227,6 +236,8 @@ class ReflectApp(App[None]):
         from reflect.ui.screens.write import WriteScreen
 
         person = self.workspace.current
+        if self.workspace.together:
+            return  # private writing comes back when its writer is alone again
         held = self._held_drafts.pop(person.id if person else "", {})
         for (space, _, _), (prompt, entry, text) in held.items():
             if space in self.workspace.open_spaces:
@@ -247,6 +258,9 @@ class ReflectApp(App[None]):
         if workspace.current is None:
             return "locked"
         caption = workspace.space_label()  # shown safely by format_title, like every header
+        if workspace.together:
+            first, second = workspace.people_here
+            caption = f"{caption} · {first.name} and {second.name}, together"
         return f"demo · {caption} (sample data, nothing is kept)" if self.demo else caption
 
     def _acknowledged(self, understood: bool | None) -> None:
@@ -290,9 +304,34 @@ class ReflectApp(App[None]):
             self.lock_now()
             self.notify("reflect locked itself after a quiet while.", timeout=6)
 
+    @property
+    def screen_in_use(self) -> Screen:
+        """The screen people are at: under the command palette, the one it was opened over."""
+        from textual.command import CommandPalette
+
+        for screen in reversed(self.screen_stack):
+            if not isinstance(screen, CommandPalette):
+                return screen
+        return self.screen
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if isinstance(self.screen, HiddenScreen):
             return False  # the neutral screen answers nothing but Enter
+        if getattr(self.screen_in_use, "ONLY_SAFETY_KEYS", False) and action not in SAFETY_COMMANDS:
+            return False  # a curtain: nobody's words, and no way around it but the safety keys
+        workspace = self.workspace
+        if workspace.together and action in NOT_TOGETHER:
+            return False  # both are here: nothing that belongs to one of them
+        if action in TOGETHER_ONLY:
+            return workspace.together
+        if action == "together":
+            shared = workspace.household.shared_space
+            return (
+                workspace.is_unlocked
+                and not workspace.together
+                and shared is not None
+                and shared in workspace.session.stores
+            )
         if action == "switch_space":
             # Only a couple has a shared space; from it, F6 asks whose journal.
             workspace = self.workspace
@@ -387,6 +426,144 @@ class ReflectApp(App[None]):
 
     def action_lock(self) -> None:
         self.lock_now()
+
+    # Both of us at the screen
+
+    def _settle_sessions(self) -> None:
+        """Answers of sessions that ended (or were kept) while their writer was away come home."""
+        from reflect.usecases import couple_sessions
+
+        try:
+            couple_sessions.settle(self.workspace)
+        except (StoreError, OSError):
+            pass  # still pending in the writer's own space: settled at a later unlock
+
+    def action_together(self) -> None:
+        """One partner is in: the other unlocks too, behind a curtain, and only the shared space stays."""
+        from reflect.ui.screens.curtain import CurtainScreen
+        from reflect.ui.screens.home import HomeScreen
+        from reflect.ui.screens.together import PassphraseTurnScreen
+
+        if not self.check_action("together", ()):
+            return
+        workspace = self.workspace
+        person = workspace.current
+        partner = workspace.household.partner_of(person) if person else None
+        if person is None or partner is None:
+            return
+        # Nothing private stays behind the curtain: words kept, screens closed, the shared space open.
+        self.keep_drafts(resume=False)
+        self.reset_screens()
+        self.last_deleted = None
+        workspace.switch_space(workspace.household.shared_space)
+        self.update_space_title()
+        self.push_screen(HomeScreen())
+        generation = self.lock_generation
+
+        def partner_typed(opened) -> None:
+            if opened is None:
+                return
+            if not self.lock_state.is_current(generation) or self.workspace.current is None:
+                opened.discard()
+                return
+            self.enter_together(None, opened)
+
+        def lifted(ready: bool | None) -> None:
+            if ready and self.lock_state.is_current(generation):
+                self.push_screen(PassphraseTurnScreen(partner), partner_typed)
+
+        self.push_screen(
+            CurtainScreen(partner.name, person.name, note=f"Next: {partner.name}'s passphrase, so you are both here."),
+            lifted,
+        )
+
+    def together_at_the_door(self) -> None:
+        """At the lock screen, "Both of us": each types their passphrase in turn, behind a curtain."""
+        from reflect.ui.screens.curtain import CurtainScreen
+        from reflect.ui.screens.together import PassphraseTurnScreen
+
+        household = self.workspace.household
+        if not household.is_couple or self.workspace.is_unlocked:
+            return
+        first, second = household.profiles[0], household.profiles[1]
+        generation = self.lock_state.begin_attempt()
+        opened_first: list = []
+
+        def still_wanted(opened) -> bool:
+            if opened is not None and self.lock_state.is_current(generation) and not self.workspace.is_unlocked:
+                return True
+            for spaces in [*opened_first, opened]:
+                if spaces is not None:
+                    spaces.discard()
+            opened_first.clear()
+            return False
+
+        def second_typed(opened) -> None:
+            if still_wanted(opened):
+                self.enter_together(opened_first.pop(), opened)
+
+        def second_ready(ready: bool | None) -> None:
+            if ready and self.lock_state.is_current(generation):
+                self.push_screen(PassphraseTurnScreen(second), second_typed)
+            else:
+                still_wanted(None)
+
+        def first_typed(opened) -> None:
+            if still_wanted(opened):
+                opened_first.append(opened)
+                self.push_screen(
+                    CurtainScreen(second.name, first.name, note=f"Next: {second.name}'s passphrase."), second_ready
+                )
+
+        def first_ready(ready: bool | None) -> None:
+            if ready and self.lock_state.is_current(generation):
+                self.push_screen(PassphraseTurnScreen(first), first_typed)
+
+        self.push_screen(
+            CurtainScreen(first.name, second.name, note=f"Next: {first.name}'s passphrase, then {second.name}'s."),
+            first_ready,
+        )
+
+    def enter_together(self, first, second) -> None:
+        """Both have typed their passphrase: only the shared space and the couple screens from now.
+
+        ``first`` is None when one partner was already unlocked.
+        """
+        from reflect.ui.screens.home import HomeScreen
+        from reflect.usecases.session import NotUnlocked
+
+        if first is not None:
+            self.workspace.adopt(first)
+        try:
+            self.workspace.join(second)
+        except NotUnlocked:
+            self.notify("reflect could not open the shared space for both of you.", severity="error")
+            if first is not None:
+                self.lock_now()
+            return
+        self.last_deleted = None
+        self.clear_notifications()
+        self._settle_sessions()
+        self.reset_screens()
+        self.update_space_title()
+        self.push_screen(HomeScreen())
+        first_name, second_name = (p.name for p in self.workspace.people_here)
+        self.notify(
+            f"{first_name} and {second_name}, you are both here. Only the shared space is open.",
+            markup=False,
+            timeout=6,
+        )
+
+    def action_leave_together(self) -> None:
+        """Leaving together locks: each opens their own journal again with their own passphrase."""
+        if self.workspace.together:
+            self.lock_now()
+
+    def action_couple_sessions(self) -> None:
+        from reflect.ui.screens.couple import SessionsScreen
+
+        if self.check_action("couple_sessions", ()) and not isinstance(self.screen, SessionsScreen):
+            self.push_screen(SessionsScreen())
 
     def action_switch_person(self) -> None:
         """Switching person locks: the other partner unlocks with their own passphrase."""

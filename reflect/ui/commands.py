@@ -25,6 +25,8 @@ PREVIEW = "preview"
 LADDER = "ladder"
 SENTENCE = "sentence"
 DOOR = "door"
+CURTAIN = "curtain"
+TOGETHER = "together"
 DIALOG = "dialog"
 
 PLACE_TITLES: dict[str, str] = {
@@ -39,6 +41,8 @@ PLACE_TITLES: dict[str, str] = {
     LADDER: "The touch ladder",
     SENTENCE: "The sentence builder",
     DOOR: "At the lock",
+    TOGETHER: "Together sessions",
+    CURTAIN: "At the curtain between turns",
     DIALOG: "In a dialog",
 }
 """The help's headings, in the order the help shows them."""
@@ -53,6 +57,7 @@ PLACE_NOTES: dict[str, str] = {
         "Only the partner who was hurt moves the ladder, pauses it or changes its steps.\n"
         "The other partner sees where it is, and may suggest a step."
     ),
+    CURTAIN: "The curtain shows nobody's words. Only the safety keys work behind it.",
 }
 """A sentence or two said after a place's keys."""
 
@@ -87,6 +92,9 @@ class Command:
     """Places where the screen itself runs the action (``name``), not the app."""
     priority: bool = False
     """Runs even when a field has focus (always so for the keys that work anywhere)."""
+    while_together: bool = True
+    """Offered while both partners are here. False for what belongs to one person
+    (their preferences, their prep, an import into the shared space)."""
 
     def action_in(self, place: str) -> str:
         if self.action is not None:
@@ -136,9 +144,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit_anywhere", "Quit", "Quit", {ANYWHERE: "ctrl+q"}, described_only=True),
     Command("quit", "Quit", "Quit", {PATH: "q"}, action="app.quit"),
     Command("preferences", "Preferences", "Preferences: when reflect locks itself; your passphrase", {PATH: "p"},
-            private=True, palette="Preferences"),
+            private=True, palette="Preferences", while_together=False),
     Command("home", "Path", "Back to the guided path", private=True, palette="Path"),
     Command("switch_person", "Switch person", "Lock, so the other partner can unlock", palette="Switch person"),
+    # Both of us at the screen.
+    Command("together", "Both of us", "Both of us are here: each unlocks with their own passphrase, "
+            "and only the shared space is shown", {PATH: "b"}, footer=_places(PATH), private=True,
+            palette="Both of us are here", couple_only=True, while_together=False),
+    Command("couple_sessions", "Together", "Questions to answer together, and sessions to pick up again",
+            {PATH: "s"}, footer=_places(PATH), palette="Together sessions", couple_only=True),
+    Command("leave_together", "Done together", "We are done together: reflect locks",
+            palette="We are done together", couple_only=True,
+            more="Each of you opens your own journal again with your own passphrase."),
     # In a step.
     Command("back", "Back", "Back", {STEP: "escape", TREND: "escape", PREP: "escape", LADDER: "escape"},
             action="app.pop_screen", footer=_places(STEP, TREND, PREP, LADDER)),
@@ -204,11 +221,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("undo", "Undo delete", "Undo the last delete", {JOURNAL: "u"}, action="undo"),
     Command("session_prep", "Session prep", "Session prep: gather what to bring to a therapy session, and save it",
             {STEP: "p", JOURNAL: "p"}, private=True, palette="Session prep", screen_actions=_places(STEP),
-            more="(In a step, only in the step on couples therapy.)"),
+            more="(In a step, only in the step on couples therapy.)", while_together=False),
     Command("export_space", "Export", "Save a copy of this space: Markdown, JSON or CSV", {JOURNAL: "e"},
             private=True, palette="Export"),
     Command("import_journal", "Import", "Import a reflect export, or a journal from jrnl or Day One",
-            {JOURNAL: "i"}, private=True, palette="Import"),
+            {JOURNAL: "i"}, private=True, palette="Import", while_together=False),
     # The trend.
     Command("cycle_span", "Span", "Change the time span shown: everything, the last year, or three months",
             {TREND: "t"}, action="cycle_span", footer=_places(TREND)),
@@ -226,6 +243,18 @@ COMMANDS: tuple[Command, ...] = (
     # The lock.
     Command("recover", "Forgot passphrase", "Open with your recovery key, and choose a new passphrase",
             {DOOR: "f7"}, action="recover", footer=_places(DOOR)),
+    # Together sessions.
+    Command("begin_session", "Begin", "Begin a session on the highlighted question, or pick it up again",
+            {TOGETHER: "enter"}, described_only=True),
+    Command("end_session", "End session", "End the highlighted session; each answer stays in its writer's journal",
+            {TOGETHER: "e"}, action="end_session", footer=_places(TOGETHER)),
+    Command("together_back", "Back", "Back", {TOGETHER: "escape"}, action="app.pop_screen",
+            footer=_places(TOGETHER)),
+    # The curtain.
+    Command("curtain_ready", "Ready", "The person named is ready: lift the curtain", {CURTAIN: "enter"},
+            action="ready", footer=_places(CURTAIN), priority=True),
+    Command("curtain_back", "Step back", "Step back (not on every curtain)", {CURTAIN: "escape"},
+            action="step_back", footer=_places(CURTAIN)),
     # Dialogs keep their own Esc; described once here.
     Command("close_dialog", "Close", "Close a dialog, this help, the pause or the resources, and change nothing",
             {DIALOG: "escape"}, described_only=True),
@@ -236,6 +265,12 @@ COMMANDS: tuple[Command, ...] = (
 
 PRIVATE_ACTIONS = frozenset(c.name for c in COMMANDS if c.private)
 """Actions that show or change private writing: only while someone is unlocked."""
+
+NOT_TOGETHER = frozenset(c.name for c in COMMANDS if not c.while_together)
+"""Actions never offered while both partners are here (they belong to one person)."""
+
+TOGETHER_ONLY = frozenset({"couple_sessions", "leave_together"})
+"""Actions offered only while both partners are here."""
 
 SAFETY_COMMANDS = ("help", "pause", "resources", "lock", "quick_hide")
 """The keys the footer keeps visible on every screen."""

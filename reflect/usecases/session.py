@@ -78,6 +78,8 @@ class Session:
         self._journals: dict[str, Journal] = {}
         self.unavailable: dict[str, str] = {}
         """Spaces this person may open that could not be opened, with the reason."""
+        self.partner: Profile | None = None
+        """The second person at the screen while both are here (together mode)."""
 
     # who is here
 
@@ -88,7 +90,21 @@ class Session:
     @property
     def presence(self) -> Presence | None:
         """Who is at the screen now (None while locked)."""
-        return Presence.alone(self.current.id) if self.current else None
+        if self.current is None:
+            return None
+        if self.partner is not None:
+            return Presence.both(self.current.id, self.partner.id)
+        return Presence.alone(self.current.id)
+
+    @property
+    def together(self) -> bool:
+        """Both partners have unlocked with their own passphrase: only the shared space is shown."""
+        return self.current is not None and self.partner is not None
+
+    @property
+    def people_here(self) -> tuple[Profile, ...]:
+        """The profiles of who is at the screen, the one who unlocked first first."""
+        return tuple(p for p in (self.current, self.partner) if p is not None)
 
     def spaces_on_screen(self) -> frozenset[str]:
         """The spaces that may be shown for who is here (never a partner's private one)."""
@@ -114,12 +130,34 @@ class Session:
 
     @property
     def open_spaces(self) -> list[str]:
+        """The open spaces that may be on screen (while together, the shared one only)."""
+        if self.together:
+            return [s for s in self.stores if s in self.spaces_on_screen()]
         return list(self.stores)
 
     def journal_of(self, space: str) -> Journal:
-        """The journal of an open space."""
-        if space not in self.stores:
+        """The journal of an open space that may be on screen for who is here.
+
+        While both partners are here, that is the shared space only: a private
+        space held open for a couple session is reached through
+        :meth:`sealed_journal_of`, never through this door.
+        """
+        if space not in self.stores or (self.together and space not in self.spaces_on_screen()):
             raise NotUnlocked(space)
+        return self._journal(space)
+
+    def sealed_journal_of(self, person_id: str) -> Journal:
+        """The private journal of someone at the screen, for keeping their own pending answer.
+
+        Only for the couple-session use cases, which write and read one
+        person's own answer in it; screens never show it while together.
+        """
+        person = next((p for p in self.people_here if p.id == person_id), None)
+        if person is None or person.space not in self.stores:
+            raise NotUnlocked(person_id)
+        return self._journal(person.space)
+
+    def _journal(self, space: str) -> Journal:
         if space not in self._journals:
             self._journals[space] = Journal(self.stores[space])
         return self._journals[space]
@@ -127,6 +165,41 @@ class Session:
     def switch_space(self, space: str) -> None:
         self.journal_of(space)
         self.active_space = space
+
+    def join(self, opened: OpenedSpaces) -> None:
+        """The partner has unlocked too: both are here, and only the shared space is shown.
+
+        ``opened`` holds the partner's spaces (from :meth:`open_for`). Their
+        private space stays open only so a couple session can keep their own
+        pending answer in it; the shared space is already open and its second
+        copy is closed. Raises NotUnlocked (and discards ``opened``) when the
+        partner is not the other person of this couple or the shared space
+        is not open.
+        """
+        household = self.folder.household
+        shared = household.shared_space
+        person = opened.profile
+        if (
+            self.current is None
+            or shared is None
+            or shared not in self.stores
+            or person.id == self.current.id
+            or household.partner_of(self.current) is None
+            or household.partner_of(self.current).id != person.id
+            or person.space not in opened.stores
+        ):
+            opened.discard()
+            raise NotUnlocked("both partners")
+        store = opened.stores.pop(person.space)
+        seal = opened.seals.pop(person.space, None)
+        opened.discard()  # the partner's copy of the shared space
+        self.stores[person.space] = store
+        if seal is not None:
+            self.seals[person.space] = seal
+        self.partner = person
+        self.active_space = shared
+        self.folder.back_up_once([store])
+        self.remember_counters()
 
     @property
     def journal(self) -> Journal:
@@ -218,6 +291,7 @@ class Session:
         self._journals = {}
         self.unavailable = {}
         self.current = None
+        self.partner = None
         self.active_space = None
 
     def open_without_passphrase(self) -> None:

@@ -158,6 +158,24 @@ class Workspace:
     def lock(self) -> None:
         self.session.lock()
 
+    @property
+    def together(self) -> bool:
+        """Both partners are at the screen, each unlocked with their own passphrase."""
+        return self.session.together
+
+    @property
+    def partner_here(self) -> Profile | None:
+        """The second person at the screen while together, else None."""
+        return self.session.partner
+
+    @property
+    def people_here(self) -> tuple[Profile, ...]:
+        return self.session.people_here
+
+    def join(self, opened: OpenedSpaces) -> None:
+        """The partner unlocked too: together mode (see :meth:`Session.join`)."""
+        self.session.join(opened)
+
     def open_without_passphrase(self) -> None:
         self.session.open_without_passphrase()
 

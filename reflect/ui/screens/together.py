@@ -1,0 +1,112 @@
+"""Both of us are here: each partner unlocks with their own passphrase, behind a curtain.
+
+:class:`PassphraseTurnScreen` is one person's turn at the keyboard: a full
+screen (nothing of the screen below shows through) with one masked field.
+It derives the keys in a thread and dismisses with the opened spaces, or
+with None when the person steps back. The app joins both people's spaces
+(:meth:`ReflectApp.enter_together`); this screen never lets anyone in by itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static
+
+from reflect.domain.display import shown
+from reflect.domain.profiles import Profile
+from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.widgets.secret_input import SecretInput
+
+if TYPE_CHECKING:
+    from reflect.ui.app import ReflectApp
+
+
+class PassphraseTurnScreen(Screen[object]):
+    """``profile`` types their own passphrase; dismisses with their opened spaces, or None."""
+
+    if TYPE_CHECKING:
+        app = getters.app(ReflectApp)
+
+    AUTO_FOCUS = "#passphrase"
+    CSS_PATH = "together.tcss"
+    BINDINGS = [Binding("escape", "step_back", "Step back", id="turn-back")]
+
+    def __init__(self, profile: Profile, *, why: str = "") -> None:
+        super().__init__()
+        self.profile = profile
+        self.why = why or "so that you can both be here together."
+        self._attempt = 0
+
+    def compose(self) -> ComposeResult:
+        with Center(id="turn-middle"):
+            with Vertical(id="turn"):
+                yield Static(Content(shown(f"{self.profile.name}, your passphrase")), classes="screen-title")
+                yield Static(Content(shown(f"Only you type it, {self.why}")), classes="screen-intro")
+                yield Label("Passphrase")
+                yield SecretInput(id="passphrase")
+                yield Static("", id="problem")
+                with Horizontal():
+                    yield Button("Open", id="open", variant="primary")
+                    yield Button("Step back", id="back")
+        yield SafetyFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = "both of us"
+
+    @on(Input.Submitted, "#passphrase")
+    @on(Button.Pressed, "#open")
+    def open_spaces(self) -> None:
+        if self.query_one("#open", Button).disabled:
+            return
+        passphrase = self.query_one("#passphrase", Input).value
+        if not passphrase:
+            self.show_problem("Type your passphrase, then press Enter.")
+            return
+        self.show_problem("Opening…")
+        self.query_one("#open", Button).disabled = True
+        self._attempt += 1
+        self.derive(passphrase, self._attempt)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="together-unlock")
+    def derive(self, passphrase: str, attempt: int) -> None:
+        try:
+            opened = self.app.workspace.open_for(self.profile, passphrase)
+        except WrongPassphrase:
+            self.app.call_from_thread(
+                self.failed, f"That passphrase did not open {self.profile.name}'s spaces. Check it and try again."
+            )
+        except StoreError as error:
+            self.app.call_from_thread(self.failed, error.user_message)
+        else:
+            self.app.call_from_thread(self._opened, attempt, opened)
+
+    def _opened(self, attempt: int, opened) -> None:
+        if attempt != self._attempt or not self.is_attached or self.app.screen is not self:
+            opened.discard()  # locked or hidden meanwhile: this turn is over
+            return
+        self.dismiss(opened)
+
+    def failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#open", Button).disabled = False
+        self.show_problem(message)
+        field = self.query_one("#passphrase", Input)
+        field.focus()
+        field.action_select_all()
+
+    def show_problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(Content(shown(message)))
+
+    @on(Button.Pressed, "#back")
+    def action_step_back(self) -> None:
+        self._attempt += 1  # an unlock still running is not wanted any more
+        self.dismiss(None)
