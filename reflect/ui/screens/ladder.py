@@ -41,6 +41,7 @@ from reflect.domain.ladder import (
     suggest_step,
 )
 from reflect.domain.profiles import Profile, Role
+from reflect.domain.sessions import SessionRefused
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import LADDER as LADDER_PLACE
 from reflect.ui.commands import bindings_for
@@ -87,7 +88,17 @@ class LadderScreen(Screen[None]):
 
     @property
     def person(self) -> Profile | None:
-        return self.app.workspace.current
+        """Who acts on the ladder: the one unlocked, or, both here, the partner who was hurt."""
+        workspace = self.app.workspace
+        if workspace.together:
+            return next((p for p in workspace.people_here if p.role is Role.HURT), workspace.current)
+        return workspace.current
+
+    @property
+    def tries_together(self) -> bool:
+        """A couple agrees a try with both at the screen; one person alone keeps their own."""
+        workspace = self.app.workspace
+        return not workspace.household.is_couple or workspace.together
 
     @property
     def moves_ladder(self) -> bool:
@@ -125,12 +136,24 @@ class LadderScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"the touch ladder · {self.app.space_caption}"
         workspace = self.app.workspace
+        if workspace.household.is_couple:
+            from reflect.ui.screens.ladder_try import settle_and_say
+
+            settle_and_say(self.app)
         self.book = LadderBook.for_workspace(workspace)
         section = ladder_section(workspace)
         if section is not None:
             person = self.person
             shared = workspace.active_space == workspace.household.shared_space
             self.questions = section.prompts_fitting(person.role if person else None, shared=shared)
+        self.load()
+        self.show()
+
+    def on_screen_resume(self) -> None:
+        if self.app.workspace.is_unlocked and self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
         self.load()
         self.show()
 
@@ -250,7 +273,7 @@ class LadderScreen(Screen[None]):
             if action == "resume_ladder":
                 return self.ladder.paused
             if action == "try_step":
-                return not self.ladder.paused and self.ladder.pace is not None
+                return self.tries_together and not self.ladder.paused and self.ladder.pace is not None
             return True
         if action == "suggestions":
             return self.book is not None and not self.problem
@@ -447,27 +470,37 @@ class LadderScreen(Screen[None]):
         pace = self.ladder.pace
         if not self.check_action("try_step", ()) or pace is None:
             return
+        workspace = self.app.workspace
+        if workspace.household.is_couple:
+            from reflect.ui.screens.ladder_try import resume_try
+            from reflect.usecases import couple_sessions as cs
+            from reflect.usecases.ladder_tries import TRY_KIND
+
+            try:
+                waiting = cs.unfinished(workspace, kind=TRY_KIND)
+            except (SessionRefused, StoreError):
+                waiting = []
+            if waiting:
+                self.notify("A try is waiting for how it felt. Here it is again.", timeout=4)
+                resume_try(self.app, waiting[0].id, done=self.reload)
+                return
 
         def agreed(agreement) -> None:
             if agreement is None or self.person is None:
                 return
+            if workspace.household.is_couple:
+                from reflect.ui.screens.ladder_try import start_try
+
+                start_try(self.app, agreement.step_id, agreement.stop_signal, starter=self.person.id,
+                          done=self.reload)
+                return
             session_id = uuid.uuid4().hex
             if self.apply(record_try, agreement.step_id, session_id, by=self.person.id,
                           stop_signal=agreement.stop_signal, said=False):
-                if self.ladder.find_try(session_id) is None:
-                    return
-                if self.app.workspace.household.is_couple:
-                    self.try_together(session_id)
-                else:
+                if self.ladder.find_try(session_id) is not None:
                     self.after_try(session_id)
 
         self.app.push_screen(TryScreen(self.ladder.within_pace(), pace.id), agreed)
-
-    def try_together(self, session_id: str) -> None:
-        """A couple's try: agreed and written on the ladder; how it felt is a couple session."""
-        tried = self.ladder.find_try(session_id)
-        signal = f" The stop signal: {tried.stop_signal}." if tried and tried.stop_signal else ""
-        self.notify(f"Agreed, and written on the ladder.{signal} Take your time.", markup=False, timeout=6)
 
     def after_try(self, session_id: str) -> None:
         """Alone: how it felt and what next time, in the person's own journal."""
