@@ -19,8 +19,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from dataclasses import replace
+
 from reflect.domain.content import SentenceStarter
 from reflect.domain.display import shown
+from reflect.domain.profiles import Profile
 from reflect.domain.sentences import (
     HELP_LEAD,
     MAX_ENDING_CHARS,
@@ -33,6 +36,7 @@ from reflect.domain.sentences import (
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import SENTENCE, bindings_for
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.usecases.session import NotUnlocked
 from reflect.usecases.sentences import pack_starters, save_sentence
 
 if TYPE_CHECKING:
@@ -58,6 +62,8 @@ class SentenceScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.starters: tuple[SentenceStarter, ...] = ()
+        self.speaker: Profile | None = None
+        """Who is saying it: the one unlocked, or, both here, the one who chose to speak."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +90,44 @@ class SentenceScreen(Screen[None]):
         if self.starters:
             self.starter_list.highlighted = 0
         self.show_preview()
+        workspace = self.app.workspace
+        if workspace.together:
+            self.ask_who_speaks()
+        else:
+            self.speaker = workspace.current
+
+    @property
+    def listener(self) -> Profile | None:
+        return next((p for p in self.app.workspace.people_here if self.speaker and p.id != self.speaker.id), None)
+
+    def ask_who_speaks(self) -> None:
+        """Both here: who would like to say something? The other looks away while it is written."""
+        from reflect.ui.screens.couple import PickPersonScreen
+        from reflect.ui.screens.curtain import CurtainScreen
+
+        people = {p.id: p for p in self.app.workspace.people_here}
+
+        def chosen(person: str | None) -> None:
+            if person is None or person not in people:
+                self.app.pop_screen()
+                return
+            self.speaker = people[person]
+            self.sub_title = f"the sentence builder · {self.speaker.name}"
+            other = self.listener
+            self.app.push_screen(
+                CurtainScreen(self.speaker.name, other.name if other else None,
+                              note="Next: your sentence, written on your own."),
+                lambda ready: None if ready else self.app.pop_screen(),
+            )
+
+        self.app.push_screen(
+            PickPersonScreen(
+                "Who would like to say something?",
+                "The other looks away while it is written, then reads only that sentence.",
+                [(p.id, p.name) for p in people.values()],
+            ),
+            chosen,
+        )
 
     @property
     def chosen_starter(self) -> SentenceStarter | None:
@@ -123,13 +167,19 @@ class SentenceScreen(Screen[None]):
 
     def build(self) -> Sentence | None:
         workspace = self.app.workspace
-        person = workspace.current
+        person = self.speaker
         starter = self.chosen_starter
         if person is None or starter is None:
             return None
+        together = workspace.together and workspace.household.shared_space is not None
         try:
             return build_sentence(
-                starter, self.ending_input.value, self.help_input.value, space=person.space, now=workspace.now()
+                starter,
+                self.ending_input.value,
+                self.help_input.value,
+                space=workspace.household.shared_space if together else person.space,
+                speaker=person.id if together else "",
+                now=workspace.now(),
             )
         except SentenceRefused as refusal:
             self.notify(str(refusal), markup=False, timeout=5)
@@ -144,14 +194,40 @@ class SentenceScreen(Screen[None]):
         def chosen(choice: str | None) -> None:
             if choice == "keep":
                 self.keep_privately(sentence)
+            elif choice == "pass":
+                from reflect.ui.screens.sentence_together import pass_across
 
-        self.app.push_screen(SentencePreviewScreen(sentence), chosen)
+                self.ending_input.value = ""
+                self.help_input.value = ""
+                pass_across(self.app, sentence, done=self.close_after)
+
+        listener = self.listener
+        together = self.app.workspace.together and listener is not None
+        self.app.push_screen(
+            SentencePreviewScreen(sentence, can_pass=together, partner=listener.name if listener else ""), chosen
+        )
+
+    def close_after(self) -> None:
+        """Back to where the builder was opened from, once the exchange is over or set aside."""
+        while self.app.screen is not self and len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def keep_privately(self, sentence: Sentence) -> None:
         workspace = self.app.workspace
+        person = self.speaker
+        if person is None:
+            return
+        # Kept privately: in the speaker's own journal, with no author (it is theirs).
+        sentence = replace(sentence, space=person.space, speaker="")
         try:
-            save_sentence(workspace.store(sentence.space), sentence)
-        except (StoreError, ValueError) as error:
+            if workspace.together:
+                journal = workspace.session.sealed_journal_of(person.id)
+            else:
+                journal = workspace.store(person.space)
+            save_sentence(journal, sentence)
+        except (StoreError, ValueError, NotUnlocked) as error:
             self.notify(getattr(error, "user_message", str(error)), severity="error", markup=False, timeout=10)
             return
         self.ending_input.value = ""
