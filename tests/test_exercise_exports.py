@@ -96,3 +96,42 @@ def test_a_received_sentence_imported_into_the_shared_space_names_only_the_impor
     imported = next(s for s in found if s.id == "another-id")
     assert imported.speaker == sam.id and imported.listener == ""
     assert imported.received.text == whole.received.text and imported.reflection is Reflection.THATS_IT
+
+
+def test_session_prep_takes_my_sentences_without_my_partners_words_and_the_ladders_notes(couple):
+    from reflect.usecases.session_prep import (
+        PrepChoices,
+        PrepItemKind,
+        PrepSources,
+        build_prep,
+        kinds_for,
+        last_weeks,
+        prep_markdown,
+    )
+    from tests.helpers import PASS_B
+
+    ws, alex, sam = couple
+    ws.unlock(alex, PASS_A)
+    shared = ws.store(ws.household.shared_space)
+    starters = pack_starters(ws)
+    naming = next(s for s in starters if s.kind == "naming")
+    heard = next(s for s in starters if s.kind == "receiving")
+    mine = build_sentence(naming, "ALEX-WORDS", space=shared.space, now=ws.now(), speaker=alex.id)
+    save_sentence(shared, reflect_back(receive(mine, sam.id, heard, "SAM-WORDS", now=ws.now()), alex.id,
+                                       Reflection.NOT_QUITE, "more the mornings"))
+    save_sentence(shared, build_sentence(naming, "SAM-OWN", space=shared.space, now=ws.now(), speaker=sam.id))
+    book = LadderBook.for_workspace(ws)
+    book.change(set_pace, alex, book.load().steps[1].id)
+    ws.lock()
+    ws.unlock(alex, PASS_A)
+    sources = PrepSources.from_workspace(ws)
+    assert {k.kind for k in kinds_for(sources)} >= {PrepItemKind.SENTENCES, PrepItemKind.LADDER}
+    today = ws.now().date()
+    prep = build_prep(sources, PrepChoices(last_weeks(1, today), frozenset(PrepItemKind)), today=today)
+    text = prep_markdown(prep)
+    assert "ALEX-WORDS" in text and "not quite. more the mornings" in text
+    assert "SAM-WORDS" not in text and "SAM-OWN" not in text
+    assert "Where the ladder is now:" in text and "The pace is now:" in text
+    ws.lock()
+    ws.unlock(sam, PASS_B)
+    assert PrepItemKind.SENTENCES in {k.kind for k in kinds_for(PrepSources.from_workspace(ws))}

@@ -46,6 +46,7 @@ from reflect.storage.errors import StoreError
 from reflect.ui.commands import LADDER as LADDER_PLACE
 from reflect.ui.commands import bindings_for
 from reflect.ui.widgets.safety_footer import SafetyFooter
+from reflect.ui.widgets.stacked import Stacked, indented
 from reflect.usecases.ladder import LadderBook, LadderUnreadable, pack_steps
 
 if TYPE_CHECKING:
@@ -177,16 +178,15 @@ class LadderScreen(Screen[None]):
         for index, step in enumerate(ladder.steps):
             here = pace is not None and step.id == pace.id
             beyond = pace_index is None or index > pace_index
-            options.append(
-                Option(
-                    Content.assemble(
-                        (HERE_MARK, "$text-accent") if here else "  ",
-                        (shown(step.text), "dim" if beyond and not here else ""),
-                        ("   where the ladder is", "italic $text-muted") if here else "",
-                    ),
-                    id=step.id,
+            words = Content(shown(step.text))
+            if here:
+                label = Stacked(
+                    Content.styled(f"{HERE_MARK}where the ladder is", "italic $text-accent"),
+                    indented(words.stylize("bold"), 2),
                 )
-            )
+            else:
+                label = indented(words.stylize("dim") if beyond else words, 2)
+            options.append(Option(label, id=step.id))
         self.step_list.clear_options()
         self.step_list.add_options(options)
         if options:
@@ -273,7 +273,7 @@ class LadderScreen(Screen[None]):
             if action == "resume_ladder":
                 return self.ladder.paused
             if action == "try_step":
-                return self.tries_together and not self.ladder.paused and self.ladder.pace is not None
+                return not self.ladder.paused and self.ladder.pace is not None
             return True
         if action == "suggestions":
             return self.book is not None and not self.problem
@@ -330,7 +330,7 @@ class LadderScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Move the ladder to: {step.text}?",
+                f"Move the ladder to this step?\n{step.text}",
                 "Only if it feels possible now. You can come back a step at any time, without a reason.",
                 confirm_label="Yes, this step",
             ),
@@ -417,7 +417,7 @@ class LadderScreen(Screen[None]):
             if pace is not None and pace.id == step.id
             else "Tries of this step stay in the ladder's notes."
         )
-        self.app.push_screen(ConfirmScreen(f"Take this step off the ladder? {step.text}", detail,
+        self.app.push_screen(ConfirmScreen(f"Take this step off the ladder?\n{step.text}", detail,
                                            confirm_label="Take it off"), removed)
 
     def _move(self, offset: int) -> None:
@@ -471,6 +471,12 @@ class LadderScreen(Screen[None]):
         if not self.check_action("try_step", ()) or pace is None:
             return
         workspace = self.app.workspace
+        if not self.tries_together:
+            self.notify(
+                "A try is agreed with both of you at the screen. On the path, press b when you are both here.",
+                timeout=6,
+            )
+            return
         if workspace.household.is_couple:
             from reflect.ui.screens.ladder_try import resume_try
             from reflect.usecases import couple_sessions as cs
