@@ -27,7 +27,7 @@ PREP_HINT = "Press p to prepare for a session."
 LADDER_HINT = "Press l to open the ladder: its steps, and where it is now."
 BUILDER_HINT = "Press b to build a sentence of your own."
 
-LADDER_HEADING = "The steps of the ladder, gentlest first"
+LADDER_HEADING = "The steps a new ladder begins with, gentlest first"
 NAMING_HEADING = "Ways to begin"
 RECEIVING_HEADING = "Ways to receive it"
 
