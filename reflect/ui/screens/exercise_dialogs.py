@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, RadioButton, RadioSet, Static, TextArea
@@ -124,6 +124,10 @@ class TryAgreement:
 class TryScreen(ModalScreen[TryAgreement | None]):
     """Agree on a step to try (at or below where the ladder is) and, if you like, a way to stop."""
 
+    DEFAULT_CSS = """
+    TryScreen #try-steps { height: auto; max-height: 8; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Not now")]
     AUTO_FOCUS = "#try-steps"
 
@@ -133,17 +137,19 @@ class TryScreen(ModalScreen[TryAgreement | None]):
         self.pace_id = pace_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog -fill"):
             yield Static("Which step will you try?")
-            yield Static(
-                "Any step up to where the ladder is now. A gentler one is always fine.",
-                classes="muted",
-            )
-            yield OptionList(*(Option(Content(shown(s.text)), id=s.id) for s in self.steps), id="try-steps")
-            yield Static("A word or gesture that means \u201cstop\u201d, if you want one:")
-            yield Input(id="stop-signal", max_length=MAX_STOP_SIGNAL_CHARS,
-                        placeholder="for example: a hand raised, or the word \u201cpause\u201d")
-            yield Static("Using it needs no explanation. Either of you can stop at any moment.", classes="muted")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(
+                    "Any step up to where the ladder is now. A gentler one is always fine.",
+                    classes="muted",
+                )
+                yield OptionList(*(Option(Content(shown(s.text)), id=s.id) for s in self.steps), id="try-steps")
+                yield Static("A word or gesture that means \u201cstop\u201d, if you want one:")
+                yield Input(id="stop-signal", max_length=MAX_STOP_SIGNAL_CHARS,
+                            placeholder="for example: a hand raised, or the word \u201cpause\u201d")
+                yield Static("Using it needs no explanation. Either of you can stop at any moment.",
+                             classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Not now", id="cancel")
                 yield Button("We agree", id="agree", variant="primary")
@@ -179,6 +185,10 @@ class AfterTry:
 class AfterTryScreen(ModalScreen[AfterTry | None]):
     """After a try, alone: how it felt, and what you would like next time. Kept in your journal."""
 
+    DEFAULT_CSS = """
+    AfterTryScreen #felt { height: 5; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Not now")]
     AUTO_FOCUS = "#felt"
 
@@ -190,7 +200,7 @@ class AfterTryScreen(ModalScreen[AfterTry | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -fill"):
             yield Static(Content.assemble("After trying: ", (shown(self.step_text), "italic")))
-            with Vertical(classes="dialog-body"):
+            with VerticalScroll(classes="dialog-body"):
                 yield Static("How did it feel? One word is enough.", classes="muted")
                 yield TextArea(id="felt", soft_wrap=True)
                 yield Static("Next time:", classes="muted")

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reflect.domain.content import LADDER, Prompt, Section
+from reflect.domain.content import LADDER, Audience, Prompt, Section
 from reflect.domain.display import shown
 from reflect.domain.ladder import (
     Ladder,
@@ -347,8 +347,15 @@ class LadderScreen(Screen[None]):
         from reflect.ui.screens.write import WriteScreen
 
         prompt = next((q for q in self.questions if q.id == event.option.id), None)
-        if prompt is not None:
-            self.app.push_screen(WriteScreen(prompt=prompt))
+        if prompt is None:
+            return
+        if self.app.workspace.together and Audience.TOGETHER in prompt.audiences:
+            # Both here: a together question is a couple session, each answer sealed until both wrote.
+            from reflect.ui.screens.couple import start_prompt_session
+
+            start_prompt_session(self.app, prompt, done=self.reload)
+            return
+        self.app.push_screen(WriteScreen(prompt=prompt))
 
     def action_step_further(self) -> None:
         own = self.own_index()

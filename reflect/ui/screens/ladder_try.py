@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import RadioButton, RadioSet, Static
 
@@ -29,12 +30,26 @@ if TYPE_CHECKING:
 
 AFTER_THE_TRY = (
     "Try the step whenever you are both ready, and stop whenever either of you wants to. "
-    "Afterwards, press Enter: each of you writes how it felt, on your own. Esc: later."
+    "Afterwards, press Enter, and each of you writes how it felt, on your own. Later is fine too."
 )
 
 
 class TryAnswerScreen(AnswerScreen):
     """One partner's turn after a try: how it felt, and what they would like next time."""
+
+    # Only the safety keys reach the app from someone's turn, so this screen
+    # moves between its own two fields itself.
+    BINDINGS = [
+        *AnswerScreen.BINDINGS,
+        Binding("tab", "to_choices", "Next time", id="try-answer-choices"),
+        Binding("shift+tab", "to_words", "How it felt", show=False, id="try-answer-words"),
+    ]
+
+    def action_to_choices(self) -> None:
+        self.query_one("#next-time", RadioSet).focus()
+
+    def action_to_words(self) -> None:
+        self.editor.focus()
 
     def on_mount(self) -> None:
         super().on_mount()

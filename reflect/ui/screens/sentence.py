@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
 
 KEPT_PRIVATELY = "Kept in your private journal. Only you can read it."
+WILL_BE_KEPT = "It will be kept in your private journal, where only you can read it."
+TO_PASS_IT = " To pass a sentence to your partner, open the builder when you are both here (b on the path)."
 
 
 class SentenceScreen(Screen[None]):
@@ -204,7 +206,13 @@ class SentenceScreen(Screen[None]):
         listener = self.listener
         together = self.app.workspace.together and listener is not None
         self.app.push_screen(
-            SentencePreviewScreen(sentence, can_pass=together, partner=listener.name if listener else ""), chosen
+            SentencePreviewScreen(
+                sentence,
+                can_pass=together,
+                partner=listener.name if listener else "",
+                couple=self.app.workspace.household.is_couple,
+            ),
+            chosen,
         )
 
     def close_after(self) -> None:
@@ -240,19 +248,19 @@ class SentencePreviewScreen(ModalScreen[str | None]):
     """The whole sentence, before it is kept."""
 
     BINDINGS = [Binding("escape", "change", "Change it")]
-    AUTO_FOCUS = "#keep"
 
-    def __init__(self, sentence: Sentence, *, can_pass: bool = False, partner: str = "") -> None:
+    def __init__(self, sentence: Sentence, *, can_pass: bool = False, partner: str = "", couple: bool = False) -> None:
         super().__init__()
         self.sentence = sentence
         self.can_pass = can_pass
         self.partner = partner
+        self.couple = couple
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Your sentence, whole:", classes="muted")
             yield Static(Content(shown(self.sentence.text)), id="whole-sentence")
-            yield Static(KEPT_PRIVATELY if not self.can_pass else
+            yield Static(WILL_BE_KEPT + (TO_PASS_IT if self.couple else "") if not self.can_pass else
                          f"Pass it across and {shown(self.partner)} reads only this sentence, "
                          "then answers with a receiving line.", classes="muted", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -260,6 +268,10 @@ class SentencePreviewScreen(ModalScreen[str | None]):
                 if self.can_pass:
                     yield Button("Pass it across", id="pass", variant="primary")
                 yield Button("Keep it privately", id="keep", variant="default" if self.can_pass else "primary")
+
+    def on_mount(self) -> None:
+        # Together, passing it across is what the builder was opened for.
+        self.query_one("#pass" if self.can_pass else "#keep", Button).focus()
 
     @on(Button.Pressed)
     def choose(self, event: Button.Pressed) -> None:
