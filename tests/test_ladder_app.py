@@ -237,3 +237,38 @@ async def test_the_sentence_builder_together_one_record_with_both_authors(couple
         sentence = found[0]
         assert sentence.authors == (sam.id, alex.id)
         assert sentence.reflection is Reflection.NOT_QUITE
+
+
+async def test_alone_the_involved_partner_reads_the_steps_and_the_questions(tmp_path, clock, seconds):
+    from textual.screen import ModalScreen
+
+    from reflect.domain.profiles import Role
+    from reflect.storage.exercise_records import LADDER_TABLE
+    from reflect.ui.app import ReflectApp
+    from reflect.ui.screens.ladder import LadderScreen
+    from reflect.usecases.workspace import NewPerson
+    from tests.helpers import PASSPHRASE, open_fresh
+
+    ws = open_fresh(tmp_path / "data", clock)
+    ws.set_up([NewPerson("Sam", Role.INVOLVED, PASSPHRASE)])
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)
+    app = ReflectApp(ws, clock=seconds)
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            await app.run_action("ladder")
+            await pilot.pause()
+            assert isinstance(app.screen, LadderScreen)
+            text = shown_text(app.screen)
+            assert "The ladder itself belongs to the partner who was hurt" in text
+            for key in ("u", "d", "space", "t", "s", "a", "e", "x", "enter"):
+                await pilot.press(key)
+                await pilot.pause()
+                assert not isinstance(app.screen, ModalScreen), key
+            assert ws.journal.table_records(LADDER_TABLE) == []
+            # The questions beside the steps are for Sam to write to.
+            await pilot.press("tab", "enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "WriteScreen"
+    finally:
+        ws.close()

@@ -253,8 +253,14 @@ class LadderScreen(Screen[None]):
                 if self.book is not None and not self.problem
                 else "Choose one to write to."
             )
+        highlighted = self.question_list.highlighted
         self.question_list.clear_options()
-        self.question_list.add_options(Option(Content(shown(q.text)), id=q.id) for q in self.questions)
+        options: list[Option | None] = []
+        for question in self.questions:
+            options += [Option(Content(shown(question.text)), id=question.id), None]
+        self.question_list.add_options(options[:-1])
+        if self.questions:
+            self.question_list.highlighted = min(highlighted or 0, len(self.questions) - 1)
         lately = self.query_one("#lately", Static)
         changes = [e for e in self.ladder.log if e.kind not in ("suggested",)][-RECENT_CHANGES:]
         lately.display = self.moves_ladder and bool(changes)

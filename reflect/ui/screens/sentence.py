@@ -152,8 +152,11 @@ class SentenceScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#starters")
     @on(Input.Changed)
-    def changed(self) -> None:
+    def changed(self, event) -> None:
         self.show_preview()
+        if isinstance(event, Input.Changed):
+            # On a small screen the sentence taking shape stays in view while typing.
+            self.query_one("#preview", Static).scroll_visible(animate=False)
 
     @on(OptionList.OptionSelected, "#starters")
     def to_ending(self) -> None:
