@@ -23,6 +23,7 @@ TREND = "trend"
 PREP = "prep"
 PREVIEW = "preview"
 LADDER = "ladder"
+AFTER_TRY = "after-try"
 SENTENCE = "sentence"
 DOOR = "door"
 CURTAIN = "curtain"
@@ -39,6 +40,7 @@ PLACE_TITLES: dict[str, str] = {
     PREP: "Session prep",
     PREVIEW: "The prep, before it is saved",
     LADDER: "The touch ladder",
+    AFTER_TRY: "After a try, on your turn",
     SENTENCE: "The sentence builder",
     DOOR: "At the lock",
     TOGETHER: "Together sessions",
@@ -198,6 +200,14 @@ COMMANDS: tuple[Command, ...] = (
             {LADDER: "shift+down"}, action="move_step_down"),
     Command("ladder_questions", "Questions", "Move between the steps and the questions beside them",
             {LADDER: "tab"}, described_only=True),
+    # A turn after a try: how it felt, and next time. Only the safety keys reach the app here.
+    Command("keep_try_answer", "Keep it", "Keep your answer, sealed until you have both written",
+            {AFTER_TRY: "ctrl+s"}, action="save", footer=_places(AFTER_TRY), priority=True),
+    Command("to_choices", "Next time", "Move to next time: the same step, a smaller one, or a pause",
+            {AFTER_TRY: "tab"}, action="to_choices", footer=_places(AFTER_TRY)),
+    Command("to_words", "How it felt", "Back to how it felt", {AFTER_TRY: "shift+tab"}, action="to_words"),
+    Command("leave_try_answer", "Back", "Step back for now; what you typed is kept as a draft",
+            {AFTER_TRY: "escape"}, action="leave", footer=_places(AFTER_TRY)),
     # The sentence builder.
     Command("see_sentence", "See it whole", "See the whole sentence before you save it or pass it on",
             {SENTENCE: "ctrl+s"}, action="see_sentence", footer=_places(SENTENCE), priority=True),

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import RadioButton, RadioSet, Static
 
@@ -20,6 +19,7 @@ from reflect.domain.display import shown
 from reflect.domain.ladder import NextTime, PaceRefused
 from reflect.domain.sessions import CoupleSession, SessionRefused
 from reflect.storage.errors import StoreError
+from reflect.ui.commands import AFTER_TRY, bindings_for
 from reflect.ui.screens.couple import AnswerScreen, SessionFlow, safety_notes
 from reflect.ui.screens.curtain import CurtainScreen
 from reflect.usecases import couple_sessions as cs
@@ -39,11 +39,7 @@ class TryAnswerScreen(AnswerScreen):
 
     # Only the safety keys reach the app from someone's turn, so this screen
     # moves between its own two fields itself.
-    BINDINGS = [
-        *AnswerScreen.BINDINGS,
-        Binding("tab", "to_choices", "Next time", id="try-answer-choices"),
-        Binding("shift+tab", "to_words", "How it felt", show=False, id="try-answer-words"),
-    ]
+    BINDINGS = bindings_for(AFTER_TRY)
 
     def action_to_choices(self) -> None:
         self.query_one("#next-time", RadioSet).focus()
