@@ -107,7 +107,21 @@ class SentenceScreen(Screen[None]):
         from reflect.ui.screens.couple import PickPersonScreen
         from reflect.ui.screens.curtain import CurtainScreen
 
+        from reflect.ui.screens.sentence_together import hand_over, waiting_to_be_received
+
         people = {p.id: p for p in self.app.workspace.people_here}
+        try:
+            waiting = waiting_to_be_received(self.app)
+        except (StoreError, NotUnlocked):
+            waiting = []
+        if waiting:
+            # A sentence passed across before, not yet received: that comes first.
+            sentence = waiting[0]
+            listener = next((p for p in people if p != sentence.speaker), None)
+            if listener is not None:
+                self.notify("A sentence is waiting to be received. Here it is again.", timeout=5)
+                hand_over(self.app, sentence, listener, done=self.close_after)
+                return
 
         def chosen(person: str | None) -> None:
             if person is None or person not in people:

@@ -195,7 +195,6 @@ class ReflectBackScreen(Screen[Sentence | None]):
 def pass_across(app: ReflectApp, sentence: Sentence, *, done: Callable[[], None]) -> None:
     """Save the sentence in the shared space, then the curtain, the receiving turn, the curtain, the answer."""
     workspace = app.workspace
-    generation = app.lock_generation
     people = {p.id: p for p in workspace.people_here}
     others = [p for p in people if p != sentence.speaker]
     if not workspace.together or not others:
@@ -206,6 +205,26 @@ def pass_across(app: ReflectApp, sentence: Sentence, *, done: Callable[[], None]
     except (StoreError, ValueError) as error:
         app.notify(getattr(error, "user_message", str(error)), severity="error", markup=False, timeout=10)
         return
+    hand_over(app, sentence, listener, done=done)
+
+
+def waiting_to_be_received(app: ReflectApp) -> list[Sentence]:
+    """Sentences passed across in the shared space whose receiving was left for another time."""
+    from reflect.usecases.sentences import read_sentences
+
+    workspace = app.workspace
+    shared = workspace.household.shared_space
+    if not workspace.together or shared is None:
+        return []
+    here = {p.id for p in workspace.people_here}
+    found, _ = read_sentences(workspace.store(shared))
+    return [s for s in found if s.speaker in here and s.received is None]
+
+
+def hand_over(app: ReflectApp, sentence: Sentence, listener: str, *, done: Callable[[], None]) -> None:
+    """The curtain, the partner's receiving turn, the curtain, the speaker's answer."""
+    workspace = app.workspace
+    generation = app.lock_generation
     speaker_name, listener_name = name_of(app, sentence.speaker), name_of(app, listener)
 
     def current() -> bool:
