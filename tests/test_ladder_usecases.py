@@ -59,3 +59,35 @@ def test_a_damaged_ladder_is_never_overwritten(solo_ws):
     with pytest.raises(LadderUnreadable):
         book.change(set_pace, solo_ws.current, None)
     assert journal.table_records(LADDER_TABLE) == [{"space": journal.space, "steps": "nope"}]
+
+
+def test_a_tries_next_time_waits_sealed_until_the_session_is_over_and_only_the_hurt_choice_counts(couple):
+    from reflect.domain.ladder import NextTime
+    from reflect.usecases import couple_sessions as cs
+    from reflect.usecases.ladder_tries import NEXT_TIME_TABLE, begin_try, keep_next_time, settle_next_time
+
+    ws, alex, sam = couple
+    ws.unlock(alex, PASS_A)
+    ws.join(ws.open_for(sam, PASS_B))
+    book = LadderBook.for_workspace(ws)
+    steps = book.load().steps
+    book.change(set_pace, alex, steps[2].id)
+    with pytest.raises(PaceRefused):
+        begin_try(ws, steps[3].id, "", starter=alex.id)  # beyond the pace: no session begins
+    assert cs.unfinished(ws) == []
+    session = begin_try(ws, steps[2].id, "the word tea", starter=alex.id)
+    assert book.load().find_try(session.id).stop_signal == "the word tea"
+    keep_next_time(ws, session.id, alex.id, NextTime.PAUSE)
+    cs.save_answer(ws, session.id, alex.id, "calm enough")
+    keep_next_time(ws, session.id, sam.id, NextTime.SMALLER)
+    cs.save_answer(ws, session.id, sam.id, "glad")
+    # The choices are in each writer's own space, never in the shared one.
+    assert ws.session.sealed_journal_of(alex.id).table_records(NEXT_TIME_TABLE)
+    assert not ws.store(ws.household.shared_space).table_records(NEXT_TIME_TABLE)
+    assert settle_next_time(ws) == []  # still open: nothing moves
+    assert not book.load().paused
+    cs.end(ws, session.id, sam.id)
+    assert settle_next_time(ws) == ["The ladder is resting for now."]
+    after = book.load()
+    assert after.paused and after.pace == steps[2]  # Sam's "smaller" moved nothing
+    assert settle_next_time(ws) == []  # applied once
