@@ -277,3 +277,35 @@ async def test_alone_the_involved_partner_reads_the_steps_and_the_questions(tmp_
             assert type(app.screen).__name__ == "WriteScreen"
     finally:
         ws.close()
+
+
+async def test_the_journal_lists_a_sentence_and_the_ladders_notes_to_read_and_search(solo_app):
+    from textual.widgets import Input
+
+    from reflect.domain.sentences import build_sentence
+    from reflect.ui.screens.journal import JournalScreen
+    from reflect.usecases.sentences import pack_starters, save_sentence
+
+    app, ws = solo_app, solo_app.workspace
+    book = LadderBook.for_workspace(ws)
+    book.change(set_pace, ws.current, book.load().steps[0].id)
+    save_sentence(ws.journal, build_sentence(pack_starters(ws)[0], "the [b]nights[/b]", space=ws.journal.space,
+                                             now=ws.now()))
+    ws.write("an ordinary reflection")
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, JournalScreen)
+        rows = [str(o.prompt) for o in screen.entry_list.options]
+        assert any("Sentence · " in r for r in rows) and any("Ladder · " in r for r in rows)
+        screen.query_one("#search", Input).value = "NIGHTS"
+        await pilot.pause()
+        assert [str(o.prompt) for o in screen.entry_list.options][0].endswith("the [b]nights[/b]")
+        assert "From the sentence builder" in shown_text(screen)
+        screen.entry_list.focus()
+        await pilot.press("d")  # a row written by an exercise is read here, not deleted
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        assert "changed there" in " ".join(n.message for n in app._notifications)
