@@ -309,3 +309,40 @@ async def test_the_journal_lists_a_sentence_and_the_ladders_notes_to_read_and_se
         await pilot.pause()
         assert isinstance(app.screen, JournalScreen)
         assert "changed there" in " ".join(n.message for n in app._notifications)
+
+
+async def test_both_hurt_and_both_here_each_moves_only_their_own_limit(tmp_path, clock, seconds):
+    from reflect.domain.profiles import Role
+    from reflect.ui.app import ReflectApp
+    from reflect.ui.screens.dialogs import ConfirmScreen
+    from reflect.usecases.workspace import NewPerson
+    from tests.helpers import open_fresh
+
+    ws = open_fresh(tmp_path / "data", clock)
+    ws.set_up([NewPerson("Ana", Role.HURT, PASS_A), NewPerson("Ben", Role.HURT, PASS_B)])
+    ana, ben = ws.household.profiles
+    app = ReflectApp(ws, clock=seconds)
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.enter_together(ws.open_for(ana, PASS_A), ws.open_for(ben, PASS_B))
+            await pilot.pause()
+            book = LadderBook.for_workspace(ws)
+            steps = book.load().steps
+            book.change(set_pace, ana, steps[1].id)
+            book.change(set_pace, ben, steps[3].id)
+            await app.run_action("ladder")
+            await pilot.pause()
+            await pilot.click("#person-1")  # Ben's limit, for now
+            await pilot.pause()
+            assert "Ben's own limit" in shown_text(app.screen)
+            await pilot.press("u")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.click("#confirm")
+            await pilot.pause()
+            ladder = ladder_of(ws)
+            assert ladder.limit_of(ben.id) == steps[4] and ladder.limit_of(ana.id) == steps[1]
+            assert ladder.pace == steps[1]  # the gentler of the two
+    finally:
+        ws.close()

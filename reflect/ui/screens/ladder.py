@@ -84,6 +84,8 @@ class LadderScreen(Screen[None]):
         self.ladder: Ladder = Ladder(steps=())
         self.problem = ""
         self.questions: tuple[Prompt, ...] = ()
+        self.acting: Profile | None = None
+        """Both here and both hurt: whose limit the keys move (asked when the screen opens)."""
 
     # who is here, and what they may do
 
@@ -92,8 +94,29 @@ class LadderScreen(Screen[None]):
         """Who acts on the ladder: the one unlocked, or, both here, the partner who was hurt."""
         workspace = self.app.workspace
         if workspace.together:
+            if self.acting is not None:
+                return self.acting
             return next((p for p in workspace.people_here if p.role is Role.HURT), workspace.current)
         return workspace.current
+
+    def ask_whose_limit(self) -> None:
+        """Both here and both hurt: each sets their own limit, so the screen asks whose it is for now."""
+        from reflect.ui.screens.couple import PickPersonScreen
+
+        people = {p.id: p for p in self.app.workspace.people_here}
+
+        def chosen(person: str | None) -> None:
+            self.acting = people.get(person or "") or next(iter(people.values()))
+            self.show()
+
+        self.app.push_screen(
+            PickPersonScreen(
+                "Whose limit is it, for now?",
+                "You each set your own limit. The ladder goes with the gentler of the two.",
+                [(p.id, p.name) for p in people.values()],
+            ),
+            chosen,
+        )
 
     @property
     def tries_together(self) -> bool:
@@ -149,6 +172,9 @@ class LadderScreen(Screen[None]):
             self.questions = section.prompts_fitting(person.role if person else None, shared=shared)
         self.load()
         self.show()
+        here = workspace.people_here if workspace.together else ()
+        if len(here) == 2 and all(p.role is Role.HURT for p in here) and self.book is not None:
+            self.ask_whose_limit()
 
     def on_screen_resume(self) -> None:
         if self.app.workspace.is_unlocked and self.is_mounted:
@@ -216,8 +242,9 @@ class LadderScreen(Screen[None]):
         if self.moves_ladder and person is not None:
             own = ladder.limit_of(person.id)
             others = [p for p, _ in ladder.limits if p != person.id]
-            if others and own != ladder.pace:
-                words += f"\nYour own limit: {own.text if own else 'not begun'}. The ladder goes with the gentler one."
+            whose = f"{person.name}'s own limit" if self.acting is not None else "Your own limit"
+            if self.acting is not None or (others and own != ladder.pace):
+                words += f"\n{whose}: {own.text if own else 'not begun'}. The ladder goes with the gentler one."
         return words
 
     def hint_words(self) -> str:
