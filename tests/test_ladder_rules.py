@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from reflect.domain.content import LadderStep
 from reflect.domain.ladder import (
     Ladder,
+    NextTime,
     PaceRefused,
     add_step,
     answer_suggestion,
     ladder_from_pack,
     move_step,
+    next_time,
     pause,
     record_try,
     remove_step,
@@ -146,7 +148,7 @@ def test_editing_steps_while_a_try_is_pending_keeps_the_try_readable():
 
 INVOLVED_ACTIONS = st.lists(
     st.tuples(
-        st.sampled_from(["pace", "pause", "resume", "add", "rename", "remove", "move", "suggest"]),
+        st.sampled_from(["pace", "pause", "resume", "add", "rename", "remove", "move", "suggest", "answer", "next"]),
         st.sampled_from([None, "s1", "s2", "s3", "s4", "s5", "nope"]),
         st.integers(-3, 3),
         st.text(max_size=10),
@@ -160,6 +162,8 @@ INVOLVED_ACTIONS = st.lists(
 @given(st.sampled_from([None, "s1", "s3", "s5"]), st.booleans(), INVOLVED_ACTIONS)
 def test_nothing_the_involved_partner_does_moves_the_pace_or_the_steps(start, paused, actions):
     ladder = set_pace(fresh(), SAM, start, now=NOW)
+    if start is not None:
+        ladder = record_try(ladder, "s1", "tried", by="sam", now=NOW)
     if paused:
         ladder = pause(ladder, SAM, now=NOW)
     before = (ladder.steps, ladder.pace, ladder.paused, ladder.limits)
@@ -183,6 +187,83 @@ def test_nothing_the_involved_partner_does_moves_the_pace_or_the_steps(start, pa
                 ladder = move_step(ladder, ALEX, step or "s1", offset, now=clock)
             elif verb == "suggest":
                 ladder = suggest_step(ladder, ALEX, text or "x", now=clock)
+            elif verb == "answer" and ladder.suggestions:
+                ladder = answer_suggestion(ladder, ALEX, ladder.suggestions[0].id, accept=offset > 0, now=clock)
+            elif verb == "next" and ladder.tries():
+                ladder = next_time(ladder, ALEX, ladder.tries()[-1].session_id, list(NextTime)[offset % 3],
+                                   now=clock)
         except PaceRefused:
             pass
     assert (ladder.steps, ladder.pace, ladder.paused, ladder.limits) == before
+
+
+# After a try: only the hurt partner's choice moves anything.
+
+
+def tried(step: str = "s3", pace: str = "s3") -> Ladder:
+    return record_try(set_pace(fresh(), SAM, pace, now=NOW), step, "sess", by="sam", now=NOW,
+                      stop_signal="  a hand   up ")
+
+
+def test_a_try_keeps_its_stop_signal_in_plain_words():
+    ladder = tried()
+    assert ladder.find_try("sess").stop_signal == "a hand up"
+    with pytest.raises(PaceRefused):
+        record_try(set_pace(fresh(), SAM, "s1", now=NOW), "s1", "x", by="sam", now=NOW, stop_signal="w" * 81)
+
+
+@pytest.mark.parametrize("choice", list(NextTime))
+def test_the_involved_partners_choice_after_a_try_moves_nothing(choice):
+    ladder = tried()
+    assert next_time(ladder, ALEX, "sess", choice, now=NOW) == ladder
+
+
+def test_the_hurt_partner_chooses_a_smaller_step_and_it_reads_as_neutral():
+    ladder = next_time(tried(), SAM, "sess", NextTime.SMALLER, now=NOW)
+    assert ladder.pace.id == "s2"
+    assert ladder.log[-1].words == "Next time, a gentler step: Step 2"
+    assert not any(w in ladder.log[-1].words.lower() for w in ("fail", "setback", "back to", "only"))
+    assert next_time(tried(), SAM, "sess", NextTime.SAME, now=NOW).pace.id == "s3"
+    paused = next_time(tried(), SAM, "sess", NextTime.PAUSE, now=NOW)
+    assert paused.paused and paused.pace.id == "s3"
+
+
+def test_a_smaller_step_never_raises_a_limit_and_the_first_step_goes_back_to_the_start():
+    # The try was of s3, but the pace is at s1 already: nothing goes up.
+    ladder = record_try(set_pace(fresh(), SAM, "s3", now=NOW), "s3", "sess", by="sam", now=NOW)
+    ladder = set_pace(ladder, SAM, "s1", now=NOW)
+    assert next_time(ladder, SAM, "sess", NextTime.SMALLER, now=NOW).pace.id == "s1"
+    first = record_try(set_pace(fresh(), SAM, "s1", now=NOW), "s1", "one", by="sam", now=NOW)
+    assert next_time(first, SAM, "one", NextTime.SMALLER, now=NOW).pace is None
+
+
+def test_both_hurt_each_choice_after_a_try_moves_only_their_own_limit():
+    ladder = set_pace(set_pace(fresh(), SAM, "s3", now=NOW), ROBIN, "s4", now=NOW)
+    ladder = record_try(ladder, "s3", "sess", by="sam", now=NOW)
+    ladder = next_time(ladder, ROBIN, "sess", NextTime.SMALLER, now=NOW)
+    assert ladder.limit_of("robin").id == "s2" and ladder.limit_of("sam").id == "s3"
+    assert ladder.pace.id == "s2"
+
+
+def test_a_try_pending_while_its_step_is_removed_or_renamed():
+    ladder = tried()
+    renamed = rename_step(ladder, SAM, "s3", "Sitting very close", now=NOW)
+    assert renamed.find_try("sess").words == "A try: Step 3"  # what was tried, as it was then
+    removed = remove_step(ladder, SAM, "s3", now=NOW)
+    assert removed.pace.id == "s2"
+    # The answer to that try still arrives and moves nothing further up or down twice.
+    assert next_time(removed, SAM, "sess", NextTime.SMALLER, now=NOW).pace.id == "s2"
+    with pytest.raises(PaceRefused):
+        next_time(removed, SAM, "no-such-try", NextTime.SAME, now=NOW)
+
+
+def test_a_new_ladder_offers_no_step_for_a_try_and_within_pace_is_the_gentle_end():
+    assert fresh().within_pace() == ()
+    assert [s.id for s in set_pace(fresh(), SAM, "s2", now=NOW).within_pace()] == ["s1", "s2"]
+
+
+def test_a_suggestion_from_the_hurt_partner_also_waits_and_a_missing_one_is_refused():
+    ladder = suggest_step(fresh(), SAM, "Tea", now=NOW)
+    assert ladder.steps == STEPS
+    with pytest.raises(PaceRefused):
+        answer_suggestion(ladder, SAM, "nope", accept=True, now=NOW)

@@ -521,3 +521,26 @@ def test_the_default_pack_shows_the_ladder_and_starters_where_the_prompts_need_t
         "touch-ladder": ("ladder",),
         "naming-difficulty": ("starters",),
     }
+
+
+# The ladder's steps and the sentence builder's beginnings (issue 10).
+
+
+def test_a_pack_with_beginnings_needs_both_kinds_for_the_sentence_builder(tmp_path: Path) -> None:
+    files = good_files()
+    files["pack.md"] = str(files["pack.md"]).replace("## Receiving: what-i-heard\nWhat I heard is\n", "")
+    assert "Receiving" not in files["pack.md"]
+    problems = problems_of(write_pack(tmp_path / "p", files))
+    assert any('needs both kinds of beginning: add at least one "## Receiving:" block' in p for p in problems)
+
+
+def test_a_ladder_step_or_a_beginning_is_one_short_line(tmp_path: Path) -> None:
+    files = good_files()
+    files["pack.md"] = (
+        str(files["pack.md"])
+        .replace("Sitting a little closer than usual.", "Sitting a little closer\nthan usual.")
+        .replace("What I heard is", "What I heard is " + "very " * 30)
+    )
+    problems = problems_of(write_pack(tmp_path / "p", files))
+    assert any('ladder step "sit-closer" should be one line' in p for p in problems)
+    assert any('receiving "what-i-heard" is longer than 120 characters' in p for p in problems)

@@ -116,6 +116,8 @@ TRICKY = [
 async def test_list_items_are_shown_exactly_as_written_whatever_they_hold(tmp_path, clock):
     ladder = "".join(f"\n## Ladder step: step-{n}\n{text}\n" for n, text in enumerate(TRICKY))
     starters = "".join(f"\n## Starter: begin-{n}\n{text}\n" for n, text in enumerate(TRICKY))
+    # The sentence builder needs a receiving beginning too (the validator asks for both kinds).
+    starters += "\n## Receiving: heard\nWhat I heard is\n"
     section = (
         "---\nid: only\ntitle: Only\norder: 1\nincludes: ladder, starters\n---\nA reading.\n\n"
         "## Prompt: one\nFor: solo\nWhat now?\n"
@@ -133,9 +135,10 @@ async def test_list_items_are_shown_exactly_as_written_whatever_they_hold(tmp_pa
         screen = await open_section(pilot, "only")
 
         assert list_items(screen, MarkdownOrderedList) == [TRICKY]
-        [starters_shown] = list_items(screen, MarkdownBulletList)
+        starters_shown, receiving_shown = list_items(screen, MarkdownBulletList)
         assert [item.removesuffix(" …") for item in starters_shown] == TRICKY
-        assert headings(screen) == [LADDER_HEADING, NAMING_HEADING]
+        assert receiving_shown == ["What I heard is …"]
+        assert headings(screen) == [LADDER_HEADING, NAMING_HEADING, RECEIVING_HEADING]
     ws.close()
 
 

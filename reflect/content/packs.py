@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reflect.domain.ladder import MAX_STEP_CHARS
 from reflect.domain.content import (
     INCLUDES,
     LADDER,
@@ -420,14 +421,39 @@ def _pack_parts(
         ids.claim(block.id, block.kind.lower(), PACK_FILE, report, block.line)
         what = f'{block.kind.lower()} "{block.id}"'
         text = _text(block.lines, what, MAX_SHORT_TEXT, report, block.line, required=True)
+        if text and not _fits_one_line(text, what, report, block.line):
+            continue
         if block.kind == LADDER_STEP:
             ladder.append(LadderStep(block.id, text))
         else:
             kind = "receiving" if block.kind == RECEIVING else "naming"
             starters.append(SentenceStarter(block.id, text, kind))
+    kinds = {s.kind for s in starters}
+    if starters and kinds != {"naming", "receiving"}:
+        missing = "Receiving" if "receiving" not in kinds else "Starter"
+        report(
+            next(b.line for b in parsed.blocks if b.kind in (STARTER, RECEIVING)),
+            f'the sentence builder needs both kinds of beginning: add at least one "## {missing}:" block',
+        )
     if not pack_id or not title:
         return None
     return pack_id, title, description, tuple(ladder), tuple(starters)
+
+
+MAX_LINE_BLOCK_CHARS = MAX_STEP_CHARS
+"""A ladder step or a beginning is one line people choose from a list (and a step can be renamed to
+at most this many characters on the ladder screen)."""
+
+
+def _fits_one_line(text: str, what: str, report: _Report, line: int) -> bool:
+    """Ladder steps and sentence beginnings are single lines of at most :data:`MAX_LINE_BLOCK_CHARS`."""
+    if "\n" in text:
+        report(line, f"{what} should be one line; join its lines, or split it into two blocks")
+        return False
+    if len(text) > MAX_LINE_BLOCK_CHARS:
+        report(line, f"{what} is longer than {MAX_LINE_BLOCK_CHARS} characters; people choose it from a list")
+        return False
+    return True
 
 
 def _section(

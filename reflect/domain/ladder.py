@@ -13,11 +13,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
 
 from reflect.domain.content import LadderStep
 from reflect.domain.profiles import Profile, Role
 
 MAX_STEP_CHARS = 120
+MAX_STOP_SIGNAL_CHARS = 80
+EVENT_KINDS = (
+    "pace", "pause", "resume", "added", "renamed", "removed", "moved",
+    "suggested", "accepted", "declined", "try", "next",
+)
 
 
 class PaceRefused(ValueError):
@@ -35,6 +41,27 @@ class LadderEvent:
     words: str
     step_id: str = ""
     session_id: str = ""
+    stop_signal: str = ""
+    """For a try: the word or gesture agreed to mean "stop", if any."""
+
+
+class NextTime(str, Enum):
+    """What each partner would like after a try. Only the hurt partner's choice moves anything."""
+
+    SAME = "same"
+    SMALLER = "smaller"
+    PAUSE = "pause"
+
+    @property
+    def label(self) -> str:
+        return NEXT_TIME_LABELS[self]
+
+
+NEXT_TIME_LABELS = {
+    NextTime.SAME: "The same step again",
+    NextTime.SMALLER: "A smaller step",
+    NextTime.PAUSE: "A pause for now",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +108,20 @@ class Ladder:
 
     def limit_of(self, person_id: str) -> LadderStep | None:
         return self.step(dict(self.limits).get(person_id))
+
+    def within_pace(self) -> tuple[LadderStep, ...]:
+        """The steps at or below where the ladder is now: the ones a try may use."""
+        pace = self.pace
+        if pace is None:
+            return ()
+        return self.steps[: self.index_of(pace.id) + 1]  # type: ignore[operator]
+
+    def tries(self) -> tuple[LadderEvent, ...]:
+        """Every try, oldest first."""
+        return tuple(e for e in self.log if e.kind == "try")
+
+    def find_try(self, session_id: str) -> LadderEvent | None:
+        return next((e for e in self.log if e.kind == "try" and e.session_id == session_id), None)
 
 
 def ladder_from_pack(steps: tuple[LadderStep, ...]) -> Ladder:
@@ -247,8 +288,14 @@ def answer_suggestion(
     return replace(added, log=(*added.log[:-1], replace(added.log[-1], kind="accepted")))
 
 
-def record_try(ladder: Ladder, step_id: str, session_id: str, *, by: str, now: datetime) -> Ladder:
-    """Log a try of one step; how it felt lives in its couple session, sealed until both wrote."""
+def record_try(
+    ladder: Ladder, step_id: str, session_id: str, *, by: str, now: datetime, stop_signal: str = ""
+) -> Ladder:
+    """Log a try of one step, with the stop word or gesture agreed for it (optional).
+
+    How it felt lives in its couple session, sealed until both wrote; alone,
+    in the hurt partner's own journal. A try never moves the pace.
+    """
     step = ladder.step(step_id)
     if step is None:
         raise PaceRefused("That step is no longer on the ladder.")
@@ -257,8 +304,48 @@ def record_try(ladder: Ladder, step_id: str, session_id: str, *, by: str, now: d
     pace = ladder.pace
     if pace is None or ladder.index_of(step_id) > ladder.index_of(pace.id):  # type: ignore[operator]
         raise PaceRefused("That step is beyond where the ladder is now.")
+    signal = " ".join(stop_signal.split())
+    if len(signal) > MAX_STOP_SIGNAL_CHARS:
+        raise PaceRefused(f"A stop word or gesture can be at most {MAX_STOP_SIGNAL_CHARS} characters.")
     return _logged(
         ladder,
         LadderEvent(kind="try", by=by, at=now, words=f"A try: {step.text}", step_id=step_id,
+                    session_id=session_id, stop_signal=signal),
+    )
+
+
+def next_time(ladder: Ladder, by: Profile, session_id: str, choice: NextTime, *, now: datetime) -> Ladder:
+    """After a try: what ``by`` would like next time. Only a hurt partner's choice moves anything.
+
+    The same step leaves the ladder as it is; a smaller step sets their limit
+    to the step below the one tried (never higher than it was); a pause rests
+    the ladder. Anyone else's choice stays in their own answer and changes
+    nothing here, so nothing can be pressed on the ladder through it.
+    """
+    tried = ladder.find_try(session_id)
+    if tried is None:
+        raise PaceRefused("That try is not on the ladder.")
+    choice = NextTime(choice)
+    if by.role is not Role.HURT or choice is NextTime.SAME:
+        return ladder
+    if choice is NextTime.PAUSE:
+        return pause(ladder, by, now=now)
+    index = ladder.index_of(tried.step_id)
+    own = ladder.index_of(dict(ladder.limits).get(by.id))
+    if index is None or own is None:
+        # The step tried was taken off since (the limit already moved down),
+        # or this person's ladder is back at its start: nothing is lower.
+        return ladder
+    target = index - 1
+    if own < target:
+        return ladder
+    step = ladder.steps[target] if target >= 0 else None
+    limits = dict(ladder.limits)
+    limits[by.id] = step.id if step else None
+    words = f"Next time, a gentler step: {step.text}" if step else "Next time, the ladder starts again from its beginning."
+    return _logged(
+        ladder,
+        LadderEvent(kind="next", by=by.id, at=now, words=words, step_id=step.id if step else "",
                     session_id=session_id),
+        limits=tuple(limits.items()),
     )

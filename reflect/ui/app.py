@@ -723,6 +723,24 @@ class ReflectApp(App[None]):
         if not isinstance(self.screen, (ModalScreen, PrepScreen, PrepPreviewScreen)):
             self.push_screen(PrepScreen())
 
+    def action_ladder(self) -> None:
+        """The touch ladder: its steps, and where it is now."""
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.ladder import LadderScreen
+
+        if not isinstance(self.screen, (ModalScreen, LadderScreen)):
+            self.push_screen(LadderScreen())
+
+    def action_sentence_builder(self) -> None:
+        """The sentence builder: say what is hard, in one sentence."""
+        from textual.screen import ModalScreen
+
+        from reflect.ui.screens.sentence import SentenceScreen
+
+        if not isinstance(self.screen, (ModalScreen, SentenceScreen)):
+            self.push_screen(SentenceScreen())
+
     def action_export_space(self) -> None:
         """Save a copy of the open space: Markdown, JSON or CSV."""
         from textual.screen import ModalScreen

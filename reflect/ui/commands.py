@@ -22,6 +22,9 @@ JOURNAL = "journal"
 TREND = "trend"
 PREP = "prep"
 PREVIEW = "preview"
+LADDER = "ladder"
+AFTER_TRY = "after-try"
+SENTENCE = "sentence"
 DOOR = "door"
 CURTAIN = "curtain"
 TOGETHER = "together"
@@ -36,6 +39,9 @@ PLACE_TITLES: dict[str, str] = {
     TREND: "The trend",
     PREP: "Session prep",
     PREVIEW: "The prep, before it is saved",
+    LADDER: "The touch ladder",
+    AFTER_TRY: "After a try, on your turn",
+    SENTENCE: "The sentence builder",
     DOOR: "At the lock",
     TOGETHER: "Together sessions",
     CURTAIN: "At the curtain between turns",
@@ -49,6 +55,10 @@ PLACE_NOTES: dict[str, str] = {
         "choose otherwise in Preferences (P on the path)."
     ),
     WRITING: "Drafts are kept as you type, so nothing you write is lost if you stop.",
+    LADDER: (
+        "Only the partner who was hurt moves the ladder, pauses it or changes its steps.\n"
+        "The other partner sees where it is, and may suggest a step."
+    ),
     CURTAIN: "The curtain shows nobody's words. Only the safety keys work behind it.",
 }
 """A sentence or two said after a place's keys."""
@@ -149,14 +159,60 @@ COMMANDS: tuple[Command, ...] = (
             palette="We are done together", couple_only=True,
             more="Each of you opens your own journal again with your own passphrase."),
     # In a step.
-    Command("back", "Back", "Back", {STEP: "escape", TREND: "escape", PREP: "escape"}, action="app.pop_screen",
-            footer=_places(STEP, TREND, PREP)),
+    Command("back", "Back", "Back", {STEP: "escape", TREND: "escape", PREP: "escape", LADDER: "escape"},
+            action="app.pop_screen", footer=_places(STEP, TREND, PREP, LADDER)),
     Command("write_to_prompt", "Write", "Write to the highlighted question", {STEP: "enter"}, described_only=True),
     Command("all_questions", "All questions", "Show all the questions, or only those written for you",
             {STEP: "a"}, footer=_places(STEP), screen_actions=_places(STEP)),
     Command("fewer_questions", "Fewer questions", "Just the questions written for you", {STEP: "a"},
             footer=_places(STEP), screen_actions=_places(STEP)),
     Command("move_focus", "Next", "Move between the reading and the questions", {STEP: "tab"}, described_only=True),
+    Command("ladder", "Ladder", "The touch ladder: its steps, and where it is now", {STEP: "l"},
+            footer=_places(STEP), private=True, palette="Touch ladder", screen_actions=_places(STEP),
+            more="(In a step, only in the step on the touch ladder.)"),
+    Command("sentence_builder", "Sentence", "The sentence builder: say what is hard, in one sentence",
+            {STEP: "b"}, footer=_places(STEP), private=True, palette="Sentence builder",
+            screen_actions=_places(STEP), more="(In a step, only in the step on saying what is hard.)"),
+    # The touch ladder. The screen offers each key only to whoever may use it.
+    Command("pace_here", "Here", "The partner who was hurt: set the pace at the highlighted step",
+            {LADDER: "enter"}, described_only=True),
+    Command("step_further", "A step further", "The partner who was hurt: move the ladder one step further",
+            {LADDER: "u"}, action="step_further", footer=_places(LADDER)),
+    Command("step_back", "A step back", "The partner who was hurt: move the ladder back a step",
+            {LADDER: "d"}, action="step_back", footer=_places(LADDER)),
+    Command("pause_ladder", "Pause it", "The partner who was hurt: rest the ladder for now", {LADDER: "space"},
+            action="pause_ladder", footer=_places(LADDER)),
+    Command("resume_ladder", "Open it", "The partner who was hurt: open the ladder again", {LADDER: "space"},
+            action="resume_ladder", footer=_places(LADDER)),
+    Command("try_step", "A try", "Agree on a step to try, and a stop word or gesture", {LADDER: "t"},
+            action="try_step", footer=_places(LADDER)),
+    Command("suggestions", "Suggest", "Suggest a step, which waits for the choice of the partner who was hurt; "
+            "they see the waiting ones here", {LADDER: "s"}, action="suggestions", footer=_places(LADDER)),
+    Command("add_step", "Add", "The partner who was hurt: add a step after the highlighted one", {LADDER: "a"},
+            action="add_step"),
+    Command("rename_step", "Rename", "The partner who was hurt: change the words of the highlighted step",
+            {LADDER: "e"}, action="rename_step"),
+    Command("remove_step", "Remove", "The partner who was hurt: take the highlighted step off the ladder",
+            {LADDER: "x"}, action="remove_step"),
+    Command("move_step_up", "Move up", "The partner who was hurt: move the highlighted step up the list",
+            {LADDER: "shift+up"}, action="move_step_up"),
+    Command("move_step_down", "Move down", "The partner who was hurt: move the highlighted step down the list",
+            {LADDER: "shift+down"}, action="move_step_down"),
+    Command("ladder_questions", "Questions", "Move between the steps and the questions beside them",
+            {LADDER: "tab"}, described_only=True),
+    # A turn after a try: how it felt, and next time. Only the safety keys reach the app here.
+    Command("keep_try_answer", "Keep it", "Keep your answer, sealed until you have both written",
+            {AFTER_TRY: "ctrl+s"}, action="save", footer=_places(AFTER_TRY), priority=True),
+    Command("to_choices", "Next time", "Move to next time: the same step, a smaller one, or a pause",
+            {AFTER_TRY: "tab"}, action="to_choices", footer=_places(AFTER_TRY)),
+    Command("to_words", "How it felt", "Back to how it felt", {AFTER_TRY: "shift+tab"}, action="to_words"),
+    Command("leave_try_answer", "Back", "Step back for now; what you typed is kept as a draft",
+            {AFTER_TRY: "escape"}, action="leave", footer=_places(AFTER_TRY)),
+    # The sentence builder.
+    Command("see_sentence", "See it whole", "See the whole sentence before you save it or pass it on",
+            {SENTENCE: "ctrl+s"}, action="see_sentence", footer=_places(SENTENCE), priority=True),
+    Command("sentence_back", "Back", "Back (nothing is kept until you save it)", {SENTENCE: "escape"},
+            action="app.pop_screen", footer=_places(SENTENCE)),
     # Writing.
     Command("save", "Save", "Save this reflection", {WRITING: "ctrl+s"}, action="save", footer=_places(WRITING),
             priority=True),
@@ -253,7 +309,7 @@ def bindings_for(place: str) -> list[Binding]:
     return bindings
 
 
-KEY_NAMES = {"escape": "Esc", "slash": "/", "up": "Up", "down": "Down", "enter": "Enter", "tab": "Tab",
+KEY_NAMES = {"escape": "Esc", "space": "Space", "slash": "/", "up": "Up", "down": "Down", "enter": "Enter", "tab": "Tab",
              "delete": "Delete"}
 
 

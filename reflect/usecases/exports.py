@@ -21,15 +21,19 @@ import orjson
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, newest_first
 from reflect.domain.display import shown
+from reflect.domain.ladder import Ladder
+from reflect.domain.sentences import Sentence
 from reflect.paths import ensure_private_dir
 from reflect.storage.atomic import atomic_write_many
+from reflect.storage.exercise_records import ladder_to_record, sentence_to_record
 from reflect.storage.records import checkin_to_record, entry_to_record
 
 EXPORT_FORMAT = "reflect-export"
 EXPORT_VERSION = 1
 EXPORTS_FOLDER = "exports"
 SPACE_EXPORT_FORMATS = ("md", "json", "csv")
-"""md: the reflections to read; json: everything, to keep or import; csv: the check-ins."""
+"""md: the reflections, sentences and the ladder's notes to read; json: everything, to keep or
+import; csv: the check-ins (the one kind of record that is a table of numbers)."""
 # Long enough for any real name, short enough to leave the date readable.
 MAX_NAME_IN_FILE = 40
 
@@ -126,19 +130,24 @@ def export_records(
     tz: tzinfo,
     step_titles: Mapping[str, str] | None = None,
     authors: Mapping[str, str] | None = None,
+    *,
+    sentences: Sequence[Sentence] = (),
+    ladder: Ladder | None = None,
+    space: str = "",
 ) -> str:
     """A space's records as the text of one export format (see :data:`SPACE_EXPORT_FORMATS`).
 
     ``step_titles`` (section id to title) lets the Markdown name each reflection's step.
     ``authors`` (profile id to name) is given for the shared space: the
-    Markdown says who wrote each reflection, and the CSV who made each check-in.
+    Markdown says who wrote each reflection and each part of a sentence, and
+    the CSV who made each check-in.
     """
     from reflect.usecases.checkins import checkins_to_csv
 
     if fmt == "md":
-        return journal_markdown(entries, step_titles, authors=authors)
+        return journal_markdown(entries, step_titles, authors=authors, sentences=sentences, ladder=ladder)
     if fmt == "json":
-        return lossless_export_json(entries, checkins).decode("utf-8")
+        return lossless_export_json(entries, checkins, sentences=sentences, ladder=ladder, space=space).decode("utf-8")
     if fmt == "csv":
         name_of = (lambda person: authors.get(person, "")) if authors is not None else None
         return checkins_to_csv(checkins, tz, name_of=name_of)
@@ -158,11 +167,19 @@ def export_space(
     cannot be read are left out (and counted); they stay in the data file.
     """
     from reflect.usecases.checkins import read_checkins
+    from reflect.usecases.ladder import saved_ladder
+    from reflect.usecases.sentences import read_sentences
 
     entries = store.entries()
     checkins, problems = read_checkins(store)
+    # A sentence that cannot be read is left out too; it stays in the data file.
+    sentences, _ = read_sentences(store)
+    ladder = saved_ladder(store)
     skipped = len(problems) if fmt != "md" else 0
-    return export_records(fmt, entries, checkins, tz, step_titles, authors), skipped
+    text = export_records(
+        fmt, entries, checkins, tz, step_titles, authors, sentences=sentences, ladder=ladder, space=store.space
+    )
+    return text, skipped
 
 
 def write_export(
@@ -232,23 +249,45 @@ def reflection_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     return [entry_to_record(e) for e in entries]
 
 
-def lossless_export(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> dict[str, Any]:
-    """Everything needed to rebuild the journal and its check-ins, oldest first.
+def lossless_export(
+    entries: Iterable[Entry],
+    checkins: Iterable[CheckIn],
+    *,
+    sentences: Iterable[Sentence] = (),
+    ladder: Ladder | None = None,
+    space: str = "",
+) -> dict[str, Any]:
+    """Everything needed to rebuild the journal, its check-ins and its exercises, oldest first.
 
-    Drafts are left out: they are unfinished and belong to the machine they
-    were typed on.
+    ``sentences`` and ``ladder`` are written only when there are some, in
+    the records the space keeps them in. Drafts are left out: they are
+    unfinished and belong to the machine they were typed on.
     """
-    return {
+    export: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "entries": [entry_to_record(e) for e in reversed(newest_first(list(entries)))],
         "checkins": [checkin_to_record(c) for c in sorted(checkins, key=lambda c: c.when)],
     }
+    ordered = sorted(sentences, key=lambda s: s.created)
+    if ordered:
+        export["sentences"] = [sentence_to_record(s) for s in ordered]
+    if ladder is not None:
+        export["ladder"] = ladder_to_record(ladder, space)
+    return export
 
 
-def lossless_export_json(entries: Iterable[Entry], checkins: Iterable[CheckIn]) -> bytes:
+def lossless_export_json(
+    entries: Iterable[Entry],
+    checkins: Iterable[CheckIn],
+    *,
+    sentences: Iterable[Sentence] = (),
+    ladder: Ladder | None = None,
+    space: str = "",
+) -> bytes:
     """:func:`lossless_export` as indented UTF-8 JSON, ending with a newline."""
-    return orjson.dumps(lossless_export(entries, checkins), option=orjson.OPT_INDENT_2) + b"\n"
+    data = lossless_export(entries, checkins, sentences=sentences, ladder=ladder, space=space)
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def journal_markdown(
@@ -256,6 +295,8 @@ def journal_markdown(
     step_titles: Mapping[str, str] | None = None,
     *,
     authors: Mapping[str, str] | None = None,
+    sentences: Sequence[Sentence] = (),
+    ladder: Ladder | None = None,
 ) -> str:
     """The reflections as a Markdown document to read, newest first.
 
@@ -287,4 +328,34 @@ def journal_markdown(
         lines += [entry.text.rstrip("\n"), ""]
         if entry.tags:
             lines += ["Tags: " + " ".join(f"#{t}" for t in entry.tags), ""]
+    lines += _exercises_markdown(sentences, ladder, authors or {})
     return shown("\n".join(lines))
+
+
+def _exercises_markdown(sentences: Sequence[Sentence], ladder: Ladder | None, names: Mapping[str, str]) -> list[str]:
+    """The sentences, then the ladder (its steps, where it is, its notes), after the reflections."""
+    from reflect.usecases.exercise_journal import sentence_words
+
+    lines: list[str] = []
+    if sentences:
+        lines += ["# Sentences", ""]
+        for sentence in sorted(sentences, key=lambda s: s.created, reverse=True):
+            lines += [f"## {sentence.created:%A %d %B %Y, %H:%M}", ""]
+            for line in sentence_words(sentence, names).splitlines():
+                lines.append(line)
+            lines.append("")
+    if ladder is not None:
+        lines += ["# The touch ladder", ""]
+        pace = ladder.pace
+        if ladder.paused:
+            lines += ["The ladder is resting for now.", ""]
+        lines += [f"Where it is: {pace.text}" if pace else "The ladder has not begun.", ""]
+        lines += ["Its steps, gentlest first:", ""]
+        lines += [f"- {step.text}" for step in ladder.steps] + [""]
+        if ladder.log:
+            lines += ["## Its notes", ""]
+            for event in ladder.log:
+                signal = f" (stop signal: {event.stop_signal})" if event.stop_signal else ""
+                lines.append(f"- {event.at:%d %B %Y, %H:%M}: {event.words}{signal}")
+            lines.append("")
+    return lines

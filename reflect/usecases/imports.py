@@ -27,10 +27,14 @@ import orjson
 
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry, clean_text, normalise_tags
+from reflect.domain.ladder import Ladder
+from reflect.domain.sentences import Sentence
+from reflect.storage.exercise_records import ladder_from_record, sentence_from_record
 from reflect.storage.records import checkin_from_record, entry_from_record
 from reflect.usecases import other_journals
 from reflect.usecases import wording as messages
 from reflect.usecases.checkins import add_checkins
+from reflect.usecases.sentences import add_sentences
 from reflect.usecases.exports import EXPORT_FORMAT, EXPORT_VERSION
 
 if TYPE_CHECKING:
@@ -62,6 +66,8 @@ class ExportContents:
     unreadable: int = 0
     source: str = "reflect"
     """Where the file came from: "reflect", "jrnl" or "Day One"."""
+    sentences: list[Sentence] = field(default_factory=list)
+    ladder: Ladder | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class ImportResult:
     unreadable: int
     repeated_in_file: int = 0
     """Records whose id came more than once in the file: each was taken once."""
+    sentences_added: int = 0
+    ladder_notes_added: int = 0
 
 
 def read_import(path: Path, *, tz: tzinfo | None = None) -> ExportContents:
@@ -191,6 +199,7 @@ def _reflect_contents(path: Path, data: object) -> ExportContents:
     for key, parse, into in (
         ("entries", entry_from_record, contents.entries),
         ("checkins", checkin_from_record, contents.checkins),
+        ("sentences", sentence_from_record, contents.sentences),
     ):
         records = data.get(key, [])
         if not isinstance(records, list):
@@ -200,6 +209,11 @@ def _reflect_contents(path: Path, data: object) -> ExportContents:
                 into.append(parse(record))
             except (ValueError, TypeError, KeyError, OverflowError):
                 contents.unreadable += 1
+    if data.get("ladder") is not None:
+        try:
+            contents.ladder = ladder_from_record(data["ladder"])
+        except (ValueError, TypeError, KeyError, OverflowError):
+            contents.unreadable += 1
     return contents
 
 
@@ -230,16 +244,43 @@ def import_into(store: Journal, contents: ExportContents, *, author: str = "") -
     refused = len(contents.entries) - len(entries) + len(contents.checkins) - len(checkins)
     entries, repeated_entries = _first_of_each_id(entries)
     checkins, repeated_checkins = _first_of_each_id(checkins)
+    # A sentence moves into this space like an entry, and like an entry's
+    # author, who spoke and who received it are never taken from the file:
+    # in the shared space the importer is its speaker, and the receiving
+    # words are kept without a name.
+    sentences = [
+        replace(s, space=store.space, speaker=author, listener="")
+        for s in contents.sentences
+        if _IMPORTABLE_ID.match(s.id)
+    ]
+    refused += len(contents.sentences) - len(sentences)
+    sentences, repeated_sentences = _first_of_each_id(sentences)
     entries_added = store.add_many(entries)
     checkins_added = add_checkins(store, checkins)
+    sentences_added = add_sentences(store, sentences)
+    notes_added = _merge_ladder(store, contents.ladder)
     return ImportResult(
         entries_added=entries_added,
         checkins_added=checkins_added,
         entries_already_here=len(entries) - entries_added,
         checkins_already_here=len(checkins) - checkins_added,
         unreadable=contents.unreadable + refused,
-        repeated_in_file=repeated_entries + repeated_checkins,
+        repeated_in_file=repeated_entries + repeated_checkins + repeated_sentences,
+        sentences_added=sentences_added,
+        ladder_notes_added=notes_added,
     )
+
+
+def _merge_ladder(store: Journal, ladder: Ladder | None) -> int:
+    """Bring in an exported ladder's notes; an import never moves the pace of a ladder already here."""
+    if ladder is None:
+        return 0
+    from reflect.usecases.ladder import LadderUnreadable, merge_ladder
+
+    try:
+        return merge_ladder(store, ladder)
+    except LadderUnreadable:
+        return 0  # the ladder here is damaged: it is left exactly as it is
 
 
 def _first_of_each_id(records: list) -> tuple[list, int]:
@@ -256,7 +297,7 @@ def _first_of_each_id(records: list) -> tuple[list, int]:
 def import_report(result: ImportResult) -> list[str]:
     """What an import did, in the words the command line and the app both use."""
     already = result.entries_already_here + result.checkins_already_here
-    return [
+    lines = [
         messages.IMPORTED.format(
             entries=result.entries_added,
             reflections="reflection" if result.entries_added == 1 else "reflections",
@@ -266,6 +307,16 @@ def import_report(result: ImportResult) -> list[str]:
             were="was" if already == 1 else "were",
         )
     ]
+    if result.sentences_added or result.ladder_notes_added:
+        lines.append(
+            messages.IMPORTED_EXERCISES.format(
+                sentences=result.sentences_added,
+                sentence_word="sentence" if result.sentences_added == 1 else "sentences",
+                notes=result.ladder_notes_added,
+                note_word="note" if result.ladder_notes_added == 1 else "notes",
+            )
+        )
+    return lines
 
 
 def import_warnings(result: ImportResult) -> list[str]:

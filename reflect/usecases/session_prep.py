@@ -14,8 +14,8 @@ were recorded carry none and stay out, as does everything the partner wrote.
 Each kind of thing a prep can hold is a :class:`PrepKind` in
 :data:`PREP_KINDS`: a label, whether it applies, and how to gather it into a
 :class:`PrepSection` of :class:`PrepItem`. The sentence builder's records and
-the ladder's changes of pace will each be one more kind when they exist; the
-screens and both file formats already handle any kind.
+the ladder's changes of pace will each one more kind (:data:`PrepItemKind`);
+the screens and both file formats handle any kind.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 from reflect.usecases.checkins import read_checkins
 from reflect.domain.checkins import DIRECTION_WORDS, OSCILLATION_WORDS, CheckIn, TrendPoint, direction, trend
 from reflect.domain.entries import Entry, newest_first
+from reflect.domain.ladder import Ladder
+from reflect.domain.sentences import HELP_LEAD, Sentence, joined
 from reflect.usecases.exports import name_for_file, write_exports
 from reflect.usecases.trend_picture import trend_svg
 
@@ -56,6 +58,8 @@ class PrepItemKind(str, Enum):
     PRIVATE_ENTRIES = "private-entries"
     SHARED_ENTRIES = "shared-entries"
     CHECKINS = "checkins"
+    SENTENCES = "sentences"
+    LADDER = "ladder"
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,10 @@ class PrepSources:
     shared_entries: tuple[Entry, ...] = ()
     checkins: tuple[CheckIn, ...] = ()
     has_shared_space: bool = False
+    sentences: tuple[Sentence, ...] = ()
+    """The person's own sentences: all from their private space, and those they spoke in the shared one."""
+    ladder: Ladder | None = None
+    """The ladder this person sees (the couple's, or their own private one), if it has begun."""
 
     @classmethod
     def from_workspace(cls, workspace: Workspace) -> "PrepSources":
@@ -135,6 +143,13 @@ class PrepSources:
         own = workspace.store(person.space)
         shared = workspace.store(shared_id) if shared_id and shared_id in workspace.open_spaces else None
         checkins, _ = read_checkins(own)
+        from reflect.usecases.ladder import saved_ladder
+        from reflect.usecases.sentences import read_sentences
+
+        sentences = list(read_sentences(own)[0])
+        if shared is not None:
+            sentences += [s for s in read_sentences(shared)[0] if s.speaker and s.speaker == person.id]
+        ladder = saved_ladder(shared) if shared is not None else saved_ladder(own)
         return cls(
             person_id=person.id,
             person_name=person.name,
@@ -143,6 +158,8 @@ class PrepSources:
             shared_entries=tuple(shared.entries()) if shared is not None else (),
             checkins=tuple(checkins),
             has_shared_space=shared is not None,
+            sentences=tuple(sentences),
+            ladder=ladder,
         )
 
 
@@ -265,6 +282,54 @@ def _gather_checkins(sources: PrepSources, choices: PrepChoices) -> PrepSection:
     )
 
 
+def _own_words(sentence: Sentence) -> str:
+    """A sentence as its speaker said it, and their own "that's it" or "not quite".
+
+    What the partner said back is theirs, and stays out of this person's prep.
+    """
+    lines = [sentence.spoken.text]
+    if sentence.would_help:
+        lines.append(joined(HELP_LEAD, sentence.would_help))
+    if sentence.reflection is not None:
+        words = f" {sentence.reflection_words}" if sentence.reflection_words else ""
+        lines.append(f"When it was received, I said: {sentence.reflection.label.lower()}.{words}")
+    return "\n".join(lines)
+
+
+def _gather_sentences(sources: PrepSources, choices: PrepChoices) -> PrepSection:
+    chosen = sorted(
+        (s for s in sources.sentences if choices.period.holds(s.created, sources.tz)), key=lambda s: s.created
+    )
+    return PrepSection(
+        PrepItemKind.SENTENCES,
+        "Sentences I built",
+        tuple(PrepItem(when=s.created.astimezone(sources.tz), text=_own_words(s)) for s in chosen),
+        empty_words="No sentences from this period.",
+    )
+
+
+def _gather_ladder(sources: PrepSources, choices: PrepChoices) -> PrepSection:
+    ladder = sources.ladder
+    if ladder is None:
+        return PrepSection(PrepItemKind.LADDER, "The touch ladder", empty_words="The ladder has not begun.")
+    where = "The ladder is resting for now." if ladder.paused else (
+        f"Where the ladder is now: {ladder.pace.text}" if ladder.pace else "The ladder has not begun."
+    )
+    shown_kinds = {"pace", "pause", "resume", "try", "next"}
+    items = tuple(
+        PrepItem(when=e.at.astimezone(sources.tz), text=e.words)
+        for e in ladder.log
+        if e.kind in shown_kinds and choices.period.holds(e.at, sources.tz)
+    )
+    return PrepSection(
+        PrepItemKind.LADDER,
+        "The touch ladder",
+        items,
+        facts=(where,),
+        empty_words="No changes of pace and no tries in this period.",
+    )
+
+
 PREP_KINDS: tuple[PrepKind, ...] = (
     PrepKind(
         PrepItemKind.PRIVATE_ENTRIES,
@@ -287,6 +352,21 @@ PREP_KINDS: tuple[PrepKind, ...] = (
         "How many moments of connection and of distance, the trend chart, and your notes.",
         lambda sources: True,
         _gather_checkins,
+    ),
+    PrepKind(
+        PrepItemKind.SENTENCES,
+        "Sentences I built",
+        "Your sentences from the sentence builder, and whether they were heard as you meant them. "
+        "Never what your partner said back.",
+        lambda sources: bool(sources.sentences),
+        _gather_sentences,
+    ),
+    PrepKind(
+        PrepItemKind.LADDER,
+        "The touch ladder",
+        "Where the ladder is, and its changes of pace and tries in this period, in its own plain words.",
+        lambda sources: sources.ladder is not None,
+        _gather_ladder,
     ),
 )
 

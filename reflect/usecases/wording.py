@@ -22,6 +22,7 @@ RECOVERY_KEY_DROPPED = (
     "Your recovery key stopped working with this change. Make a new one in Preferences."
 )
 IMPORTED = "Imported {entries} {reflections} and {checkins} {check_ins} ({already} {were} already here)."
+IMPORTED_EXERCISES = "Also {sentences} {sentence_word} and {notes} {note_word} of the touch ladder."
 IMPORT_UNREADABLE = "{count} {records} in the file could not be read and {were} left out."
 IMPORT_REPEATED = "{count} {records} {appear} more than once in the file; {each} imported once."
 NOT_ENCRYPTED_WORDS = (

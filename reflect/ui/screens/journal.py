@@ -19,12 +19,14 @@ from reflect.domain.entries import Entry, EntryFilter
 from reflect.storage.errors import StoreError
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import JOURNAL, bindings_for
+from reflect.usecases.exercise_journal import ExerciseRecord, matching, records_of
 
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
+EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
 
 def entry_label(entry: Entry, author_name: str = "") -> Content:
@@ -40,6 +42,15 @@ def entry_label(entry: Entry, author_name: str = "") -> Content:
 
 CHANGES = frozenset({"star", "tags", "delete"})
 """The journal's actions that change a reflection: only its author's, in the shared space."""
+
+
+def record_label(record: ExerciseRecord) -> Content:
+    return Content.assemble(
+        "  ",
+        (f"{record.created:%d %b %Y}  ", "dim"),
+        ("Sentence · " if record.kind == "sentence" else "Ladder · ", "italic $text-muted"),
+        shown(record.title) or "(empty)",
+    )
 
 
 class JournalScreen(Screen[None]):
@@ -67,7 +78,7 @@ class JournalScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._shown: list[Entry] = []
+        self._shown: list[Entry | ExerciseRecord] = []
 
     @property
     def journal(self):
@@ -126,15 +137,23 @@ class JournalScreen(Screen[None]):
     def refresh_entries(self, keep: str | None = None) -> None:
         self.refresh_tags()
         flt = self.current_filter()
-        found = self.journal.search(flt)
-        highlighted = self.selected_entry()
+        found: list[Entry | ExerciseRecord] = list(self.journal.search(flt))
+        exercises = matching(records_of(self.journal, self.app.workspace), flt)
+        if exercises:
+            found = sorted([*found, *exercises], key=lambda row: (row.created, row.id), reverse=True)
+        highlighted = self.selected_row()
         keep = keep or (highlighted.id if highlighted else None)
         self._shown = found[:MAX_LISTED]
         self.entry_list.clear_options()
-        self.entry_list.add_options(Option(entry_label(e, self.author_name(e)), id=e.id) for e in self._shown)
+        self.entry_list.add_options(
+            Option(record_label(row) if isinstance(row, ExerciseRecord) else entry_label(row, self.author_name(row)), id=row.id)
+            for row in self._shown
+        )
         total = len(self.journal.entries())
-        if not total:
+        if not total and not found:
             count = "Nothing here yet. Press n to write, or choose a step on the path."
+        elif not total:
+            count = ""
         elif not found:
             count = "Nothing matches. Try fewer words, or clear the filters."
         elif len(found) > len(self._shown):
@@ -142,18 +161,28 @@ class JournalScreen(Screen[None]):
         elif flt == EntryFilter():
             count = f"{total} reflection{'s' if total != 1 else ''}"
         else:
-            count = f"{len(found)} of {total} reflection{'s' if total != 1 else ''}"
+            reflections = sum(1 for row in found if isinstance(row, Entry))
+            count = f"{reflections} of {total} reflection{'s' if total != 1 else ''}"
         self.query_one("#count", Static).update(count)
         if self._shown:
             index = next((i for i, e in enumerate(self._shown) if e.id == keep), 0)
             self.entry_list.highlighted = index
-        self.show_detail(self.selected_entry())
+        self.show_detail(self.selected_row())
 
-    def selected_entry(self) -> Entry | None:
+    def selected_row(self) -> Entry | ExerciseRecord | None:
         index = self.entry_list.highlighted
         if index is None or not (0 <= index < len(self._shown)):
             return None
         return self._shown[index]
+
+    def selected_entry(self) -> Entry | None:
+        """The highlighted reflection; an exercise's row is only read here, so it says so."""
+        row = self.selected_row()
+        if isinstance(row, ExerciseRecord):
+            where = "sentence builder" if row.kind == "sentence" else "touch ladder"
+            self.notify(EXERCISE_ROW.format(where=where), timeout=5)
+            return None
+        return row
 
     @property
     def in_shared_space(self) -> bool:
@@ -166,16 +195,23 @@ class JournalScreen(Screen[None]):
             return ""
         return self.app.workspace.name_of(entry.author) or "someone no longer here"
 
-    def may_change(self, entry: Entry | None) -> bool:
-        return entry is not None and self.journal.may_change(entry)
+    def may_change(self, entry: Entry | ExerciseRecord | None) -> bool:
+        return isinstance(entry, Entry) and self.journal.may_change(entry)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A partner's shared reflection can be read, never changed: its keys are greyed out.
-        if action in CHANGES and self.app.workspace.is_unlocked and not self.may_change(self.selected_entry()):
+        # An exercise's row is changed on its own screen; its keys still say so when pressed.
+        row = self.selected_row()
+        if (
+            action in CHANGES
+            and self.app.workspace.is_unlocked
+            and isinstance(row, Entry)
+            and not self.may_change(row)
+        ):
             return None
         return True
 
-    def show_detail(self, entry: Entry | None) -> None:
+    def show_detail(self, entry: Entry | ExerciseRecord | None) -> None:
         from reflect.usecases import wording
 
         meta = self.query_one("#detail-meta", Static)
@@ -186,6 +222,14 @@ class JournalScreen(Screen[None]):
         if entry is None:
             for widget in (meta, prompt, text, whose):
                 widget.update("")
+            whose.display = False
+            return
+        if isinstance(entry, ExerciseRecord):
+            meta.update(Content(shown(f"{entry.created:%A %d %B %Y, %H:%M}")))
+            prompt.update(Content(shown(entry.heading)))
+            prompt.display = True
+            text.update(Content(shown(entry.text)))
+            whose.update("")
             whose.display = False
             return
         details = []
@@ -213,7 +257,7 @@ class JournalScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#entries")
     def follow_highlight(self) -> None:
-        self.show_detail(self.selected_entry())
+        self.show_detail(self.selected_row())
 
     @on(OptionList.OptionSelected, "#entries")
     def open_entry(self) -> None:

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 SESSION_PREP_EXERCISE = "session-prep"
 PREP_HINT = "Press p to prepare for a session."
+LADDER_HINT = "Press l to open the ladder: its steps, and where it is now."
+BUILDER_HINT = "Press b to build a sentence of your own."
 
-LADDER_HEADING = "The steps of the ladder, gentlest first"
+LADDER_HEADING = "The steps a new ladder begins with, gentlest first"
 NAMING_HEADING = "Ways to begin"
 RECEIVING_HEADING = "Ways to receive it"
 
@@ -109,6 +111,10 @@ class SectionScreen(Screen[None]):
                 )
                 if self.offers_session_prep:
                     yield Static(PREP_HINT, id="prep-hint", classes="screen-intro")
+                if LADDER in self.section.includes:
+                    yield Static(LADDER_HINT, id="ladder-hint", classes="screen-intro")
+                if STARTERS in self.section.includes:
+                    yield Static(BUILDER_HINT, id="builder-hint", classes="screen-intro")
                 yield Static(id="scope")
                 yield OptionList(id="prompts")
         yield SafetyFooter()
@@ -174,6 +180,10 @@ class SectionScreen(Screen[None]):
             return self.has_more and self.showing_all
         if action == "session_prep":
             return self.offers_session_prep
+        if action == "ladder":
+            return LADDER in self.section.includes and bool(self.app.check_action("ladder", ()))
+        if action == "sentence_builder":
+            return STARTERS in self.section.includes and bool(self.app.check_action("sentence_builder", ()))
         return True
 
     @property
@@ -184,6 +194,12 @@ class SectionScreen(Screen[None]):
 
     async def action_session_prep(self) -> None:
         await self.run_action("app.session_prep")
+
+    async def action_ladder(self) -> None:
+        await self.run_action("app.ladder")
+
+    async def action_sentence_builder(self) -> None:
+        await self.run_action("app.sentence_builder")
 
     def action_all_questions(self) -> None:
         self.showing_all = True
