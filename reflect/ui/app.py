@@ -366,6 +366,10 @@ class ReflectApp(App[None]):
         person = self.workspace.current
         if person is None:
             return
+        for screen in self.screen_stack:
+            keep_answer = getattr(screen, "keep_draft_quietly", None)
+            if keep_answer is not None and not isinstance(screen, WriteScreen):
+                keep_answer()  # a couple session's answer: kept in its writer's own journal
         held = self._held_drafts.setdefault(person.id, {})
         for screen in self.screen_stack:
             if not isinstance(screen, WriteScreen) or screen.unsaved_text is None:

@@ -447,6 +447,7 @@ class AnswerScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.sub_title = "your turn"
+        self.editor.move_cursor(self.editor.document.end)  # back to where they stopped
 
     @property
     def unsaved_text(self) -> str | None:
