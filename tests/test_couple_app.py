@@ -22,7 +22,7 @@ from reflect.ui.screens.home import HomeScreen
 from reflect.ui.screens.together import PassphraseTurnScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.usecases import couple_sessions as cs
-from tests.helpers import PASS_A, PASS_B, SMALL, shown_text, text_on_every_screen
+from tests.helpers import PASS_A, PASS_B, SMALL, both_here, lift, settle, shown_text, text_on_every_screen, type_passphrase
 
 PRIVATE_A = "ALEX-PRIVATE-CANARY-3141"
 PRIVATE_B = "SAM-PRIVATE-CANARY-2718"
@@ -35,42 +35,6 @@ def on_screen(app) -> str:
     """Every text any screen holds, and every notification."""
     notes = "\n".join(str(n.message) for n in app._notifications)
     return text_on_every_screen(app) + "\n" + notes
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def lift(pilot) -> None:
-    """The curtain is down: the person named presses Enter."""
-    assert isinstance(pilot.app.screen, CurtainScreen), type(pilot.app.screen).__name__
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def type_passphrase(pilot, passphrase: str) -> None:
-    screen = pilot.app.screen
-    assert isinstance(screen, PassphraseTurnScreen), type(screen).__name__
-    screen.query_one("#passphrase", Input).value = passphrase
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-async def both_here(pilot) -> None:
-    """At the lock screen: "Both of us", then each passphrase behind a curtain."""
-    app = pilot.app
-    assert isinstance(app.screen, UnlockScreen)
-    await pilot.pause()
-    await pilot.click("#who-both")
-    await pilot.click("#unlock")
-    await pilot.pause()
-    await lift(pilot)
-    await type_passphrase(pilot, PASS_A)
-    await lift(pilot)
-    await type_passphrase(pilot, PASS_B)
-    assert app.workspace.together
-    assert isinstance(app.screen, HomeScreen)
 
 
 async def answer(pilot, text: str) -> None:

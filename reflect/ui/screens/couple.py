@@ -245,6 +245,7 @@ class SessionsScreen(Screen[None]):
                         id=f"open:{session.id}",
                     )
                 )
+                self.sessions.add_option(None)
         self.sessions.add_option(Option(Content.styled("Questions for the two of you", "bold"), disabled=True))
         started = {s.exercise.ref for s in open_sessions if s.exercise.kind == "prompt"}
         for prompt, step in together_prompts(self.app):
@@ -253,6 +254,7 @@ class SessionsScreen(Screen[None]):
             self.sessions.add_option(
                 Option(Content.assemble(prompt.text, "\n", (step, "dim italic")), id=f"prompt:{prompt.id}")
             )
+            self.sessions.add_option(None)
         count = self.sessions.option_count
         wanted = highlighted if highlighted is not None else 1
         self.sessions.highlighted = min(max(wanted, 1), count - 1) if count else None

@@ -118,8 +118,10 @@ class UnlockScreen(Screen[None]):
         self.query_one("#passphrase-label").display = not both
         self.query_one("#passphrase").display = not both
         self.show_problem("")
+        button = self.query_one("#unlock", Button)
+        button.label = "Begin" if both else "Unlock"
         if both:
-            self.query_one("#unlock", Button).focus()
+            button.focus()
 
     def chosen_profile(self) -> Profile | None:
         """Who is here; for a couple, nobody until they say (never assumed)."""
