@@ -457,6 +457,7 @@ class ReflectApp(App[None]):
             return
         # Nothing private stays behind the curtain: words kept, screens closed, the shared space open.
         self.keep_drafts(resume=False)
+        self._keep_undo()  # a private delete stays undoable for its writer, after this
         self.reset_screens()
         self.last_deleted = None
         workspace.switch_space(workspace.household.shared_space)
