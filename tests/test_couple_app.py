@@ -339,3 +339,49 @@ async def test_no_key_or_palette_command_leads_into_a_private_journal(canaries, 
         await pilot.press("j")
         await settle(pilot)
         assert PRIVATE_A in on_screen(app)
+
+
+async def test_while_together_what_belongs_to_one_person_is_neither_bound_nor_offered(couple_app):
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        for action in ("preferences", "session_prep", "import_journal", "together"):
+            assert not app.check_action(action, ())
+        assert app.check_action("couple_sessions", ()) and app.check_action("journal", ())
+        assert "p" not in app.screen.active_bindings  # Preferences, on the path
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.workspace.active_space == app.workspace.household.shared_space
+
+
+async def test_the_private_door_has_no_both_of_us(couple_app, unlock_as):
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        await pilot.press("f6")  # to the shared space
+        await pilot.pause()
+        await pilot.press("f6")  # and from it to a private journal: whose?
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen) and app.screen.door == "private"
+        assert not app.screen.query("#who-both")
+
+
+async def test_the_safety_note_leads_to_the_lines_for_unsafe_relationships(couple_app):
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        await pilot.press("s", "enter")
+        await pilot.pause()
+        await lift(pilot)
+        assert isinstance(app.screen, SafetyNoteScreen)
+        await pilot.click("#support")
+        await settle(pilot)
+        assert app.screen is app.get_screen("resources")
+        assert app.screen.query_one("#resources").scroll_y > 0  # at the lines for unsafe relationships
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyNoteScreen)  # back to the note, nothing chosen yet
