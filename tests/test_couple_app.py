@@ -385,3 +385,21 @@ async def test_the_safety_note_leads_to_the_lines_for_unsafe_relationships(coupl
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SafetyNoteScreen)  # back to the note, nothing chosen yet
+
+
+async def test_alone_the_partner_reaches_no_pending_answer_of_the_other(canaries, seconds, unlock_as):
+    """Sam alone, on every screen his keys reach: his journal, the shared space, its journal, the trend."""
+    from reflect.ui.app import ReflectApp
+
+    app = ReflectApp(canaries, clock=seconds)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 1, PASS_B)
+        await pilot.press("j")
+        await settle(pilot)
+        assert PRIVATE_B in on_screen(app)  # his own words: the check sees what is there
+        for key in ("escape", "f6", "j", "escape", "f5", "escape", "s", "b", "escape"):
+            await pilot.press(key)
+            await settle(pilot)
+            text = on_screen(app)
+            assert PENDING_A not in text and PRIVATE_A not in text, key

@@ -526,7 +526,9 @@ class ChoiceScreen(Screen[str]):
         yield Header()
         with VerticalScroll(id="choice-room"):
             yield Static(Content(shown(self.session.exercise.title or "Your answer")), id="answer-prompt")
-            yield Static("Your answer, as you wrote it:", classes="muted")
+            yield Static(
+                Content(shown(f"{name_of(self.app, self.person)}, your answer, as you wrote it:")), classes="muted"
+            )
             yield Static(Content(shown(mine)), id="own-answer")
             yield Static(
                 Content(
