@@ -403,3 +403,42 @@ async def test_alone_the_partner_reaches_no_pending_answer_of_the_other(canaries
             await settle(pilot)
             text = on_screen(app)
             assert PENDING_A not in text and PRIVATE_A not in text, key
+
+
+async def test_a_pause_while_a_passphrase_is_checked_loses_nothing(couple_app):
+    import threading
+
+    from reflect.ui.screens.pause import PauseScreen
+
+    app = couple_app
+    ws = app.workspace
+    release, entered = threading.Event(), threading.Event()
+    real_open_for = ws.open_for
+
+    def slow_open_for(profile, passphrase, **kwargs):
+        entered.set()
+        release.wait(5)
+        return real_open_for(profile, passphrase, **kwargs)
+
+    ws.open_for = slow_open_for
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.click("#who-both")
+        await pilot.click("#unlock")
+        await pilot.pause()
+        await lift(pilot)
+        app.screen.query_one("#passphrase", Input).value = PASS_A
+        await pilot.press("enter")
+        for _ in range(100):  # the key derivation is under way
+            if entered.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PauseScreen)
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, PauseScreen)  # nothing moves under the pause
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CurtainScreen) and app.screen.to == "Sam"
