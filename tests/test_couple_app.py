@@ -19,7 +19,6 @@ from reflect.ui.screens.couple import (
 from reflect.ui.screens.curtain import CurtainScreen
 from reflect.ui.screens.hidden import HiddenScreen
 from reflect.ui.screens.home import HomeScreen
-from reflect.ui.screens.together import PassphraseTurnScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.usecases import couple_sessions as cs
 from tests.helpers import PASS_A, PASS_B, SMALL, both_here, lift, settle, shown_text, text_on_every_screen, type_passphrase
@@ -442,3 +441,24 @@ async def test_a_pause_while_a_passphrase_is_checked_loses_nothing(couple_app):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CurtainScreen) and app.screen.to == "Sam"
+
+
+async def test_an_answer_can_be_changed_before_choosing(couple_app):
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        await begin_first_question(pilot)
+        await answer(pilot, ANSWER_A)
+        await answer(pilot, ANSWER_B)
+        await choose(pilot, "change")  # Alex, behind the curtain: her own answer again
+        screen = app.screen
+        assert isinstance(screen, AnswerScreen) and screen.editor.text == ANSWER_A
+        screen.editor.insert(" And the tea.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)  # straight back to her choice, still her turn
+        await pilot.click("#reveal")
+        await pilot.pause()
+        await choose(pilot, "reveal")
+        await lift(pilot)
+        assert ANSWER_A + " And the tea." in on_screen(app)

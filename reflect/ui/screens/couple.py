@@ -116,7 +116,9 @@ class SessionFlow:
         if session is None or not session.is_open:
             self.done()
             return
-        name = lambda person: name_of(self.app, person)  # noqa: E731
+        def name(person: str) -> str:
+            return name_of(self.app, person)
+
         turn = cs.next_turn(session)
         if session.stage is Stage.READY or turn is None:
             self.app.push_screen(
@@ -520,9 +522,8 @@ class ChoiceScreen(Screen[str]):
         partner = name_of(self.app, self.session.partner_of(self.person))
         try:
             mine = cs.own_answer(workspace, self.session.id, self.person) or ""
-            may_change = cs.find(workspace, self.session.id) is not None
         except (SessionRefused, StoreError):
-            mine, may_change = "", False
+            mine = ""
         yield Header()
         with VerticalScroll(id="choice-room"):
             yield Static(Content(shown(self.session.exercise.title or "Your answer")), id="answer-prompt")
@@ -542,8 +543,7 @@ class ChoiceScreen(Screen[str]):
             with Horizontal(id="choice-buttons"):
                 yield Button("Show it together", id="reveal", variant="primary")
                 yield Button("Keep it for myself", id="keep")
-                if may_change:
-                    yield Button("Change my answer", id="change")
+                yield Button("Change my answer", id="change")  # allowed until the choice is made
         yield SafetyFooter()
 
     def on_mount(self) -> None:
