@@ -99,6 +99,51 @@ async def unlock_as(pilot, app, index: int, passphrase: str) -> None:
     await pilot.pause()
 
 
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def lift(pilot) -> None:
+    """The curtain is down: the person named presses Enter."""
+    from reflect.ui.screens.curtain import CurtainScreen
+
+    assert isinstance(pilot.app.screen, CurtainScreen), type(pilot.app.screen).__name__
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def type_passphrase(pilot, passphrase: str) -> None:
+    from textual.widgets import Input
+
+    from reflect.ui.screens.together import PassphraseTurnScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, PassphraseTurnScreen), type(screen).__name__
+    screen.query_one("#passphrase", Input).value = passphrase
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def both_here(pilot) -> None:
+    """At the lock screen: "Both of us", then Alex's and Sam's passphrases, each behind a curtain."""
+    from reflect.ui.screens.home import HomeScreen
+    from reflect.ui.screens.unlock import UnlockScreen
+
+    app = pilot.app
+    assert isinstance(app.screen, UnlockScreen)
+    await pilot.pause()
+    await pilot.click("#who-both")
+    await pilot.click("#unlock")
+    await pilot.pause()
+    await lift(pilot)
+    await type_passphrase(pilot, PASS_A)
+    await lift(pilot)
+    await type_passphrase(pilot, PASS_B)
+    assert app.workspace.together
+    assert isinstance(app.screen, HomeScreen)
+
+
 async def write_free(pilot, app, text: str) -> None:
     """N, type, Ctrl+S: a free reflection saved through the screens."""
     from reflect.ui.screens.write import WriteScreen

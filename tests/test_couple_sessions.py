@@ -264,3 +264,101 @@ def test_a_session_needs_the_shared_space(workspaces):
     ws = workspaces.solo()
     with pytest.raises(SessionRefused):
         cs.begin(ws, PROMPT, starter=ws.current.id)
+
+
+# --- Random interleavings through the use cases, on a real data folder -------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["answer", "choose", "reveal", "end", "lock", "hide", "crash", "alone", "join"]),
+        st.integers(0, 1),
+        st.sampled_from(list(RevealChoice)),
+    ),
+    min_size=1,
+    max_size=18,
+)
+
+
+def _everything(journal) -> str:
+    """A space as it is held: every table, entries, drafts and records."""
+    return repr(journal._store._storage.read())
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_random_interleavings_reveal_nothing_early_and_lose_nothing(tmp_path_factory, clock, steps):
+    from tests.helpers import open_couple
+
+    data_dir = tmp_path_factory.mktemp("interleaving") / "data"
+    ws = open_couple(data_dir, clock)
+    alex, sam = ws.household.profiles
+    people = (alex, sam)
+    together(ws, alex, sam)
+    sid = cs.begin(ws, PROMPT, starter=alex.id).id
+    last: dict[str, str] = {}
+    counter = 0
+    for verb, who, choice in steps:
+        person = people[who]
+        try:
+            if verb == "answer":
+                counter += 1
+                text = f"<{person.name}-answer-{counter}>"
+                cs.save_answer(ws, sid, person.id, text)
+                last[person.id] = text
+            elif verb == "choose":
+                cs.choose(ws, sid, person.id, choice)
+            elif verb == "reveal":
+                cs.reveal(ws, sid)
+            elif verb == "end":
+                cs.end(ws, sid, person.id)
+            elif verb in ("lock", "hide"):
+                ws.lock()  # a quick hide locks too
+            elif verb == "alone":
+                ws.lock()
+                ws.unlock(person, (PASS_A, PASS_B)[who])
+                cs.settle(ws)  # as the app does at every unlock
+            elif verb == "join":
+                ws.lock()
+                together(ws, person, people[1 - who])
+                cs.settle(ws)
+            elif verb == "crash":
+                # The process dies: nothing is closed or locked; a new one opens the folder.
+                ws.folder.release()
+                ws = _reopen(data_dir, clock)
+        except SessionRefused:
+            pass
+        # Read back with both keys: the shared space holds an answer only once shown.
+        check = _reopen(data_dir, clock, keep=ws)
+        together(check, alex, sam)
+        session = cs.find(check, sid)
+        shared = _everything(check.store(check.household.shared_space))
+        for index, p in enumerate(people):
+            text = last.get(p.id)
+            if text is None:
+                continue
+            shown = session.stage is Stage.REVEALED and session.choice_of.get(p.id) is RevealChoice.REVEAL
+            assert (text in shared) == shown
+            own = check.session.sealed_journal_of(p.id)
+            other = check.session.sealed_journal_of(people[1 - index].id)
+            assert text not in _everything(other)
+            # Not lost: in its writer's journal (pending or an entry) unless it was shown.
+            held = own.get(cs.answer_entry_id(sid, p.id))
+            pending = cs.own_answer(check, sid, p.id)
+            assert shown or text in (pending, held.text if held else None)
+        check.lock()
+    ws.close()
+
+
+def _reopen(data_dir, clock, keep=None):
+    """Another open of the same folder, as a second run of reflect would see it (no lock taken)."""
+    from reflect.storage.sealed import KdfParams
+    from reflect.usecases.workspace import Workspace
+    from tests.helpers import DEFAULT_PACKS
+
+    return Workspace.open(
+        data_dir, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST, take_lock=keep is None
+    )

@@ -394,6 +394,10 @@ class ReflectApp(App[None]):
         person = self.workspace.current
         if person is None:
             return
+        for screen in self.screen_stack:
+            keep_answer = getattr(screen, "keep_draft_quietly", None)
+            if keep_answer is not None and not isinstance(screen, WriteScreen):
+                keep_answer()  # a couple session's answer: kept in its writer's own journal
         held = self._held_drafts.setdefault(person.id, {})
         for screen in self.screen_stack:
             if not isinstance(screen, WriteScreen) or screen.unsaved_text is None:
@@ -481,6 +485,7 @@ class ReflectApp(App[None]):
             return
         # Nothing private stays behind the curtain: words kept, screens closed, the shared space open.
         self.keep_drafts(resume=False)
+        self._keep_undo()  # a private delete stays undoable for its writer, after this
         self.reset_screens()
         self.last_deleted = None
         workspace.switch_space(workspace.household.shared_space)

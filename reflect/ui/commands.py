@@ -126,6 +126,15 @@ COMMANDS: tuple[Command, ...] = (
             {ANYWHERE: "f3", PATH: "r", TREND: "r"}, footer=_places(ANYWHERE), palette="Resources"),
     # The path: choose a step, or go elsewhere.
     Command("choose", "Open", "Choose a step and open it", {PATH: "up,down,enter"}, described_only=True),
+    # Both of us at the screen.
+    Command("together", "Both of us", "Both of us are here: each unlocks with their own passphrase, "
+            "and only the shared space is shown", {PATH: "b"}, footer=_places(PATH), private=True,
+            palette="Both of us are here", couple_only=True, while_together=False),
+    Command("couple_sessions", "Together", "Questions to answer together, and sessions to pick up again",
+            {PATH: "s"}, footer=_places(PATH), palette="Together sessions", couple_only=True),
+    Command("leave_together", "Done together", "We are done together: reflect locks",
+            palette="We are done together", couple_only=True,
+            more="Each of you opens your own journal again with your own passphrase."),
     Command("journal", "Journal", "Your journal: read, search and edit your reflections", {PATH: "j"},
             footer=_places(PATH), private=True, palette="Journal"),
     Command("free_write", "Write", "Write freely, without a prompt", {PATH: "n", STEP: "n", JOURNAL: "n"},
@@ -149,15 +158,6 @@ COMMANDS: tuple[Command, ...] = (
             private=True, palette="Preferences", while_together=False),
     Command("home", "Path", "Back to the guided path", private=True, palette="Path"),
     Command("switch_person", "Switch person", "Lock, so the other partner can unlock", palette="Switch person"),
-    # Both of us at the screen.
-    Command("together", "Both of us", "Both of us are here: each unlocks with their own passphrase, "
-            "and only the shared space is shown", {PATH: "b"}, footer=_places(PATH), private=True,
-            palette="Both of us are here", couple_only=True, while_together=False),
-    Command("couple_sessions", "Together", "Questions to answer together, and sessions to pick up again",
-            {PATH: "s"}, footer=_places(PATH), palette="Together sessions", couple_only=True),
-    Command("leave_together", "Done together", "We are done together: reflect locks",
-            palette="We are done together", couple_only=True,
-            more="Each of you opens your own journal again with your own passphrase."),
     # In a step.
     Command("back", "Back", "Back", {STEP: "escape", TREND: "escape", PREP: "escape", LADDER: "escape"},
             action="app.pop_screen", footer=_places(STEP, TREND, PREP, LADDER)),

@@ -116,7 +116,9 @@ class SessionFlow:
         if session is None or not session.is_open:
             self.done()
             return
-        name = lambda person: name_of(self.app, person)  # noqa: E731
+        def name(person: str) -> str:
+            return name_of(self.app, person)
+
         turn = cs.next_turn(session)
         if session.stage is Stage.READY or turn is None:
             self.app.push_screen(
@@ -245,6 +247,7 @@ class SessionsScreen(Screen[None]):
                         id=f"open:{session.id}",
                     )
                 )
+                self.sessions.add_option(None)
         self.sessions.add_option(Option(Content.styled("Questions for the two of you", "bold"), disabled=True))
         started = {s.exercise.ref for s in open_sessions if s.exercise.kind == "prompt"}
         for prompt, step in together_prompts(self.app):
@@ -253,6 +256,7 @@ class SessionsScreen(Screen[None]):
             self.sessions.add_option(
                 Option(Content.assemble(prompt.text, "\n", (step, "dim italic")), id=f"prompt:{prompt.id}")
             )
+            self.sessions.add_option(None)
         count = self.sessions.option_count
         wanted = highlighted if highlighted is not None else 1
         self.sessions.highlighted = min(max(wanted, 1), count - 1) if count else None
@@ -447,6 +451,7 @@ class AnswerScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.sub_title = "your turn"
+        self.editor.move_cursor(self.editor.document.end)  # back to where they stopped
 
     @property
     def unsaved_text(self) -> str | None:
@@ -517,13 +522,14 @@ class ChoiceScreen(Screen[str]):
         partner = name_of(self.app, self.session.partner_of(self.person))
         try:
             mine = cs.own_answer(workspace, self.session.id, self.person) or ""
-            may_change = cs.find(workspace, self.session.id) is not None
         except (SessionRefused, StoreError):
-            mine, may_change = "", False
+            mine = ""
         yield Header()
         with VerticalScroll(id="choice-room"):
             yield Static(Content(shown(self.session.exercise.title or "Your answer")), id="answer-prompt")
-            yield Static("Your answer, as you wrote it:", classes="muted")
+            yield Static(
+                Content(shown(f"{name_of(self.app, self.person)}, your answer, as you wrote it:")), classes="muted"
+            )
             yield Static(Content(shown(mine)), id="own-answer")
             yield Static(
                 Content(
@@ -537,8 +543,7 @@ class ChoiceScreen(Screen[str]):
             with Horizontal(id="choice-buttons"):
                 yield Button("Show it together", id="reveal", variant="primary")
                 yield Button("Keep it for myself", id="keep")
-                if may_change:
-                    yield Button("Change my answer", id="change")
+                yield Button("Change my answer", id="change")  # allowed until the choice is made
         yield SafetyFooter()
 
     def on_mount(self) -> None:

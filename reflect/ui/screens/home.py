@@ -39,7 +39,12 @@ class HomeScreen(Screen[None]):
             "Go in any order, at your own pace, and come back whenever you like. "
             "Steps where you have written something are marked."
         )
-        if self.app.workspace.household.is_couple:
+        if self.app.workspace.together:
+            intro = (
+                "You are both here, so only the shared space is open. S shows the questions to answer "
+                "together, each on your own first. Ctrl+L locks when you are done together."
+            )
+        elif self.app.workspace.household.is_couple:
             intro += " F6 goes to the shared space and back."  # a narrow footer may not show it
         yield Static(intro, classes="screen-intro")
         yield OptionList(id="path")

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reflect.domain.content import LADDER, STARTERS, Pack, Prompt, Section
+from reflect.domain.content import LADDER, STARTERS, Audience, Pack, Prompt, Section
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.commands import STEP, bindings_for
 
@@ -212,5 +212,11 @@ class SectionScreen(Screen[None]):
         from reflect.ui.screens.write import WriteScreen
 
         prompt = next((p for p in self.section.prompts if p.id == event.option.id), None)
-        if prompt is not None:
-            self.app.push_screen(WriteScreen(prompt=prompt))
+        if prompt is None:
+            return
+        if self.app.workspace.together and Audience.TOGETHER in prompt.audiences:
+            from reflect.ui.screens.couple import start_prompt_session
+
+            start_prompt_session(self.app, prompt)  # each answers on their own, then the reveal
+            return
+        self.app.push_screen(WriteScreen(prompt=prompt))

@@ -44,6 +44,7 @@ class PassphraseTurnScreen(Screen[object]):
         self.profile = profile
         self.why = why or "so that you can both be here together."
         self._attempt = 0
+        self._ready = None
 
     def compose(self) -> ComposeResult:
         with Center(id="turn-middle"):
@@ -89,10 +90,23 @@ class PassphraseTurnScreen(Screen[object]):
             self.app.call_from_thread(self._opened, attempt, opened)
 
     def _opened(self, attempt: int, opened) -> None:
-        if attempt != self._attempt or not self.is_attached or self.app.screen is not self:
-            opened.discard()  # locked or hidden meanwhile: this turn is over
+        if attempt != self._attempt or not self.is_attached:
+            opened.discard()  # stepped back, locked or hidden meanwhile: this turn is over
+            return
+        if self.app.screen is not self:
+            self._ready = opened  # the pause or the help is open above: handed on when it closes
             return
         self.dismiss(opened)
+
+    def on_screen_resume(self) -> None:
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            self.dismiss(ready)
+
+    def on_unmount(self) -> None:
+        if self._ready is not None:
+            self._ready.discard()
+            self._ready = None
 
     def failed(self, message: str) -> None:
         if not self.is_attached:

@@ -85,7 +85,15 @@ class UnlockScreen(Screen[None]):
                     with RadioSet(id="who"):
                         for index, profile in enumerate(household.profiles):
                             yield RadioButton(Content(shown(profile.name)), id=f"who-{index}")
-                yield Label("Passphrase")
+                        if self.door != "private":
+                            yield RadioButton("Both of us", id="who-both")
+                    yield Static(
+                        "Each of you types your own passphrase in turn, behind a curtain. "
+                        "Then only the shared space is open. Press Enter to begin.",
+                        id="both-note",
+                        classes="muted",
+                    )
+                yield Label("Passphrase", id="passphrase-label")
                 yield SecretInput(id="passphrase")
                 yield Static("", id="problem")
                 with Horizontal():
@@ -96,7 +104,26 @@ class UnlockScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "locked"
         if self.app.workspace.household.is_couple:
+            self.query_one("#both-note").display = False
             self.query_one("#who", RadioSet).focus()  # first: who is here
+
+    @property
+    def both_chosen(self) -> bool:
+        """"Both of us" is chosen: each partner types their passphrase in turn."""
+        found = self.query("#who-both")
+        return bool(found) and found.first(RadioButton).value
+
+    @on(RadioSet.Changed, "#who")
+    def who_changed(self) -> None:
+        both = self.both_chosen
+        self.query_one("#both-note").display = both
+        self.query_one("#passphrase-label").display = not both
+        self.query_one("#passphrase").display = not both
+        self.show_problem("")
+        button = self.query_one("#unlock", Button)
+        button.label = "Begin" if both else "Unlock"
+        if both:
+            button.focus()
 
     def chosen_profile(self) -> Profile | None:
         """Who is here; for a couple, nobody until they say (never assumed)."""
@@ -111,6 +138,10 @@ class UnlockScreen(Screen[None]):
     def unlock(self) -> None:
         if self.query_one("#unlock", Button).disabled:
             return  # one attempt at a time
+        if self.both_chosen:
+            self.show_problem("")
+            self.app.together_at_the_door()
+            return
         passphrase = self.query_one("#passphrase", Input).value
         profile = self.chosen_profile()
         if profile is None:
