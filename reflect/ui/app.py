@@ -60,6 +60,10 @@ def resources_screen() -> Screen:
     return ResourcesScreen()
 
 
+MOVE_FOCUS = ("focus_next", "focus_previous")
+"""Moving between the buttons of a screen: allowed on every curtain screen."""
+
+
 class ReflectApp(App[None]):
     """A guided path through the article, and a private journal."""
 
@@ -346,7 +350,10 @@ class ReflectApp(App[None]):
         if isinstance(self.screen, HiddenScreen):
             return False  # the neutral screen answers nothing but Enter
         if getattr(self.screen_in_use, "ONLY_SAFETY_KEYS", False) and action not in SAFETY_COMMANDS:
-            return False  # a curtain: nobody's words, and no way around it but the safety keys
+            # A curtain: nobody's words, and no way around it but the safety keys.
+            # Tab and Shift+Tab stay, so a keyboard reaches every button on the
+            # screen (without them only a mouse could keep an answer).
+            return action in MOVE_FOCUS
         workspace = self.workspace
         if workspace.together and action in NOT_TOGETHER:
             return False  # both are here: nothing that belongs to one of them
