@@ -1,10 +1,25 @@
-"""Found by playing two people at one keyboard: every choice on a curtain screen can be made with the keyboard."""
+"""Found by playing two people at one keyboard: keys pressed in a hurry never choose for anyone."""
 
 from __future__ import annotations
 
 from reflect.ui.screens.couple import ChoiceScreen
 from tests.helpers import SMALL, both_here
 from tests.test_couple_app import ANSWER_A, ANSWER_B, answer, begin_first_question, the_session
+
+
+async def test_a_double_enter_at_the_curtain_does_not_choose_to_show(couple_app):
+    """Enter lifts the curtain; a second Enter (a hurried or held key) must not
+    make the choice to show, unseen, for the person whose turn it is."""
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        await begin_first_question(pilot)
+        await answer(pilot, ANSWER_A)
+        await answer(pilot, ANSWER_B)
+        await pilot.press("enter", "enter")  # the curtain before the first choice, then once more
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        assert the_session(app).choices == ()
 
 
 async def test_keeping_an_answer_can_be_chosen_with_the_keyboard(couple_app):

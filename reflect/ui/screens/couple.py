@@ -508,7 +508,9 @@ class ChoiceScreen(Screen[str]):
         app = getters.app(ReflectApp)
 
     CSS_PATH = "couple.tcss"
-    AUTO_FOCUS = "#reveal"
+    # Nothing is chosen by the key that lifted the curtain: a second Enter (a
+    # hurried or held key) must not show an answer its writer has not chosen to.
+    AUTO_FOCUS = "#choice-room"
     BINDINGS = [Binding("escape", "step_back", "Step back", id="choice-back")]
     ONLY_SAFETY_KEYS = True
 
@@ -540,6 +542,7 @@ class ChoiceScreen(Screen[str]):
                 ),
                 id="choice-question",
             )
+            yield Static("Tab moves between the choices, and Enter makes one.", classes="muted")
             with Horizontal(id="choice-buttons"):
                 yield Button("Show it together", id="reveal", variant="primary")
                 yield Button("Keep it for myself", id="keep")
