@@ -462,3 +462,14 @@ async def test_an_answer_can_be_changed_before_choosing(couple_app):
         await choose(pilot, "reveal")
         await lift(pilot)
         assert ANSWER_A + " And the tea." in on_screen(app)
+
+
+async def test_forgot_my_passphrase_with_both_of_us_chosen_asks_for_one_name(couple_app):
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.click("#who-both")
+        await pilot.click("#recover")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Choose your own name above first" in shown_text(app.screen)

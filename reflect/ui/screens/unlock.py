@@ -193,6 +193,9 @@ class UnlockScreen(Screen[None]):
     @on(Button.Pressed, "#recover")
     def action_recover(self) -> None:
         profile = self.chosen_profile()
+        if self.both_chosen:
+            self.show_problem("Choose your own name above first: a recovery key opens one person's journal.")
+            return
         if profile is None:
             self.show_problem("First choose who is here.")
             return
