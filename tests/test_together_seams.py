@@ -95,3 +95,46 @@ async def test_a_try_resumed_from_the_sessions_list_asks_what_next_time(couple_a
         assert isinstance(app.screen, CurtainScreen)
         await lift(pilot)
         assert isinstance(app.screen, TryAnswerScreen)
+
+
+def footer_labels(app) -> dict[str, str]:
+    from textual.widgets._footer import FooterKey
+
+    return {key.action: str(key.description) for key in app.screen.query(FooterKey)}
+
+
+async def test_while_together_f6_is_not_called_space(couple_app, unlock_as):
+    from reflect.ui.commands import ReflectCommands
+
+    app = couple_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_as(pilot, app, 0, PASS_A)
+        app.workspace.switch_space(app.workspace.household.shared_space)
+        await pilot.pause()
+        assert footer_labels(app).get("switch_space") == "Space"  # alone, F6 does switch
+        app.lock_now()
+        await pilot.pause()
+        await here_together(pilot, app)
+        await pilot.pause()
+        label = footer_labels(app).get("switch_space")
+        assert label and label != "Space"
+        titles = [title for title, _, action in ReflectCommands(app.screen)._available() if action == "switch_space"]
+        assert titles and "space" not in titles[0].lower()
+
+
+async def test_a_notification_never_shows_over_a_curtain(couple_app):
+    app = couple_app
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await here_together(pilot, app)
+        app.notify("BEFORE-THE-CURTAIN-CANARY", timeout=60)
+        await pilot.pause()
+        assert "BEFORE-THE-CURTAIN-CANARY" in app.export_screenshot()
+        app.push_screen(CurtainScreen("Sam", "Alex"))
+        await pilot.pause()
+        app.notify("UNDER-THE-CURTAIN-CANARY", timeout=60)
+        await pilot.pause()
+        await pilot.pause()
+        picture = app.export_screenshot().replace("&#160;", " ")
+        assert "Pass the keyboard to Sam" in picture
+        assert "BEFORE-THE-CURTAIN-CANARY" not in picture
+        assert "UNDER-THE-CURTAIN-CANARY" not in picture
