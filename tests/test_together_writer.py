@@ -142,3 +142,31 @@ async def test_together_a_draft_left_at_a_lock_goes_to_its_writer_only(couple_ap
         await unlock_as(pilot, app, 1, PASS_B)
         writing = [s for s in app.screen_stack if isinstance(s, WriteScreen)]
         assert writing and "SAM-UNSENT-CANARY" in writing[-1].editor.text
+
+
+async def test_together_only_the_author_named_at_the_question_deletes_a_shared_reflection(couple_app):
+    from reflect.ui.screens.dialogs import ConfirmScreen
+
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        alex, sam = app.workspace.household.profiles
+        shared = app.workspace.household.shared_space
+        app.workspace.writing_as(sam.id)
+        entry = app.workspace.write(WORDS, space=shared)
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, PickPersonScreen)
+        assert "changing" in app.screen.question
+        await pick(pilot, 0)  # Alex did not write it
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.workspace.store(shared).get(entry.id) is not None
+        await pilot.press("d")
+        await pilot.pause()
+        await pick(pilot, 1)  # Sam did
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert app.workspace.store(shared).get(entry.id) is None

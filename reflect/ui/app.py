@@ -686,7 +686,7 @@ class ReflectApp(App[None]):
         if self.screen is not self.get_screen("resources"):
             self.push_screen("resources")
 
-    def ask_who_is_writing(self, then, *, cancelled=None) -> None:
+    def ask_who_is_writing(self, then, *, cancelled=None, changing: bool = False) -> None:
         """Both here and in the shared space: ask which of the two is writing, then ``then()``.
 
         What is written there is saved under that person's name, and only
@@ -711,8 +711,8 @@ class ReflectApp(App[None]):
 
         self.push_screen(
             PickPersonScreen(
-                messages.WHO_IS_WRITING,
-                messages.WHO_IS_WRITING_DETAIL,
+                messages.WHO_IS_CHANGING if changing else messages.WHO_IS_WRITING,
+                messages.WHO_IS_CHANGING_DETAIL if changing else messages.WHO_IS_WRITING_DETAIL,
                 [(p.id, p.name) for p in workspace.people_here],
             ),
             chosen,

@@ -211,7 +211,7 @@ class JournalScreen(Screen[None]):
                 return
             then()
 
-        self.app.ask_who_is_writing(go)
+        self.app.ask_who_is_writing(go, changing=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A partner's shared reflection can be read, never changed: its keys are greyed out.

@@ -119,7 +119,7 @@ class WriteScreen(Screen[None]):
         if self.space is None:
             self.space = self.app.workspace.active_space
         # Both here, in the shared space: who is writing is asked, never guessed.
-        self.app.ask_who_is_writing(self._begin, cancelled=self.dismiss)
+        self.app.ask_who_is_writing(self._begin, cancelled=self.dismiss, changing=self.entry is not None)
 
     def _as_writer(self) -> None:
         """Both here: this screen's writer is the one writing, whatever another screen asked meanwhile."""
@@ -139,6 +139,9 @@ class WriteScreen(Screen[None]):
                 self.dismiss()
                 return
         self.draft_key = draft_key(self.writer or "me", self.prompt, self.entry)
+        if workspace.together and person is not None:
+            where = shown(workspace.space_label(self.space))
+            self.query_one("#where", Static).update(Content(f"Saving to {where}, under {shown(person.name)}'s name."))
         doing = "editing a reflection" if self.entry else "a new reflection"
         where = shown(self.app.workspace.space_label(self.space))
         self.sub_title = f"{doing} · {where}"
