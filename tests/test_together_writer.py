@@ -170,3 +170,13 @@ async def test_together_only_the_author_named_at_the_question_deletes_a_shared_r
         await pilot.click("#confirm")
         await pilot.pause()
         assert app.workspace.store(shared).get(entry.id) is None
+
+
+async def test_together_the_write_screen_says_under_whose_name(couple_app):
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pick(pilot, 1)  # Sam
+        assert "under Sam's name" in str(app.screen.query_one("#where").render())

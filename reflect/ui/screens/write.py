@@ -139,13 +139,11 @@ class WriteScreen(Screen[None]):
                 self.dismiss()
                 return
         self.draft_key = draft_key(self.writer or "me", self.prompt, self.entry)
-        if workspace.together and person is not None:
-            where = shown(workspace.space_label(self.space))
-            self.query_one("#where", Static).update(Content(f"Saving to {where}, under {shown(person.name)}'s name."))
         doing = "editing a reflection" if self.entry else "a new reflection"
         where = shown(self.app.workspace.space_label(self.space))
         self.sub_title = f"{doing} · {where}"
-        self.query_one("#where", Static).update(Content(f"Saving to {where}."))
+        under = f", under {shown(person.name)}'s name" if workspace.together and person is not None else ""
+        self.query_one("#where", Static).update(Content(f"Saving to {where}{under}."))
         if self._held_text is not None:
             self.editor.load_text(shown(self._held_text))
             self.editor.move_cursor(self.editor.document.end)
