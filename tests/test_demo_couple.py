@@ -98,7 +98,7 @@ def test_the_demo_couple_has_a_revealed_session_and_one_waiting_for_ben(demo_cou
     ws, passphrases = demo_couple
     ana, ben = ws.household.profiles
     ws.unlock(ana, passphrases["Ana"])
-    sessions = couple_sessions._all_sessions(ws.store("shared"))
+    sessions = [s for s in couple_sessions._all_sessions(ws.store("shared")) if s.exercise.kind == "prompt"]
     stages = sorted(s.stage.value for s in sessions)
     assert stages == sorted([Stage.REVEALED.value, Stage.ANSWERING.value])
     waiting = next(s for s in sessions if s.stage is Stage.ANSWERING)
@@ -113,3 +113,26 @@ def test_the_demo_couple_has_a_revealed_session_and_one_waiting_for_ben(demo_cou
     ws.lock()
     ws.unlock(ben, passphrases["Ben"])
     assert pending not in {e.text for e in ws.store(ben.space).entries()}
+
+
+def test_the_demo_couple_has_a_ladder_with_changes_and_one_try(demo_couple):
+    from reflect.domain.sessions import Stage
+    from reflect.usecases import couple_sessions
+    from reflect.usecases.demo_content import DEMO_LADDER
+    from reflect.usecases.ladder import LadderBook
+
+    ws, passphrases = demo_couple
+    ana, ben = ws.household.profiles
+    ws.unlock(ben, passphrases["Ben"])
+    ws.switch_space("shared")
+    ladder = LadderBook.for_workspace(ws).load()
+    kinds = [event.kind for event in ladder.log]
+    assert kinds.count("try") == 1 and len(kinds) >= 4
+    assert DEMO_LADDER["own_step"] in [step.text for step in ladder.steps]
+    assert [s.text for s in ladder.suggestions] == [DEMO_LADDER["suggested"]]
+    assert ladder.pace is not None and not ladder.paused
+    (tried,) = ladder.tries()
+    session = couple_sessions.find(ws, tried.session_id)
+    assert session.stage is Stage.REVEALED  # how it felt, shown to both
+    shared_texts = " ".join(e.text for e in ws.store("shared").entries())
+    assert all(words in shared_texts for words in DEMO_LADDER["felt"].values())

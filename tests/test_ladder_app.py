@@ -209,6 +209,11 @@ async def test_the_sentence_builder_together_one_record_with_both_authors(couple
         await pilot.pause()
         await app.run_action("sentence_builder")
         await pilot.pause()
+        for _ in range(2):  # their first together exercise: each reads the safety note alone
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.click("#go-on")
+            await pilot.pause()
         await pilot.click("#person-1")  # Sam speaks
         await pilot.pause()
         await pilot.press("enter")  # the curtain: Sam ready, Alex looks away

@@ -405,10 +405,11 @@ class ReflectApp(App[None]):
             keep_answer = getattr(screen, "keep_draft_quietly", None)
             if keep_answer is not None and not isinstance(screen, WriteScreen):
                 keep_answer()  # a couple session's answer: kept in its writer's own journal
-        held = self._held_drafts.setdefault(person.id, {})
         for screen in self.screen_stack:
             if not isinstance(screen, WriteScreen) or screen.unsaved_text is None:
                 continue
+            # Held for whoever wrote them (both here: the one who said so), never for the other.
+            held = self._held_drafts.setdefault(screen.writer or person.id, {})
             key = (screen.space, screen.prompt.id if screen.prompt else "", screen.entry.id if screen.entry else "")
             if not screen.keep_draft_quietly():
                 held[key] = (screen.prompt, screen.entry, screen.unsaved_text)
@@ -692,6 +693,38 @@ class ReflectApp(App[None]):
         if self.screen is not self.get_screen("resources"):
             self.push_screen("resources")
 
+    def ask_who_is_writing(self, then, *, cancelled=None, changing: bool = False) -> None:
+        """Both here and in the shared space: ask which of the two is writing, then ``then()``.
+
+        What is written there is saved under that person's name, and only
+        they change it later; reflect never guesses. One person alone, or a
+        private journal: ``then()`` at once.
+        """
+        from reflect.ui.screens.couple import PickPersonScreen
+
+        workspace = self.workspace
+        if not workspace.together or workspace.active_space != workspace.household.shared_space:
+            then()
+            return
+        generation = self.lock_generation
+
+        def chosen(person: str | None) -> None:
+            if person is None or not self.lock_state.is_current(generation) or not workspace.together:
+                if cancelled is not None:
+                    cancelled()
+                return
+            workspace.writing_as(person)
+            then()
+
+        self.push_screen(
+            PickPersonScreen(
+                messages.WHO_IS_CHANGING if changing else messages.WHO_IS_WRITING,
+                messages.WHO_IS_CHANGING_DETAIL if changing else messages.WHO_IS_WRITING_DETAIL,
+                [(p.id, p.name) for p in workspace.people_here],
+            ),
+            chosen,
+        )
+
     def action_checkin(self) -> None:
         from textual.screen import ModalScreen
 
@@ -699,7 +732,7 @@ class ReflectApp(App[None]):
 
         # Not over another dialog (the first-run notice, a question, a pause).
         if not isinstance(self.screen, ModalScreen):
-            self.push_screen(CheckInScreen())
+            self.ask_who_is_writing(lambda: self.push_screen(CheckInScreen()))
 
     def action_trend(self) -> None:
         from textual.screen import ModalScreen

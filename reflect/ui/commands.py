@@ -361,6 +361,15 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = tuple(
 )
 """(title, help, app action) of every palette entry."""
 
+TOGETHER_WORDS: dict[str, tuple[str, str, str]] = {
+    "switch_space": (
+        "Own journal",
+        "One of us to our own journal",
+        "Each to their own journal: reflect locks, then asks whose journal and that person's passphrase",
+    ),
+}
+"""(footer label, palette title, help) of a key whose words change while both partners are here."""
+
 
 class ReflectCommands(Provider):
     """reflect's own commands. They never show any journal text."""
@@ -373,8 +382,11 @@ class ReflectCommands(Provider):
 
     def _available(self):
         """Only what can be done now: nothing private while locked, no switch for one space."""
+        together = self.app.workspace.together
         for title, help_text, action in PALETTE_ACTIONS:
             if self.app.check_action(action, ()):
+                if together and action in TOGETHER_WORDS:
+                    _, title, help_text = TOGETHER_WORDS[action]
                 yield title, help_text, action
 
     async def discover(self) -> Hits:

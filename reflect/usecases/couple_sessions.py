@@ -267,8 +267,14 @@ def unfinished(workspace: Workspace, *, kind: str | None = None, ref: str | None
 
 
 def has_begun_any(workspace: Workspace) -> bool:
-    """True once this couple has begun a session (the safety note comes before the first)."""
-    return bool(_all_sessions(_shared(workspace)))
+    """True once this couple has begun a together exercise (the safety note comes before the first).
+
+    A session of any kind counts, and so does a sentence passed across the curtain.
+    """
+    from reflect.usecases.sentences import read_sentences
+
+    shared = _shared(workspace)
+    return bool(_all_sessions(shared)) or any(s.speaker for s in read_sentences(shared)[0])
 
 
 def next_turn(session: CoupleSession) -> str | None:

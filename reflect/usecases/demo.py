@@ -54,7 +54,8 @@ def seed_demo_couple(workspace: Workspace) -> dict[str, str]:
 
     Each has a private journal with a few entries and check-ins; the shared
     space holds reflections and check-ins from both, each with its author,
-    and two sample couple sessions (see :func:`seed_demo_sessions`).
+    two sample couple sessions (see :func:`seed_demo_sessions`) and a touch
+    ladder with one try (see :func:`seed_demo_ladder`).
     Everything is written by unlocking as that person, the way the app would,
     and the workspace is left locked. Returns each person's demo passphrase
     by name, for the lock screen to show.
@@ -117,8 +118,48 @@ def seed_demo_sessions(workspace: Workspace, passphrases: dict[str, str]) -> Non
                 for person in (first, second):
                     couple_sessions.choose(workspace, session.id, person.id, RevealChoice.REVEAL)
                 couple_sessions.reveal(workspace, session.id)
+        seed_demo_ladder(workspace)
     finally:
         workspace.lock()
+
+
+def seed_demo_ladder(workspace: Workspace) -> None:
+    """The couple's touch ladder, through its own rules, with both partners present.
+
+    Ana (hurt) moves the pace up twice and one step back, adds a step of her
+    own; Ben suggests one, which waits for her choice. Then one try, agreed
+    together, whose "how it felt" both wrote and showed (next time: the same).
+    """
+    from reflect.domain.ladder import NextTime, add_step, set_pace, suggest_step
+    from reflect.domain.profiles import Role
+    from reflect.domain.sessions import RevealChoice
+    from reflect.usecases import couple_sessions
+    from reflect.usecases.demo_content import DEMO_LADDER
+    from reflect.usecases.ladder import LadderBook
+    from reflect.usecases.ladder_tries import begin_try, keep_next_time, settle_next_time
+
+    people = workspace.people_here
+    hurt = next((p for p in people if p.role is Role.HURT), None)
+    book = LadderBook.for_workspace(workspace)
+    if hurt is None or book is None or len(book.load().steps) < 3:
+        return  # a pack without ladder steps: no sample ladder
+    other = next(p for p in people if p.id != hurt.id)
+    steps = book.load().steps
+    book.change(set_pace, hurt, steps[1].id)
+    book.change(set_pace, hurt, steps[2].id)
+    book.change(set_pace, hurt, steps[1].id)  # a step back, in the ladder's neutral words
+    book.change(add_step, hurt, DEMO_LADDER["own_step"], after=steps[1].id)
+    book.change(suggest_step, other, DEMO_LADDER["suggested"])
+    session = begin_try(workspace, steps[1].id, DEMO_LADDER["stop"], starter=hurt.id)
+    same = NextTime.SAME
+    for person in (hurt, other):
+        keep_next_time(workspace, session.id, person.id, same)
+        felt = DEMO_LADDER["felt"].get(person.name, "")
+        couple_sessions.save_answer(workspace, session.id, person.id, f"{felt}\n\nNext time: {same.label.lower()}.")
+    for person in (hurt, other):
+        couple_sessions.choose(workspace, session.id, person.id, RevealChoice.REVEAL)
+    couple_sessions.reveal(workspace, session.id)
+    settle_next_time(workspace)
 
 
 SAMPLE_NOTES = {

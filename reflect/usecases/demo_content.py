@@ -263,3 +263,15 @@ COUPLE_SESSIONS: tuple[dict, ...] = (
     },
 )
 """Sample couple sessions in the demo: one revealed, one waiting for Ben's answer."""
+
+DEMO_LADDER: dict = {
+    "own_step": "Sitting on the same side of the table",
+    "suggested": "Walking side by side after dinner",
+    "stop": "Either of us says 'pause'",
+    "felt": {
+        "Ana": "Easier than I thought. I liked knowing I could say 'pause' and it would be enough.",
+        "Ben": "I was careful not to lean in. It was good just to be next to you.",
+    },
+}
+"""The demo couple's touch ladder: Ana's step of her own, a step Ben suggested, the stop word
+of their one try, and how that try felt for each."""

@@ -51,11 +51,12 @@ class Drafts:
         """The journal a draft for ``space`` is kept in, and its key there."""
         if space != self._shared():
             return self.session.journal_of(space), key
-        writer = self.session.author_in(space)
-        profile = next((p for p in self.session.folder.household.profiles if p.id == writer), None)
-        if profile is None:
+        writer = self.session.author_in(space)  # while together: who said they are writing
+        if not writer:
             raise NoPlaceForDraft(space)
-        return self.session.journal_of(profile.space), kept_key(space, key)
+        # While together the writer's private journal is closed to the screens,
+        # yet still theirs to keep their own unsent words in.
+        return self.session.sealed_journal_of(writer), kept_key(space, key)
 
     def lives_with(self, space: str) -> bool:
         """True when a draft for ``space`` is kept in ``space`` itself (so one save can drop it)."""

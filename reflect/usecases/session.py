@@ -44,6 +44,14 @@ class NotUnlocked(RuntimeError):
     """A space was used before anyone unlocked it."""
 
 
+class WhoIsWriting(NotUnlocked):
+    """Both partners are here and nobody has said which of them is writing in the shared space."""
+
+
+NOBODY_NAMED = "?"
+"""Who changes shared entries while together before anyone said: nobody's id, so nothing authored changes."""
+
+
 def recovery_slot(profile: Profile) -> str:
     return f"recovery-{profile.id}"
 
@@ -80,6 +88,8 @@ class Session:
         """Spaces this person may open that could not be opened, with the reason."""
         self.partner: Profile | None = None
         """The second person at the screen while both are here (together mode)."""
+        self.writer: Profile | None = None
+        """While together, who said they are writing in the shared space now (asked, never guessed)."""
 
     # who is here
 
@@ -119,12 +129,31 @@ class Session:
         """Who is recorded as the author of what is written in ``space`` now.
 
         Only entries of the shared space carry an author: the person who is
-        unlocked. Private entries do not need one.
+        unlocked, or, while both are here, the one who said they are writing
+        (:meth:`writing_as`). Private entries do not need one. Raises
+        :class:`WhoIsWriting` while together before anyone said.
         """
         shared = self.folder.household.shared_space
         if self.current is None or shared is None or space != shared:
             return ""
+        if self.partner is not None:
+            if self.writer is None:
+                raise WhoIsWriting(space)
+            return self.writer.id
         return self.current.id
+
+    def writing_as(self, person_id: str) -> None:
+        """While together: ``person_id`` (one of the two here) is writing in the shared space now."""
+        person = next((p for p in self.people_here if p.id == person_id), None)
+        if person is None:
+            raise NotUnlocked(person_id)
+        self.writer = person
+
+    def _changer_in(self, space: str) -> str:
+        try:
+            return self.author_in(space)
+        except WhoIsWriting:
+            return NOBODY_NAMED
 
     # open spaces
 
@@ -161,7 +190,7 @@ class Session:
         if space not in self._journals:
             # In the shared space, only the person who wrote a reflection changes it.
             self._journals[space] = Journal(
-                self.stores[space], changed_by=lambda: self.author_in(space), name_of=self.name_of
+                self.stores[space], changed_by=lambda: self._changer_in(space), name_of=self.name_of
             )
         return self._journals[space]
 
@@ -300,6 +329,7 @@ class Session:
         self.unavailable = {}
         self.current = None
         self.partner = None
+        self.writer = None
         self.active_space = None
 
     def open_without_passphrase(self) -> None:

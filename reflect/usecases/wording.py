@@ -42,5 +42,9 @@ NO_PASSPHRASE_TO_CHECK = "This journal has no passphrase, so nothing was changed
 # The shared space: who wrote what.
 NOT_THE_AUTHOR = "{name} wrote this, so only {name} can change or delete it. Nothing was changed."
 NOT_THE_AUTHOR_HINT = "Only {name} can change or delete it. You can write your own beside it."
+WHO_IS_WRITING = "Who is writing?"
+WHO_IS_WRITING_DETAIL = "It is saved in the shared space under your name, and only you can change it later."
+WHO_IS_CHANGING = "Who is changing this?"
+WHO_IS_CHANGING_DETAIL = "Only the person who wrote it can change or delete it."
 AUTHOR_NOT_NOTED = "Written before reflect noted who wrote what, so either of you can change it."
 SOMEONE = "your partner"

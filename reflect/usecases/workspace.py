@@ -22,7 +22,7 @@ from reflect.usecases.drafts import Drafts
 from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
 from reflect.usecases.journal import Journal, UnknownPrompt, write_reflection
 from reflect.usecases.keys import KeyChange, Keys
-from reflect.usecases.session import NotUnlocked, OpenedSpaces, Session, recovery_slot
+from reflect.usecases.session import NotUnlocked, OpenedSpaces, Session, WhoIsWriting, recovery_slot
 from reflect.usecases.setup import NewPerson, add_person, check_partner_may_join, set_up
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ __all__ = [
     "NotUnlocked",
     "OpenedSpaces",
     "UnknownPrompt",
+    "WhoIsWriting",
     "Workspace",
     "local_now",
     "recovery_slot",
@@ -211,6 +212,15 @@ class Workspace:
 
     def author_in(self, space: str) -> str:
         return self.session.author_in(space)
+
+    def writing_as(self, person_id: str) -> None:
+        """While together: which of the two is writing in the shared space now (see :meth:`Session.writing_as`)."""
+        self.session.writing_as(person_id)
+
+    @property
+    def writer(self) -> Profile | None:
+        """Who is writing in the shared space now: the one unlocked, or the one who said so while together."""
+        return self.session.writer if self.session.together else self.session.current
 
     def authors_in(self, space: str) -> dict[str, str] | None:
         """Profile id to name, for what is shown or saved of ``space``: only the shared space records authors."""

@@ -110,9 +110,10 @@ class CheckInScreen(ModalScreen[CheckIn | None]):
             return ""
         label = workspace.space_label(space)
         if space == workspace.household.shared_space:
-            person = workspace.current
+            person = workspace.writer
             by = f", under {person.name}'s name" if person is not None else ""
-            return f"It is saved in the {label}{by}: both of you can see it. F6 goes to your private journal."
+            away = "" if workspace.together else " F6 goes to your private journal."
+            return f"It is saved in the {label}{by}: both of you can see it.{away}"
         return f"It is saved in {label}."
 
     def checkin_store(self) -> Journal:

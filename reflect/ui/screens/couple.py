@@ -281,7 +281,7 @@ class SessionsScreen(Screen[None]):
     def chosen(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option.id or ""
         if option_id.startswith("open:"):
-            SessionFlow(self.app, option_id.removeprefix("open:"), done=self.refresh_list).step()
+            resume_session(self.app, option_id.removeprefix("open:"), done=self.refresh_list)
         elif option_id.startswith("prompt:"):
             prompt = self.app.workspace.find_prompt(option_id.removeprefix("prompt:"))
             if prompt is not None:
@@ -315,13 +315,28 @@ class SessionsScreen(Screen[None]):
         )
 
 
+def resume_session(app: ReflectApp, session_id: str, *, done: Callable[[], None] | None = None) -> None:
+    """Pick a session up where it stands, with its own exercise's turns (a ladder try's ask what next time)."""
+    from reflect.usecases.ladder_tries import TRY_KIND
+
+    try:
+        session = cs.find(app.workspace, session_id)
+    except (SessionRefused, StoreError):
+        session = None  # the flow says what is wrong
+    if session is not None and session.exercise.kind == TRY_KIND:
+        from reflect.ui.screens.ladder_try import resume_try
+
+        resume_try(app, session_id, done=done)
+        return
+    SessionFlow(app, session_id, done=done).step()
+
+
 def start_prompt_session(app: ReflectApp, prompt: Prompt, *, done: Callable[[], None] | None = None) -> None:
     """Begin (or pick up) a session on a together prompt: the safety note first, the first time."""
     workspace = app.workspace
     done = done or (lambda: None)
     try:
         existing = cs.unfinished(workspace, kind="prompt", ref=prompt.id)
-        first_time = not cs.has_begun_any(workspace)
     except (SessionRefused, StoreError) as error:
         app.notify(error.user_message if isinstance(error, StoreError) else str(error), severity="warning")
         return
@@ -354,10 +369,23 @@ def start_prompt_session(app: ReflectApp, prompt: Prompt, *, done: Callable[[], 
             begin,
         )
 
+    before_first_together(app, who_first)
+
+
+def before_first_together(app: ReflectApp, then: Callable[[bool], None]) -> None:
+    """The one way into a together exercise: before a couple's very first, each reads the safety note.
+
+    Prompt sessions, a try on the ladder and the sentence builder together
+    all come through here. ``then(go_on)`` follows: True to begin.
+    """
+    try:
+        first_time = not cs.has_begun_any(app.workspace)
+    except (SessionRefused, StoreError):
+        first_time = True  # when in doubt, the note: it costs a moment, and records nothing
     if first_time:
-        safety_notes(app, who_first)
+        safety_notes(app, then)
     else:
-        who_first(True)
+        then(True)
 
 
 def safety_notes(app: ReflectApp, then: Callable[[bool], None]) -> None:

@@ -80,6 +80,10 @@ class CurtainScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         self.sub_title = "the curtain"
+        # What was said to the person before comes down with the curtain: nothing of
+        # their turn waits to show to the one who takes the keyboard. (Its stylesheet
+        # keeps any notification raised meanwhile from being drawn over it.)
+        self.app.clear_notifications()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "step_back":

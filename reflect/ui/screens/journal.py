@@ -196,7 +196,22 @@ class JournalScreen(Screen[None]):
         return self.app.workspace.name_of(entry.author) or "someone no longer here"
 
     def may_change(self, entry: Entry | ExerciseRecord | None) -> bool:
-        return isinstance(entry, Entry) and self.journal.may_change(entry)
+        if not isinstance(entry, Entry):
+            return False
+        if self.app.workspace.together and self.in_shared_space:
+            return True  # both here: who is changing it is asked first (see _as_its_author)
+        return self.journal.may_change(entry)
+
+    def _as_its_author(self, entry: Entry, then) -> None:
+        """Ask who is changing ``entry`` while both are here; only its author goes on to ``then()``."""
+
+        def go() -> None:
+            if not self.journal.may_change(entry):
+                self.notify(self.journal_refusal(entry), markup=False, timeout=6)
+                return
+            then()
+
+        self.app.ask_who_is_writing(go, changing=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A partner's shared reflection can be read, never changed: its keys are greyed out.
@@ -312,11 +327,17 @@ class JournalScreen(Screen[None]):
 
     def action_star(self) -> None:
         entry = self.selected_entry()
-        if entry is not None and not self.may_change(entry):
+        if entry is None:
+            return
+        if not self.may_change(entry):
             self.notify(self.journal_refusal(entry), markup=False, timeout=6)
             return
-        if entry is not None and self._store(lambda: self.journal.update(entry.toggled_star())):
-            self.refresh_entries(keep=entry.id)
+
+        def star() -> None:
+            if self._store(lambda: self.journal.update(entry.toggled_star())):
+                self.refresh_entries(keep=entry.id)
+
+        self._as_its_author(entry, star)
 
     def action_tags(self) -> None:
         from reflect.ui.screens.dialogs import TagsScreen
@@ -334,7 +355,7 @@ class JournalScreen(Screen[None]):
                 if self._store(lambda: self.journal.update(updated)):
                     self.refresh_entries(keep=entry.id)
 
-        self.app.push_screen(TagsScreen(entry.tags), apply)
+        self._as_its_author(entry, lambda: self.app.push_screen(TagsScreen(entry.tags), apply))
 
     def action_delete(self) -> None:
         from reflect.ui.screens.dialogs import ConfirmScreen
@@ -352,13 +373,16 @@ class JournalScreen(Screen[None]):
                 self.refresh_entries()
                 self.notify("Reflection deleted. Press u to undo.", timeout=8)
 
-        self.app.push_screen(
-            ConfirmScreen(
-                "Delete this reflection?",
-                f"Written {entry.created:%d %B %Y}. You can undo this until you leave reflect.",
-                confirm_label="Delete",
+        self._as_its_author(
+            entry,
+            lambda: self.app.push_screen(
+                ConfirmScreen(
+                    "Delete this reflection?",
+                    f"Written {entry.created:%d %B %Y}. You can undo this until you leave reflect.",
+                    confirm_label="Delete",
+                ),
+                confirmed,
             ),
-            confirmed,
         )
 
     def action_undo(self) -> None:

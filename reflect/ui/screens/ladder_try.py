@@ -20,7 +20,7 @@ from reflect.domain.ladder import NextTime, PaceRefused
 from reflect.domain.sessions import CoupleSession, SessionRefused
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import AFTER_TRY, bindings_for
-from reflect.ui.screens.couple import AnswerScreen, SessionFlow, safety_notes
+from reflect.ui.screens.couple import AnswerScreen, SessionFlow, before_first_together
 from reflect.ui.screens.curtain import CurtainScreen
 from reflect.usecases import couple_sessions as cs
 from reflect.usecases.ladder_tries import begin_try, keep_next_time, settle_next_time
@@ -134,14 +134,7 @@ def start_try(app: ReflectApp, step_id: str, stop_signal: str, *, starter: str,
             CurtainScreen("", heading="Agreed, and written on the ladder." + tried, line=AFTER_THE_TRY), after
         )
 
-    try:
-        first_time = not cs.has_begun_any(app.workspace)
-    except (SessionRefused, StoreError):
-        first_time = False
-    if first_time:
-        safety_notes(app, go)
-    else:
-        go(True)
+    before_first_together(app, go)
 
 
 def resume_try(app: ReflectApp, session_id: str, *, done: Callable[[], None] | None = None) -> None:

@@ -94,7 +94,16 @@ class SentenceScreen(Screen[None]):
         self.show_preview()
         workspace = self.app.workspace
         if workspace.together:
-            self.ask_who_speaks()
+            from reflect.ui.screens.couple import NOT_TODAY, before_first_together
+
+            def go(go_on: bool) -> None:
+                if go_on:
+                    self.ask_who_speaks()
+                elif self.app.screen is self:
+                    self.app.notify(NOT_TODAY, timeout=8)
+                    self.app.pop_screen()
+
+            before_first_together(self.app, go)
         else:
             self.speaker = workspace.current
 

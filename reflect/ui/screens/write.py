@@ -82,6 +82,8 @@ class WriteScreen(Screen[None]):
         self._saved_text = shown(entry.text) if entry else ""
         self._saved_tags = tuple(shown(t) for t in entry.tags) if entry else ()
         self._draft_timer: Timer | None = None
+        self.writer = ""
+        """Who writes here (a profile id), fixed when the screen opens; while together, asked."""
 
     @property
     def prompt_text(self) -> str:
@@ -116,12 +118,32 @@ class WriteScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.space is None:
             self.space = self.app.workspace.active_space
-        writer = self.app.workspace.current.id if self.app.workspace.current else "me"
-        self.draft_key = draft_key(writer, self.prompt, self.entry)
+        # Both here, in the shared space: who is writing is asked, never guessed.
+        self.app.ask_who_is_writing(self._begin, cancelled=self.dismiss, changing=self.entry is not None)
+
+    def _as_writer(self) -> None:
+        """Both here: this screen's writer is the one writing, whatever another screen asked meanwhile."""
+        workspace = self.app.workspace
+        if self.writer and workspace.together:
+            workspace.writing_as(self.writer)
+
+    def _begin(self) -> None:
+        workspace = self.app.workspace
+        person = workspace.writer
+        self.writer = person.id if person else ""
+        if self.entry is not None and workspace.together:
+            journal = workspace.store(self.space)
+            if not journal.may_change(self.entry):
+                name = workspace.name_of(self.entry.author)
+                self.notify(NotTheAuthor(self.entry.author, name).user_message, markup=False, timeout=8)
+                self.dismiss()
+                return
+        self.draft_key = draft_key(self.writer or "me", self.prompt, self.entry)
         doing = "editing a reflection" if self.entry else "a new reflection"
         where = shown(self.app.workspace.space_label(self.space))
         self.sub_title = f"{doing} · {where}"
-        self.query_one("#where", Static).update(Content(f"Saving to {where}."))
+        under = f", under {shown(person.name)}'s name" if workspace.together and person is not None else ""
+        self.query_one("#where", Static).update(Content(f"Saving to {where}{under}."))
         if self._held_text is not None:
             self.editor.load_text(shown(self._held_text))
             self.editor.move_cursor(self.editor.document.end)
@@ -154,6 +176,7 @@ class WriteScreen(Screen[None]):
         Returns ``(succeeded, result)``.
         """
         try:
+            self._as_writer()
             return True, call(self.app.workspace.store(self.space))
         except (StoreError, NotTheAuthor) as error:
             self.notify(error.user_message, severity="error", markup=False, timeout=10)
@@ -190,6 +213,7 @@ class WriteScreen(Screen[None]):
         if text is None:
             return True
         try:
+            self._as_writer()
             self.app.workspace.drafts.save(self.space, self.draft_key, text)
         except (StoreError, OSError, NotUnlocked):
             return False
@@ -231,6 +255,7 @@ class WriteScreen(Screen[None]):
             self._draft_timer.stop()
         if not same_place:
             try:
+                self._as_writer()
                 workspace.drafts.clear(self.space, self.draft_key)
             except (StoreError, OSError, NotUnlocked):
                 pass  # the words are saved; a leftover draft of them only comes back once

@@ -13,6 +13,8 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from reflect.ui.commands import TOGETHER_WORDS
+
 SAFETY_KEYS = ("help", "pause", "resources", "lock", "quick-hide")
 """Binding ids of the keys that must be visible on every screen, in this order."""
 LAST_KEYS = ("switch-space",)
@@ -41,11 +43,17 @@ class SafetyFooter(Footer):
 
         ordered = sorted(shown.values(), key=place)  # stable: the screen's own order is kept
         self.styles.grid_size_columns = len(ordered)
+        workspace = getattr(self.app, "workspace", None)
+        together = workspace is not None and workspace.together
         for binding, enabled, tooltip in ordered:
+            description = binding.description
+            if together and binding.action in TOGETHER_WORDS:
+                # Both here: F6 does not switch space, it locks and asks whose journal.
+                description, _, tooltip = TOGETHER_WORDS[binding.action]
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
-                binding.description,
+                description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,
