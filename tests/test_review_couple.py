@@ -60,6 +60,11 @@ async def test_the_speaker_can_say_not_quite_with_the_keyboard(couple_app):
         await pilot.pause()
         await app.run_action("sentence_builder")
         await pilot.pause()
+        for _ in range(2):  # their first together exercise: each reads the safety note alone
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.click("#go-on")
+            await pilot.pause()
         await pilot.click("#person-1")  # Sam speaks
         await pilot.pause()
         await pilot.press("enter")  # the curtain
