@@ -98,3 +98,12 @@ def test_an_older_couple_whose_roles_were_swapped_after_the_ladder_moved_is_refu
     ws.unlock(_person(ws, "Sam"), PASS_B)
     assert ws.unavailable.get("shared", "").startswith(ROLES_DIFFER)
     ws.close()
+
+
+def test_reflect_check_says_it_cannot_compare_the_roles_without_a_passphrase(cli_couple, capsys, monkeypatch):
+    from reflect.cli.wording import CHECK_ROLES_NOT_HERE
+    from tests.helpers import run_cli
+
+    code, out, _ = run_cli(["check", "--data-dir", cli_couple], capsys, monkeypatch)
+    assert code == 0, out
+    assert " ".join(CHECK_ROLES_NOT_HERE.split()) in " ".join(out.split())
