@@ -344,6 +344,8 @@ async def test_both_hurt_and_both_here_each_moves_only_their_own_limit(tmp_path,
             await pilot.press("u")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmScreen)
+            # Together, the question names whose limit it moves.
+            assert "Ben, move the ladder to this step?" in shown_text(app.screen)
             await pilot.click("#confirm")
             await pilot.pause()
             ladder = ladder_of(ws)

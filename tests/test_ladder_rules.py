@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -85,6 +86,24 @@ def test_when_both_are_hurt_the_pace_is_the_lower_limit():
     assert ladder.limit_of("robin").id == "s5"
     # One of them back at the start means the ladder has not begun.
     assert set_pace(ladder, SAM, None, now=NOW).pace is None
+
+
+def test_when_both_are_hurt_a_limit_not_yet_set_counts_as_not_begun():
+    # COUPLE.md: the pace is the lower of the two limits; one never set is the lowest.
+    ladder = replace(fresh(), hurt=frozenset({"sam", "robin"}))
+    ladder = set_pace(ladder, SAM, "s3", now=NOW)
+    assert ladder.pace is None
+    assert ladder.within_pace() == ()
+    with pytest.raises(PaceRefused):
+        record_try(ladder, "s1", "sess", by="sam", now=NOW)
+    ladder = set_pace(ladder, ROBIN, "s2", now=NOW)
+    assert ladder.pace.id == "s2"
+
+
+def test_a_limit_left_by_someone_no_longer_hurt_does_not_count():
+    ladder = set_pace(set_pace(fresh(), SAM, "s4", now=NOW), ROBIN, "s1", now=NOW)
+    assert ladder.pace.id == "s1"
+    assert replace(ladder, hurt=frozenset({"sam"})).pace.id == "s4"
 
 
 def test_either_hurt_partner_can_pause_and_both_must_resume():

@@ -91,3 +91,21 @@ def test_a_tries_next_time_waits_sealed_until_the_session_is_over_and_only_the_h
     after = book.load()
     assert after.paused and after.pace == steps[2]  # Sam's "smaller" moved nothing
     assert settle_next_time(ws) == []  # applied once
+
+
+def test_both_hurt_one_limit_alone_does_not_set_the_pace(tmp_path, clock):
+    from reflect.usecases.workspace import NewPerson
+    from tests.helpers import open_fresh
+
+    ws = open_fresh(tmp_path / "data", clock)
+    try:
+        ws.set_up([NewPerson("Ana", Role.HURT, PASS_A), NewPerson("Ben", Role.HURT, PASS_B)])
+        ana, ben = ws.household.profiles
+        ws.unlock(ana, PASS_A)
+        book = LadderBook.for_workspace(ws)
+        steps = book.load().steps
+        assert book.change(set_pace, ana, steps[2].id).pace is None  # Ben's limit: not begun
+        assert book.load().pace is None
+        assert book.change(set_pace, ben, steps[1].id).pace == steps[1]
+    finally:
+        ws.close()

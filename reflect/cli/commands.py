@@ -393,6 +393,8 @@ def _check(data_dir: Path) -> int:
         out(messages.CHECK_PROBLEMS)
         for problem in report.problems:
             out(f"- {problem}")
+    if report.couple:
+        out(messages.CHECK_ROLES_NOT_HERE)
     by_path = {backup.path: backup for backup in report.found_backups}
     restore = [by_path[path] for path in report.backups if path in by_path]
     others = [backup for backup in report.found_backups if backup not in restore]

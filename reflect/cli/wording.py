@@ -26,6 +26,11 @@ UNEXPECTED = (
     "If it keeps happening, `reflect check` verifies the data files."
 )
 CHECK_OK = "All data files are sound ({count} checked)."
+CHECK_ROLES_NOT_HERE = (
+    "Who was hurt and who caused the hurt is kept in profiles.json and, sealed, in the shared "
+    "space. This check has no passphrase, so it cannot compare the two; unlocking does, and "
+    "keeps the shared space closed if they differ."
+)
 CHECK_PROBLEMS = "Some data files have problems. Nothing was changed."
 CHECK_BACKUPS = "Backups you can restore from (copy one over the damaged file while reflect is closed):"
 CHECK_FOUND_BACKUPS = "Backups, the newest of each file first (to go back to one, copy it over its file while reflect is closed):"

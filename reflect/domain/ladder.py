@@ -11,7 +11,7 @@ in the same plain words as going forward.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
@@ -84,6 +84,11 @@ class Ladder:
     paused_by: frozenset[str] = frozenset()
     suggestions: tuple[Suggestion, ...] = ()
     log: tuple[LadderEvent, ...] = ()
+    hurt: frozenset[str] = field(default=frozenset(), compare=False)
+    """Everyone whose limit counts: the people the couple's roles (as vouched
+    for by their shared space) call hurt. Not saved with the ladder: it comes
+    from the roles each time the ladder is read. Someone here who has not set
+    a limit yet counts as not begun. Empty: every limit set counts."""
 
     def index_of(self, step_id: str | None) -> int | None:
         return next((i for i, s in enumerate(self.steps) if s.id == step_id), None)
@@ -95,9 +100,14 @@ class Ladder:
     @property
     def pace(self) -> LadderStep | None:
         """Where the ladder is: the lowest limit of everyone who sets one; None before it begins."""
-        if not self.limits:
+        limits = dict(self.limits)
+        if self.hurt:
+            # A limit not yet set is not begun, the lowest; a limit left by
+            # someone who is not hurt (any more) does not count.
+            limits = {person: limits.get(person) for person in self.hurt}
+        if not limits:
             return None
-        indexes = [self.index_of(step) for _, step in self.limits]
+        indexes = [self.index_of(step) for step in limits.values()]
         if any(i is None for i in indexes):
             return None
         return self.steps[min(i for i in indexes if i is not None)]

@@ -210,6 +210,11 @@ PLAIN_WHERE_SEALED = "A readable, unencrypted file was found where this sealed s
 MEMBERS_DIFFER = (
     "The people this shared space was made for are not the people listed in profiles.json."
 )
+ROLES_DIFFER = (
+    "Who was hurt and who caused the hurt, as profiles.json says it now, is not what this "
+    "shared space was made with, so profiles.json was changed outside reflect. The shared "
+    "space stays closed until the roles are put back as they were."
+)
 OLD_FORMAT_AGAIN = (
     "This space's file is in reflect's old format, but reflect already saved it in the new one."
 )

@@ -48,6 +48,9 @@ class CheckReport:
     """Sound backups of the files that have problems: what to go back to."""
     found_backups: list[Backup] = field(default_factory=list)
     """Every backup in ``backups/``, grouped by the file it copies, newest first."""
+    couple: bool = False
+    """The folder holds a couple: their roles are vouched for inside the sealed shared
+    space, which this check (without a passphrase) cannot read."""
 
     @property
     def sound(self) -> bool:
@@ -174,6 +177,7 @@ def _expected_files(layout: DataLayout, report: CheckReport, needs_restoring: li
         needs_restoring.append(layout.household_file)
         # Whose spaces these are cannot be known: none of them is a stray.
         return {p for p in _files_in(layout.spaces_dir) if not p.name.startswith(".")}
+    report.couple = household.is_couple
     expected: set[Path] = set()
     spaces = {p.space for p in household.profiles} | {household.shared_space} - {None}
     for space in sorted(spaces):

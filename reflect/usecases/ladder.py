@@ -66,10 +66,18 @@ def pack_steps(workspace: Workspace) -> tuple[LadderStep, ...]:
 class LadderBook:
     """One space's ladder, read and saved through the rules."""
 
-    def __init__(self, journal: Journal, default_steps: tuple[LadderStep, ...], now: Clock) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        default_steps: tuple[LadderStep, ...],
+        now: Clock,
+        hurt: frozenset[str] = frozenset(),
+    ) -> None:
         self.journal = journal
         self.default_steps = default_steps
         self.now = now
+        self.hurt = hurt
+        """Whose limits set the pace: the hurt partners, by the roles the shared space vouches for."""
 
     @classmethod
     def for_workspace(cls, workspace: Workspace) -> "LadderBook | None":
@@ -77,7 +85,10 @@ class LadderBook:
         space = ladder_space(workspace.household, workspace.current, workspace.open_spaces)
         if space is None:
             return None
-        return cls(workspace.store(space), pack_steps(workspace), workspace.now)
+        # A couple's ladder opens only with their shared space, which opens only
+        # when profiles.json's roles are the ones it vouches for (couple_roles).
+        hurt = frozenset(p.id for p in workspace.household.profiles if p.role is Role.HURT)
+        return cls(workspace.store(space), pack_steps(workspace), workspace.now, hurt)
 
     @property
     def space(self) -> str:
@@ -93,9 +104,9 @@ class LadderBook:
         except (ValueError, TypeError, KeyError):
             raise LadderUnreadable(LADDER_UNREADABLE) from None
         if not records:
-            return ladder_from_pack(self.default_steps)
+            return replace(ladder_from_pack(self.default_steps), hurt=self.hurt)
         try:
-            return ladder_from_record(records[-1])
+            return replace(ladder_from_record(records[-1]), hurt=self.hurt)
         except (ValueError, TypeError, KeyError):
             raise LadderUnreadable(LADDER_UNREADABLE) from None
 

@@ -21,6 +21,7 @@ from reflect.storage.errors import (
     OLD_FORMAT_AGAIN,
     OLD_FORMAT_UNCHECKED,
     PLAIN_WHERE_SEALED,
+    ROLES_DIFFER,
     SAME_KEY_AS_SHARED,
     SHARED_REPLACED,
     SpaceDamaged,
@@ -426,6 +427,23 @@ class Session:
             now=folder.now,
             read_only=not folder.writable,
         )
+        if space == folder.household.shared_space:
+            self._check_roles(opened, space, path)
+
+    def _check_roles(self, opened: OpenedSpaces, space: str, path) -> None:
+        """The roles of profiles.json must be the ones the shared space vouches for."""
+        from reflect.usecases.couple_roles import RolesDiffer, check_roles
+
+        store = opened.stores[space]
+        try:
+            check_roles(store, self.folder.household, self.folder.now, writable=self.folder.writable)
+        except RolesDiffer:
+            del opened.stores[space]
+            store.close()
+            seal = opened.seals.pop(space, None)
+            if seal is not None:
+                seal.forget()
+            raise SpaceTampered(path, ROLES_DIFFER) from None
 
     def _journal_vouched_for(self, opened: OpenedSpaces, seen: dict) -> bool:
         """True if the record of the journal's last save (``seen.json``) is there and genuine."""

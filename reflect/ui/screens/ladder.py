@@ -241,7 +241,7 @@ class LadderScreen(Screen[None]):
             words = f"The ladder is at: {ladder.pace.text}"
         if self.moves_ladder and person is not None:
             own = ladder.limit_of(person.id)
-            others = [p for p, _ in ladder.limits if p != person.id]
+            others = [p for p in (ladder.hurt or {p for p, _ in ladder.limits}) if p != person.id]
             whose = f"{person.name}'s own limit" if self.acting is not None else "Your own limit"
             if self.acting is not None or (others and own != ladder.pace):
                 words += f"\n{whose}: {own.text if own else 'not begun'}. The ladder goes with the gentler one."
@@ -361,9 +361,13 @@ class LadderScreen(Screen[None]):
             if yes:
                 self.apply(set_pace, person, step.id)
 
+        # Together, the question names whose pace it is, so the right person answers.
+        question = "Move the ladder to this step?"
+        if self.app.workspace.together:
+            question = f"{person.name}, move the ladder to this step?"
         self.app.push_screen(
             ConfirmScreen(
-                f"Move the ladder to this step?\n{step.text}",
+                f"{question}\n{step.text}",
                 "Only if it feels possible now. You can come back a step at any time, without a reason.",
                 confirm_label="Yes, this step",
             ),
