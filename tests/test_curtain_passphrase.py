@@ -97,3 +97,16 @@ async def test_sam_at_alexs_resumed_turn_sees_no_draft_and_writes_nothing(couple
         await type_passphrase(pilot, PASS_A)
         assert isinstance(app.screen, AnswerScreen) and app.screen.editor.text == DRAFT_A
         assert cs.draft_of(ws, session.id, alex.id) == DRAFT_A
+
+
+def test_only_a_persons_own_passphrase_proves_it_is_them(couple_ws):
+    ws = couple_ws
+    alex, sam = ws.household.profiles
+    ws.unlock(alex, PASS_A)
+    ws.join(ws.open_for(sam, PASS_B))
+    assert cs.asks_passphrase(ws, alex.id) and cs.asks_passphrase(ws, sam.id)
+    assert cs.is_their_passphrase(ws, alex.id, PASS_A) and cs.is_their_passphrase(ws, sam.id, PASS_B)
+    assert not cs.is_their_passphrase(ws, alex.id, PASS_B)
+    assert not cs.is_their_passphrase(ws, sam.id, PASS_A)
+    assert not cs.is_their_passphrase(ws, alex.id, "")
+    assert not cs.is_their_passphrase(ws, "somebody-else", PASS_A)
