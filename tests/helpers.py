@@ -113,6 +113,25 @@ async def lift(pilot) -> None:
     await pilot.pause()
 
 
+async def prove(pilot) -> None:
+    """After the curtain before someone's own turn or choice: they type their own passphrase.
+
+    The first person of the couple has PASS_A, the second PASS_B (as the fixtures set them up).
+    """
+    from reflect.ui.screens.together import PassphraseTurnScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, PassphraseTurnScreen) and screen.verify is not None, type(screen).__name__
+    ids = [p.id for p in pilot.app.workspace.household.profiles]
+    await type_passphrase(pilot, (PASS_A, PASS_B)[ids.index(screen.profile.id)])
+
+
+async def lift_and_prove(pilot) -> None:
+    """The curtain names someone for their own turn or choice: they press Enter and type their passphrase."""
+    await lift(pilot)
+    await prove(pilot)
+
+
 async def type_passphrase(pilot, passphrase: str) -> None:
     from textual.widgets import Input
 

@@ -21,7 +21,18 @@ from reflect.ui.screens.hidden import HiddenScreen
 from reflect.ui.screens.home import HomeScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.usecases import couple_sessions as cs
-from tests.helpers import PASS_A, PASS_B, SMALL, both_here, lift, settle, shown_text, text_on_every_screen, type_passphrase
+from tests.helpers import (
+    PASS_A,
+    PASS_B,
+    SMALL,
+    both_here,
+    lift,
+    lift_and_prove,
+    settle,
+    shown_text,
+    text_on_every_screen,
+    type_passphrase,
+)
 
 PRIVATE_A = "ALEX-PRIVATE-CANARY-3141"
 PRIVATE_B = "SAM-PRIVATE-CANARY-2718"
@@ -37,7 +48,7 @@ def on_screen(app) -> str:
 
 
 async def answer(pilot, text: str) -> None:
-    await lift(pilot)
+    await lift_and_prove(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, AnswerScreen)
     screen.editor.insert(text)
@@ -46,7 +57,7 @@ async def answer(pilot, text: str) -> None:
 
 
 async def choose(pilot, button: str) -> None:
-    await lift(pilot)
+    await lift_and_prove(pilot)
     assert isinstance(pilot.app.screen, ChoiceScreen)
     await pilot.click(f"#{button}")
     await pilot.pause()
@@ -141,7 +152,7 @@ async def test_interrupted_by_a_lock_and_a_hide_then_resumed(couple_app):
         assert PENDING_A not in on_screen(app)
         await pilot.press("enter")  # pick up where you left off
         await pilot.pause()
-        await lift(pilot)
+        await lift_and_prove(pilot)
         screen = app.screen
         assert isinstance(screen, AnswerScreen)
         screen.editor.insert("Sam, half way")
@@ -154,7 +165,7 @@ async def test_interrupted_by_a_lock_and_a_hide_then_resumed(couple_app):
         await both_here(pilot)
         await pilot.press("s", "enter")
         await pilot.pause()
-        await lift(pilot)
+        await lift_and_prove(pilot)  # his passphrase first: his draft is his alone
         assert isinstance(app.screen, AnswerScreen)
         assert app.screen.editor.text == "Sam, half way"  # his own draft, back for him only
         app.screen.editor.insert(" and done.")

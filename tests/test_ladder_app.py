@@ -7,7 +7,7 @@ from reflect.domain.sentences import Reflection
 from reflect.ui.commands import LADDER, bindings_for
 from reflect.usecases.ladder import LadderBook
 from reflect.usecases.sentences import read_sentences
-from tests.helpers import PASS_A, PASS_B, SMALL, shown_text
+from tests.helpers import PASS_A, PASS_B, SMALL, prove, shown_text
 
 
 def ladder_of(ws):
@@ -115,6 +115,8 @@ async def drive(pilot, app, *, answer: str, next_time: str, reveal: bool = True,
             await pilot.press("enter")
         elif name == "SafetyNoteScreen":
             await pilot.click("#go-on")
+        elif name == "PassphraseTurnScreen":
+            await prove(pilot)  # whose turn it is: their own passphrase, after the curtain
         elif name == "TryAnswerScreen":
             # Nobody's answer is on screen during the other's turn.
             assert "SECRET" not in shown_text(app.screen)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from reflect.ui.screens.couple import ChoiceScreen
-from tests.helpers import SMALL, both_here
+from reflect.ui.screens.together import PassphraseTurnScreen
+from tests.helpers import SMALL, both_here, lift_and_prove, prove, settle
 from tests.test_couple_app import ANSWER_A, ANSWER_B, answer, begin_first_question, the_session
 
 
@@ -17,6 +18,10 @@ async def test_a_double_enter_at_the_curtain_does_not_choose_to_show(couple_app)
         await answer(pilot, ANSWER_A)
         await answer(pilot, ANSWER_B)
         await pilot.press("enter", "enter")  # the curtain before the first choice, then once more
+        await settle(pilot)
+        assert isinstance(app.screen, PassphraseTurnScreen)  # an empty passphrase proves nobody
+        await prove(pilot)
+        await pilot.press("enter")  # a hurried or held key, once her choice is on screen
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         assert the_session(app).choices == ()
@@ -31,8 +36,7 @@ async def test_keeping_an_answer_can_be_chosen_with_the_keyboard(couple_app):
         await begin_first_question(pilot)
         await answer(pilot, ANSWER_A)
         await answer(pilot, ANSWER_B)
-        await pilot.press("enter")  # the curtain lifts for the first choice
-        await pilot.pause()
+        await lift_and_prove(pilot)  # the curtain lifts for the first choice; her passphrase
         assert isinstance(app.screen, ChoiceScreen)
         for _ in range(4):  # Tab along the buttons to "Keep it for myself"
             if app.focused is not None and app.focused.id == "keep":

@@ -56,12 +56,14 @@ __all__ = [
     "SessionRefused",
     "Stage",
     "answer_entry_id",
+    "asks_passphrase",
     "begin",
     "choose",
     "draft_of",
     "end",
     "find",
     "has_begun_any",
+    "is_their_passphrase",
     "keep_draft",
     "next_turn",
     "own_answer",
@@ -264,6 +266,30 @@ def unfinished(workspace: Workspace, *, kind: str | None = None, ref: str | None
         if s.is_open and (kind is None or s.exercise.kind == kind) and (ref is None or s.exercise.ref == ref)
     ]
     return sorted(found, key=lambda s: s.began)
+
+
+def asks_passphrase(workspace: Workspace, person: str) -> bool:
+    """True when ``person`` proves it is them (their passphrase) before their own turn or choice.
+
+    Everyone together has a passphrase; a journal without one has nothing to prove it with.
+    """
+    profile = next((p for p in workspace.session.people_here if p.id == person), None)
+    return profile is not None and profile.space in workspace.session.seals
+
+
+def is_their_passphrase(workspace: Workspace, person: str, typed: str) -> bool:
+    """True if ``typed`` opens the private space of ``person`` (someone at the screen), as it is in memory.
+
+    For the curtain: whoever presses Enter there is not always the person it
+    names, so before a screen shows someone's own pending answer or draft,
+    or lets them choose, that person types their passphrase. Nothing is
+    reopened; this runs the key derivation once (call it from a thread).
+    """
+    profile = next((p for p in workspace.session.people_here if p.id == person), None)
+    if profile is None or not isinstance(typed, str) or not typed:
+        return False
+    seal = workspace.session.seals.get(profile.space)
+    return seal is not None and seal.passphrase_opens(profile.slot_id, typed)
 
 
 def has_begun_any(workspace: Workspace) -> bool:

@@ -32,6 +32,7 @@ from reflect.domain.sessions import CoupleSession, Reveal, RevealChoice, Session
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import TOGETHER, WRITING, bindings_for
 from reflect.ui.screens.curtain import CurtainScreen
+from reflect.ui.screens.together import PassphraseTurnScreen
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.usecases import couple_sessions as cs
 
@@ -48,6 +49,7 @@ SAFETY_NOTE = (
 )
 SAFETY_NOTE_PRIVATE = "Only you see this. Nothing records what you choose."
 NOT_TODAY = "Not today, then. The questions will be here whenever you both like."
+PROVE_IT = "So that only you see your answer, type your passphrase."
 ENDED = "The session has ended. Each answer stays in its writer's own journal."
 
 
@@ -132,12 +134,45 @@ class SessionFlow:
             return
         other = session.partner_of(turn)
         if session.stage is Stage.ANSWERING:
-            note = "Next: your answer, written on your own."
+            note = "Next: your passphrase, then your answer, written on your own."
             after = self._answer_turn(session, turn)
         else:
-            note = "Next: you choose whether to show your answer or to keep it."
+            note = "Next: your passphrase, then you choose whether to show your answer or to keep it."
             after = self._choice_turn(session, turn)
-        self.app.push_screen(CurtainScreen(name(turn), name(other), note=note), after)
+        self.app.push_screen(CurtainScreen(name(turn), name(other), note=note), self._proved(turn, after))
+
+    def _proved(self, person: str, then: Callable[[bool | None], None]) -> Callable[[bool | None], None]:
+        """After the curtain: ``person`` types their passphrase before their own turn or choice.
+
+        Whoever presses Enter at the curtain is not always the person it
+        names, and a turn shows that person's own draft or pending answer, a
+        choice lets them show or keep it. So the passphrase comes first, at
+        every hand-over. A wrong one shows nothing; Esc steps back to the curtain.
+        """
+        workspace = self.app.workspace
+
+        def lifted(ready: bool | None) -> None:
+            if not ready or not self._current() or not cs.asks_passphrase(workspace, person):
+                then(ready)
+                return
+            profile = next(p for p in workspace.people_here if p.id == person)
+            self.app.push_screen(
+                PassphraseTurnScreen(
+                    profile,
+                    intro=PROVE_IT,
+                    verify=lambda typed: cs.is_their_passphrase(workspace, person, typed),
+                ),
+                proved,
+            )
+
+        def proved(result: object) -> None:
+            if result is True:
+                if self._current():
+                    then(True)
+            elif self._current():
+                self.step()  # stepped back: the curtain again, still naming them
+
+        return lifted
 
     def _answer_turn(self, session: CoupleSession, person: str) -> Callable[[bool | None], None]:
         def lifted(ready: bool | None) -> None:
