@@ -10,7 +10,7 @@ from reflect.ui.screens.curtain import CurtainScreen
 from reflect.usecases import couple_sessions as cs
 from reflect.usecases.ladder import LadderBook
 from reflect.usecases.ladder_tries import begin_try
-from tests.helpers import PASS_A, PASS_B, SMALL, lift
+from tests.helpers import PASS_A, PASS_B, SMALL, lift, lift_and_prove
 
 
 async def here_together(pilot, app):
@@ -93,7 +93,7 @@ async def test_a_try_resumed_from_the_sessions_list_asks_what_next_time(couple_a
         await pilot.press("enter")  # the try, first in "pick up where you left off"
         await pilot.pause()
         assert isinstance(app.screen, CurtainScreen)
-        await lift(pilot)
+        await lift_and_prove(pilot)  # Alex's own turn: her passphrase first
         assert isinstance(app.screen, TryAnswerScreen)
 
 
