@@ -375,3 +375,13 @@ async def test_an_unprotected_journal_opens_behind_the_path(data_dir, clock):
         assert isinstance(app.screen, ProblemScreen)
         assert not ws.is_unlocked
     ws.close()
+
+
+async def test_a_notification_is_literal_wherever_it_is_raised(solo_app):
+    """A name or tag in a notification is never read as markup, even where a call forgets to say so."""
+    app = solo_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.notify(f"Saved for {MARKUP}")
+        await pilot.pause()
+        assert [(n.message, n.markup) for n in app._notifications] == [(f"Saved for {MARKUP}", False)]

@@ -664,7 +664,12 @@ class ReflectApp(App[None]):
         return super().format_title(shown(title), shown(sub_title))
 
     def notify(self, message: str, *, title: str = "", **options) -> None:
-        """Every notification is shown safely: it may carry a name, a tag or a path."""
+        """Every notification is shown safely: it may carry a name, a tag or a path.
+
+        Literal by default (Textual's own default is markup), so no call site can
+        forget it; a notification that wants markup says ``markup=True``.
+        """
+        options.setdefault("markup", False)
         super().notify(shown(message), title=shown(title), **options)
 
     def copy_to_clipboard(self, text: str) -> None:
