@@ -174,10 +174,14 @@ class SessionFlow:
 
         return lifted
 
+    def answer_screen(self, session: CoupleSession, person: str) -> Screen[bool]:
+        """The screen of one person's turn; a kind of session with its own questions overrides it."""
+        return AnswerScreen(session, person)
+
     def _answer_turn(self, session: CoupleSession, person: str) -> Callable[[bool | None], None]:
         def lifted(ready: bool | None) -> None:
             if ready and self._current():
-                self.app.push_screen(AnswerScreen(session, person), self._after_answer)
+                self.app.push_screen(self.answer_screen(session, person), self._after_answer)
             else:
                 self.done()
 

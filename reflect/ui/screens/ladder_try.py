@@ -84,14 +84,8 @@ class TryAnswerScreen(AnswerScreen):
 class TryFlow(SessionFlow):
     """A couple session whose turns ask how the try felt, and what next time."""
 
-    def _answer_turn(self, session: CoupleSession, person: str) -> Callable[[bool | None], None]:
-        def lifted(ready: bool | None) -> None:
-            if ready and self._current():
-                self.app.push_screen(TryAnswerScreen(session, person), self._after_answer)
-            else:
-                self.done()
-
-        return lifted
+    def answer_screen(self, session: CoupleSession, person: str) -> TryAnswerScreen:
+        return TryAnswerScreen(session, person)
 
 
 def settle_and_say(app: ReflectApp) -> None:
