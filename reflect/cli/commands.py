@@ -177,21 +177,30 @@ def _open_to_write(folder, args: argparse.Namespace):
 
 
 def _list(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.domain.entries import EntryFilter, normalise_tags
-    from reflect.usecases.exports import reflection_records
-    from reflect.usecases.workspace import Workspace
-
     if args.n is not None and args.n < 1:
         err(messages.BAD_COUNT)
         return 2
-    with Workspace.open(data_dir, take_lock=False, pack_dirs=()) as workspace:
-        flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
-        entries = workspace.search(flt) if _unlock(workspace, args) else []
-        # Shared reflections name who wrote them, as the app's journal does.
-        names = {p.id: p.name for p in workspace.household.profiles}
+    entries, chosen, folder = _newest_from_head(data_dir, args)
+    if entries is None:
+        from reflect.domain.entries import EntryFilter, normalise_tags
+        from reflect.usecases.catalogue import Catalogue
+        from reflect.usecases.workspace import Workspace
+
+        workspace = Workspace(folder, Catalogue(()))
+        with workspace:
+            flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
+            if chosen is not None:
+                workspace.unlock(*chosen)  # the passphrase was asked for already
+                entries = workspace.search(flt)
+            else:
+                entries = workspace.search(flt) if _unlock(workspace, args) else []
+    # Shared reflections name who wrote them, as the app's journal does.
+    names = {p.id: p.name for p in folder.household.profiles}
     if args.n is not None:
         entries = entries[: args.n]
     if args.json:
+        from reflect.usecases.exports import reflection_records
+
         records = json.dumps(reflection_records(entries), ensure_ascii=False, indent=2)
         out(escape_unsafe_in_json(records))
         return 0
@@ -201,6 +210,33 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     for entry in entries:
         out(_format_entry(entry, names.get(entry.author, "") if entry.author else ""))
     return 0
+
+
+def _newest_from_head(data_dir: Path, args: argparse.Namespace):
+    """``list -n N`` with no other filter, for a lone person's own journal: the
+    newest entries read from the head of the journal, without its older
+    entries (see :mod:`reflect.usecases.quick_list`). Returns the entries or
+    ``None``, the person and passphrase when they were asked for here (so that
+    the usual unlock uses them), and the data folder, opened without the lock."""
+    from reflect.usecases.data_folder import DataFolder
+
+    folder = DataFolder.open(data_dir, take_lock=False)
+    household = folder.household
+    if (
+        args.n is None
+        or args.contains
+        or args.tag
+        or args.profile
+        or args.shared
+        or not folder.is_set_up
+        or len(household.profiles) != 1
+    ):
+        return None, None, folder
+    from reflect.usecases.quick_list import newest_entries
+
+    profile = household.profiles[0]
+    passphrase = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)) if profile.protected else None
+    return newest_entries(folder, profile, passphrase, args.n), (profile, passphrase), folder
 
 
 def _checkin(data_dir: Path, args: argparse.Namespace) -> int:

@@ -390,70 +390,85 @@ def _layout_record(end: int, cutoff: str, older: int, ids: str) -> bytes:
     )
 
 
-_FILTER_HASHES = 5
-_FILTER_BITS_PER_ID = 10
+def _fingerprint(entry_id: str) -> int:
+    import zlib
+
+    return zlib.crc32(entry_id.encode("utf-8", "surrogatepass"))
 
 
-def _filter_positions(entry_id: str, bits: int) -> list[int]:
-    import hashlib
-
-    digest = hashlib.blake2b(entry_id.encode("utf-8", "surrogatepass"), digest_size=16, person=b"reflect:older").digest()
-    h1 = int.from_bytes(digest[:8], "big")
-    h2 = int.from_bytes(digest[8:], "big") | 1
-    return [(h1 + i * h2) % bits for i in range(_FILTER_HASHES)]
+_LITTLE = __import__("sys").byteorder == "little"
 
 
 def older_ids_filter(ids: Any) -> str:
-    """A Bloom filter of the older part's entry ids (base64): it says for sure that
-    an id is *not* among them, so a new entry can be added without reading them."""
+    """The sorted 32-bit fingerprints of the older part's entry ids (base64): an id
+    whose fingerprint is not among them is surely *not* in the older part, so a
+    new entry can be added without reading it (a new random id has about one
+    chance in 40,000 to look like one of 100,000 others; then the part is read)."""
     import base64
+    from array import array
 
-    ids = list(ids)
-    if not ids:
-        return ""
-    size = max(64, _FILTER_BITS_PER_ID * len(ids) + 7) // 8 * 8
-    bits = bytearray(size // 8)
-    for entry_id in ids:
-        for at in _filter_positions(entry_id, size):
-            bits[at >> 3] |= 1 << (at & 7)
-    return base64.b64encode(bytes(bits)).decode("ascii")
+    prints = array("I", sorted({_fingerprint(entry_id) for entry_id in ids}))
+    if prints.itemsize != 4:  # pragma: no cover - every platform reflect runs on
+        raise RuntimeError("32-bit unsigned arrays are needed")
+    if _LITTLE:
+        prints.byteswap()
+    return base64.b64encode(prints.tobytes()).decode("ascii")
 
 
-def older_might_hold(filter_text: str, entry_id: str) -> bool:
-    """False only when the older part surely does not hold ``entry_id``
-    (see :func:`older_ids_filter`); True when it may, or the filter is unusable."""
+def older_ids(filter_text: str) -> Any:
+    """The fingerprints in a filter made by :func:`older_ids_filter` (sorted), or
+    ``None`` when it is unusable (then nothing is sure)."""
     import base64
     import binascii
+    from array import array
 
     try:
-        bits = base64.b64decode(filter_text, validate=True)
+        raw = base64.b64decode(filter_text, validate=True)
     except (binascii.Error, ValueError):
+        return None
+    prints = array("I")
+    if not raw or len(raw) % prints.itemsize:
+        return None
+    prints.frombytes(raw)
+    if _LITTLE:
+        prints.byteswap()
+    return prints
+
+
+def older_might_hold(prints: Any, entry_id: str) -> bool:
+    """False only when the older part surely does not hold ``entry_id``
+    (``prints`` from :func:`older_ids`; ``None`` is sure of nothing)."""
+    import bisect
+
+    if prints is None:
         return True
-    if not bits:
-        return True
-    size = len(bits) * 8
-    return all(bits[at >> 3] & (1 << (at & 7)) for at in _filter_positions(entry_id, size))
+    value = _fingerprint(entry_id)
+    at = bisect.bisect_left(prints, value)
+    return at < len(prints) and prints[at] == value
 
 
 def _split_entries(
     entries: dict[str, Any], keep: int
 ) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The newest entries (every one created at or after the cutoff), the others, and the cutoff."""
+    import heapq
+
     if len(entries) <= keep:
         return entries, {}, ""
     try:
-        keyed = sorted(
-            ((_datetime_from_text(r.get("created"), "Entry", key, "created"), key) for key, r in entries.items()),
-            reverse=True,
-        )
-    except (AttributeError, TypeError, ValueError):
+        when = {key: datetime.fromisoformat(record["created"]) for key, record in entries.items()}
+        if any(at.utcoffset() is None for at in when.values()):
+            raise ValueError("naive")
+    except (KeyError, TypeError, ValueError):
         return entries, {}, ""  # not a sound space: written whole, as the head
-    cutoff_at = keyed[keep - 1][0]
-    head = {key: entries[key] for at, key in keyed if at >= cutoff_at}
-    older = {key: entries[key] for at, key in keyed if at < cutoff_at}
-    if not older:
+    cutoff_at = heapq.nlargest(keep, when.values())[-1]
+    head = {key: entries[key] for key, at in when.items() if at >= cutoff_at}
+    if len(head) == len(entries):
         return entries, {}, ""
-    cutoff = entries[keyed[keep - 1][1]]["created"]
+    older = dict(entries)
+    for key in head:
+        del older[key]
+    cutoff = next(entries[key]["created"] for key, at in when.items() if at == cutoff_at)
     if not cutoff.isascii() or '"' in cutoff or "\\" in cutoff:
         return entries, {}, ""
     return head, older, cutoff

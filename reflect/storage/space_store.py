@@ -403,7 +403,7 @@ class SpaceStore:
             if (
                 len(older) != partial.older
                 or not partial.head_ids.isdisjoint(older)
-                or not all(records.older_might_hold(partial.ids, key) for key in older)
+                or not _all_in_filter(older, records.older_ids(partial.ids))
             ):
                 raise ValueError("The space's file does not match its layout record.")
             entries, problems = records.parse_space({records.META_TABLE: partial.meta, records.ENTRIES_TABLE: older})
@@ -1125,12 +1125,15 @@ class _Partial:
         self.head_ids = head_ids  # the entries of the head part as read
         self.touched = touched  # entry ids the change log put or removed since: never taken from the older part
         self.ids = ids  # a filter of the older part's ids: says for sure which it does not hold
+        self._prints: Any = None
         self.meta = meta
         self.codec = codec
 
     def surely_not_older(self, entry_id: str) -> bool:
         """True when the older part surely does not hold ``entry_id``."""
-        return not records.older_might_hold(self.ids, entry_id)
+        if self._prints is None:
+            self._prints = records.older_ids(self.ids)
+        return not records.older_might_hold(self._prints, entry_id)
 
     def note(self, ops: list[list[Any]]) -> bool:
         """Remember the entries ``ops`` change; False when they cannot be made on a partial store."""
@@ -1197,3 +1200,9 @@ def _head_of(
     ids = records.layout_ids_filter(tables)
     del tables[records.LAYOUT_TABLE]
     return head, tables, layout, state, replayed, ids
+
+
+def _all_in_filter(older: Mapping[str, Any], prints: Any) -> bool:
+    """Every id of the older part is in the layout's filter of them (else the filter
+    could wrongly say an id is surely not there)."""
+    return prints is not None and all(records.older_might_hold(prints, key) for key in older)
