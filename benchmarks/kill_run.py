@@ -33,7 +33,8 @@ def main() -> int:
         f"{stats['kills']} kills ({stats['during_compaction']} during a compaction, "
         f"{stats['during_quick']} during an append made without opening the space), "
         f"{stats['acknowledged']} acknowledged entries, none lost; "
-        f"the space opened after {stats['opened']} of them"
+        f"the space opened after {stats['opened']} of them "
+        f"(from its head part, agreeing with the whole, after {stats.get('opened_from_head', 0)})"
     )
     return 0
 

@@ -474,15 +474,16 @@ def _split_entries(
     return head, older, cutoff
 
 
-def snapshot_bytes(tables: Tables, *, keep: int = HEAD_MIN_ENTRIES) -> bytes:
+def snapshot_bytes(tables: Tables, *, keep: int | None = None) -> bytes:
     """The plain body of a snapshot of ``tables`` in the current layout (see above).
 
-    ``tables`` are tables as held in memory (every entry in ``entries``).
+    ``tables`` are tables as held in memory (every entry in ``entries``);
+    ``keep``: the fewest entries the head part holds (default :data:`HEAD_MIN_ENTRIES`).
     """
     import orjson
 
     entries = tables.get(ENTRIES_TABLE) or {}
-    head, older, cutoff = _split_entries(entries, keep)
+    head, older, cutoff = _split_entries(entries, HEAD_MIN_ENTRIES if keep is None else keep)
     log = tables.get(LOG_TABLE)
     start = b"{" + (b'"' + LOG_TABLE.encode() + b'":' + orjson.dumps(log) + b"," if log is not None else b"")
     rest = {

@@ -403,7 +403,7 @@ class SpaceStore:
             if (
                 len(older) != partial.older
                 or not partial.head_ids.isdisjoint(older)
-                or not _all_in_filter(older, records.older_ids(partial.ids))
+                or records.older_ids_filter(older) != partial.ids
             ):
                 raise ValueError("The space's file does not match its layout record.")
             entries, problems = records.parse_space({records.META_TABLE: partial.meta, records.ENTRIES_TABLE: older})
@@ -1045,6 +1045,9 @@ def _merged(path: Path, tables: Tables, plain: bytes) -> Tables:
         merged, layout = records.merge_layout(tables)
         if layout is None:
             return merged  # every entry in "entries": nothing to merge
+        older = tables.get(records.OLDER_TABLE) or {}
+        if older and records.older_ids_filter(older) != records.layout_ids_filter(tables):
+            raise ValueError("The space's file does not match its layout record.")
         _check_cutoff(tables.get(records.OLDER_TABLE) or {}, tables.get(records.ENTRIES_TABLE) or {}, layout[1])
     except ValueError as exc:
         raise SpaceDamaged(path, str(exc)) from None
@@ -1201,8 +1204,3 @@ def _head_of(
     del tables[records.LAYOUT_TABLE]
     return head, tables, layout, state, replayed, ids
 
-
-def _all_in_filter(older: Mapping[str, Any], prints: Any) -> bool:
-    """Every id of the older part is in the layout's filter of them (else the filter
-    could wrongly say an id is surely not there)."""
-    return prints is not None and all(records.older_might_hold(prints, key) for key in older)
