@@ -595,13 +595,13 @@ def older_part_of(plain_rest: bytes) -> dict[str, Any]:
     ``ValueError`` when they are not that."""
     import orjson
 
-    if not bytes(plain_rest[: len(_OLDER_MARK)]) == _OLDER_MARK:
+    view = memoryview(plain_rest)
+    if bytes(view[: len(_OLDER_MARK)]) != _OLDER_MARK or bytes(view[-1:]) != b"}":
         raise ValueError("The space's file does not match its layout record.")
     try:
-        part = orjson.loads(b"{" + bytes(plain_rest[1:]))
+        older = orjson.loads(view[len(_OLDER_MARK) : -1])
     except orjson.JSONDecodeError:
         raise ValueError("The file is not complete JSON; it may have been cut short.") from None
-    older = part.get(OLDER_TABLE) if isinstance(part, dict) else None
-    if list(part) != [OLDER_TABLE] or not isinstance(older, dict):
+    if not isinstance(older, dict):
         raise ValueError("The space's file does not match its layout record.")
     return older
