@@ -129,3 +129,38 @@ def test_an_older_reflect_calls_the_new_file_newer_never_damaged(tmp_path, capsy
         with pytest.raises(SpaceTooNew) as caught:
             SpaceStore.open(space_file, space=SPACES[kind], create=False, read_only=True)
         assert "newer version of reflect" in caught.value.user_message
+
+
+def test_no_readable_copy_stays_when_a_migrated_plain_journal_gets_a_passphrase(tmp_path, clock):
+    """A journal kept before setup (plain), migrated to the new layout (its old file
+    kept as <file>.pre-v1.bak), then sealed when its owner chooses a passphrase:
+    the plain copy kept before the migration is removed with the other plain copies."""
+    from reflect.domain.profiles import LEGACY_SPACE, Role
+    from reflect.storage.sealed import KdfParams
+    from reflect.usecases.workspace import NewPerson, Workspace
+
+    data = tmp_path / "data"
+    ws = Workspace.open(data, now=clock, pack_dirs=(), kdf=KdfParams.TEST)
+    ws.open_without_passphrase()
+    ws.write("Written before any passphrase, in the older layout.")
+    ws.close()
+    plain = ws.layout.space_file(LEGACY_SPACE)
+    store = SpaceStore.open(plain, space=LEGACY_SPACE, create=False)
+    store.compact()
+    store.close()
+    tables, _layout = records.merge_layout(orjson.loads(plain.read_bytes()))
+    tables["_meta"]["space"]["schema"] = 1  # as the code before the head part wrote it
+    plain.write_bytes(orjson.dumps(tables))
+
+    ws = Workspace.open(data, now=clock, pack_dirs=(), kdf=KdfParams.TEST)
+    ws.open_without_passphrase()
+    ws.write("The first save in the new layout.")
+    ws.close()
+    copy = plain.with_name(plain.name + ".pre-v1.bak")
+    assert b"Written before any passphrase" in copy.read_bytes()
+
+    ws = Workspace.open(data, now=clock, pack_dirs=(), kdf=KdfParams.TEST)
+    ws.set_up([NewPerson("Robin", Role.INDIVIDUAL, PASS)])
+    ws.close()
+    readable = [p for p in data.rglob("*") if p.is_file() and b"Written before any passphrase" in p.read_bytes()]
+    assert readable == []

@@ -323,3 +323,16 @@ def test_damage_found_by_read_older_is_damage(tmp_path, kind):
     if kind == "sealed":
         assert isinstance(caught.value, (SealedDamaged, SpaceChanged))
     store.close()
+
+
+def test_a_new_id_the_older_part_might_hold_completes_the_load_first(tmp_path, kind, monkeypatch):
+    path = tmp_path / "space"
+    build(path, kind)
+    store = opener(kind)(path, read_only=False)
+    store.add(entry(50_000, minutes=50_000))
+    assert not store.complete, "a new random id is surely not among the older ones"
+    monkeypatch.setattr(records, "older_might_hold", lambda prints, entry_id: True)
+    store.add(entry(50_001, minutes=50_001))
+    assert store.complete, "when the fingerprints cannot rule it out, the older part is read first"
+    assert len(store.entries()) == COUNT + 2
+    store.close()

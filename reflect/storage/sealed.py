@@ -91,6 +91,20 @@ append to the log after checking the header alone
 2 (their associated data says version 2); the header MAC and the body's
 associated data cover the version byte 3 and the new field.
 
+Format version 4 is format 3 whose body is sealed in two parts, for a body in
+the current snapshot layout (a *head part* first: every table and the newest
+entries; then the older entries, see ``records.snapshot_bytes``). The header
+gets one more field, ``"parts"``: the lengths of the two ciphertexts (each
+with its tag); after the header MAC come the head part's nonce and
+ciphertext, then the rest's nonce and ciphertext, then the checksum. The head
+part's associated data is every byte before its nonce and the index byte 0;
+the rest's is the same bytes, the index byte 1 and the head part's nonce, so
+parts of two files never mix. :meth:`SealedSpace.unlock_head` reads the
+prefix, header, MAC and head part only, checks the file is exactly as long as
+the header says, and returns nothing on any surprise; the whole open checks the
+checksum and both parts. A reflect that knows only formats 1 to 3 calls a
+format 4 file "saved by a newer version of reflect".
+
 Format version 1 (no name, owner, kind, counter or header MAC; the body was
 encrypted with the data key itself) is still read, so that old data folders
 can be brought up to date; it is never written.

@@ -7,6 +7,13 @@ small record, durably, before the method that made it returns, so the cost of
 a save does not grow with the journal. Now and then the log is folded into a
 new snapshot (:meth:`SpaceStore.compact`). This is the only module that knows
 TinyDB is underneath; TinyDB is the query layer over the tables in memory.
+
+The snapshot starts with a *head part* (every table and the newest entries,
+see ``records.snapshot_bytes``). ``SpaceStore.open(lazy=True)`` reads only
+that part and the whole change log; the older entries are read later, by
+``read_older`` (in a worker thread) and ``take_older``, or at once by any
+method that needs the whole space. Such a store never answers from part of
+the space: see :class:`_Partial`, which holds the rules in one place.
 """
 
 from __future__ import annotations
@@ -376,10 +383,7 @@ class SpaceStore:
             raise ValueError("n is a count")
         if self._partial is None:
             return list(self._newest_list()[:n])
-        ordered = newest_first(list(self._by_id.values()))
-        if n == 0 or (len(ordered) >= n and ordered[n - 1].created >= self._partial.cutoff):
-            return ordered[:n]
-        return None
+        return self._partial.newest(self._by_id.values(), n)
 
     def read_older(self) -> OlderPart:
         """Read, check and parse the older part of a lazily opened space.
@@ -446,12 +450,7 @@ class SpaceStore:
         """Complete a lazy load unless what is read so far is sure about ``entry_id``:
         it was read, changed through the log, or surely not in the older part."""
         partial = self._partial
-        if (
-            partial is not None
-            and entry_id not in self._by_id
-            and entry_id not in partial.touched
-            and not partial.surely_not_older(entry_id)
-        ):
+        if partial is not None and not partial.sure_of(entry_id, self._by_id):
             self._complete_load()
 
     def _start_log(
@@ -613,7 +612,9 @@ class SpaceStore:
         return problems
 
     def entries(self) -> list[Entry]:
-        """Every entry in the space, newest first."""
+        """Every entry in the space, newest first (a lazily opened store reads its
+        older part first, and may then raise ``SpaceDamaged``/``SealedDamaged``
+        or ``SpaceChanged`` as :meth:`read_older` does)."""
         return list(self._newest_list())
 
     def get(self, entry_id: str) -> Entry | None:
@@ -688,9 +689,8 @@ class SpaceStore:
             self.compact()  # a snapshot from before change logs gets one first
         elif self._log is not None and not self._quick_ready and not self._read_only:
             self._make_quick_ready()
-        if self._partial is not None:
-            if not self._partial.note(ops):
-                self._complete_load()
+        if self._partial is not None and not self._partial.allows(ops):
+            self._complete_load()
         if self._log is None:
             tables = {name: dict(table) for name, table in self._storage.read().items()}
             changelog.apply_ops(tables, ops)
@@ -699,6 +699,8 @@ class SpaceStore:
         else:
             self._log.append(orjson.dumps(ops))
             changelog.apply_ops(self._storage.read(), ops)
+            if self._partial is not None:
+                self._partial.remember(ops)
         # TinyDB's table objects cache queries and ids; fresh ones read the new tables.
         self._tables.clear()
         if (
@@ -1132,22 +1134,37 @@ class _Partial:
         self.meta = meta
         self.codec = codec
 
-    def surely_not_older(self, entry_id: str) -> bool:
-        """True when the older part surely does not hold ``entry_id``."""
+    def newest(self, loaded: Iterable[Entry], n: int) -> list[Entry] | None:
+        """The ``n`` newest of all entries from those ``loaded`` (the head part and
+        the log), or ``None`` when the older part might hold one of them: sure
+        when the n-th newest loaded was created at or after the cutoff, since
+        every entry created then is loaded and every older one sorts after it."""
+        ordered = newest_first(list(loaded))
+        if n == 0 or (len(ordered) >= n and ordered[n - 1].created >= self.cutoff):
+            return ordered[:n]
+        return None
+
+    def sure_of(self, entry_id: str, loaded: Mapping[str, Entry]) -> bool:
+        """True when what is loaded is the whole truth about ``entry_id``: it is
+        loaded, or the log changed or removed it, or the older part surely does
+        not hold it (its ids' fingerprints, see ``records.older_ids_filter``)."""
+        if entry_id in loaded or entry_id in self.touched:
+            return True
         if self._prints is None:
             self._prints = records.older_ids(self.ids)
         return not records.older_might_hold(self._prints, entry_id)
 
-    def note(self, ops: list[list[Any]]) -> bool:
-        """Remember the entries ``ops`` change; False when they cannot be made on a partial store."""
-        for op in ops:
-            if op[1] in (records.LAYOUT_TABLE, records.OLDER_TABLE):
-                return False
-            if op[1] == records.ENTRIES_TABLE:
-                if op[0] not in ("put", "del"):
-                    return False
-                self.touched.add(op[2])
-        return True
+    def allows(self, ops: list[list[Any]]) -> bool:
+        """False when ``ops`` cannot be made on a partial store (the load is completed first)."""
+        return all(
+            op[1] not in (records.LAYOUT_TABLE, records.OLDER_TABLE)
+            and (op[1] != records.ENTRIES_TABLE or op[0] in ("put", "del"))
+            for op in ops
+        )
+
+    def remember(self, ops: list[list[Any]]) -> None:
+        """The entries ``ops`` changed (saved): never taken from the older part."""
+        self.touched.update(op[2] for op in ops if op[1] == records.ENTRIES_TABLE)
 
     def rest_bytes(self, path: Path) -> bytes:
         """The body after the head part, from the file that head was read from."""

@@ -50,10 +50,11 @@ def seal_plain_journal(plain: Path, sealed: Path, space: str, seal: SealedSpace,
 
 
 def remove_plain_copies(plain: Path, backups_dir: Path) -> None:
-    """Remove a plain journal and its backups, once a sealed one has taken its place."""
+    """Remove a plain journal and its backups (and any copy kept before a format
+    change), once a sealed one has taken its place."""
     from reflect.storage.changelog import log_path
 
-    for copy in [plain, log_path(plain), *backups_of(plain, backups_dir)]:
+    for copy in [plain, log_path(plain), *space_copies(plain, backups_dir)]:
         if copy.exists():
             os.remove(copy)
 
