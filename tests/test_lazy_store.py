@@ -336,3 +336,41 @@ def test_a_new_id_the_older_part_might_hold_completes_the_load_first(tmp_path, k
     assert store.complete, "when the fingerprints cannot rule it out, the older part is read first"
     assert len(store.entries()) == COUNT + 2
     store.close()
+
+
+def test_a_key_change_on_a_partial_store_reads_the_older_part_with_the_key_it_was_opened_with(tmp_path):
+    """A passphrase change makes a new data key before it folds the space into a
+    snapshot sealed under it: the older part is still read with the old one."""
+    path = tmp_path / "space.sealed"
+    added = build(path, "sealed")
+    seal, _head = SealedSpace.unlock_head(path, SLOT, PASS, expect=IDENTITY)
+    store = SpaceStore.open(path, space=SPACE, codec=seal, create=False, lazy=True)
+    assert not store.complete
+    old = seal.clone()
+    seal.change_passphrase(SLOT, "a brand new passphrase", KdfParams.TEST)
+    seal.rekey()
+    snapshot = store.folded_snapshot()
+    assert store.complete
+    blob = seal.seal(snapshot)
+    path.write_bytes(blob)
+    store.snapshot_written(len(snapshot))
+    store.close()
+    reopened, _ = SealedSpace.unlock(blob, SLOT, "a brand new passphrase", expect=IDENTITY)
+    with SpaceStore.open(path, space=SPACE, codec=reopened, create=False, read_only=True) as again:
+        assert {e.id for e in again.entries()} == {e.id for e in added}
+    old.forget()
+
+
+def test_a_store_closed_while_its_older_part_is_read_merges_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "space.sealed"
+    build(path, "sealed")
+    store = opener("sealed")(path)
+    real = SealedSpace.read_rest
+
+    def locked_meanwhile(self, where, head):
+        store.close()  # the person locks reflect while the worker reads
+        return real(self, where, head)
+
+    monkeypatch.setattr(SealedSpace, "read_rest", locked_meanwhile)
+    part = store.read_older()
+    assert len(part) == 0 and not store.take_older(part)

@@ -359,7 +359,10 @@ class SpaceStore:
                 touched=set(touched_by_log),
                 ids=ids_filter,
                 meta={records.META_KEY: dict(records.meta_of(tables))},
-                codec=codec,
+                # The key as it is now: a key change made meanwhile (a new data
+                # key, before the space is folded and sealed under it) must not
+                # make the older part look changed outside reflect.
+                reader=codec.clone() if hasattr(codec, "read_rest") else codec,
             )
         return store
 
@@ -394,14 +397,19 @@ class SpaceStore:
         damage as ``SealedDamaged``, as the whole open does) or
         :class:`SpaceChanged` when the file is no longer the one opened (the
         space must then be opened again). On a complete store returns an
-        empty part that :meth:`take_older` ignores. A sealed space locked
-        (``forget``) meanwhile raises ``RuntimeError``.
+        empty part that :meth:`take_older` ignores, and so on a store closed
+        (locked) while this reads.
         """
         partial = self._partial
         if partial is None or self._closed:
             return OlderPart(None, {}, {})
         path = self.path
-        rest = partial.rest_bytes(path)
+        try:
+            rest = partial.rest_bytes(path)
+        except RuntimeError:
+            if self._closed or partial is not self._partial:
+                return OlderPart(None, {}, {})  # closed (locked) meanwhile: nothing to merge
+            raise
         try:
             older = records.older_part_of(rest)
             if (
@@ -436,6 +444,7 @@ class SpaceStore:
             table[key] = part.records[key]
         by_id.update(self._by_id)
         self._partial = None
+        partial.close()
         self._tables.clear()
         self._reset_entries(by_id)
         return True
@@ -802,6 +811,8 @@ class SpaceStore:
             self._log.close()
         self._storage.forget()
         self._tables.clear()
+        if self._partial is not None:
+            self._partial.close()
         self._partial = None
         self._reset_entries({})
 
@@ -1122,7 +1133,7 @@ class _Partial:
         touched: set[str],
         ids: str,
         meta: dict[str, Any],
-        codec: Codec,
+        reader: Any,
     ) -> None:
         self.head = head
         self.cutoff = cutoff  # every entry created at or after it was in the head part
@@ -1132,7 +1143,13 @@ class _Partial:
         self.ids = ids  # a filter of the older part's ids: says for sure which it does not hold
         self._prints: Any = None
         self.meta = meta
-        self.codec = codec
+        self.reader = reader  # reads the older part: a copy of a sealed space's key as it was opened
+
+    def close(self) -> None:
+        """Drop the copy of the key (the older part was merged, or the store closed)."""
+        forget = getattr(self.reader, "forget", None)
+        if forget is not None:
+            forget()
 
     def newest(self, loaded: Iterable[Entry], n: int) -> list[Entry] | None:
         """The ``n`` newest of all entries from those ``loaded`` (the head part and
@@ -1168,7 +1185,7 @@ class _Partial:
 
     def rest_bytes(self, path: Path) -> bytes:
         """The body after the head part, from the file that head was read from."""
-        read_rest = getattr(self.codec, "read_rest", None)
+        read_rest = getattr(self.reader, "read_rest", None)
         if read_rest is not None:
             # Damage is raised as the whole open raises it (SealedDamaged).
             return read_rest(path, self.head)
