@@ -224,12 +224,13 @@ class SpaceStore:
             return store
 
         found: list[changelog.LogState | None] = [None]
+        layout_check = _LayoutCheck()
 
         def replay(raw: Tables) -> None:
             # The log holds changes in the snapshot's own format: replayed
             # before any migration, so they are brought up to date with it.
             if sealer is not None:
-                found[0] = _replay_log(path, raw, sealer)
+                found[0] = _replay_log(path, raw, sealer, layout_check.touched)
 
         before_migration: list[bytes | None] = [None]
         for _attempt in range(3):
@@ -238,7 +239,8 @@ class SpaceStore:
             # belongs to, and both are read again.
             before = _identity_of(path)
             stored = _read(path)
-            tables, plain, version = _decode(path, stored, codec, replay, before_migration)
+            layout_check.reset()
+            tables, plain, version = _decode(path, stored, codec, replay, before_migration, layout_check)
             if _identity_of(path) == before:
                 break
         state = found[0]
@@ -247,6 +249,7 @@ class SpaceStore:
         entries, problems = records.parse_space(tables)
         if problems:
             raise SpaceDamaged(path, problems[0])
+        layout_check.check(path, entries)
         if records.meta_of(tables)["space"] != space:
             raise SpaceDamaged(path, "The file holds a different space.")
         header_base = getattr(codec, "log_base", None)
@@ -596,11 +599,16 @@ class SpaceStore:
             stored = _read(path)
             sealer = changelog.sealer_for(codec)
 
+            layout_check = _LayoutCheck()
+
             def replay(raw: Tables) -> None:
                 if sealer is not None:
-                    _replay_log(path, raw, sealer)
+                    _replay_log(path, raw, sealer, layout_check.touched)
 
-            tables, _plain, _version = _decode(path, stored, codec, replay)
+            tables, _plain, _version = _decode(path, stored, codec, replay, None, layout_check)
+            entries, problems = records.parse_space(tables)
+            if not problems:
+                layout_check.check(path, entries)
         except SpaceDamaged as exc:
             problems = [exc.detail]
         except SpaceTooNew as exc:
@@ -610,8 +618,6 @@ class SpaceStore:
             ]
         except StoreError as exc:
             problems = [exc.user_message]
-        else:
-            problems = records.parse_space(tables)[1]
         mode = stat.S_IMODE(path.stat().st_mode)
         if check_mode and mode & 0o077:
             problems.append(
@@ -986,13 +992,19 @@ def _save(path: Path, codec: Codec | None, plain: bytes) -> None:
         raise SaveFailed(path, exc.errno) from exc
 
 
-def _replay_log(path: Path, tables: Tables, sealer: changelog.RecordSealer) -> changelog.LogState | None:
-    """Read the change log beside ``path`` and make its changes in ``tables``."""
+def _replay_log(
+    path: Path, tables: Tables, sealer: changelog.RecordSealer, touched: set[str] | None = None
+) -> changelog.LogState | None:
+    """Read the change log beside ``path`` and make its changes in ``tables``
+    (``touched`` gets the id of every entry they change)."""
     if not isinstance(tables, dict):
         return None  # not a space at all: the caller says so
     state = _read_log(path, tables, sealer)
     for record in state.records if state is not None else ():
-        changelog.apply_ops(tables, changelog.decode_ops(path, record))
+        ops = changelog.decode_ops(path, record)
+        changelog.apply_ops(tables, ops)
+        if touched is not None:
+            touched.update(op[2] for op in ops if op[1] == records.ENTRIES_TABLE and op[0] != "set")
     return state
 
 
@@ -1002,12 +1014,14 @@ def _decode(
     codec: Codec,
     replay: Callable[[Tables], None] | None = None,
     before_migration: list[bytes | None] | None = None,
+    layout_check: _LayoutCheck | None = None,
 ) -> tuple[Tables, bytes, int]:
     """Stored bytes to current-format tables, with the plain JSON and the format found.
 
     Tables in an older format come back migrated; nothing is written here.
     ``before_migration``, when given and the tables are migrated, gets the
     JSON of the tables as read (change log replayed) before migrating them.
+    ``layout_check`` gets what the caller checks once the entries are parsed.
     """
     if not stored:
         raise SpaceDamaged(path, "The file is empty.")
@@ -1027,7 +1041,7 @@ def _decode(
         raise SpaceDamaged(path, str(exc)) from None
     if version > records.SCHEMA_VERSION:
         raise SpaceTooNew(path, version, records.SCHEMA_VERSION)
-    tables = _merged(path, tables, plain)
+    tables = _merged(path, tables, layout_check)
     if replay is not None:
         replay(tables)
     if version < records.SCHEMA_VERSION:
@@ -1050,8 +1064,9 @@ def _make_private(path: Path) -> None:
 _LAYOUT_SCHEMA = 2
 
 
-def _merged(path: Path, tables: Tables, plain: bytes) -> Tables:
-    """Raw tables of a body in the current layout, the older part merged in and checked."""
+def _merged(path: Path, tables: Tables, layout_check: _LayoutCheck | None) -> Tables:
+    """Raw tables of a body in the current layout, the older part merged in and checked
+    (the cutoff is checked by ``layout_check`` once the entries are parsed)."""
     try:
         # The head's end is not checked against the bytes here: it only tells a
         # lazy open where to stop, and that open checks it against what it reads.
@@ -1061,28 +1076,34 @@ def _merged(path: Path, tables: Tables, plain: bytes) -> Tables:
         older = tables.get(records.OLDER_TABLE) or {}
         if older and records.older_ids_filter(older) != records.layout_ids_filter(tables):
             raise ValueError("The space's file does not match its layout record.")
-        _check_cutoff(tables.get(records.OLDER_TABLE) or {}, tables.get(records.ENTRIES_TABLE) or {}, layout[1])
     except ValueError as exc:
         raise SpaceDamaged(path, str(exc)) from None
+    if older and layout_check is not None:
+        layout_check.older = older.keys()
+        layout_check.cutoff = datetime.fromisoformat(layout[1])
     return merged
 
 
-def _check_cutoff(older: Mapping[str, Any], head: Mapping[str, Any], cutoff: str) -> None:
-    """Every older entry was created before the cutoff, every entry of the head at or after it."""
-    if not older:
-        return
-    at = datetime.fromisoformat(cutoff)
-    problem = "The space's file does not match its layout record."
-    for table, before in ((older, True), (head, False)):
-        for record in table.values():
-            try:
-                created = datetime.fromisoformat(record["created"])
-                if (created < at) != before:
-                    raise ValueError(problem)
-            except (KeyError, TypeError):
-                raise ValueError(problem) from None
-            except ValueError:
-                raise ValueError(problem) from None
+class _LayoutCheck:
+    """Every entry of the older part was created before the layout's cutoff, and
+    every other one at or after it (what the head part's answers rely on);
+    checked on the parsed entries, leaving out those the change log changed."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.older: Any = ()
+        self.cutoff: datetime | None = None
+        self.touched: set[str] = set()
+
+    def check(self, path: Path, entries: Mapping[str, Entry]) -> None:
+        cutoff, older, touched = self.cutoff, self.older, self.touched
+        if cutoff is None:
+            return
+        for key, entry in entries.items():
+            if key not in touched and (entry.created < cutoff) != (key in older):
+                raise SpaceDamaged(path, "The space's file does not match its layout record.")
 
 
 def _old_format_copy(
