@@ -316,4 +316,13 @@ class Workspace:
         )
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:
-        return self.journal.search(flt)
+        """The open journal's entries that match ``flt``, newest first, for a
+        command that searches once: the words are matched entry by entry and
+        nothing is kept for a next search. (The journal screen searches as
+        someone types, through :meth:`Journal.search`, which keeps every
+        entry's text folded between keystrokes; building that for one search
+        would cost more than the search.)"""
+        flt = flt or EntryFilter()
+        if not flt.contains:
+            return self.journal.search(flt)
+        return [entry for entry in self.journal.entries() if flt.matches(entry)]
