@@ -11,6 +11,7 @@ the screens have always called; each one hands the work to its service.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -325,4 +326,7 @@ class Workspace:
         flt = flt or EntryFilter()
         if not flt.contains:
             return self.journal.search(flt)
-        return [entry for entry in self.journal.entries() if flt.matches(entry)]
+        needle = flt.contains.casefold()
+        found = [e for e in self.journal.entries() if needle in e.text.casefold() or needle in e.prompt_text.casefold()]
+        rest = replace(flt, contains="")  # the same rule as EntryFilter.matches, the words tested first
+        return found if rest == EntryFilter() else [e for e in found if rest.matches(e)]
