@@ -62,7 +62,8 @@ class _SpaceFile(Storage):
     the ones in memory alone until the save succeeds; when it fails, memory
     still holds what the file on disk has (a failed atomic write leaves the
     file as it was), so the two always agree. No copy of the plain JSON is
-    kept: at 100,000 entries it would be 80 MB held for nothing.
+    kept (``plain`` is accepted and let go): at 100,000 entries it would be
+    80 MB held for nothing.
     """
 
     def __init__(self, path: Path, codec: Codec, tables: Tables, plain: bytes | None = None) -> None:
