@@ -11,6 +11,7 @@ the screens have always called; each one hands the work to its service.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -316,4 +317,16 @@ class Workspace:
         )
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:
-        return self.journal.search(flt)
+        """The open journal's entries that match ``flt``, newest first, for a
+        command that searches once: the words are matched entry by entry and
+        nothing is kept for a next search. (The journal screen searches as
+        someone types, through :meth:`Journal.search`, which keeps every
+        entry's text folded between keystrokes; building that for one search
+        would cost more than the search.)"""
+        flt = flt or EntryFilter()
+        if not flt.contains:
+            return self.journal.search(flt)
+        needle = flt.contains.casefold()
+        found = [e for e in self.journal.entries() if needle in e.text.casefold() or needle in e.prompt_text.casefold()]
+        rest = replace(flt, contains="")  # the same rule as EntryFilter.matches, the words tested first
+        return found if rest == EntryFilter() else [e for e in found if rest.matches(e)]
