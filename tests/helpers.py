@@ -104,6 +104,13 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def searched(pilot) -> None:
+    """Let the journal's search worker finish and its rows be shown."""
+    app = pilot.app
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "journal-search"])
+    await pilot.pause()
+
+
 async def lift(pilot) -> None:
     """The curtain is down: the person named presses Enter."""
     from reflect.ui.screens.curtain import CurtainScreen

@@ -17,6 +17,7 @@ from reflect.domain.clock import Clock
 from reflect.domain.entries import Entry, EntryFilter, new_entry
 
 if TYPE_CHECKING:
+    from reflect.storage.entry_search import EntrySearch
     from reflect.storage.space_store import SpaceStore
     from reflect.usecases.catalogue import Catalogue
 
@@ -97,6 +98,15 @@ class Journal:
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:
         return self._store.search(flt or EntryFilter())
+
+    def search_snapshot(self) -> EntrySearch:
+        """The reflections as they are now, to search in a worker thread.
+
+        Take it on the thread that changes the journal; searching it (its
+        ``matching(flt)`` finds the newest first, as they are asked for) never
+        reads the journal again, so the journal may change meanwhile.
+        """
+        return self._store.search_snapshot()
 
     def add(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
         self._store.add(entry, clearing_draft=clearing_draft)
