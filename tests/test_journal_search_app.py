@@ -100,10 +100,17 @@ async def test_the_newest_rows_come_first_then_the_rest_and_the_count(workspaces
         screen.show_rows = show_rows
         await pilot.press("slash", *"walk")
         await searched(pilot)
-        first, last = seen[-2], seen[-1]
-        assert first == (FIRST_ROWS, 0, None, STILL_LOOKING)
-        assert last == (MAX_LISTED - FIRST_ROWS, FIRST_ROWS, MAX_LISTED + 10,
-                        f"The newest {MAX_LISTED} of {MAX_LISTED + 10}. Search to find older ones.")
+        # A screenful at a time, newest first, "still looking" until the count.
+        steps = seen[-(MAX_LISTED // FIRST_ROWS) :]
+        assert steps[:-1] == [(FIRST_ROWS, start, None, STILL_LOOKING) for start in range(0, MAX_LISTED - FIRST_ROWS, FIRST_ROWS)]
+        assert steps[-1] == (
+            FIRST_ROWS,
+            MAX_LISTED - FIRST_ROWS,
+            MAX_LISTED + 10,
+            f"The newest {MAX_LISTED} of {MAX_LISTED + 10}. Search to find older ones.",
+        )
+        expected = [e.id for e in ws.journal.search(EntryFilter(contains="walk"))][:MAX_LISTED]
+        assert [screen.entry_list.get_option_at_index(i).id for i in range(MAX_LISTED)] == expected
         assert screen.entry_list.option_count == MAX_LISTED
         assert screen.entry_list.highlighted == 0
 

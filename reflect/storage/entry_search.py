@@ -91,14 +91,17 @@ class EntrySearch:
         """Every entry that matches ``flt``, newest first."""
         return list(self.matching(flt))
 
-    def _ordered(self) -> tuple[Entry, ...]:
+    def _ordered(self) -> tuple[Entry, ...] | list[Entry]:
         folded = self._folded
         if folded is not None:
             return folded.ordered
         with self._lock:
-            if self._newest is not None:
-                return tuple(self._newest)
-        return self._build().ordered
+            if self._folded is not None:
+                return self._folded.ordered
+            # Sorting is much cheaper than folding: only a search for words folds.
+            if self._newest is None:
+                self._newest = newest_first(list(self._entries))
+            return self._newest
 
     def _scan(self, needle: bytes, check) -> Iterator[Entry]:
         folded = self._build()

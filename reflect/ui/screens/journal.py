@@ -203,24 +203,29 @@ class JournalScreen(Screen[None]):
     def search_in_background(
         self, ticket: int, flt: EntryFilter, snapshot: EntrySearch, exercises: list[ExerciseRecord]
     ) -> None:
-        """Find the newest rows first and post them; then the rest of the list and the count.
+        """Post the rows found, newest first, a screenful at a time; the last post has the count.
 
         Reads only ``snapshot`` (taken on the main thread), never the journal.
+        Each post adds at most FIRST_ROWS rows, so that showing them is a small
+        step for the screen too.
         """
         worker = get_current_worker()
         rows = _rows(snapshot.matching(flt), exercises)
-        shown = list(islice(rows, FIRST_ROWS))
+        total = len(snapshot)
         start = 0
-        if len(shown) == FIRST_ROWS:
-            self.post_message(self.Found(ticket, shown, 0, None, 0, len(snapshot)))
-            start = len(shown)
-            shown = list(islice(rows, MAX_LISTED - FIRST_ROWS))
-        count = start + len(shown)
+        chunk = list(islice(rows, FIRST_ROWS))
+        while len(chunk) == FIRST_ROWS and start + len(chunk) < MAX_LISTED:
+            if worker.is_cancelled:
+                return
+            self.post_message(self.Found(ticket, chunk, start, None, 0, total))
+            start += len(chunk)
+            chunk = list(islice(rows, min(FIRST_ROWS, MAX_LISTED - start)))
+        count = start + len(chunk)
         for count, _row in enumerate(rows, start=count + 1):  # noqa: B007 (the count is what is kept)
             if count % 1024 == 0 and worker.is_cancelled:
                 return
         if not worker.is_cancelled:
-            self.post_message(self.Found(ticket, shown, start, count, count - len(exercises), len(snapshot)))
+            self.post_message(self.Found(ticket, chunk, start, count, count - len(exercises), total))
 
     @on(Found)
     def rows_found(self, message: Found) -> None:
