@@ -106,8 +106,13 @@ async def settle(pilot) -> None:
 
 async def searched(pilot) -> None:
     """Let the journal's search worker finish and its rows be shown."""
-    app = pilot.app
-    await app.workers.wait_for_complete([w for w in app.workers if w.group == "journal-search"])
+    from textual.worker import WorkerCancelled
+
+    for worker in [w for w in pilot.app.workers if w.group == "journal-search"]:
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass  # a newer search took its place; its rows are never shown
     await pilot.pause()
 
 

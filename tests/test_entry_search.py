@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 from itertools import islice
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first
+from reflect.storage import entry_search
 from reflect.storage.entry_search import EntrySearch
 from reflect.storage.space_store import SpaceStore
 
@@ -87,6 +89,43 @@ def test_the_fast_search_is_the_domain_rule(case):
         after = [changed, *entries[1:]]
         later = EntrySearch(tuple(after), previous=search)
         assert later.search(flt) == _rule(after, flt)
+
+
+_CHANGE = st.tuples(st.sampled_from(["add", "edit", "delete"]), st.integers(0, 40), _ENTRY_FIELDS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.lists(_ENTRY_FIELDS, max_size=10),
+    changes=st.lists(st.lists(_CHANGE, min_size=1, max_size=4), max_size=5),
+    block=st.integers(1, 3),
+    needle=_TEXT,
+)
+def test_snapshot_after_snapshot_is_still_the_domain_rule(start, changes, block, needle):
+    """Each change refolds only the blocks it touches (tiny blocks here, so a
+    journal has many): every snapshot in a chain still answers as the rule does."""
+    flt = EntryFilter(contains=needle)
+    with mock.patch.object(entry_search, "BLOCK", block):
+        journal = {e.id: e for e in (_entry(i, *f) for i, f in enumerate(start))}
+        previous = EntrySearch(tuple(journal.values()))
+        assert previous.search(flt) == _rule(list(journal.values()), flt)
+        serial = len(start)
+        for batch in changes:
+            for kind, which, fields in batch:
+                ids = sorted(journal)
+                if kind == "add" or not ids:
+                    serial += 1
+                    new = _entry(serial + which, *fields)
+                    journal[new.id] = new
+                elif kind == "edit":
+                    old = journal[ids[which % len(ids)]]
+                    journal[old.id] = Entry(**{**old.__dict__, "text": fields[0], "starred": fields[2]})
+                else:
+                    del journal[ids[which % len(ids)]]
+            snapshot = EntrySearch(tuple(journal.values()), previous=previous)
+            assert snapshot.search(flt) == _rule(list(journal.values()), flt)
+            assert snapshot.newest() == newest_first(list(journal.values()))
+            previous = snapshot
 
 
 def test_casefold_oddities_are_found_the_way_the_rule_finds_them():

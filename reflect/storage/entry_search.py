@@ -12,14 +12,20 @@ entry that did not change.
 The answers are exactly :meth:`EntryFilter.matches`, produced lazily, newest
 first: a screen that shows forty rows asks for forty, and only a count needs
 the whole journal.
+
+The folded text is kept in blocks of about a thousand entries: a change
+refolds only the blocks it touches, and no single step of a search holds the
+interpreter for long, so a search in a worker thread leaves the screen's
+thread free to draw.
 """
 
 from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import chain
 
 from reflect.domain.entries import Entry, EntryFilter, newest_first
 
@@ -29,22 +35,114 @@ from reflect.domain.entries import Entry, EntryFilter, newest_first
 _TEXT_END = "\x01"
 _ENTRY_END = "\x00"
 _SEPARATORS = frozenset(_TEXT_END + _ENTRY_END)
+# Entries per block; a block grown past twice this is split.
+BLOCK = 1024
+
+
+def _key(entry: Entry):
+    return (entry.created, entry.id)
+
+
+class _Block:
+    """Some consecutive entries, newest first, with their casefolded text in one UTF-8 string."""
+
+    __slots__ = ("entries", "joined", "starts", "last_key")
+
+    def __init__(self, entries: Sequence[Entry], pieces: Sequence[bytes | memoryview]) -> None:
+        self.entries = tuple(entries)
+        starts = [0] * (len(pieces) + 1)
+        at = 0
+        for i, piece in enumerate(pieces):
+            at += len(piece)
+            starts[i + 1] = at
+        self.joined = b"".join(pieces)
+        # Where each entry starts in ``joined``, and one more: where it ends.
+        self.starts = starts
+        self.last_key = _key(self.entries[-1])
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> "_Block":
+        return cls(entries, [_piece(e) for e in entries])
+
+    def changed(self, removed: set[int], added: list[Entry]) -> list["_Block"]:
+        """This block without the ``removed`` entries (by ``id()``) and with ``added``."""
+        old = memoryview(self.joined)
+        kept = [(e, old[self.starts[i] : self.starts[i + 1]]) for i, e in enumerate(self.entries) if id(e) not in removed]
+        both = sorted([*kept, *((e, _piece(e)) for e in added)], key=lambda pair: _key(pair[0]), reverse=True)
+        # Split only when it has grown past twice the size, so edits do not split it again and again.
+        size = BLOCK if len(both) > 2 * BLOCK else max(len(both), 1)
+        blocks = [
+            _Block([e for e, _ in part], [piece for _, piece in part])
+            for part in (both[i : i + size] for i in range(0, len(both), size))
+        ]
+        kept.clear()
+        both.clear()
+        old.release()
+        return blocks
 
 
 class _Folded:
-    """Every entry's casefolded text and prompt in one UTF-8 string, newest first."""
+    """Every entry in blocks, newest first."""
 
-    __slots__ = ("ordered", "joined", "starts", "position")
+    __slots__ = ("blocks", "ordered")
 
-    def __init__(self, ordered: tuple[Entry, ...], joined: bytes, starts: list[int]) -> None:
-        self.ordered = ordered
-        self.joined = joined
-        # Where each entry starts in ``joined``, and one more: where it ends.
-        self.starts = starts
-        self.position: dict[str, int] | None = None
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+        self.ordered = tuple(chain.from_iterable(b.entries for b in blocks))
 
-    def piece(self, index: int) -> bytes:
-        return self.joined[self.starts[index] : self.starts[index + 1]]
+    @classmethod
+    def of(cls, ordered: Sequence[Entry]) -> "_Folded":
+        return cls([_Block.of(ordered[i : i + BLOCK]) for i in range(0, len(ordered), BLOCK)])
+
+    def changed(self, entries: tuple[Entry, ...]) -> "_Folded":
+        """The same for ``entries``: only the blocks that lost or gained an entry are folded again.
+
+        Entries are told apart by identity (both snapshots hold every one of
+        them, so no ``id()`` is reused meanwhile): an edited entry is a new object.
+        """
+        before = set(map(id, self.ordered))
+        now = set(map(id, entries))
+        removed = before - now
+        added_ids = now - before
+        if not removed and not added_ids:
+            return self
+        blocks = self.blocks
+        if not blocks:
+            return _Folded.of(newest_first([e for e in entries if id(e) in added_ids]))
+        last_keys = [b.last_key for b in blocks]
+        removals: dict[int, set[int]] = {}
+        if removed:
+            for entry in self.ordered:
+                if id(entry) in removed:
+                    # Its block: the first whose oldest entry is not newer than it.
+                    removals.setdefault(_first_at_or_below(last_keys, _key(entry), strict=False), set()).add(id(entry))
+        additions: dict[int, list[Entry]] = {}
+        for entry in entries:
+            if id(entry) in added_ids:
+                at = min(_first_at_or_below(last_keys, _key(entry), strict=True), len(blocks) - 1)
+                additions.setdefault(at, []).append(entry)
+        new_blocks: list[_Block] = []
+        for i, block in enumerate(blocks):
+            if i in removals or i in additions:
+                new_blocks.extend(block.changed(removals.get(i, set()), additions.get(i, [])))
+            else:
+                new_blocks.append(block)
+        return _Folded(new_blocks)
+
+
+def _first_at_or_below(last_keys: list, key, *, strict: bool) -> int:
+    """The first block whose oldest key is below ``key`` (or equal, unless ``strict``); len() if none.
+
+    ``last_keys`` go down, so this is a binary search.
+    """
+    lo, hi = 0, len(last_keys)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if last_keys[mid] < key or (not strict and last_keys[mid] == key):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 class EntrySearch:
@@ -91,6 +189,10 @@ class EntrySearch:
         """Every entry that matches ``flt``, newest first."""
         return list(self.matching(flt))
 
+    def prepare(self) -> None:
+        """Do the slow part of the first search now (in a worker, before anyone types)."""
+        self._build()
+
     def _ordered(self) -> tuple[Entry, ...] | list[Entry]:
         folded = self._folded
         if folded is not None:
@@ -104,19 +206,19 @@ class EntrySearch:
             return self._newest
 
     def _scan(self, needle: bytes, check) -> Iterator[Entry]:
-        folded = self._build()
-        ordered, starts = folded.ordered, folded.starts
-        find, at = folded.joined.find, 0
-        while True:
-            hit = find(needle, at)
-            if hit < 0:
-                return
-            index = bisect_right(starts, hit) - 1
-            entry = ordered[index]
-            if check is None or check(entry):
-                yield entry
-            # One match is enough for an entry: go on from the next one.
-            at = starts[index + 1]
+        for block in self._build().blocks:
+            entries, starts = block.entries, block.starts
+            find, at = block.joined.find, 0
+            while True:
+                hit = find(needle, at)
+                if hit < 0:
+                    break
+                index = bisect_right(starts, hit) - 1
+                entry = entries[index]
+                if check is None or check(entry):
+                    yield entry
+                # One match is enough for an entry: go on from the next one.
+                at = starts[index + 1]
 
     def _build(self) -> _Folded:
         folded = self._folded
@@ -124,33 +226,13 @@ class EntrySearch:
             return folded
         with self._lock:
             if self._folded is None:
-                self._folded = _fold(self._newest or newest_first(list(self._entries)), self._previous)
+                before = self._previous._folded if self._previous is not None else None
+                if before is not None:
+                    self._folded = before.changed(self._entries)
+                else:
+                    self._folded = _Folded.of(self._newest or newest_first(list(self._entries)))
                 self._previous = self._newest = None
             return self._folded
-
-
-def _fold(ordered_list: list[Entry], previous: EntrySearch | None) -> _Folded:
-    ordered = tuple(ordered_list)
-    # An entry that did not change since the last snapshot keeps its folded text.
-    before = previous._folded if previous is not None else None
-    position: dict[str, int] = {}
-    if before is not None:
-        if before.position is None:
-            before.position = {e.id: i for i, e in enumerate(before.ordered)}
-        position = before.position
-    pieces = []
-    for entry in ordered:
-        index = position.get(entry.id)
-        if index is not None and before is not None and before.ordered[index] is entry:
-            pieces.append(before.piece(index))
-        else:
-            pieces.append(_piece(entry))
-    starts = [0] * (len(pieces) + 1)
-    at = 0
-    for i, piece in enumerate(pieces):
-        at += len(piece)
-        starts[i + 1] = at
-    return _Folded(ordered, b"".join(pieces), starts)
 
 
 def _piece(entry: Entry) -> bytes:

@@ -189,6 +189,12 @@ class JournalScreen(Screen[None]):
         found = list(_rows(snapshot.matching(flt), exercises))
         self._total = len(snapshot)
         self.show_rows(found[:MAX_LISTED], 0, len(found), len(found) - len(exercises), flt, keep)
+        self.prepare_search(snapshot)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="journal-search")
+    def prepare_search(self, snapshot: EntrySearch) -> None:
+        """Fold the journal's text for searching before anyone types (the first search's slow part)."""
+        snapshot.prepare()
 
     def search(self) -> None:
         """Look for what the filters say in a worker: typing never waits for the journal."""
