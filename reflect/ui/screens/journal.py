@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -26,8 +26,8 @@ from reflect.ui.commands import JOURNAL, bindings_for
 from reflect.usecases.exercise_journal import ExerciseRecord, matching, records_of
 
 if TYPE_CHECKING:
-    from reflect.storage.entry_search import EntrySearch
     from reflect.ui.app import ReflectApp
+    from reflect.usecases.journal import SearchSnapshot
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
@@ -192,11 +192,11 @@ class JournalScreen(Screen[None]):
         self.prepare_search(snapshot)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="journal-search")
-    def prepare_search(self, snapshot: EntrySearch) -> None:
+    def prepare_search(self, snapshot: SearchSnapshot) -> None:
         """Fold the journal's text for searching before anyone types (the first search's slow part)."""
         snapshot.prepare()
 
-    def search(self) -> None:
+    def start_search(self) -> None:
         """Look for what the filters say in a worker: typing never waits for the journal."""
         self._ticket += 1
         flt = self.current_filter()
@@ -207,7 +207,7 @@ class JournalScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="journal-search")
     def search_in_background(
-        self, ticket: int, flt: EntryFilter, snapshot: EntrySearch, exercises: list[ExerciseRecord]
+        self, ticket: int, flt: EntryFilter, snapshot: SearchSnapshot, exercises: list[ExerciseRecord]
     ) -> None:
         """Post the rows found, newest first, a screenful at a time; the last post has the count.
 
@@ -414,7 +414,7 @@ class JournalScreen(Screen[None]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def filters_changed(self) -> None:
-        self.search()
+        self.start_search()
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
