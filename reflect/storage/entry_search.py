@@ -160,7 +160,8 @@ class EntrySearch:
         previous: EntrySearch | None = None,
     ) -> None:
         self._entries = entries
-        self._newest = newest
+        # A copy: the store may replace or change its own list later.
+        self._newest = list(newest) if newest is not None else None
         self._previous = previous
         self._folded: _Folded | None = None
         self._lock = threading.Lock()
