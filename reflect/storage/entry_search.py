@@ -209,12 +209,13 @@ class EntrySearch:
     def _scan(self, needle: bytes, check) -> Iterator[Entry]:
         for block in self._build().blocks:
             entries, starts = block.entries, block.starts
-            find, at = block.joined.find, 0
+            find, at, index = block.joined.find, 0, -1
             while True:
                 hit = find(needle, at)
                 if hit < 0:
                     break
-                index = bisect_right(starts, hit) - 1
+                # Common words match entry after entry: the next one needs no search.
+                index = index + 1 if hit < starts[index + 2] else bisect_right(starts, hit, index + 1) - 1
                 entry = entries[index]
                 if check is None or check(entry):
                     yield entry
