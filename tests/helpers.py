@@ -104,6 +104,18 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def searched(pilot) -> None:
+    """Let the journal's search worker finish and its rows be shown."""
+    from textual.worker import WorkerCancelled
+
+    for worker in [w for w in pilot.app.workers if w.group == "journal-search"]:
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass  # a newer search took its place; its rows are never shown
+    await pilot.pause()
+
+
 async def lift(pilot) -> None:
     """The curtain is down: the person named presses Enter."""
     from reflect.ui.screens.curtain import CurtainScreen

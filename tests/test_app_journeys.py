@@ -16,7 +16,7 @@ from reflect.ui.screens.pause import PauseScreen
 from reflect.ui.screens.section import SectionScreen
 from reflect.ui.screens.write import WriteScreen
 from reflect.usecases.workspace import NewPerson, Workspace
-from tests.helpers import DEFAULT_PACKS, PASSPHRASE, SIZE, shown_text
+from tests.helpers import DEFAULT_PACKS, PASSPHRASE, SIZE, searched, shown_text
 
 MARKUP = "I said [b]nothing[/b] and [@click=app.quit]left[/] 🙂"
 
@@ -120,7 +120,7 @@ async def test_search_star_and_tags(workspaces, clock):
         assert screen.entry_list.option_count == 2
         await pilot.press("slash")
         await pilot.press(*"river")
-        await pilot.pause()
+        await searched(pilot)
         assert screen.entry_list.option_count == 1
         assert "river" in str(screen.entry_list.get_option_at_index(0).prompt)
         await pilot.press("enter")  # back to the list
@@ -294,12 +294,12 @@ async def test_filter_by_step_and_tag(workspaces):
         await pilot.pause()
         screen = app.screen
         screen.query_one("#section").value = second.id
-        await pilot.pause()
+        await searched(pilot)
         assert [str(o.prompt) for o in screen.entry_list.options][0].endswith("about safety")
         assert screen.entry_list.option_count == 1
         screen.query_one("#section").clear()
         screen.query_one("#tag").value = "safety"
-        await pilot.pause()
+        await searched(pilot)
         assert screen.entry_list.option_count == 2
 
 
@@ -335,14 +335,14 @@ async def test_tags_and_step_titles_with_brackets_are_shown_literally_in_the_fil
             await pilot.press("escape")
             await pilot.pause()
             select.value = value
-            await pilot.pause()
+            await searched(pilot)
             assert isinstance(app.screen, JournalScreen)
             label = select.query_one("SelectCurrent #label", Static).render()
             assert str(label) == shown
             assert [str(o.prompt) for o in screen.entry_list.options][0].endswith("in brackets")
             assert screen.entry_list.option_count == 1
             select.clear()
-            await pilot.pause()
+            await searched(pilot)
         assert screen.entry_list.option_count == 2
     ws.close()
 

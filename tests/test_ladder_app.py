@@ -7,7 +7,7 @@ from reflect.domain.sentences import Reflection
 from reflect.ui.commands import LADDER, bindings_for
 from reflect.usecases.ladder import LadderBook
 from reflect.usecases.sentences import read_sentences
-from tests.helpers import PASS_A, PASS_B, SMALL, prove, shown_text
+from tests.helpers import PASS_A, PASS_B, SMALL, prove, searched, shown_text
 
 
 def ladder_of(ws):
@@ -308,7 +308,7 @@ async def test_the_journal_lists_a_sentence_and_the_ladders_notes_to_read_and_se
         rows = [str(o.prompt) for o in screen.entry_list.options]
         assert any("Sentence · " in r for r in rows) and any("Ladder · " in r for r in rows)
         screen.query_one("#search", Input).value = "NIGHTS"
-        await pilot.pause()
+        await searched(pilot)
         assert [str(o.prompt) for o in screen.entry_list.options][0].endswith("the [b]nights[/b]")
         assert "From the sentence builder" in shown_text(screen)
         screen.entry_list.focus()

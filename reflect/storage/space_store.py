@@ -18,12 +18,10 @@ the space: see :class:`_Partial`, which holds the rules in one place.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -39,6 +37,7 @@ from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
 from reflect.storage import changelog, heads, records
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 from reflect.storage.codec import Codec, PlainCodec
+from reflect.storage.entry_search import EntrySearch
 from reflect.storage.errors import (
     SaveFailed,
     SpaceDamaged,
@@ -147,12 +146,10 @@ class SpaceStore:
         self._tables: dict[str, Table] = {}
         self._by_id = entries
         self._newest: list[Entry] | None = None
-        # Casefolded text and prompt per entry id, and the same newest first.
-        self._folded: dict[str, tuple[str, str]] | None = None
-        self._searchable: list[tuple[Entry, str, str]] | None = None
-        # Every entry's folded text and prompt in one string, newest first, and
-        # where each entry starts in it: one fast scan finds every match.
-        self._joined: tuple[str, list[int], list[Entry]] | None = None
+        # The entries as searched now (casefolded once, on the first search),
+        # and the one before the last change, whose folded text is reused.
+        self._search: EntrySearch | None = None
+        self._searched: EntrySearch | None = None
         self._closed = False
         self._log: changelog.LogWriter | None = None
         self._pending: tuple[bytes, Tables] | None = None
@@ -740,23 +737,21 @@ class SpaceStore:
 
     def search(self, flt: EntryFilter) -> list[Entry]:
         """The entries that match ``flt``, newest first."""
-        newest = self._newest_list()
-        if flt == EntryFilter():
-            return list(newest)
-        if not flt.contains:
-            return [e for e in newest if flt.matches(e)]
-        # Casefolding thousands of entries on every keystroke is the slow
-        # part of a search, so the folded text is kept between searches. The
-        # rest of the filter is still the domain's own rule.
-        needle = flt.contains.casefold()
-        if _SEPARATORS.isdisjoint(needle):
-            found = self._find_in_joined(needle)
-        else:
-            found = [e for e, text, prompt in self._searchable_list() if needle in text or needle in prompt]
-        rest = replace(flt, contains="")
-        if rest == EntryFilter():
-            return found
-        return [e for e in found if rest.matches(e)]
+        return self.search_snapshot().search(flt)
+
+    def search_snapshot(self) -> EntrySearch:
+        """The entries as they are now, to search from any thread, newest first.
+
+        Cheap to take (call it on the thread that changes the store); the first
+        search through it casefolds every entry, and later snapshots reuse that
+        for every entry that did not change. It never changes afterwards, so a
+        worker may search it while entries are added, edited or deleted.
+        """
+        self._check_open()
+        if self._search is None:
+            self._search = EntrySearch(tuple(self._by_id.values()), newest=self._newest, previous=self._searched)
+            self._searched = None
+        return self._search
 
     def get_draft(self, key: str) -> str | None:
         """Unfinished writing saved under ``key``, if any."""
@@ -850,25 +845,17 @@ class SpaceStore:
     def _reset_entries(self, by_id: dict[str, Entry]) -> None:
         self._by_id = by_id
         self._newest = None
-        self._searchable = None
-        self._joined = None
-        self._folded = None
+        self._search = self._searched = None
 
     def _remember(self, entry: Entry) -> None:
         self._by_id[entry.id] = entry
         self._newest = None
-        self._searchable = None
-        self._joined = None
-        if self._folded is not None:
-            self._folded[entry.id] = _folded(entry)
+        self._search_changed()
 
     def _forget(self, entry_id: str) -> None:
         del self._by_id[entry_id]
         self._newest = None
-        self._searchable = None
-        self._joined = None
-        if self._folded is not None:
-            self._folded.pop(entry_id, None)
+        self._search_changed()
 
     def _newest_list(self) -> list[Entry]:
         self._check_open()
@@ -877,36 +864,10 @@ class SpaceStore:
             self._newest = newest_first(list(self._by_id.values()))
         return self._newest
 
-    def _find_in_joined(self, needle: str) -> list[Entry]:
-        if self._joined is None:
-            items = self._searchable_list()
-            starts, position = [], 0
-            for _entry, text, prompt in items:
-                starts.append(position)
-                position += len(text) + len(prompt) + 2
-            joined = "".join(f"{text}\x01{prompt}\x00" for _entry, text, prompt in items)
-            self._joined = (joined, starts, [e for e, _t, _p in items])
-        joined, starts, ordered = self._joined
-        found: list[Entry] = []
-        find, at, count = joined.find, 0, len(starts)
-        while True:
-            hit = find(needle, at)
-            if hit < 0:
-                return found
-            index = bisect.bisect_right(starts, hit) - 1
-            found.append(ordered[index])
-            if index + 1 >= count:
-                return found
-            at = starts[index + 1]
-
-    def _searchable_list(self) -> list[tuple[Entry, str, str]]:
-        """Newest first, each entry with its text and prompt casefolded."""
-        if self._searchable is None:
-            if self._folded is None:
-                self._folded = {key: _folded(e) for key, e in self._by_id.items()}
-            folded = self._folded
-            self._searchable = [(e, *folded[e.id]) for e in self._newest_list()]
-        return self._searchable
+    def _search_changed(self) -> None:
+        if self._search is not None:
+            self._searched = self._search
+        self._search = None
 
     def _check_open(self) -> None:
         if self._closed:
@@ -921,13 +882,6 @@ class SpaceStore:
         self._check_open()
         if name in records.RESERVED_TABLES:
             raise ValueError(f"table {name!r} belongs to the space itself")
-
-
-_SEPARATORS = frozenset("\x00\x01")
-
-
-def _folded(entry: Entry) -> tuple[str, str]:
-    return entry.text.casefold(), entry.prompt_text.casefold()
 
 
 def _quick_ready(codec: Codec, plain: bytes) -> bool:

@@ -7,10 +7,10 @@ never see a ``SpaceStore``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reflect.domain.authorship import may_change
 from reflect.domain.clock import Clock
@@ -19,6 +19,20 @@ from reflect.domain.entries import Entry, EntryFilter, new_entry
 if TYPE_CHECKING:
     from reflect.storage.space_store import SpaceStore
     from reflect.usecases.catalogue import Catalogue
+
+
+class SearchSnapshot(Protocol):
+    """The reflections as they were at one moment, to search from any thread."""
+
+    def __len__(self) -> int: ...
+
+    def matching(self, flt: EntryFilter) -> Iterator[Entry]:
+        """The reflections ``flt`` finds, newest first, found as they are asked for."""
+        ...
+
+    def prepare(self) -> None:
+        """Do the slow part of the first search now."""
+        ...
 
 
 class UnknownPrompt(LookupError):
@@ -97,6 +111,15 @@ class Journal:
 
     def search(self, flt: EntryFilter | None = None) -> list[Entry]:
         return self._store.search(flt or EntryFilter())
+
+    def search_snapshot(self) -> SearchSnapshot:
+        """The reflections as they are now, to search in a worker thread.
+
+        Take it on the thread that changes the journal; searching it (its
+        ``matching(flt)`` finds the newest first, as they are asked for) never
+        reads the journal again, so the journal may change meanwhile.
+        """
+        return self._store.search_snapshot()
 
     def add(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
         self._store.add(entry, clearing_draft=clearing_draft)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import getters, on
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -13,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from reflect.domain.display import shown
 from reflect.domain.entries import Entry, EntryFilter
@@ -23,9 +27,14 @@ from reflect.usecases.exercise_journal import ExerciseRecord, matching, records_
 
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
+    from reflect.usecases.journal import SearchSnapshot
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
+# A search shows this many rows (a tall terminal's screenful) as soon as they
+# are found, then the rest of the list and the count.
+FIRST_ROWS = 50
+STILL_LOOKING = "Still looking through older reflections…"
 EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
 
@@ -38,6 +47,14 @@ def entry_label(entry: Entry, author_name: str = "") -> Content:
         (f"{shown(author_name)} · ", "$text-secondary") if author_name else "",
         shown(entry.title) or "(empty)",
     )
+
+
+def _rows(entries: Iterator[Entry], exercises: list[ExerciseRecord]) -> Iterator[Entry | ExerciseRecord]:
+    """Reflections and exercise rows together, newest first, as they are asked for."""
+    if not exercises:
+        return entries
+    key = lambda row: (row.created, row.id)  # noqa: E731
+    return heapq.merge(entries, sorted(exercises, key=key, reverse=True), key=key, reverse=True)
 
 
 CHANGES = frozenset({"star", "tags", "delete"})
@@ -69,6 +86,31 @@ class JournalScreen(Screen[None]):
     class Restored(Message):
         """The last delete was undone: there is nothing left to undo."""
 
+    class Found(Message):
+        """Rows a search found in the background, for the query numbered ``ticket``.
+
+        ``rows`` go at ``start`` in the list (0: they replace it). ``count`` is
+        every row found, or None while older ones are still being looked at;
+        ``total`` is how many reflections the journal held when the search began.
+        """
+
+        def __init__(
+            self,
+            ticket: int,
+            rows: list[Entry | ExerciseRecord],
+            start: int,
+            count: int | None,
+            reflections: int,
+            total: int,
+        ) -> None:
+            super().__init__()
+            self.ticket = ticket
+            self.rows = rows
+            self.start = start
+            self.count = count
+            self.reflections = reflections
+            self.total = total
+
     CSS_PATH = "journal.tcss"
     AUTO_FOCUS = "#entries"
     BINDINGS = bindings_for(JOURNAL)
@@ -79,6 +121,9 @@ class JournalScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._shown: list[Entry | ExerciseRecord] = []
+        # Every query gets the next number; rows found for an older one are dropped.
+        self._ticket = 0
+        self._total = 0
 
     @property
     def journal(self):
@@ -135,39 +180,111 @@ class JournalScreen(Screen[None]):
                 select.value = current
 
     def refresh_entries(self, keep: str | None = None) -> None:
+        """Show what the filters find now, at once (after a change, or coming back)."""
         self.refresh_tags()
+        self._ticket += 1  # a search still running in the background is out of date
         flt = self.current_filter()
-        found: list[Entry | ExerciseRecord] = list(self.journal.search(flt))
-        exercises = matching(records_of(self.journal, self.app.workspace), flt)
-        if exercises:
-            found = sorted([*found, *exercises], key=lambda row: (row.created, row.id), reverse=True)
-        highlighted = self.selected_row()
-        keep = keep or (highlighted.id if highlighted else None)
-        self._shown = found[:MAX_LISTED]
-        self.entry_list.clear_options()
-        self.entry_list.add_options(
-            Option(record_label(row) if isinstance(row, ExerciseRecord) else entry_label(row, self.author_name(row)), id=row.id)
-            for row in self._shown
-        )
-        total = len(self.journal.entries())
-        if not total and not found:
-            count = "Nothing here yet. Press n to write, or choose a step on the path."
-        elif not total:
-            count = ""
-        elif not found:
-            count = "Nothing matches. Try fewer words, or clear the filters."
-        elif len(found) > len(self._shown):
-            count = f"The newest {len(self._shown)} of {len(found)}. Search to find older ones."
-        elif flt == EntryFilter():
-            count = f"{total} reflection{'s' if total != 1 else ''}"
+        snapshot = self.journal.search_snapshot()
+        exercises = self.exercise_rows(flt)
+        found = list(_rows(snapshot.matching(flt), exercises))
+        self._total = len(snapshot)
+        self.show_rows(found[:MAX_LISTED], 0, len(found), len(found) - len(exercises), flt, keep)
+        self.prepare_search(snapshot)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="journal-search")
+    def prepare_search(self, snapshot: SearchSnapshot) -> None:
+        """Fold the journal's text for searching before anyone types (the first search's slow part)."""
+        snapshot.prepare()
+
+    def start_search(self) -> None:
+        """Look for what the filters say in a worker: typing never waits for the journal."""
+        self._ticket += 1
+        flt = self.current_filter()
+        self.search_in_background(self._ticket, flt, self.journal.search_snapshot(), self.exercise_rows(flt))
+
+    def exercise_rows(self, flt: EntryFilter) -> list[ExerciseRecord]:
+        return matching(records_of(self.journal, self.app.workspace), flt)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="journal-search")
+    def search_in_background(
+        self, ticket: int, flt: EntryFilter, snapshot: SearchSnapshot, exercises: list[ExerciseRecord]
+    ) -> None:
+        """Post the rows found, newest first, a screenful at a time; the last post has the count.
+
+        Reads only ``snapshot`` (taken on the main thread), never the journal.
+        Each post adds at most FIRST_ROWS rows, so that showing them is a small
+        step for the screen too.
+        """
+        worker = get_current_worker()
+        rows = _rows(snapshot.matching(flt), exercises)
+        total = len(snapshot)
+        start = 0
+        chunk = list(islice(rows, FIRST_ROWS))
+        while len(chunk) == FIRST_ROWS and start + len(chunk) < MAX_LISTED:
+            if worker.is_cancelled:
+                return
+            self.post_message(self.Found(ticket, chunk, start, None, 0, total))
+            start += len(chunk)
+            chunk = list(islice(rows, min(FIRST_ROWS, MAX_LISTED - start)))
+        count = start + len(chunk)
+        for count, _row in enumerate(rows, start=count + 1):  # noqa: B007 (the count is what is kept)
+            if count % 1024 == 0 and worker.is_cancelled:
+                return
+        if not worker.is_cancelled:
+            self.post_message(self.Found(ticket, chunk, start, count, count - len(exercises), total))
+
+    @on(Found)
+    def rows_found(self, message: Found) -> None:
+        if message.ticket != self._ticket or not self.app.workspace.is_unlocked:
+            return  # an older query's rows (a newer one is on its way), or locked meanwhile
+        self._total = message.total
+        self.show_rows(message.rows, message.start, message.count, message.reflections, self.current_filter())
+
+    def show_rows(
+        self,
+        rows: list[Entry | ExerciseRecord],
+        start: int,
+        count: int | None,
+        reflections: int,
+        flt: EntryFilter,
+        keep: str | None = None,
+    ) -> None:
+        """Put ``rows`` in the list at ``start`` (0: instead of what was there) and say how many were found."""
+        if start:
+            self._shown.extend(rows)
+            self.entry_list.add_options(self.option_for(row) for row in rows)
         else:
-            reflections = sum(1 for row in found if isinstance(row, Entry))
-            count = f"{reflections} of {total} reflection{'s' if total != 1 else ''}"
-        self.query_one("#count", Static).update(count)
+            highlighted = self.selected_row()
+            keep = keep or (highlighted.id if highlighted else None)
+            self._shown = list(rows)
+            self.entry_list.clear_options()
+            self.entry_list.add_options(self.option_for(row) for row in rows)
+        total = self._total
+        if count is None:
+            line = STILL_LOOKING
+        elif not total and not count:
+            line = "Nothing here yet. Press n to write, or choose a step on the path."
+        elif not total:
+            line = ""
+        elif not count:
+            line = "Nothing matches. Try fewer words, or clear the filters."
+        elif count > len(self._shown):
+            line = f"The newest {len(self._shown)} of {count}. Search to find older ones."
+        elif flt == EntryFilter():
+            line = f"{total} reflection{'s' if total != 1 else ''}"
+        else:
+            line = f"{reflections} of {total} reflection{'s' if total != 1 else ''}"
+        self.query_one("#count", Static).update(line)
+        if start:
+            return
         if self._shown:
             index = next((i for i, e in enumerate(self._shown) if e.id == keep), 0)
             self.entry_list.highlighted = index
         self.show_detail(self.selected_row())
+
+    def option_for(self, row: Entry | ExerciseRecord) -> Option:
+        label = record_label(row) if isinstance(row, ExerciseRecord) else entry_label(row, self.author_name(row))
+        return Option(label, id=row.id)
 
     def selected_row(self) -> Entry | ExerciseRecord | None:
         index = self.entry_list.highlighted
@@ -297,7 +414,7 @@ class JournalScreen(Screen[None]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def filters_changed(self) -> None:
-        self.refresh_entries()
+        self.start_search()
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
