@@ -90,7 +90,28 @@ class Journal:
     # reflections
 
     def entries(self) -> list[Entry]:
+        """Every reflection, newest first (older ones still opening are read first: that waits)."""
         return self._store.entries()
+
+    @property
+    def complete(self) -> bool:
+        """False while older reflections of a space opened head first are still to be read."""
+        return getattr(self._store, "complete", True)
+
+    def newest(self, count: int) -> list[Entry] | None:
+        """The newest ``count`` reflections, newest first, without waiting for older ones.
+
+        None when that cannot be said for sure before the older ones are in.
+        """
+        if self.complete:
+            return self._store.entries()[:count]
+        return self._store.newest(count)
+
+    def loaded(self) -> list[Entry]:
+        """The reflections read so far, newest first: all of them once :attr:`complete`."""
+        if self.complete:
+            return self._store.entries()
+        return self._store.loaded_entries()
 
     def get(self, entry_id: str) -> Entry | None:
         return self._store.get(entry_id)

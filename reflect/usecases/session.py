@@ -75,11 +75,48 @@ class OpenedSpaces:
         self.stores, self.seals = {}, {}
 
 
+class OlderReflections:
+    """The older part of one open space, still to be read (see :meth:`Session.older_to_read`).
+
+    :meth:`read` may run in a worker thread: it reads, verifies and parses the
+    file and changes nothing that is open. What it returns is handed back to
+    :meth:`Session.take_older` on the main thread, which takes it only if this
+    same space is still open for the same people.
+    """
+
+    def __init__(self, space: str, store: SpaceStore) -> None:
+        self.space = space
+        self._store = store
+
+    def read(self) -> object:
+        """Read the older part (slow; raises StoreError subclasses such as SpaceDamaged)."""
+        return self._store.read_older()
+
+
+class OlderFailed:
+    """What a failure to read a space's older part means for the session (see :meth:`Session.older_failed`)."""
+
+    IGNORED = "ignored"
+    """The space was closed, or its whole load finished some other way, meanwhile: nothing to say."""
+    CLOSE = "close"
+    """The shared space is to be closed and listed as unavailable (:meth:`Session.close_unreadable`);
+    the person's own journal stays open."""
+    LOCK = "lock"
+    """A space on screen cannot be read whole: lock, and say why."""
+
+
 class Session:
     """Who is unlocked in one data folder, and the spaces open for them."""
 
     def __init__(self, folder: DataFolder) -> None:
         self.folder = folder
+        self.lazily = False
+        """Open spaces head first: only their newest reflections and small tables, the rest later.
+
+        Set by the app, which reads the older part in a worker (:meth:`older_to_read`);
+        everything else reads whole spaces, and a whole-space call on a space
+        opened lazily reads the rest first anyway.
+        """
         self.current: Profile | None = None
         self.active_space: str | None = None
         self.stores: dict[str, SpaceStore] = {}
@@ -236,7 +273,7 @@ class Session:
             self.seals[person.space] = seal
         self.partner = person
         self.active_space = shared
-        self.folder.back_up_once([store])
+        self._back_up_read_whole([store])
         self.remember_counters()
 
     @property
@@ -248,6 +285,70 @@ class Session:
 
     def space_label(self, space: str | None = None) -> str:
         return self.folder.household.space_label(space or self.active_space or "")
+
+    # spaces opened head first
+
+    @property
+    def complete(self) -> bool:
+        """Every open space is read whole (nothing older is still to be read)."""
+        return all(getattr(store, "complete", True) for store in self.stores.values())
+
+    def older_to_read(self) -> list[OlderReflections]:
+        """The open spaces whose older reflections are still to be read, the one on screen first."""
+        waiting = [
+            OlderReflections(space, store)
+            for space, store in self.stores.items()
+            if not getattr(store, "complete", True)
+        ]
+        waiting.sort(key=lambda older: older.space != self.active_space)
+        return waiting
+
+    def take_older(self, older: OlderReflections, part: object) -> bool:
+        """Merge what :meth:`OlderReflections.read` returned (main thread only).
+
+        Taken only if that same space is still open and still waiting for it:
+        after a lock, or another person's unlock, it is dropped. Returns True
+        when it was taken. The day's backup of that space, put off while it
+        was partly read, is taken now.
+        """
+        store = self.stores.get(older.space)
+        if store is None or store is not older._store or getattr(store, "complete", True):
+            return False
+        store.take_older(part)
+        self.folder.back_up_once([store])
+        return True
+
+    def older_failed(self, older: OlderReflections) -> str:
+        """Reading a space's older part failed: what now (an :class:`OlderFailed` value).
+
+        Nothing is written. A shared space that cannot be read whole is closed
+        and listed as unavailable (as at an unlock that finds it damaged), while
+        the person's own journal stays open; any other space, or the shared one
+        while both are here, means a lock.
+        """
+        store = self.stores.get(older.space)
+        if store is None or store is not older._store or getattr(store, "complete", True):
+            return OlderFailed.IGNORED
+        shared = self.folder.household.shared_space
+        if older.space != shared or self.together or self.current is None:
+            return OlderFailed.LOCK
+        return OlderFailed.CLOSE
+
+    def close_unreadable(self, older: OlderReflections, problem: str) -> None:
+        """Close the shared space whose older part could not be read, and keep ``problem`` for it."""
+        store = self.stores.get(older.space)
+        if store is None or store is not older._store or self.current is None:
+            return
+        self.remember_counters()
+        del self.stores[older.space]
+        self._journals.pop(older.space, None)
+        store.close()
+        seal = self.seals.pop(older.space, None)
+        if seal is not None:
+            seal.forget()
+        self.unavailable[older.space] = problem
+        if self.active_space == older.space:
+            self.active_space = self.current.space
 
     # unlock and lock
 
@@ -314,8 +415,14 @@ class Session:
         self.unavailable = dict(opened.unavailable)
         self.current = opened.profile
         self.active_space = opened.profile.space
-        self.folder.back_up_once(self.stores.values())
+        self._back_up_read_whole()
         self.remember_counters()
+
+    def _back_up_read_whole(self, stores=None) -> None:
+        """The day's backup of each space read whole; one still partly read is backed up once it is in
+        (:meth:`take_older`): a backup folds the change log in, which needs the whole space."""
+        stores = self.stores.values() if stores is None else stores
+        self.folder.back_up_once([s for s in stores if getattr(s, "complete", True)])
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
@@ -426,6 +533,7 @@ class Session:
             create=not folder.is_set_up and folder.writable,
             now=folder.now,
             read_only=not folder.writable,
+            **({"lazy": True} if self.lazily and hasattr(SpaceStore, "read_older") else {}),
         )
         if space == folder.household.shared_space:
             self._check_roles(opened, space, path)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # Building thousands of list rows costs more than anyone reads; search narrows.
 MAX_LISTED = 300
+OLDER_OPENING = "Older reflections are still opening."
+OLDER_OPENING_FOUND = "{found} so far. Older reflections are still opening, and are searched as they come in."
 EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
 
@@ -135,6 +137,9 @@ class JournalScreen(Screen[None]):
                 select.value = current
 
     def refresh_entries(self, keep: str | None = None) -> None:
+        if not self.journal.complete:
+            self.refresh_while_opening(keep)
+            return
         self.refresh_tags()
         flt = self.current_filter()
         found: list[Entry | ExerciseRecord] = list(self.journal.search(flt))
@@ -168,6 +173,53 @@ class JournalScreen(Screen[None]):
             index = next((i for i, e in enumerate(self._shown) if e.id == keep), 0)
             self.entry_list.highlighted = index
         self.show_detail(self.selected_row())
+
+    def refresh_while_opening(self, keep: str | None = None) -> None:
+        """The newest reflections while older ones are still being read, never passed off as all of them.
+
+        Nothing here waits for the older ones: the list, the tags and any search
+        cover what is read so far, one quiet line says so, and everything is
+        shown again once the rest is in (:meth:`older_reflections_in`).
+        """
+        loaded = self.journal.loaded()
+        tags = sorted({t for e in loaded for t in e.tags})
+        select = self.query_one("#tag", Select)
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
+            if isinstance(current, str) and current in tags:
+                select.value = current
+        flt = self.current_filter()
+        found: list[Entry | ExerciseRecord] = [e for e in loaded if flt.matches(e)]
+        exercises = matching(records_of(self.journal, self.app.workspace), flt)
+        if exercises:
+            found = sorted([*found, *exercises], key=lambda row: (row.created, row.id), reverse=True)
+        self._show_rows(found, keep)
+        if flt == EntryFilter():
+            count = OLDER_OPENING
+        else:
+            reflections = sum(1 for row in found if isinstance(row, Entry))
+            count = OLDER_OPENING_FOUND.format(found=f"{reflections} found" if reflections else "Nothing found")
+        self.query_one("#count", Static).update(count)
+
+    def _show_rows(self, found: list[Entry | ExerciseRecord], keep: str | None) -> None:
+        highlighted = self.selected_row()
+        keep = keep or (highlighted.id if highlighted else None)
+        self._shown = found[:MAX_LISTED]
+        self.entry_list.clear_options()
+        self.entry_list.add_options(
+            Option(record_label(row) if isinstance(row, ExerciseRecord) else entry_label(row, self.author_name(row)), id=row.id)
+            for row in self._shown
+        )
+        if self._shown:
+            index = next((i for i, e in enumerate(self._shown) if e.id == keep), 0)
+            self.entry_list.highlighted = index
+        self.show_detail(self.selected_row())
+
+    def older_reflections_in(self) -> None:
+        """Older reflections were read (see ``ReflectApp.read_older_reflections``): show everything."""
+        if self.app.workspace.is_unlocked:
+            self.refresh_entries()
 
     def selected_row(self) -> Entry | ExerciseRecord | None:
         index = self.entry_list.highlighted
