@@ -45,7 +45,7 @@ def version_of(path: Path) -> int:
 
 
 # Format 3 is format 2 with the change log's id in the header (issue 12).
-CURRENT = (2, 3)
+CURRENT = (2, 3, 4)
 
 
 # upgrading

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.helpers import copy_data_folder, keep_copy_of_space, put_back_space, run_cli, space_bytes
-from reflect.storage import changelog, sealed
+from reflect.storage import changelog, records, sealed
 from reflect.storage.codec import PlainCodec
 from reflect.storage.errors import SpaceDamaged, StoreError, WrongPassphrase
 from reflect.storage.quick_append import open_to_append, read_head
@@ -80,9 +81,9 @@ def test_a_folder_from_before_is_brought_up_to_date_once_then_written_without_op
     assert (code, out.strip()) == (0, "Saved."), err
     assert whole_opens == [space_file], "the first write opens the old journal whole, once"
     after = space_file.read_bytes()
-    backup = space_file.with_name(f"{space_file.name}.pre-v1-fmt2.bak")
+    backup = space_file.with_name(f"{space_file.name}.pre-v1.bak")
     if kind == "sealed":
-        assert after[8] == sealed.LOG_HEADER_VERSION
+        assert after[8] == sealed.SEGMENTED_VERSION
         # A whole copy in format 2 (what the older reflect reads) is kept first, its log folded in.
         copy = backup.read_bytes()
         assert copy[8] == sealed.FORMAT_VERSION and backup.stat().st_mode & 0o777 == 0o600
@@ -97,7 +98,12 @@ def test_a_folder_from_before_is_brought_up_to_date_once_then_written_without_op
             assert {e.text for e in store.entries()} == OLD_TEXTS
     else:
         assert after.startswith(b'{"_log":{"base":{"id":"')
-        assert not backup.exists()
+        assert records.head_end_at_start(after) is not None
+        # A whole copy in format 1 (one JSON object, every entry in "entries"), its log folded in.
+        copy = orjson.loads(backup.read_bytes())
+        assert copy["_meta"]["space"]["schema"] == 1 and backup.stat().st_mode & 0o777 == 0o600
+        assert {r["text"] for r in copy["entries"].values()} == OLD_TEXTS
+        assert "_older" not in copy and "_layout" not in copy
 
     whole_opens.clear()
     for n in range(2):
@@ -123,9 +129,11 @@ def test_an_old_journal_with_an_empty_log_is_brought_up_to_date_by_its_first_wri
     data, space_file, stdin = old_folder(tmp_path, "sealed")
     changelog.log_path(space_file).unlink()  # as if its log had been folded in by the older code
     (Path(data) / "seen.json").unlink()
+    before = space_file.read_bytes()
     write(data, "The first write folds nothing, and still updates the layout.", stdin, capsys, monkeypatch)
-    assert space_file.read_bytes()[8] == sealed.LOG_HEADER_VERSION
-    assert space_file.with_name(f"{space_file.name}.pre-v1-fmt2.bak").exists()
+    assert space_file.read_bytes()[8] == sealed.SEGMENTED_VERSION
+    # Without a log, the copy kept first is the old file exactly.
+    assert space_file.with_name(f"{space_file.name}.pre-v1.bak").read_bytes() == before
     whole_opens.clear()
     write(data, "The second one is quick.", stdin, capsys, monkeypatch)
     assert whole_opens == []

@@ -382,7 +382,7 @@ def test_unreasonable_settings_are_refused_before_any_kdf(
 
 
 def test_a_newer_format_version_says_so(shared_blob: bytes) -> None:
-    crafted = rebuild(shared_blob, split_file(shared_blob)["header"], version=sealed.LOG_HEADER_VERSION + 1)
+    crafted = rebuild(shared_blob, split_file(shared_blob)["header"], version=sealed.NEWEST_VERSION + 1)
     with pytest.raises(SealedDamaged) as caught:
         SealedSpace.unlock(crafted, "A", PASS_A)
     assert caught.value.user_message == sealed.NEWER_VERSION_MESSAGE

@@ -380,6 +380,18 @@ def test_every_older_format_has_a_migration():
     assert set(records.MIGRATIONS) == set(range(1, records.SCHEMA_VERSION))
 
 
+def _as_format_1(path: Path) -> bytes:
+    """Rewrite a space file (its change log folded in) as reflect wrote format 1:
+    one JSON object, every entry under "entries"."""
+    store = SpaceStore.open(path, space="me", create=False)
+    store.compact()
+    store.close()
+    tables, _layout = records.merge_layout(orjson.loads(path.read_bytes()))
+    tables["_meta"]["space"]["schema"] = 1
+    path.write_bytes(orjson.dumps(tables))
+    return path.read_bytes()
+
+
 def _pretend_version_3(monkeypatch, calls: list[int]) -> None:
     """Install two fake steps: v1 keeps text under 'body', v2 adds a 'mood' table."""
 
@@ -406,8 +418,8 @@ def test_migrations_run_in_order_after_a_backup(space_path, monkeypatch):
     store = open_store(space_path)
     store.add(entry)
     store.close()
+    v1 = _as_format_1(space_path)
     os.chmod(space_path, 0o644)
-    v1 = space_path.read_bytes()
 
     calls: list[int] = []
     _pretend_version_3(monkeypatch, calls)
@@ -432,7 +444,7 @@ def test_a_migration_that_fails_leaves_the_file_alone(space_path, monkeypatch):
     store = open_store(space_path)
     store.add(make_entry("old words"))
     store.close()
-    v1 = space_path.read_bytes()
+    v1 = _as_format_1(space_path)
 
     def broken(tables):
         return tables["no such table"]
@@ -818,7 +830,7 @@ def test_a_reader_without_the_lock_migrates_in_memory_only(space_path, monkeypat
     store = open_store(space_path)
     store.add(entry)
     store.close()
-    v1 = space_path.read_bytes()
+    v1 = _as_format_1(space_path)
     _pretend_version_3(monkeypatch, [])
     reader = SpaceStore.open(space_path, space=entry.space, create=False, read_only=True)
     assert reader.get(entry.id).text == "OLD WORDS"

@@ -242,3 +242,20 @@ SHARED_REPLACED = (
     "What you typed opens your private journal but not the shared space, so the shared "
     "space's file was replaced, put back to an older copy or changed outside reflect."
 )
+
+
+class SpaceChanged(StoreError):
+    """The space's file was replaced between reading its head part and its older
+    part (another copy of reflect saved it meanwhile): the two cannot be put
+    together, so the space is opened again whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path}: changed while it was being read")
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        return (
+            "This space was saved by another copy of reflect while it was being read. "
+            "Nothing has been changed; opening it again will show it as it is now."
+        )

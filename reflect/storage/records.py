@@ -28,6 +28,10 @@ A space with a change log beside it also has a ``"_log"`` table (its log's
 id, see :func:`log_base_record`), written first so that the id can be read
 from the first bytes of the file (:func:`log_base_at_start`).
 
+Format 2 splits the snapshot into a *head part* read first and an *older
+part* (see :func:`snapshot_bytes`); the tables in memory are the same as in
+format 1.
+
 ``SCHEMA_VERSION`` is the format this reflect writes. ``MIGRATIONS[n]`` turns
 the raw tables of version ``n`` into version ``n + 1``; :func:`migrate` runs
 them in order. Export and import use the same entry records.
@@ -42,7 +46,7 @@ from typing import Any
 from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Tables = dict[str, Any]
 Migration = Callable[[Tables], Tables]
@@ -55,7 +59,10 @@ ENTRIES_TABLE = "entries"
 DRAFTS_TABLE = "drafts"
 LOG_TABLE = "_log"
 LOG_KEY = "base"
-RESERVED_TABLES = frozenset({META_TABLE, ENTRIES_TABLE, DRAFTS_TABLE, LOG_TABLE})
+LAYOUT_TABLE = "_layout"
+LAYOUT_KEY = "head"
+OLDER_TABLE = "_older"
+RESERVED_TABLES = frozenset({META_TABLE, ENTRIES_TABLE, DRAFTS_TABLE, LOG_TABLE, LAYOUT_TABLE, OLDER_TABLE})
 CHECKINS_TABLE = "checkins"
 
 _MAX_PROBLEMS = 20
@@ -343,3 +350,242 @@ def log_base_at_start(plain: bytes) -> bytes | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return base if base.hex().encode() == text else None
+
+
+# The snapshot's layout (format 2): a head part read first, the older entries last.
+#
+# The plain body is one JSON object whose keys come in this order::
+#
+#     {"_log": {...},                       # the change-log id, first (if any)
+#      "_layout": {"head": {"end": E, "cutoff": "<iso>", "older": M}},
+#      "_meta": ..., "drafts": ..., <other tables>,
+#      "entries": {<the newest entries>},   # every entry created at or after the cutoff
+#      "_older": {<every other entry>}}     # M entries, each created before the cutoff
+#
+# ``body[:E]`` ends just before ``,"_older":``, so ``body[:E] + b"}"`` is a
+# complete JSON document: the *head*. The head holds at least
+# :data:`HEAD_MIN_ENTRIES` entries (all of them when there are fewer; ties at
+# the cutoff included). Reading the whole body merges ``_older`` back into
+# ``entries`` (:func:`merge_layout`): the tables in memory never hold
+# ``_layout`` or ``_older``.
+
+HEAD_MIN_ENTRIES = 300
+_OLDER_MARK = b',"' + OLDER_TABLE.encode() + b'":'
+_LAYOUT_RE = None  # compiled on first use (see :func:`head_end_at_start`)
+# How far into the body the layout record can be: the ``_log`` table and the record itself.
+LAYOUT_SCAN_BYTES = 1024
+
+
+def _format_one_to_two(tables: Tables) -> Tables:
+    # Format 2 changes only how the snapshot is laid out on disk.
+    return tables
+
+
+MIGRATIONS[1] = _format_one_to_two
+
+
+def _layout_record(end: int, cutoff: str, older: int, ids: str) -> bytes:
+    return b'"%s":{"%s":{"end":%d,"cutoff":"%s","older":%d,"ids":"%s"}},' % (
+        LAYOUT_TABLE.encode(), LAYOUT_KEY.encode(), end, cutoff.encode("ascii"), older, ids.encode("ascii")
+    )
+
+
+_FILTER_HASHES = 5
+_FILTER_BITS_PER_ID = 10
+
+
+def _filter_positions(entry_id: str, bits: int) -> list[int]:
+    import hashlib
+
+    digest = hashlib.blake2b(entry_id.encode("utf-8", "surrogatepass"), digest_size=16, person=b"reflect:older").digest()
+    h1 = int.from_bytes(digest[:8], "big")
+    h2 = int.from_bytes(digest[8:], "big") | 1
+    return [(h1 + i * h2) % bits for i in range(_FILTER_HASHES)]
+
+
+def older_ids_filter(ids: Any) -> str:
+    """A Bloom filter of the older part's entry ids (base64): it says for sure that
+    an id is *not* among them, so a new entry can be added without reading them."""
+    import base64
+
+    ids = list(ids)
+    if not ids:
+        return ""
+    size = max(64, _FILTER_BITS_PER_ID * len(ids) + 7) // 8 * 8
+    bits = bytearray(size // 8)
+    for entry_id in ids:
+        for at in _filter_positions(entry_id, size):
+            bits[at >> 3] |= 1 << (at & 7)
+    return base64.b64encode(bytes(bits)).decode("ascii")
+
+
+def older_might_hold(filter_text: str, entry_id: str) -> bool:
+    """False only when the older part surely does not hold ``entry_id``
+    (see :func:`older_ids_filter`); True when it may, or the filter is unusable."""
+    import base64
+    import binascii
+
+    try:
+        bits = base64.b64decode(filter_text, validate=True)
+    except (binascii.Error, ValueError):
+        return True
+    if not bits:
+        return True
+    size = len(bits) * 8
+    return all(bits[at >> 3] & (1 << (at & 7)) for at in _filter_positions(entry_id, size))
+
+
+def _split_entries(
+    entries: dict[str, Any], keep: int
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The newest entries (every one created at or after the cutoff), the others, and the cutoff."""
+    if len(entries) <= keep:
+        return entries, {}, ""
+    try:
+        keyed = sorted(
+            ((_datetime_from_text(r.get("created"), "Entry", key, "created"), key) for key, r in entries.items()),
+            reverse=True,
+        )
+    except (AttributeError, TypeError, ValueError):
+        return entries, {}, ""  # not a sound space: written whole, as the head
+    cutoff_at = keyed[keep - 1][0]
+    head = {key: entries[key] for at, key in keyed if at >= cutoff_at}
+    older = {key: entries[key] for at, key in keyed if at < cutoff_at}
+    if not older:
+        return entries, {}, ""
+    cutoff = entries[keyed[keep - 1][1]]["created"]
+    if not cutoff.isascii() or '"' in cutoff or "\\" in cutoff:
+        return entries, {}, ""
+    return head, older, cutoff
+
+
+def snapshot_bytes(tables: Tables, *, keep: int = HEAD_MIN_ENTRIES) -> bytes:
+    """The plain body of a snapshot of ``tables`` in the current layout (see above).
+
+    ``tables`` are tables as held in memory (every entry in ``entries``).
+    """
+    import orjson
+
+    entries = tables.get(ENTRIES_TABLE) or {}
+    head, older, cutoff = _split_entries(entries, keep)
+    log = tables.get(LOG_TABLE)
+    start = b"{" + (b'"' + LOG_TABLE.encode() + b'":' + orjson.dumps(log) + b"," if log is not None else b"")
+    rest = {
+        name: table
+        for name, table in tables.items()
+        if name not in (LOG_TABLE, LAYOUT_TABLE, OLDER_TABLE, ENTRIES_TABLE)
+    }
+    rest[ENTRIES_TABLE] = head
+    middle = orjson.dumps(rest)[1:-1]
+    ids = older_ids_filter(older)
+    end = len(start) + len(middle) + len(_layout_record(0, cutoff, len(older), ids))
+    while True:  # the record holds its own end: find the number that fits itself
+        record = _layout_record(end, cutoff, len(older), ids)
+        if len(start) + len(record) + len(middle) == end:
+            break
+        end = len(start) + len(record) + len(middle)
+    return b"".join((start, record, middle, _OLDER_MARK, orjson.dumps(older), b"}"))
+
+
+def head_end_at_start(plain: bytes) -> int | None:
+    """Where the head part ends, read from the first bytes of a body in the current
+    layout without parsing the rest; ``None`` when it does not start that way.
+
+    A claim only: reading the head checks the layout record it holds says the same.
+    """
+    global _LAYOUT_RE
+    if _LAYOUT_RE is None:
+        import re
+
+        _LAYOUT_RE = re.compile(
+            rb'\{(?:"_log":\{"base":\{"id":"[0-9a-f]{32}","folded":"(?:[0-9a-f]{32})?","count":(?:0|[1-9][0-9]{0,17})\}\},)?'
+            rb'"_layout":\{"head":\{"end":([1-9][0-9]{0,17}),'
+        )
+    found = _LAYOUT_RE.match(bytes(plain[:LAYOUT_SCAN_BYTES]))
+    return int(found.group(1)) if found is not None else None
+
+
+def layout_of(tables: Tables) -> tuple[int, str, int] | None:
+    """The layout record of raw tables: (head end, cutoff, how many older entries);
+    ``None`` when there is none. Raises ``ValueError`` when it is malformed.
+    (The older ids' filter: :func:`layout_ids_filter`.)"""
+    table = tables.get(LAYOUT_TABLE)
+    if table is None:
+        return None
+    record = table.get(LAYOUT_KEY) if isinstance(table, dict) else None
+    try:
+        assert isinstance(record, dict) and set(record) == {"end", "cutoff", "older", "ids"}
+        assert isinstance(record["ids"], str) and (record["ids"] != "") == (record["older"] > 0)
+        end, cutoff, older = record["end"], record["cutoff"], record["older"]
+        assert type(end) is int and end > 0 and type(older) is int and older >= 0
+        assert isinstance(cutoff, str) and (cutoff != "") == (older > 0)
+        if cutoff:
+            assert datetime.fromisoformat(cutoff).utcoffset() is not None
+    except (AssertionError, TypeError, ValueError):
+        raise ValueError("The space's layout record is malformed.") from None
+    return end, cutoff, older
+
+
+def layout_ids_filter(tables: Tables) -> str:
+    """The filter of the older part's ids in a checked layout record (see :func:`older_ids_filter`)."""
+    return tables[LAYOUT_TABLE][LAYOUT_KEY]["ids"]
+
+
+def check_head(head: bytes, tables: Tables) -> tuple[int, str, int]:
+    """Check that ``tables`` (parsed from ``head + b"}"``) are a head part as
+    :func:`snapshot_bytes` writes it; its layout, or ``ValueError``."""
+    layout = layout_of(tables)
+    keys = list(tables)
+    if layout is None or layout[0] != len(head) or not keys or keys[-1] != ENTRIES_TABLE:
+        raise ValueError("The start of the space's file does not match its layout record.")
+    if OLDER_TABLE in tables:
+        raise ValueError("The start of the space's file does not match its layout record.")
+    return layout
+
+
+def merge_layout(tables: Tables, plain: bytes | None = None) -> tuple[Tables, tuple[int, str, int] | None]:
+    """Raw tables of a whole body with the older part merged back into ``entries``.
+
+    Returns the tables as held in memory (no ``_layout`` nor ``_older``) and
+    the layout found (``None`` for a body written before this layout).
+    ``plain`` (the body's bytes) lets the head's end be checked. Raises
+    ``ValueError`` when the layout does not match the body: an id in both
+    parts, a count that differs, a head that does not end where it says.
+    """
+    layout = layout_of(tables)
+    if layout is None:
+        if OLDER_TABLE in tables:
+            raise ValueError("The space's file has older entries but no layout record.")
+        return tables, None
+    end, _cutoff, count = layout
+    older = tables.get(OLDER_TABLE)
+    keys = list(tables)
+    problem = "The space's file does not match its layout record."
+    if not isinstance(older, dict) or keys[-1] != OLDER_TABLE or len(keys) < 2 or keys[-2] != ENTRIES_TABLE:
+        raise ValueError(problem)
+    if plain is not None and bytes(plain[end : end + len(_OLDER_MARK)]) != _OLDER_MARK:
+        raise ValueError(problem)
+    entries = tables.get(ENTRIES_TABLE)
+    if not isinstance(entries, dict) or len(older) != count or not older.keys().isdisjoint(entries):
+        raise ValueError(problem)
+    merged = {name: table for name, table in tables.items() if name not in (LAYOUT_TABLE, OLDER_TABLE)}
+    if older:
+        merged[ENTRIES_TABLE] = {**entries, **older}
+    return merged, layout
+
+
+def older_part_of(plain_rest: bytes) -> dict[str, Any]:
+    """The older entries' records from the bytes after the head (``,"_older":{...}}``);
+    ``ValueError`` when they are not that."""
+    import orjson
+
+    if not bytes(plain_rest[: len(_OLDER_MARK)]) == _OLDER_MARK:
+        raise ValueError("The space's file does not match its layout record.")
+    try:
+        part = orjson.loads(b"{" + bytes(plain_rest[1:]))
+    except orjson.JSONDecodeError:
+        raise ValueError("The file is not complete JSON; it may have been cut short.") from None
+    older = part.get(OLDER_TABLE) if isinstance(part, dict) else None
+    if list(part) != [OLDER_TABLE] or not isinstance(older, dict):
+        raise ValueError("The space's file does not match its layout record.")
+    return older

@@ -116,9 +116,13 @@ import nacl.exceptions
 import nacl.pwhash.argon2id
 import nacl.utils
 
+from pathlib import Path
+
 from reflect.domain import recovery_keys
+from reflect.storage.heads import FIRST_READ_BYTES, HeadPart, HeadReader, stamp_of
+from reflect.storage.heads import digest as head_digest
 from reflect.storage.errors import StoreError
-from reflect.storage.records import LOG_BASE_BYTES, log_base_at_start
+from reflect.storage.records import LOG_BASE_BYTES, head_end_at_start, log_base_at_start
 from reflect.storage.errors import WRONG_PASSPHRASE, WrongPassphrase
 
 MAGIC = b"RFLXSEAL"
@@ -127,6 +131,9 @@ LEGACY_VERSION = 1
 # Format 2 with the id of the snapshot's change log in the header ("log"), so
 # that an append can be made after reading the header alone (see ``unlock_header``).
 LOG_HEADER_VERSION = 3
+# Format 3 whose body is sealed in two parts, the head part first (see ``unlock_head``).
+SEGMENTED_VERSION = 4
+NEWEST_VERSION = SEGMENTED_VERSION
 RECOVERY_SLOT_ID = "recovery"
 
 KIND_PRIVATE = "private"
@@ -154,6 +161,7 @@ MAX_SLOTS = 16
 MAX_SLOT_ID_CHARS = 128
 MAX_NAME_CHARS = 128
 MAX_COUNTER = 2**53
+MAX_PART_BYTES = 2**40
 
 # BLAKE2b personalisation labels (at most 16 bytes) that keep derived keys apart.
 _HEADER_KEY_LABEL = b"reflect:hdr-key"
@@ -366,7 +374,8 @@ class _ParsedFile:
     identity: SpaceIdentity | None  # None in a version 1 file
     counter: int
     slots: tuple[KeySlot, ...]
-    log_base: bytes | None  # the body's change-log id, in a format 3 header
+    log_base: bytes | None  # the body's change-log id, in a format 3 or 4 header
+    parts: tuple[int, int] | None  # format 4: the head part's and the rest's ciphertext lengths
     authenticated: bytes  # prefix and header: what the header MAC covers
     mac: bytes
     body_nonce: bytes
@@ -518,7 +527,11 @@ class SealedSpace:
             parsed = _parse_content(bytes(head), whole=False)
         except SealedDamaged:
             return None
-        if parsed.version != LOG_HEADER_VERSION or parsed.identity != expect or parsed.log_base is None:
+        if (
+            parsed.version not in (LOG_HEADER_VERSION, SEGMENTED_VERSION)
+            or parsed.identity != expect
+            or parsed.log_base is None
+        ):
             return None
         slot = next((s for s in parsed.slots if s.slot_id == slot_id), None)
         secret = _unlock_secret(slot_id, passphrase) if isinstance(passphrase, str) else None
@@ -542,6 +555,123 @@ class SealedSpace:
         space.log_base = parsed.log_base
         space._wrapping[slot_id] = wrapping_key
         return space
+
+    @classmethod
+    def unlock_head(
+        cls, path: Path, slot_id: str, passphrase: str, *, expect: SpaceIdentity
+    ) -> tuple[SealedSpace, HeadPart] | None:
+        """Unlock a format 4 file from its start alone: prefix, header, MAC and head part.
+
+        Reads no more of the file than that (the older entries are not read,
+        nor is the whole-file checksum checked: :meth:`read_rest` and the whole
+        open do that). Checks the header MAC, that the file is exactly as long
+        as the header says, and decrypts the head part. Returns the unlocked
+        space (counter and change-log id as the header says) and the head
+        part, or ``None`` on *any* surprise (another format, damage, a wrong
+        passphrase, a format 1 slot, a file cut short or grown): the caller
+        then unlocks the whole file with :meth:`unlock`, which tells damage,
+        tampering, a rollback and a wrong passphrase apart.
+        """
+        try:
+            with HeadReader(Path(path)) as reader:
+                first = reader.read(0, FIRST_READ_BYTES)
+                space = cls.unlock_header(first, slot_id, passphrase, expect=expect)
+                if space is None:
+                    return None
+                part = space._head_from(reader, first)
+        except OSError:
+            return None
+        if part is None:
+            space.forget()
+            return None
+        return space, part
+
+    def read_head_part(self, path: Path) -> HeadPart | None:
+        """The head part of this space's format 4 file, with the key in memory.
+
+        Changes nothing (call :meth:`adopt_head` to take its counter); ``None``
+        on any surprise, as :meth:`unlock_head`.
+        """
+        try:
+            with HeadReader(Path(path)) as reader:
+                return self._head_from(reader, reader.read(0, FIRST_READ_BYTES))
+        except OSError:
+            return None
+
+    def adopt_head(self, part: HeadPart) -> None:
+        """Take the save counter and change-log id of a head part read (as :meth:`decode` does)."""
+        self._counter = part.counter
+        self.log_base = part.log_base
+        self.read_version = SEGMENTED_VERSION
+
+    def read_rest(self, path: Path, head: HeadPart) -> bytes:
+        """The rest of the body of the file whose head part was ``head`` (the bytes
+        after the head part), read whole and checked: checksum, header MAC,
+        that the file's start is byte for byte the one read then, and the rest's AEAD.
+
+        Changes nothing held here (safe in a worker thread while the key stays
+        unlocked). Raises :class:`SealedDamaged`, or :class:`SpaceChanged` when
+        the file is another one now.
+        """
+        from reflect.storage.atomic import read_private_bytes
+        from reflect.storage.errors import SpaceChanged
+
+        try:
+            blob = read_private_bytes(Path(path))
+        except OSError:
+            raise SpaceChanged(Path(path)) from None
+        try:
+            parsed = self._parse_own(blob)
+        except SealedDamaged:
+            if stamp_of(Path(path)) != head.stamp:
+                raise SpaceChanged(Path(path)) from None
+            raise
+        start = len(parsed.authenticated) + len(parsed.mac) + NONCE_BYTES
+        if parsed.parts is None or head_digest(blob[: start + parsed.parts[0]]) != head.digest:
+            raise SpaceChanged(Path(path))
+        if not hmac.compare_digest(_header_mac(self._require_unlocked(), parsed.authenticated), parsed.mac):
+            raise SealedTampered(TAMPERED_MESSAGE)
+        rest = self._open_rest_part(parsed)
+        if rest is None:
+            raise SealedDamaged(CONTENTS_DAMAGED_MESSAGE)
+        return rest
+
+    def _head_from(self, reader: HeadReader, first: bytes) -> HeadPart | None:
+        try:
+            parsed = _parse_content(first, whole=False)
+        except SealedDamaged:
+            return None
+        data_key = self._data_key
+        if (
+            data_key is None
+            or parsed.version != SEGMENTED_VERSION
+            or parsed.parts is None
+            or not hmac.compare_digest(parsed.space_id, self._space_id)
+            or parsed.identity != self.identity
+            or not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac)
+        ):
+            return None
+        body_start = len(parsed.authenticated) + len(parsed.mac)
+        head_end = body_start + NONCE_BYTES + parsed.parts[0]
+        if head_end + NONCE_BYTES + parsed.parts[1] + CHECKSUM_BYTES != reader.stamp.size:
+            return None
+        data = first[:head_end] if len(first) >= head_end else first + reader.read(len(first), head_end - len(first))
+        if len(data) != head_end:
+            return None
+        try:
+            parsed = _parse_content(data, whole=False)
+        except SealedDamaged:
+            return None
+        plain = self._open_head_part(parsed)
+        if plain is None or head_end_at_start(plain) != len(plain):
+            return None
+        return HeadPart(
+            plain=plain,
+            digest=head_digest(data),
+            stamp=reader.stamp,
+            counter=parsed.counter,
+            log_base=parsed.log_base,
+        )
 
     @property
     def is_unlocked(self) -> bool:
@@ -878,14 +1008,31 @@ class SealedSpace:
         if base is not None:
             fields["log"] = _b64(base)
             version = LOG_HEADER_VERSION
+        # A body in the current layout (a head part first) is sealed in two parts: format 4.
+        head_end = head_end_at_start(body) if base is not None else None
+        if head_end is not None and not 0 < head_end < len(body):
+            head_end = None
+        if head_end is not None:
+            fields["parts"] = [head_end + TAG_BYTES, len(body) - head_end + TAG_BYTES]
+            version = SEGMENTED_VERSION
         header = _canonical_json(fields)
         authenticated = _PREFIX.pack(MAGIC, version, len(header)) + header
         mac = _header_mac(data_key, authenticated)
+        key = _subkey(data_key, _BODY_KEY_LABEL)
         nonce = nacl.utils.random(NONCE_BYTES)
-        ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
-            bytes(body), authenticated + mac, nonce, _subkey(data_key, _BODY_KEY_LABEL)
-        )
-        content = b"".join((authenticated, mac, nonce, ciphertext))
+        encrypt = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt
+        if head_end is None:
+            pieces: tuple[bytes, ...] = (nonce, encrypt(bytes(body), authenticated + mac, nonce, key))
+        else:
+            view = memoryview(body)
+            rest_nonce = nacl.utils.random(NONCE_BYTES)
+            pieces = (
+                nonce,
+                encrypt(bytes(view[:head_end]), _part_aad(authenticated, mac, 0, b""), nonce, key),
+                rest_nonce,
+                encrypt(bytes(view[head_end:]), _part_aad(authenticated, mac, 1, nonce), rest_nonce, key),
+            )
+        content = b"".join((authenticated, mac, *pieces))
         return content + _checksum(content)
 
     def _open_parsed(self, parsed: _ParsedFile) -> bytes:
@@ -896,12 +1043,48 @@ class SealedSpace:
             if not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac):
                 raise SealedTampered(TAMPERED_MESSAGE)
             key, aad = _subkey(data_key, _BODY_KEY_LABEL), parsed.authenticated + parsed.mac
+        if parsed.parts is not None:
+            head = self._open_head_part(parsed)
+            rest = self._open_rest_part(parsed)
+            if head is None or rest is None or head_end_at_start(head) != len(head):
+                raise SealedDamaged(CONTENTS_DAMAGED_MESSAGE)
+            return head + rest
         try:
             return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
                 parsed.ciphertext, aad, parsed.body_nonce, key
             )
         except nacl.exceptions.CryptoError:
             raise SealedDamaged(CONTENTS_DAMAGED_MESSAGE) from None
+
+    def _open_head_part(self, parsed: _ParsedFile) -> bytes | None:
+        """Format 4: the head part's plain bytes (``None`` if it does not open).
+        The header MAC must have been checked."""
+        assert parsed.parts is not None
+        key = _subkey(self._require_unlocked(), _BODY_KEY_LABEL)
+        try:
+            return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                parsed.ciphertext[: parsed.parts[0]],
+                _part_aad(parsed.authenticated, parsed.mac, 0, b""),
+                parsed.body_nonce,
+                key,
+            )
+        except nacl.exceptions.CryptoError:
+            return None
+
+    def _open_rest_part(self, parsed: _ParsedFile) -> bytes | None:
+        """Format 4: the rest's plain bytes (``None`` if it does not open)."""
+        assert parsed.parts is not None
+        key = _subkey(self._require_unlocked(), _BODY_KEY_LABEL)
+        at = parsed.parts[0]
+        try:
+            return nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                parsed.ciphertext[at + NONCE_BYTES :],
+                _part_aad(parsed.authenticated, parsed.mac, 1, parsed.body_nonce),
+                parsed.ciphertext[at : at + NONCE_BYTES],
+                key,
+            )
+        except nacl.exceptions.CryptoError:
+            return None
 
 
 def is_sealed(blob: bytes) -> bool:
@@ -1040,8 +1223,14 @@ def _space_json(space_id: bytes, identity: SpaceIdentity | None) -> dict[str, st
 
 
 def _slot_version(version: int) -> int:
-    """The version a slot is bound to: format 3 only adds the log id to format 2's header."""
-    return FORMAT_VERSION if version == LOG_HEADER_VERSION else version
+    """The version a slot is bound to: formats 3 and 4 only add to format 2's header."""
+    return FORMAT_VERSION if version in (LOG_HEADER_VERSION, SEGMENTED_VERSION) else version
+
+
+def _part_aad(authenticated: bytes, mac: bytes, index: int, head_nonce: bytes) -> bytes:
+    """What a format 4 body part is bound to: the prefix, header and MAC, its index,
+    and (the rest) the head part's nonce, so parts of two files never mix."""
+    return authenticated + mac + bytes([index]) + head_nonce
 
 
 def _space_aad(version: int, space_id: bytes, identity: SpaceIdentity | None) -> bytes:
@@ -1071,8 +1260,8 @@ def _parse_content(content: bytes, *, whole: bool) -> _ParsedFile:
     magic, version, header_len = _PREFIX.unpack_from(content)
     if magic != MAGIC:
         raise SealedDamaged()
-    if version not in (LEGACY_VERSION, FORMAT_VERSION, LOG_HEADER_VERSION):
-        raise SealedDamaged(NEWER_VERSION_MESSAGE if version > LOG_HEADER_VERSION else DAMAGED_MESSAGE)
+    if version not in (LEGACY_VERSION, FORMAT_VERSION, LOG_HEADER_VERSION, SEGMENTED_VERSION):
+        raise SealedDamaged(NEWER_VERSION_MESSAGE if version > NEWEST_VERSION else DAMAGED_MESSAGE)
     mac_bytes = MAC_BYTES if version >= FORMAT_VERSION else 0
     header_end = _PREFIX.size + header_len
     body_start = header_end + mac_bytes
@@ -1085,7 +1274,12 @@ def _parse_content(content: bytes, *, whole: bool) -> _ParsedFile:
         raise SealedDamaged()
     identity = None
     counter = 0
-    log_base = _field_bytes(header, "log", LOG_BASE_BYTES) if version == LOG_HEADER_VERSION else None
+    log_base = _field_bytes(header, "log", LOG_BASE_BYTES) if version >= LOG_HEADER_VERSION else None
+    parts = None
+    if version == SEGMENTED_VERSION:
+        parts = _parse_parts(header["parts"])
+        if whole and body_start + 2 * NONCE_BYTES + parts[0] + parts[1] != len(content):
+            raise SealedDamaged()
     if version >= FORMAT_VERSION:
         identity = _parse_identity(header["space"])
         counter = header["counter"]
@@ -1101,6 +1295,7 @@ def _parse_content(content: bytes, *, whole: bool) -> _ParsedFile:
         counter=counter,
         slots=slots,
         log_base=log_base,
+        parts=parts,
         authenticated=content[:header_end],
         mac=content[header_end:body_start],
         body_nonce=content[body_start : body_start + NONCE_BYTES],
@@ -1130,11 +1325,13 @@ _HEADER_KEYS = {
     LEGACY_VERSION: {"space", "slots"},
     FORMAT_VERSION: {"space", "counter", "slots"},
     LOG_HEADER_VERSION: {"space", "counter", "slots", "log"},
+    SEGMENTED_VERSION: {"space", "counter", "slots", "log", "parts"},
 }
 _SPACE_KEYS = {
     LEGACY_VERSION: {"cipher", "id"},
     FORMAT_VERSION: {"cipher", "id", "name", "owner", "kind"},
     LOG_HEADER_VERSION: {"cipher", "id", "name", "owner", "kind"},
+    SEGMENTED_VERSION: {"cipher", "id", "name", "owner", "kind"},
 }
 
 
@@ -1157,6 +1354,17 @@ def _parse_header(raw: bytes, version: int) -> dict[str, Any]:
     ):
         raise SealedDamaged()
     return header
+
+
+def _parse_parts(raw: object) -> tuple[int, int]:
+    if (
+        not isinstance(raw, list)
+        or len(raw) != 2
+        or not all(type(n) is int and TAG_BYTES <= n <= MAX_PART_BYTES for n in raw)
+        or raw[0] == TAG_BYTES
+    ):
+        raise SealedDamaged()
+    return raw[0], raw[1]
 
 
 _SLOT_FIELDS = frozenset({"id", "kdf", "opslimit", "memlimit", "salt", "nonce", "wrapped"})

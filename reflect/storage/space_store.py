@@ -29,13 +29,14 @@ from tinydb.table import Table
 from reflect.domain.clock import local_now
 from reflect.domain.entries import Entry, EntryFilter, newest_first
 from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
-from reflect.storage import changelog, records
+from reflect.storage import changelog, heads, records
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.errors import (
     SaveFailed,
     SpaceDamaged,
     SpaceMissing,
+    SpaceChanged,
     SpaceRolledBack,
     StoreError,
     SpaceTooNew,
@@ -76,7 +77,7 @@ class _SpaceFile(Storage):
     def write(self, data: Tables) -> None:
         counter = getattr(self.codec, "counter", None)
         try:
-            plain = orjson.dumps(data)
+            plain = records.snapshot_bytes(data)
             atomic_write_bytes(self.path, self.codec.encode(plain))
         except Exception as exc:
             if counter is not None:
@@ -100,9 +101,9 @@ class _SpaceFile(Storage):
 
     def _tables_on_disk(self) -> Tables:
         try:
-            return orjson.loads(self.codec.decode(read_private_bytes(self.path)))
+            return records.merge_layout(orjson.loads(self.codec.decode(read_private_bytes(self.path))))[0]
         except Exception:
-            return orjson.loads(self._saved_plain)
+            return records.merge_layout(orjson.loads(self._saved_plain))[0]
 
 
 class _KeyedTable(Table):
@@ -164,6 +165,11 @@ class SpaceStore:
         # The snapshot starts with its change-log id (and a sealed one names it
         # in its header): commands can append without opening it whole.
         self._quick_ready = True
+        # Opened lazily: what is needed to read and merge the older part (None: complete).
+        self._partial: _Partial | None = None
+        # The file on disk is in an older layout: (its format, whether its body
+        # starts with its change-log id); a copy is kept before it is replaced.
+        self._old_format: tuple[int, bool] | None = None
 
     @classmethod
     def open(
@@ -176,6 +182,7 @@ class SpaceStore:
         now: Callable[[], datetime] = local_now,
         read_only: bool = False,
         at_least: int | None = None,
+        lazy: bool = False,
     ) -> "SpaceStore":
         """Open the space saved at ``path``, creating it when missing and ``create``.
 
@@ -185,8 +192,16 @@ class SpaceStore:
         ``<path>.pre-v<N>.bak``. ``at_least`` is the save counter last seen for
         a sealed space: a space (snapshot and log together) that counts fewer
         saves raises :class:`SpaceRolledBack` before anything is written.
+
+        ``lazy=True``: read only the snapshot's head part and the whole change
+        log when the file allows it (see :meth:`complete`); otherwise, or on
+        any surprise, the space is opened whole exactly as without it.
         """
         path = Path(path)
+        if lazy and path.exists():
+            store = cls._open_lazy(path, space, codec, now, read_only, at_least)
+            if store is not None:
+                return store
         sealer = changelog.sealer_for(codec)
         if not path.exists():
             if not create:
@@ -195,7 +210,7 @@ class SpaceStore:
             tables = records.new_space_tables(space, now())
             if sealer is not None:
                 tables = records.with_log_first(tables, records.log_base_record(_new_base(), None, 0))
-            plain = orjson.dumps(tables)
+            plain = records.snapshot_bytes(tables)
             _save(path, codec, plain)
             store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), {})
             store._start_log(sealer, None, len(plain), read_only)
@@ -209,13 +224,14 @@ class SpaceStore:
             if sealer is not None:
                 found[0] = _replay_log(path, raw, sealer)
 
+        before_migration: list[bytes | None] = [None]
         for _attempt in range(3):
             # A writer may fold its log into a new snapshot while this reads:
             # then the snapshot read is not the one the log (or its absence)
             # belongs to, and both are read again.
             before = _identity_of(path)
             stored = _read(path)
-            tables, plain, version = _decode(path, stored, codec, replay)
+            tables, plain, version = _decode(path, stored, codec, replay, before_migration)
             if _identity_of(path) == before:
                 break
         state = found[0]
@@ -238,10 +254,15 @@ class SpaceStore:
         counter = getattr(codec, "counter", None)
         if at_least is not None and isinstance(counter, int) and counter < at_least:
             raise SpaceRolledBack(path, counter, at_least)
-        if version < records.SCHEMA_VERSION and not read_only:
+        # Format 1 differs from format 2 only in the snapshot's layout: it is read
+        # as it is, and the first compaction (on the first save) writes the new
+        # layout after keeping a whole copy of the old file (``_keep_old_copy``).
+        layout_only = version == _LAYOUT_SCHEMA - 1 and records.SCHEMA_VERSION == _LAYOUT_SCHEMA
+        if version < records.SCHEMA_VERSION and not read_only and not layout_only:
             # A reader without the folder lock (``reflect list`` while the app
-            # is open) migrates in memory only; the writer migrates on disk.
-            _save(_backup_path(path, version), None, stored)
+            # is open) migrates in memory only; the writer migrates on disk,
+            # after keeping a whole copy in the old format, its log folded in.
+            _save(_backup_path(path, version), None, _old_format_copy(codec, stored, plain, state, before_migration[0]))
             if state is not None:
                 # The log is folded into the migrated snapshot (it may hold
                 # changes in the old format); the old log is then stale.
@@ -250,10 +271,10 @@ class SpaceStore:
                     tables, records.log_base_record(_new_base(), old_base, len(state.records))
                 )
                 state.stale = True
-            plain = orjson.dumps(tables)
+            plain = records.snapshot_bytes(tables)
             _save(path, codec, plain)
             stored = plain
-        elif version < records.SCHEMA_VERSION and state is not None:
+        elif version < records.SCHEMA_VERSION and state is not None and not layout_only:
             sealer = None  # changes now go whole-file: the log is in the old format
         if not read_only:
             _make_private(path)
@@ -262,8 +283,176 @@ class SpaceStore:
                 state = None
         store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
         store._start_log(sealer, state, len(stored), read_only)
-        store._quick_ready = _quick_ready(codec, plain)
+        store._quick_ready = _quick_ready(codec, plain) and version >= _LAYOUT_SCHEMA
+        if layout_only:
+            store._old_format = (version, records.log_base_at_start(plain) is not None)
         return store
+
+    @classmethod
+    def _open_lazy(
+        cls,
+        path: Path,
+        space: str,
+        codec: Codec,
+        now: Callable[[], datetime],
+        read_only: bool,
+        at_least: int | None,
+    ) -> "SpaceStore | None":
+        """The space from its head part and change log, or ``None``: open it whole
+        (another layout, anything damaged or not as expected, a rollback: the
+        whole open names what is wrong)."""
+        sealer = changelog.sealer_for(codec)
+        if sealer is None:
+            return None
+        for _attempt in range(3):
+            read = _head_of(path, codec)
+            if read is None:
+                return None
+            head, tables, layout, state, replayed, ids_filter = read
+            if heads.stamp_of(path) == head.stamp:
+                break
+        else:
+            return None
+        head_ids = frozenset(tables.get(records.ENTRIES_TABLE) or ())
+        touched_by_log: set[str] = set()
+        for ops in replayed:
+            changelog.apply_ops(tables, ops)
+            touched_by_log.update(op[2] for op in ops if op[1] == records.ENTRIES_TABLE)
+        entries, problems = records.parse_space(tables)
+        if problems or records.meta_of(tables)["space"] != space:
+            return None
+        end, cutoff_text, older = layout
+        cutoff = datetime.fromisoformat(cutoff_text) if cutoff_text else None
+        if cutoff is not None and any(
+            entries[i].created < cutoff for i in head_ids if i not in touched_by_log and i in entries
+        ):
+            return None
+        adopt = getattr(codec, "adopt_head", None)
+        if adopt is not None:
+            adopt(head)
+        if state is not None and state.records:
+            sealer.counted(len(state.records))
+        counter = getattr(codec, "counter", None)
+        if at_least is not None and isinstance(counter, int) and counter < at_least:
+            return None  # the whole open says it was put back to an older copy
+        if not read_only:
+            _make_private(path)
+            if state is not None and state.stale:
+                changelog.remove_stale(path)
+                state = None
+        store = cls(path, space, now, _SpaceFile(path, codec, tables, b"{}"), entries)
+        store._start_log(sealer, state, head.stamp.size, read_only)
+        store._quick_ready = _quick_ready(codec, head.plain)
+        if older and cutoff is not None:
+            store._partial = _Partial(
+                head=head,
+                cutoff=cutoff,
+                older=older,
+                head_ids=head_ids,
+                touched=set(touched_by_log),
+                ids=ids_filter,
+                meta={records.META_KEY: dict(records.meta_of(tables))},
+                codec=codec,
+            )
+        return store
+
+    @property
+    def complete(self) -> bool:
+        """False while a lazily opened space has older entries not read yet.
+
+        Whole-space methods (:meth:`entries`, :meth:`search`, :meth:`get` of an
+        id not read yet, :meth:`compact`, :meth:`folded_snapshot`...) complete
+        the load themselves first; :meth:`newest` answers from what is read.
+        """
+        return self._partial is None
+
+    def newest(self, n: int) -> list[Entry] | None:
+        """The ``n`` newest entries, newest first, without completing a lazy load;
+        ``None`` when what is read so far cannot say for sure (then use
+        :meth:`entries`, or wait for :meth:`take_older`). Fewer than ``n`` only
+        when the whole space has fewer."""
+        self._check_open()
+        if n < 0:
+            raise ValueError("n is a count")
+        if self._partial is None:
+            return list(self._newest_list()[:n])
+        ordered = newest_first(list(self._by_id.values()))
+        if n == 0 or (len(ordered) >= n and ordered[n - 1].created >= self._partial.cutoff):
+            return ordered[:n]
+        return None
+
+    def read_older(self) -> OlderPart:
+        """Read, check and parse the older part of a lazily opened space.
+
+        Safe in a worker thread: touches no state of the store (hand the result
+        to :meth:`take_older` on the thread that uses the store). Raises
+        :class:`SpaceDamaged` (with the usual plain detail; a sealed file's own
+        damage as ``SealedDamaged``, as the whole open does) or
+        :class:`SpaceChanged` when the file is no longer the one opened (the
+        space must then be opened again). On a complete store returns an
+        empty part that :meth:`take_older` ignores. A sealed space locked
+        (``forget``) meanwhile raises ``RuntimeError``.
+        """
+        partial = self._partial
+        if partial is None or self._closed:
+            return OlderPart(None, {}, {})
+        path = self.path
+        rest = partial.rest_bytes(path)
+        try:
+            older = records.older_part_of(rest)
+            if (
+                len(older) != partial.older
+                or not partial.head_ids.isdisjoint(older)
+                or not all(records.older_might_hold(partial.ids, key) for key in older)
+            ):
+                raise ValueError("The space's file does not match its layout record.")
+            entries, problems = records.parse_space({records.META_TABLE: partial.meta, records.ENTRIES_TABLE: older})
+            if problems:
+                raise ValueError(problems[0])
+            if any(entry.created >= partial.cutoff for entry in entries.values()):
+                raise ValueError("The space's file does not match its layout record.")
+        except ValueError as exc:
+            raise SpaceDamaged(path, str(exc)) from None
+        return OlderPart(partial, older, entries)
+
+    def take_older(self, part: OlderPart) -> bool:
+        """Merge an older part from :meth:`read_older` (on the store's own thread).
+
+        Entries changed or removed since the head was read (through the change
+        log, read or appended) keep their newer state. Returns False, changing
+        nothing, when the part is not for this store as it is now (already
+        complete, closed, or a part read for another opening).
+        """
+        partial = self._partial
+        if self._closed or partial is None or part.token is not partial:
+            return False
+        table = self._storage.read().setdefault(records.ENTRIES_TABLE, {})
+        by_id = {key: entry for key, entry in part.entries.items() if key not in partial.touched}
+        for key in by_id:
+            table[key] = part.records[key]
+        by_id.update(self._by_id)
+        self._partial = None
+        self._tables.clear()
+        self._reset_entries(by_id)
+        return True
+
+    def _complete_load(self) -> None:
+        """Read and merge the older part now, if a lazy load left it unread."""
+        if self._partial is not None:
+            self._check_open()
+            self.take_older(self.read_older())
+
+    def _complete_unless_known(self, entry_id: str) -> None:
+        """Complete a lazy load unless what is read so far is sure about ``entry_id``:
+        it was read, changed through the log, or surely not in the older part."""
+        partial = self._partial
+        if (
+            partial is not None
+            and entry_id not in self._by_id
+            and entry_id not in partial.touched
+            and not partial.surely_not_older(entry_id)
+        ):
+            self._complete_load()
 
     def _start_log(
         self,
@@ -297,6 +486,7 @@ class SpaceStore:
         self._check_open()
         if changelog.sealer_for(self._codec) is None:
             return
+        self._complete_load()
         if (
             not even_if_empty
             and self._log is not None
@@ -308,7 +498,7 @@ class SpaceStore:
         before = snapshot() if snapshot is not None else None
         try:
             plain = self.folded_snapshot()
-            self._keep_format2_copy()
+            self._keep_old_copy()
             _save(self.path, self._codec, plain)
         except BaseException:
             self._pending = None
@@ -323,11 +513,12 @@ class SpaceStore:
         once the caller has that snapshot safely on disk (e.g. sealed under a
         new key, together with other files)."""
         self._check_open()
+        self._complete_load()
         base = _new_base()
         old_base = self._log.base if self._log is not None else None
         count = self._log.count if self._log is not None else 0
         tables = records.with_log_first(self._storage.read(), records.log_base_record(base, old_base, count))
-        plain = orjson.dumps(tables)
+        plain = records.snapshot_bytes(tables)
         self._pending = (base, tables)
         return plain
 
@@ -339,6 +530,7 @@ class SpaceStore:
         self._pending = None
         self._storage.replace_tables(tables)
         self._quick_ready = True
+        self._old_format = None
         if size is not None:
             self._snapshot_bytes = size
         self._tables.clear()
@@ -350,33 +542,37 @@ class SpaceStore:
         self._log = changelog.LogWriter(self.path, sealer, base, None) if sealer is not None else None
 
     def _make_quick_ready(self) -> None:
-        """Fold a snapshot saved before commands could append without opening it
-        whole into one that allows it: a sealed one is then format 3, which an
-        older reflect cannot open, so a copy of the format 2 file is kept first
-        (see :meth:`_keep_format2_copy`)."""
+        """Fold a snapshot saved in an older layout (before commands could append
+        without opening it whole, or before it had a head part) into the current
+        one: an older reflect cannot open that, so a whole copy of the old file
+        is kept first (see :meth:`_keep_old_copy`)."""
         self.compact(even_if_empty=True)
 
-    def _keep_format2_copy(self) -> None:
-        """Before a sealed format 2 file is replaced by format 3, which an older
-        reflect cannot open, keep a whole copy in format 2 (the change log folded
-        in, the same save counter) at ``<file>.pre-v<schema>-fmt2.bak``: checked by
-        ``reflect check`` and resealed with the other copies on a key change."""
-        seal_copy = getattr(self._codec, "seal_copy", None)
-        if seal_copy is None or self._pending is None:
+    def _keep_old_copy(self) -> None:
+        """Before a snapshot in an older format is replaced by one in the current
+        layout (which an older reflect calls "saved by a newer reflect"), keep a
+        whole copy that the older reflect opens, at ``<file>.pre-v<N>.bak``: the
+        file exactly as it is when it has no change log, else the same space
+        with its log folded in, in the old format (a sealed one in its old
+        sealed format, at the same save counter). ``reflect check`` checks such
+        copies and a key change reseals them with the other copies."""
+        if self._old_format is None or self._pending is None:
             return
-        from reflect.storage.sealed import FORMAT_VERSION, MAGIC
-
-        try:
-            with open(self.path, "rb") as handle:
-                head = handle.read(len(MAGIC) + 1)
-        except OSError:
-            return
-        if head != MAGIC + bytes([FORMAT_VERSION]):
-            return
-        tables = self._pending[1]
-        # With the change-log table last, as format 2 snapshots had it, the body seals as format 2.
-        older = {**{k: v for k, v in tables.items() if k != records.LOG_TABLE}, records.LOG_TABLE: tables[records.LOG_TABLE]}
-        _save(self.path.with_name(f"{self.path.name}.pre-v{records.SCHEMA_VERSION}-fmt2.bak"), None, seal_copy(orjson.dumps(older)))
+        version, log_first = self._old_format
+        log_file = changelog.log_path(self.path)
+        if (self._log is None or self._log.count == 0) and not log_file.exists():
+            copy = _read(self.path)
+        else:
+            tables = self._pending[1]
+            meta = tables[records.META_TABLE][records.META_KEY]
+            # Format 1 to 2 changes nothing in the tables but their layout on disk.
+            old = {**tables, records.META_TABLE: {records.META_KEY: {**meta, "schema": version}}}
+            if not log_first:  # as format 2 sealed files had it: the log table last
+                old = {**{k: v for k, v in old.items() if k != records.LOG_TABLE}, records.LOG_TABLE: old[records.LOG_TABLE]}
+            body = orjson.dumps(old)
+            seal_copy = getattr(self._codec, "seal_copy", None)
+            copy = seal_copy(body) if seal_copy is not None else body
+        _save(_backup_path(self.path, version), None, copy)
 
     @staticmethod
     def verify(path: Path, codec: Codec = PlainCodec(), *, check_mode: bool = True) -> list[str]:
@@ -421,8 +617,10 @@ class SpaceStore:
         return list(self._newest_list())
 
     def get(self, entry_id: str) -> Entry | None:
-        """The entry with this id, if there is one."""
+        """The entry with this id, if there is one (completes a lazy load when the
+        id is not among the entries read so far)."""
         self._check_open()
+        self._complete_unless_known(entry_id)
         return self._by_id.get(entry_id)
 
     def add(self, entry: Entry, *, clearing_draft: str | None = None) -> None:
@@ -432,6 +630,7 @@ class SpaceStore:
         the same save, so no crash can leave a draft of words already saved.
         """
         self._check_belongs(entry)
+        self._complete_unless_known(entry.id)
         if entry.id in self._by_id:
             raise ValueError(f"entry {entry.id} is already in this space")
         record = records.entry_to_record(entry)
@@ -446,6 +645,7 @@ class SpaceStore:
 
         Returns how many were added; adding the same entries again adds none.
         """
+        self._complete_load()
         fresh: dict[str, Entry] = {}
         for entry in entries:
             self._check_belongs(entry)
@@ -465,6 +665,7 @@ class SpaceStore:
         ``clearing_draft``: as for :meth:`add`, the draft goes in the same save.
         """
         self._check_belongs(entry)
+        self._complete_unless_known(entry.id)
         if entry.id not in self._by_id:
             raise KeyError(entry.id)
         record = records.entry_to_record(entry)
@@ -487,6 +688,9 @@ class SpaceStore:
             self.compact()  # a snapshot from before change logs gets one first
         elif self._log is not None and not self._quick_ready and not self._read_only:
             self._make_quick_ready()
+        if self._partial is not None:
+            if not self._partial.note(ops):
+                self._complete_load()
         if self._log is None:
             tables = {name: dict(table) for name, table in self._storage.read().items()}
             changelog.apply_ops(tables, ops)
@@ -500,6 +704,7 @@ class SpaceStore:
         if (
             self._log is not None
             and not self._read_only
+            and self._partial is None  # never on a partial store: the next complete one folds it
             and self._log.size > max(COMPACT_MIN_BYTES, min(self._snapshot_bytes, COMPACT_MAX_BYTES))
         ):
             with contextlib.suppress(StoreError):
@@ -509,6 +714,7 @@ class SpaceStore:
     def delete(self, entry_id: str) -> Entry:
         """Remove an entry and return it, so that the removal can be undone."""
         self._check_open()
+        self._complete_unless_known(entry_id)
         entry = self._by_id.get(entry_id)
         if entry is None:
             raise KeyError(entry_id)
@@ -594,6 +800,7 @@ class SpaceStore:
             self._log.close()
         self._storage.forget()
         self._tables.clear()
+        self._partial = None
         self._reset_entries({})
 
     def __enter__(self) -> "SpaceStore":
@@ -655,6 +862,7 @@ class SpaceStore:
 
     def _newest_list(self) -> list[Entry]:
         self._check_open()
+        self._complete_load()  # every whole-space answer (entries, search) starts here
         if self._newest is None:
             self._newest = newest_first(list(self._by_id.values()))
         return self._newest
@@ -776,11 +984,17 @@ def _replay_log(path: Path, tables: Tables, sealer: changelog.RecordSealer) -> c
 
 
 def _decode(
-    path: Path, stored: bytes, codec: Codec, replay: Callable[[Tables], None] | None = None
+    path: Path,
+    stored: bytes,
+    codec: Codec,
+    replay: Callable[[Tables], None] | None = None,
+    before_migration: list[bytes | None] | None = None,
 ) -> tuple[Tables, bytes, int]:
     """Stored bytes to current-format tables, with the plain JSON and the format found.
 
     Tables in an older format come back migrated; nothing is written here.
+    ``before_migration``, when given and the tables are migrated, gets the
+    JSON of the tables as read (change log replayed) before migrating them.
     """
     if not stored:
         raise SpaceDamaged(path, "The file is empty.")
@@ -800,9 +1014,12 @@ def _decode(
         raise SpaceDamaged(path, str(exc)) from None
     if version > records.SCHEMA_VERSION:
         raise SpaceTooNew(path, version, records.SCHEMA_VERSION)
+    tables = _merged(path, tables, plain)
     if replay is not None:
         replay(tables)
     if version < records.SCHEMA_VERSION:
+        if before_migration is not None:
+            before_migration[0] = orjson.dumps(tables)
         try:
             tables = records.migrate(tables, version)
         except ValueError as exc:
@@ -814,3 +1031,169 @@ def _make_private(path: Path) -> None:
     with contextlib.suppress(OSError):
         if stat.S_IMODE(path.stat().st_mode) != PRIVATE_FILE_MODE:
             os.chmod(path, PRIVATE_FILE_MODE)
+
+
+# The first schema whose snapshot has a head part (records.snapshot_bytes).
+_LAYOUT_SCHEMA = 2
+
+
+def _merged(path: Path, tables: Tables, plain: bytes) -> Tables:
+    """Raw tables of a body in the current layout, the older part merged in and checked."""
+    try:
+        # The head's end is not checked against the bytes here: it only tells a
+        # lazy open where to stop, and that open checks it against what it reads.
+        merged, layout = records.merge_layout(tables)
+        if layout is None:
+            return merged  # every entry in "entries": nothing to merge
+        _check_cutoff(tables.get(records.OLDER_TABLE) or {}, tables.get(records.ENTRIES_TABLE) or {}, layout[1])
+    except ValueError as exc:
+        raise SpaceDamaged(path, str(exc)) from None
+    return merged
+
+
+def _check_cutoff(older: Mapping[str, Any], head: Mapping[str, Any], cutoff: str) -> None:
+    """Every older entry was created before the cutoff, every entry of the head at or after it."""
+    if not older:
+        return
+    at = datetime.fromisoformat(cutoff)
+    problem = "The space's file does not match its layout record."
+    for table, before in ((older, True), (head, False)):
+        for record in table.values():
+            try:
+                created = datetime.fromisoformat(record["created"])
+                if (created < at) != before:
+                    raise ValueError(problem)
+            except (KeyError, TypeError):
+                raise ValueError(problem) from None
+            except ValueError:
+                raise ValueError(problem) from None
+
+
+def _old_format_copy(
+    codec: Codec, stored: bytes, plain: bytes, state: changelog.LogState | None, before: bytes | None
+) -> bytes:
+    """What is kept before a space is brought to a newer format: the file as it
+    is when its change log is empty; else the same space with the log folded in,
+    in the old format (a sealed one at the same save counter), under a new
+    change-log id that names the old log as folded, so that an older reflect
+    opens the copy alone whole."""
+    if state is None or state.stale or not state.records or before is None:
+        return stored
+    tables = orjson.loads(before)
+    old_base, _folded, _count = records.log_base_of(tables)
+    log_table = records.log_base_record(_new_base(), old_base, len(state.records))
+    if records.log_base_at_start(plain) is not None:
+        tables = records.with_log_first(tables, log_table)
+    else:  # as the file had it: a sealed format 2 body has its log table last
+        tables = {**{k: v for k, v in tables.items() if k != records.LOG_TABLE}, records.LOG_TABLE: log_table}
+    body = orjson.dumps(tables)
+    seal_copy = getattr(codec, "seal_copy", None)
+    return seal_copy(body) if seal_copy is not None else body
+
+
+class OlderPart:
+    """The older entries of a lazily opened space, read by :meth:`SpaceStore.read_older`."""
+
+    def __init__(self, token: object, older_records: dict[str, Any], entries: dict[str, Entry]) -> None:
+        self.token = token
+        self.records = older_records
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class _Partial:
+    """What a lazily opened store needs to read and merge its older part: the one
+    place the partial store's rules live (see ``SpaceStore.newest``, ``take_older``)."""
+
+    def __init__(
+        self,
+        *,
+        head: heads.HeadPart,
+        cutoff: datetime,
+        older: int,
+        head_ids: frozenset[str],
+        touched: set[str],
+        ids: str,
+        meta: dict[str, Any],
+        codec: Codec,
+    ) -> None:
+        self.head = head
+        self.cutoff = cutoff  # every entry created at or after it was in the head part
+        self.older = older  # how many entries the older part holds
+        self.head_ids = head_ids  # the entries of the head part as read
+        self.touched = touched  # entry ids the change log put or removed since: never taken from the older part
+        self.ids = ids  # a filter of the older part's ids: says for sure which it does not hold
+        self.meta = meta
+        self.codec = codec
+
+    def surely_not_older(self, entry_id: str) -> bool:
+        """True when the older part surely does not hold ``entry_id``."""
+        return not records.older_might_hold(self.ids, entry_id)
+
+    def note(self, ops: list[list[Any]]) -> bool:
+        """Remember the entries ``ops`` change; False when they cannot be made on a partial store."""
+        for op in ops:
+            if op[1] in (records.LAYOUT_TABLE, records.OLDER_TABLE):
+                return False
+            if op[1] == records.ENTRIES_TABLE:
+                if op[0] not in ("put", "del"):
+                    return False
+                self.touched.add(op[2])
+        return True
+
+    def rest_bytes(self, path: Path) -> bytes:
+        """The body after the head part, from the file that head was read from."""
+        read_rest = getattr(self.codec, "read_rest", None)
+        if read_rest is not None:
+            # Damage is raised as the whole open raises it (SealedDamaged).
+            return read_rest(path, self.head)
+        try:
+            blob = read_private_bytes(path)
+        except OSError:
+            raise SpaceChanged(path) from None
+        end = len(self.head.plain)
+        if heads.digest(blob[:end]) != self.head.digest:
+            raise SpaceChanged(path)
+        return blob[end:]
+
+
+def _head_of(
+    path: Path, codec: Codec
+) -> tuple[heads.HeadPart, Tables, tuple[int, str, int], changelog.LogState | None, list[list[list[Any]]], str] | None:
+    """The head part of the file, parsed and checked, and its change log read
+    (not applied); ``None`` on any surprise."""
+    sealer = changelog.sealer_for(codec)
+    if sealer is None:
+        return None
+    if isinstance(codec, PlainCodec):
+        head = heads.read_plain_head(path)
+    else:
+        reader = getattr(codec, "read_head_part", None)
+        head = reader(path) if reader is not None else None
+    if head is None:
+        return None
+    try:
+        tables = orjson.loads(head.plain + b"}")
+        layout = records.check_head(head.plain, tables)
+        if records.meta_of(tables)["schema"] != records.SCHEMA_VERSION:
+            return None
+        base = records.log_base_of(tables)[0]
+        if base is None or (head.log_base is not None and head.log_base != base):
+            return None
+        state = _read_log(path, tables, sealer)
+        replayed = []
+        for record in state.records if state is not None and not state.stale else ():
+            ops = changelog.decode_ops(path, record)
+            for op in ops:
+                if op[1] in (records.LAYOUT_TABLE, records.OLDER_TABLE):
+                    return None
+                if op[1] == records.ENTRIES_TABLE and op[0] not in ("put", "del"):
+                    return None
+            replayed.append(ops)
+    except (orjson.JSONDecodeError, ValueError, SpaceDamaged):
+        return None
+    ids = records.layout_ids_filter(tables)
+    del tables[records.LAYOUT_TABLE]
+    return head, tables, layout, state, replayed, ids
