@@ -96,22 +96,28 @@ class Journal:
     @property
     def complete(self) -> bool:
         """False while older reflections of a space opened head first are still to be read."""
-        return getattr(self._store, "complete", True)
+        return self._store.complete
 
     def newest(self, count: int) -> list[Entry] | None:
         """The newest ``count`` reflections, newest first, without waiting for older ones.
 
         None when that cannot be said for sure before the older ones are in.
         """
-        if self.complete:
-            return self._store.entries()[:count]
         return self._store.newest(count)
 
-    def loaded(self) -> list[Entry]:
-        """The reflections read so far, newest first: all of them once :attr:`complete`."""
-        if self.complete:
-            return self._store.entries()
-        return self._store.loaded_entries()
+    def newest_so_far(self, count: int) -> list[Entry]:
+        """Up to ``count`` of the newest reflections, newest first, never waiting for older ones.
+
+        While older ones are still opening, as many as can be said for sure
+        (a space opened head first holds at least a few hundred of its newest,
+        fewer only after deletions); once :attr:`complete`, exactly ``count``
+        or all of them.
+        """
+        while True:
+            newest = self._store.newest(count)
+            if newest is not None:
+                return newest
+            count //= 2  # newest(0) always answers
 
     def get(self, entry_id: str) -> Entry | None:
         return self._store.get(entry_id)

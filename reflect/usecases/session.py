@@ -291,14 +291,14 @@ class Session:
     @property
     def complete(self) -> bool:
         """Every open space is read whole (nothing older is still to be read)."""
-        return all(getattr(store, "complete", True) for store in self.stores.values())
+        return all(store.complete for store in self.stores.values())
 
     def older_to_read(self) -> list[OlderReflections]:
         """The open spaces whose older reflections are still to be read, the one on screen first."""
         waiting = [
             OlderReflections(space, store)
             for space, store in self.stores.items()
-            if not getattr(store, "complete", True)
+            if not store.complete
         ]
         waiting.sort(key=lambda older: older.space != self.active_space)
         return waiting
@@ -312,9 +312,8 @@ class Session:
         was partly read, is taken now.
         """
         store = self.stores.get(older.space)
-        if store is None or store is not older._store or getattr(store, "complete", True):
+        if store is None or store is not older._store or not store.take_older(part):
             return False
-        store.take_older(part)
         self.folder.back_up_once([store])
         return True
 
@@ -327,7 +326,7 @@ class Session:
         while both are here, means a lock.
         """
         store = self.stores.get(older.space)
-        if store is None or store is not older._store or getattr(store, "complete", True):
+        if store is None or store is not older._store or store.complete:
             return OlderFailed.IGNORED
         shared = self.folder.household.shared_space
         if older.space != shared or self.together or self.current is None:
@@ -422,7 +421,7 @@ class Session:
         """The day's backup of each space read whole; one still partly read is backed up once it is in
         (:meth:`take_older`): a backup folds the change log in, which needs the whole space."""
         stores = self.stores.values() if stores is None else stores
-        self.folder.back_up_once([s for s in stores if getattr(s, "complete", True)])
+        self.folder.back_up_once([s for s in stores if s.complete])
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
@@ -533,7 +532,7 @@ class Session:
             create=not folder.is_set_up and folder.writable,
             now=folder.now,
             read_only=not folder.writable,
-            **({"lazy": True} if self.lazily and hasattr(SpaceStore, "read_older") else {}),
+            lazy=self.lazily,
         )
         if space == folder.household.shared_space:
             self._check_roles(opened, space, path)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from reflect.domain.clock import Clock, local_now
 from reflect.domain.entries import Entry, EntryFilter, explored_sections
 from reflect.domain.profiles import Household, Profile, Role, check_passphrase
+from reflect.storage.records import HEAD_MIN_ENTRIES
 from reflect.usecases.catalogue import Catalogue
 from reflect.usecases.drafts import Drafts
 from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
@@ -333,7 +334,7 @@ class Workspace:
         journal = self.journal
         if journal.complete:
             return explored_sections(journal.entries()), True
-        return explored_sections(journal.loaded()), False
+        return explored_sections(journal.newest_so_far(HEAD_MIN_ENTRIES)), False
 
     def write(
         self,

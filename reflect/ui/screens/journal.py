@@ -181,7 +181,7 @@ class JournalScreen(Screen[None]):
         cover what is read so far, one quiet line says so, and everything is
         shown again once the rest is in (:meth:`older_reflections_in`).
         """
-        loaded = self.journal.loaded()
+        loaded = self.journal.newest_so_far(MAX_LISTED)
         tags = sorted({t for e in loaded for t in e.tags})
         select = self.query_one("#tag", Select)
         current = select.value
