@@ -490,12 +490,19 @@ class Session:
     # opening one space
 
     def _open_space(self, opened: OpenedSpaces, space: str, slot: str, secret: str | None, seen: dict) -> None:
+        if self.lazily and self.folder.space_is_sealed(space):
+            try:
+                if self._open_sealed_head_first(opened, space, slot, secret, seen):
+                    return
+            except StoreError:
+                pass  # anything unusual: the whole unlock below says what, in its usual words
+            self._drop_space(opened, space)
         folder = self.folder
         path = folder.space_path(space)
         codec = _PLAIN
         at_least = None
         if folder.space_is_sealed(space):
-            from reflect.storage.sealed import SealedSpace, SealedTampered, is_recovery_slot, is_sealed
+            from reflect.storage.sealed import SealedSpace, SealedTampered, is_sealed
 
             plain_sibling = folder.layout.space_file(space)
             if not path.exists() and plain_sibling.exists():
@@ -509,18 +516,7 @@ class Session:
             except SealedTampered as error:
                 raise SpaceTampered(path, error.user_message) from None
             opened.seals[space] = seal
-            if space == folder.household.shared_space:
-                members = {s for s in seal.slot_ids if not is_recovery_slot(s)}
-                if members != {p.slot_id for p in folder.household.profiles}:
-                    raise SpaceTampered(path, MEMBERS_DIFFER)
-            record = seen.get(space)
-            if record is not None and seal.check_counter_proof(record.counter, record.proof):
-                # Checked by the store, once its change log is counted too.
-                at_least = record.counter
-            elif seal.needs_upgrade and record is not None:
-                # This space was already in the new format once: an old-format
-                # file now is a copy from before, or a forgery.
-                raise SpaceTampered(path, OLD_FORMAT_AGAIN)
+            at_least = self._check_seal(space, path, seal, seen)
             codec = seal
         opened.stores[space] = SpaceStore.open(
             path,
@@ -536,6 +532,69 @@ class Session:
         )
         if space == folder.household.shared_space:
             self._check_roles(opened, space, path)
+
+    def _open_sealed_head_first(
+        self, opened: OpenedSpaces, space: str, slot: str, secret: str | None, seen: dict
+    ) -> bool:
+        """Unlock a sealed space from its header and head part alone (see ``SealedSpace.unlock_head``).
+
+        False when the file does not allow it (another format, a wrong
+        passphrase, anything unexpected): the caller unlocks it whole, which
+        tells those apart. The checks are the whole unlock's; what is left to
+        the older part's read (the rest of the body, the whole-file checksum)
+        is made when it is read (:meth:`OlderReflections.read`).
+        """
+        from reflect.storage.sealed import SealedSpace
+
+        folder = self.folder
+        path = folder.space_path(space)
+        owner = opened.profile if space == opened.profile.space else None
+        found = SealedSpace.unlock_head(path, slot, secret or "", expect=folder.identity(space, owner))
+        if found is None:
+            return False
+        seal = found[0]
+        opened.seals[space] = seal
+        at_least = self._check_seal(space, path, seal, seen)
+        opened.stores[space] = SpaceStore.open(
+            path,
+            space=space,
+            codec=seal,
+            at_least=at_least,
+            create=False,
+            now=folder.now,
+            read_only=not folder.writable,
+            lazy=True,
+        )
+        if space == folder.household.shared_space:
+            self._check_roles(opened, space, path)
+        return True
+
+    def _drop_space(self, opened: OpenedSpaces, space: str) -> None:
+        store = opened.stores.pop(space, None)
+        if store is not None:
+            store.close()
+        seal = opened.seals.pop(space, None)
+        if seal is not None:
+            seal.forget()
+
+    def _check_seal(self, space: str, path, seal: SealedSpace, seen: dict) -> int | None:
+        """The checks an unlocked seal must pass; the save counter last seen, for the store to check."""
+        from reflect.storage.sealed import is_recovery_slot
+
+        folder = self.folder
+        if space == folder.household.shared_space:
+            members = {s for s in seal.slot_ids if not is_recovery_slot(s)}
+            if members != {p.slot_id for p in folder.household.profiles}:
+                raise SpaceTampered(path, MEMBERS_DIFFER)
+        record = seen.get(space)
+        if record is not None and seal.check_counter_proof(record.counter, record.proof):
+            # Checked by the store, once its change log is counted too.
+            return record.counter
+        if seal.needs_upgrade and record is not None:
+            # This space was already in the new format once: an old-format
+            # file now is a copy from before, or a forgery.
+            raise SpaceTampered(path, OLD_FORMAT_AGAIN)
+        return None
 
     def _check_roles(self, opened: OpenedSpaces, space: str, path) -> None:
         """The roles of profiles.json must be the ones the shared space vouches for."""
