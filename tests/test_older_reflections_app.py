@@ -405,3 +405,31 @@ async def test_together_both_private_and_shared_spaces_come_in_and_a_lock_drops_
         await pilot.pause()
         assert ws.complete
         assert len(ws.journal.entries()) == TOTAL
+
+
+def test_a_small_sealed_journal_opened_head_first_still_has_its_whole_file_checked(data_dir, clock):
+    """With no older part, nothing is read later: a flip in the rest of the file or its
+    checksum is found at the unlock, as the whole unlock finds it (seen opening silently before)."""
+    from reflect.storage.errors import StoreError
+
+    ws = open_solo(data_dir, clock)
+    ws.write("A few words.")
+    ws.journal._store.compact(even_if_empty=True)
+    path = ws.space_path(ws.current.space)
+    ws.close()
+    original = path.read_bytes()
+    opened_anyway = []
+    for at in range(len(original) - 120, len(original)):
+        damaged = bytearray(original)
+        damaged[at] ^= 0x01
+        path.write_bytes(bytes(damaged))
+        ws = locked(data_dir, clock)
+        ws.open_head_first()
+        try:
+            ws.unlock(ws.household.profiles[0], PASSPHRASE)
+            opened_anyway.append(at)
+        except StoreError:
+            pass
+        finally:
+            ws.close()
+    assert opened_anyway == []

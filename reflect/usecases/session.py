@@ -552,10 +552,10 @@ class Session:
         found = SealedSpace.unlock_head(path, slot, secret or "", expect=folder.identity(space, owner))
         if found is None:
             return False
-        seal = found[0]
+        seal, head = found
         opened.seals[space] = seal
         at_least = self._check_seal(space, path, seal, seen)
-        opened.stores[space] = SpaceStore.open(
+        store = opened.stores[space] = SpaceStore.open(
             path,
             space=space,
             codec=seal,
@@ -565,6 +565,10 @@ class Session:
             read_only=not folder.writable,
             lazy=True,
         )
+        if store.complete:
+            # Nothing older to read later, where the rest of the file and its
+            # checksum would be checked: they are checked now, as a whole unlock does.
+            seal.read_rest(path, head)
         if space == folder.household.shared_space:
             self._check_roles(opened, space, path)
         return True
