@@ -433,3 +433,19 @@ def test_a_small_sealed_journal_opened_head_first_still_has_its_whole_file_check
         finally:
             ws.close()
     assert opened_anyway == []
+
+
+def test_a_passphrase_change_while_older_reflections_open_keeps_every_one(data_dir, clock):
+    """The key changes only once the space is read whole (it failed as 'changed outside reflect' before)."""
+    solo_folder(data_dir, clock)
+    ws = locked(data_dir, clock)
+    ws.open_head_first()
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)
+    assert not ws.complete
+    ws.change_passphrase("a brand new passphrase", current=PASSPHRASE)
+    assert ws.complete
+    ws.close()
+    ws = locked(data_dir, clock)
+    ws.unlock(ws.household.profiles[0], "a brand new passphrase")
+    assert len(ws.journal.entries()) == TOTAL
+    ws.close()

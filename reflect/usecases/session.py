@@ -317,6 +317,15 @@ class Session:
         self.folder.back_up_once([store])
         return True
 
+    def read_whole(self) -> None:
+        """Read the older part of every open space now, on this thread (it waits).
+
+        For what must hold whole spaces before it changes them (a key change):
+        raises what :meth:`OlderReflections.read` raises, changing nothing.
+        """
+        for older in self.older_to_read():
+            self.take_older(older, older.read())
+
     def older_failed(self, older: OlderReflections) -> str:
         """Reading a space's older part failed: what now (an :class:`OlderFailed` value).
 
