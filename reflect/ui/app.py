@@ -351,8 +351,9 @@ class ReflectApp(App[None]):
             self.lock_now(problem=problem)
             return
         # No passphrase to ask for: the journal cannot be shown whole, and opening
-        # it again would only find the same thing.
+        # it again would only find the same thing. Words being written are kept first.
         self.lock_state.lock()
+        self.keep_drafts(resume=False)
         self.workspace.lock()
         self.reset_screens()
         self.update_space_title()
