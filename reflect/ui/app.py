@@ -286,11 +286,13 @@ class ReflectApp(App[None]):
     def _read_older(self, generation: int) -> None:
         """Read older reflections in a thread; only the main thread takes them in (or drops them)."""
         worker = get_current_worker()
+        tried: set = set()  # each space once: one that will not take its part is not read again
         try:
             while not worker.is_cancelled:
-                older = self.call_from_thread(self._next_older, generation)
+                older = self.call_from_thread(self._next_older, generation, tried)
                 if older is None:
                     return
+                tried.add(older)
                 try:
                     part = older.read()
                 except StoreError as error:
@@ -303,12 +305,14 @@ class ReflectApp(App[None]):
         except RuntimeError:
             return  # reflect is closing: nothing more to hand over
 
-    def _next_older(self, generation: int):
-        """The next space whose older part is waiting, or None (nothing left, or locked meanwhile)."""
+    def _next_older(self, generation: int, tried: set):
+        """The next space whose older part is waiting and not ``tried``, or None (nothing left, or locked)."""
         if not self.lock_state.is_current(generation):
             return None
-        waiting = self.workspace.older_to_read()
-        return waiting[0] if waiting else None
+        older = next((older for older in self.workspace.older_to_read() if older not in tried), None)
+        if older is None:
+            self._older_worker = (None, 0)  # done: a space opened from now on starts a new worker
+        return older
 
     def _older_read(self, generation: int, older, part) -> None:
         """Older reflections of one space are in: take them, and refresh the screens that showed part."""

@@ -92,6 +92,12 @@ class OlderReflections:
         """Read the older part (slow; raises StoreError subclasses such as SpaceDamaged)."""
         return self._store.read_older()
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OlderReflections) and other._store is self._store
+
+    def __hash__(self) -> int:
+        return id(self._store)
+
 
 class OlderFailed:
     """What a failure to read a space's older part means for the session (see :meth:`Session.older_failed`)."""
