@@ -391,7 +391,7 @@ async def test_a_shared_space_that_cannot_be_read_whole_is_closed_and_the_journa
         assert len(ws.journal.entries()) == TOTAL
 
 
-async def test_together_both_private_and_shared_spaces_come_in_and_a_lock_drops_them(data_dir, clock, gate, seconds):
+async def test_together_the_shared_space_and_both_private_ones_come_in_whole(data_dir, clock, gate, seconds, taken):
     from tests.helpers import both_here
 
     couple_folder(data_dir, clock)
@@ -403,7 +403,9 @@ async def test_together_both_private_and_shared_spaces_come_in_and_a_lock_drops_
         assert ws.together
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert ws.complete
+        # Alex's journal, the shared space and Sam's (empty) journal, all read whole behind the path.
+        assert ws.complete and len(ws.session.stores) == 3
+        assert taken.count(True) >= 2  # Alex's older part and the shared one's, through the worker
         assert len(ws.journal.entries()) == TOTAL
 
 
