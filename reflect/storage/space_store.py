@@ -748,6 +748,7 @@ class SpaceStore:
         worker may search it while entries are added, edited or deleted.
         """
         self._check_open()
+        self._complete_load()  # a snapshot is of every entry, never of the newest part only
         if self._search is None:
             self._search = EntrySearch(tuple(self._by_id.values()), newest=self._newest, previous=self._searched)
             self._searched = None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from time import monotonic
 
 from textual import events, on, work
+from textual.worker import Worker, get_current_worker
 from textual.app import App, SystemCommand
 from textual.content import Content
 from rich.text import Text
@@ -39,6 +40,12 @@ from reflect.usecases.workspace import Workspace
 # private text is on it) to the Downloads folder. reflect never offers it.
 HIDDEN_SYSTEM_COMMANDS = frozenset({"Screenshot"})
 IDLE_CHECK_SECONDS = 5.0
+OLDER_UNREADABLE = (
+    "reflect could not read your older reflections this time. Nothing was changed. "
+    "`reflect check` verifies the data files."
+)
+"""Said when reading the older part of a space fails in a way no storage sentence covers."""
+OLDER_STILL_OPENING = "Older reflections are still opening. This comes up as soon as they are in."
 APP_STOPPED = (
     "reflect stopped because of a problem it did not expect ({kind}). Everything you saved "
     "is safe, and words you were typing are usually kept as a draft. "
@@ -100,6 +107,12 @@ class ReflectApp(App[None]):
         self._run = secrets.token_hex(8)
         """Names this run of reflect: an undo kept at a lock is offered back only in it."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
+        # Spaces open head first: the path and the newest reflections at once,
+        # the older ones read in a worker (see read_older_reflections).
+        workspace.open_head_first()
+        self._older_worker: tuple[Worker | None, int] = (None, 0)
+        """The worker reading older reflections, and the lock generation it began in."""
+        self._waiting_for_older: tuple[int, Callable[[], None]] | None = None
 
     def on_mount(self) -> None:
         if self.workspace.settings.theme in self.available_themes:
@@ -170,6 +183,7 @@ class ReflectApp(App[None]):
                 screen.refresh_path()
         self._report_unavailable()
         self._resume_writing()
+        self.read_older_reflections()
 
     @property
     def needs_passphrase(self) -> bool:
@@ -243,6 +257,137 @@ class ReflectApp(App[None]):
         self.push_screen(HomeScreen())
         self._report_unavailable()
         self._resume_writing()
+        self.read_older_reflections()
+
+    # Spaces opened head first: the older reflections come in behind the first screen
+
+    def read_older_reflections(self) -> None:
+        """Read the older part of every space opened head first, in a worker, after the next frame.
+
+        One worker reads them one by one (the space on screen first) and asks
+        for the next when one is in, so a space opened later (the partner's,
+        when both are here) joins the same queue. A lock starts a new
+        generation: whatever the old worker still brings is dropped.
+        """
+        worker, began = self._older_worker
+        if worker is not None and worker.is_running and began == self.lock_generation:
+            return  # the running worker picks up every space still waiting
+        if not self.workspace.older_to_read():
+            return
+        generation = self.lock_generation
+
+        def start() -> None:
+            if self.lock_state.is_current(generation) and self.workspace.older_to_read():
+                self._older_worker = (self._read_older(generation), generation)
+
+        self.call_after_refresh(start)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="older")
+    def _read_older(self, generation: int) -> None:
+        """Read older reflections in a thread; only the main thread takes them in (or drops them)."""
+        worker = get_current_worker()
+        tried: set = set()  # each space once: one that will not take its part is not read again
+        try:
+            while not worker.is_cancelled:
+                older = self.call_from_thread(self._next_older, generation, tried)
+                if older is None:
+                    return
+                tried.add(older)
+                try:
+                    part = older.read()
+                except StoreError as error:
+                    self.call_from_thread(self._older_failed, generation, older, error.user_message)
+                except Exception:  # a surprise is said plainly too, never as a traceback
+                    self.call_from_thread(self._older_failed, generation, older, OLDER_UNREADABLE)
+                else:
+                    self.call_from_thread(self._older_read, generation, older, part)
+                    del part
+        except RuntimeError:
+            return  # reflect is closing: nothing more to hand over
+
+    def _next_older(self, generation: int, tried: set):
+        """The next space whose older part is waiting and not ``tried``, or None (nothing left, or locked)."""
+        if not self.lock_state.is_current(generation):
+            return None
+        older = next((older for older in self.workspace.older_to_read() if older not in tried), None)
+        if older is None:
+            self._older_worker = (None, 0)  # done: a space opened from now on starts a new worker
+        return older
+
+    def _older_read(self, generation: int, older, part) -> None:
+        """Older reflections of one space are in: take them, and refresh the screens that showed part."""
+        if not self.lock_state.is_current(generation) or not self.workspace.take_older(older, part):
+            return  # locked, hidden or someone else unlocked meanwhile: dropped
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "older_reflections_in", None)
+            if refresh is not None:
+                refresh()
+        self._run_waiting_for_older()
+
+    def _older_failed(self, generation: int, older, problem: str) -> None:
+        """The older part of a space could not be read: say so plainly; nothing is written over."""
+        from reflect.ui.screens.home import HomeScreen
+        from reflect.usecases.session import OlderFailed
+
+        if not self.lock_state.is_current(generation):
+            return
+        outcome = self.workspace.older_failed(older)
+        if outcome == OlderFailed.IGNORED:
+            return
+        if outcome == OlderFailed.CLOSE:
+            # The shared space is closed, as an unlock that found it damaged leaves
+            # it; words being written are kept first, and screens start again from
+            # the path of the person's own journal.
+            self.keep_drafts(resume=True)
+            self.workspace.close_unreadable(older, problem)
+            self.reset_screens()
+            self.update_space_title()
+            self.push_screen(HomeScreen())
+            self._resume_writing()
+            self.notify(
+                f"The {self.workspace.space_label(older.space)} could not be opened. {problem}",
+                severity="error",
+                timeout=15,
+            )
+            self._run_waiting_for_older()
+            return
+        if self.needs_passphrase:
+            self.lock_now(problem=problem)
+            return
+        # No passphrase to ask for: the journal cannot be shown whole, and opening
+        # it again would only find the same thing. Words being written are kept first.
+        self.lock_state.lock()
+        self.keep_drafts(resume=False)
+        self.workspace.lock()
+        self.reset_screens()
+        self.update_space_title()
+        self.push_screen(ProblemScreen(problem))
+
+    def waits_for_older(self, again: Callable[[], None]) -> bool:
+        """True if older reflections are still opening: ``again()`` then runs once they are in.
+
+        For the screens that gather a whole space (a session prep, an export, an
+        import): they never start from part of it, and never freeze the screen
+        waiting for the rest. ``again`` is the action itself, so it checks
+        everything anew; a lock in between drops it.
+        """
+        if self.workspace.complete:
+            return False
+        self._waiting_for_older = (self.lock_generation, again)
+        self.notify(OLDER_STILL_OPENING, timeout=5)
+        return True
+
+    def _run_waiting_for_older(self) -> None:
+        waiting, self._waiting_for_older = self._waiting_for_older, None
+        if waiting is None:
+            return
+        generation, then = waiting
+        if not self.lock_state.is_current(generation):
+            return
+        if not self.workspace.complete:
+            self._waiting_for_older = waiting
+            return
+        then()
 
     def _report_unavailable(self) -> None:
         for space, problem in self.workspace.unavailable.items():
@@ -416,16 +561,18 @@ class ReflectApp(App[None]):
             elif resume:
                 held[key] = (screen.prompt, screen.entry, None)
 
-    def lock_now(self, *, hide: bool = False, door: str = "locked") -> None:
+    def lock_now(self, *, hide: bool = False, door: str = "locked", problem: str = "") -> None:
         """Drop the keys and every screen that showed private text.
 
-        ``door`` says what the unlock screen asks (see ``UnlockScreen``).
+        ``door`` says what the unlock screen asks (see ``UnlockScreen``);
+        ``problem``, a plain sentence it shows, says why reflect locked.
         """
         self.lock_state.lock(hide=hide)
         if self.workspace.is_unlocked:
             self.keep_drafts(resume=True)
             self._keep_undo()
         self.workspace.lock()
+        self._waiting_for_older = None
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
         self.clear_notifications()
@@ -434,7 +581,7 @@ class ReflectApp(App[None]):
         if hide:
             self.push_screen(HiddenScreen())
         elif self.needs_passphrase:
-            self.push_screen(UnlockScreen(door=door))
+            self.push_screen(UnlockScreen(door=door, problem=problem))
         else:
             self.show_the_door()
 
@@ -588,6 +735,7 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.update_space_title()
         self.push_screen(HomeScreen())
+        self.read_older_reflections()
         first_name, second_name = (p.name for p in self.workspace.people_here)
         self.notify(
             f"{first_name} and {second_name}, you are both here. Only the shared space is open.",
@@ -771,7 +919,8 @@ class ReflectApp(App[None]):
         if not self.check_action("session_prep", ()):
             return
         if not isinstance(self.screen, (ModalScreen, PrepScreen, PrepPreviewScreen)):
-            self.push_screen(PrepScreen())
+            if not self.waits_for_older(self.action_session_prep):
+                self.push_screen(PrepScreen())
 
     def action_ladder(self) -> None:
         """The touch ladder: its steps, and where it is now."""
@@ -798,7 +947,8 @@ class ReflectApp(App[None]):
         from reflect.ui.screens.transfer import ExportSpaceScreen
 
         if not isinstance(self.screen, ModalScreen):
-            self.push_screen(ExportSpaceScreen())
+            if not self.waits_for_older(self.action_export_space):
+                self.push_screen(ExportSpaceScreen())
 
     def action_import_journal(self) -> None:
         """Bring in a reflect export, or a journal from jrnl or Day One."""
@@ -807,4 +957,5 @@ class ReflectApp(App[None]):
         from reflect.ui.screens.transfer import ImportScreen
 
         if not isinstance(self.screen, ModalScreen):
-            self.push_screen(ImportScreen())
+            if not self.waits_for_older(self.action_import_journal):
+                self.push_screen(ImportScreen())

@@ -104,7 +104,34 @@ class Journal:
     # reflections
 
     def entries(self) -> list[Entry]:
+        """Every reflection, newest first (older ones still opening are read first: that waits)."""
         return self._store.entries()
+
+    @property
+    def complete(self) -> bool:
+        """False while older reflections of a space opened head first are still to be read."""
+        return self._store.complete
+
+    def newest(self, count: int) -> list[Entry] | None:
+        """The newest ``count`` reflections, newest first, without waiting for older ones.
+
+        None when that cannot be said for sure before the older ones are in.
+        """
+        return self._store.newest(count)
+
+    def newest_so_far(self, count: int) -> list[Entry]:
+        """Up to ``count`` of the newest reflections, newest first, never waiting for older ones.
+
+        While older ones are still opening, as many as can be said for sure
+        (a space opened head first holds at least a few hundred of its newest,
+        fewer only after deletions); once :attr:`complete`, exactly ``count``
+        or all of them.
+        """
+        while True:
+            newest = self._store.newest(count)
+            if newest is not None:
+                return newest
+            count //= 2  # newest(0) always answers
 
     def get(self, entry_id: str) -> Entry | None:
         return self._store.get(entry_id)

@@ -116,6 +116,9 @@ class Keys:
         from reflect.storage.sealed import is_recovery_slot
 
         profile = self._require_current()
+        # A space opened head first is read whole under the key it was sealed with,
+        # before that key changes (its older part is checked with it).
+        self.session.read_whole()
         seals = self.session.seals
         shared = self.folder.household.shared_space
         snapshots = {space: seal.slots_snapshot() for space, seal in seals.items()}

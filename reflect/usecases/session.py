@@ -75,11 +75,54 @@ class OpenedSpaces:
         self.stores, self.seals = {}, {}
 
 
+class OlderReflections:
+    """The older part of one open space, still to be read (see :meth:`Session.older_to_read`).
+
+    :meth:`read` may run in a worker thread: it reads, verifies and parses the
+    file and changes nothing that is open. What it returns is handed back to
+    :meth:`Session.take_older` on the main thread, which takes it only if this
+    same space is still open for the same people.
+    """
+
+    def __init__(self, space: str, store: SpaceStore) -> None:
+        self.space = space
+        self._store = store
+
+    def read(self) -> object:
+        """Read the older part (slow; raises StoreError subclasses such as SpaceDamaged)."""
+        return self._store.read_older()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OlderReflections) and other._store is self._store
+
+    def __hash__(self) -> int:
+        return id(self._store)
+
+
+class OlderFailed:
+    """What a failure to read a space's older part means for the session (see :meth:`Session.older_failed`)."""
+
+    IGNORED = "ignored"
+    """The space was closed, or its whole load finished some other way, meanwhile: nothing to say."""
+    CLOSE = "close"
+    """The shared space is to be closed and listed as unavailable (:meth:`Session.close_unreadable`);
+    the person's own journal stays open."""
+    LOCK = "lock"
+    """A space on screen cannot be read whole: lock, and say why."""
+
+
 class Session:
     """Who is unlocked in one data folder, and the spaces open for them."""
 
     def __init__(self, folder: DataFolder) -> None:
         self.folder = folder
+        self.lazily = False
+        """Open spaces head first: only their newest reflections and small tables, the rest later.
+
+        Set by the app, which reads the older part in a worker (:meth:`older_to_read`);
+        everything else reads whole spaces, and a whole-space call on a space
+        opened lazily reads the rest first anyway.
+        """
         self.current: Profile | None = None
         self.active_space: str | None = None
         self.stores: dict[str, SpaceStore] = {}
@@ -236,7 +279,7 @@ class Session:
             self.seals[person.space] = seal
         self.partner = person
         self.active_space = shared
-        self.folder.back_up_once([store])
+        self._back_up_read_whole([store])
         self.remember_counters()
 
     @property
@@ -248,6 +291,78 @@ class Session:
 
     def space_label(self, space: str | None = None) -> str:
         return self.folder.household.space_label(space or self.active_space or "")
+
+    # spaces opened head first
+
+    @property
+    def complete(self) -> bool:
+        """Every open space is read whole (nothing older is still to be read)."""
+        return all(store.complete for store in self.stores.values())
+
+    def older_to_read(self) -> list[OlderReflections]:
+        """The open spaces whose older reflections are still to be read, the one on screen first."""
+        waiting = [
+            OlderReflections(space, store)
+            for space, store in self.stores.items()
+            if not store.complete
+        ]
+        waiting.sort(key=lambda older: older.space != self.active_space)
+        return waiting
+
+    def take_older(self, older: OlderReflections, part: object) -> bool:
+        """Merge what :meth:`OlderReflections.read` returned (main thread only).
+
+        Taken only if that same space is still open and still waiting for it:
+        after a lock, or another person's unlock, it is dropped. Returns True
+        when it was taken. The day's backup of that space, put off while it
+        was partly read, is taken now.
+        """
+        store = self.stores.get(older.space)
+        if store is None or store is not older._store or not store.take_older(part):
+            return False
+        self.folder.back_up_once([store])
+        return True
+
+    def read_whole(self) -> None:
+        """Read the older part of every open space now, on this thread (it waits).
+
+        For what must hold whole spaces before it changes them (a key change):
+        raises what :meth:`OlderReflections.read` raises, changing nothing.
+        """
+        for older in self.older_to_read():
+            self.take_older(older, older.read())
+
+    def older_failed(self, older: OlderReflections) -> str:
+        """Reading a space's older part failed: what now (an :class:`OlderFailed` value).
+
+        Nothing is written. A shared space that cannot be read whole is closed
+        and listed as unavailable (as at an unlock that finds it damaged), while
+        the person's own journal stays open; any other space, or the shared one
+        while both are here, means a lock.
+        """
+        store = self.stores.get(older.space)
+        if store is None or store is not older._store or store.complete:
+            return OlderFailed.IGNORED
+        shared = self.folder.household.shared_space
+        if older.space != shared or self.together or self.current is None:
+            return OlderFailed.LOCK
+        return OlderFailed.CLOSE
+
+    def close_unreadable(self, older: OlderReflections, problem: str) -> None:
+        """Close the shared space whose older part could not be read, and keep ``problem`` for it."""
+        store = self.stores.get(older.space)
+        if store is None or store is not older._store or self.current is None:
+            return
+        self.remember_counters()
+        del self.stores[older.space]
+        self._journals.pop(older.space, None)
+        store.close()
+        seal = self.seals.pop(older.space, None)
+        if seal is not None:
+            seal.forget()
+        self.unavailable[older.space] = problem
+        if self.active_space == older.space:
+            self.active_space = self.current.space
 
     # unlock and lock
 
@@ -314,8 +429,14 @@ class Session:
         self.unavailable = dict(opened.unavailable)
         self.current = opened.profile
         self.active_space = opened.profile.space
-        self.folder.back_up_once(self.stores.values())
+        self._back_up_read_whole()
         self.remember_counters()
+
+    def _back_up_read_whole(self, stores=None) -> None:
+        """The day's backup of each space read whole; one still partly read is backed up once it is in
+        (:meth:`take_older`): a backup folds the change log in, which needs the whole space."""
+        stores = self.stores.values() if stores is None else stores
+        self.folder.back_up_once([s for s in stores if s.complete])
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
@@ -384,12 +505,19 @@ class Session:
     # opening one space
 
     def _open_space(self, opened: OpenedSpaces, space: str, slot: str, secret: str | None, seen: dict) -> None:
+        if self.lazily and self.folder.space_is_sealed(space):
+            try:
+                if self._open_sealed_head_first(opened, space, slot, secret, seen):
+                    return
+            except StoreError:
+                pass  # anything unusual: the whole unlock below says what, in its usual words
+            self._drop_space(opened, space)
         folder = self.folder
         path = folder.space_path(space)
         codec = _PLAIN
         at_least = None
         if folder.space_is_sealed(space):
-            from reflect.storage.sealed import SealedSpace, SealedTampered, is_recovery_slot, is_sealed
+            from reflect.storage.sealed import SealedSpace, SealedTampered, is_sealed
 
             plain_sibling = folder.layout.space_file(space)
             if not path.exists() and plain_sibling.exists():
@@ -406,18 +534,7 @@ class Session:
             # (at 100,000 entries, 80 MB each).
             del blob
             opened.seals[space] = seal
-            if space == folder.household.shared_space:
-                members = {s for s in seal.slot_ids if not is_recovery_slot(s)}
-                if members != {p.slot_id for p in folder.household.profiles}:
-                    raise SpaceTampered(path, MEMBERS_DIFFER)
-            record = seen.get(space)
-            if record is not None and seal.check_counter_proof(record.counter, record.proof):
-                # Checked by the store, once its change log is counted too.
-                at_least = record.counter
-            elif seal.needs_upgrade and record is not None:
-                # This space was already in the new format once: an old-format
-                # file now is a copy from before, or a forgery.
-                raise SpaceTampered(path, OLD_FORMAT_AGAIN)
+            at_least = self._check_seal(space, path, seal, seen)
             codec = seal
         opened.stores[space] = SpaceStore.open(
             path,
@@ -429,9 +546,77 @@ class Session:
             create=not folder.is_set_up and folder.writable,
             now=folder.now,
             read_only=not folder.writable,
+            lazy=self.lazily,
         )
         if space == folder.household.shared_space:
             self._check_roles(opened, space, path)
+
+    def _open_sealed_head_first(
+        self, opened: OpenedSpaces, space: str, slot: str, secret: str | None, seen: dict
+    ) -> bool:
+        """Unlock a sealed space from its header and head part alone (see ``SealedSpace.unlock_head``).
+
+        False when the file does not allow it (another format, a wrong
+        passphrase, anything unexpected): the caller unlocks it whole, which
+        tells those apart. The checks are the whole unlock's; what is left to
+        the older part's read (the rest of the body, the whole-file checksum)
+        is made when it is read (:meth:`OlderReflections.read`).
+        """
+        from reflect.storage.sealed import SealedSpace
+
+        folder = self.folder
+        path = folder.space_path(space)
+        owner = opened.profile if space == opened.profile.space else None
+        found = SealedSpace.unlock_head(path, slot, secret or "", expect=folder.identity(space, owner))
+        if found is None:
+            return False
+        seal, head = found
+        opened.seals[space] = seal
+        at_least = self._check_seal(space, path, seal, seen)
+        store = opened.stores[space] = SpaceStore.open(
+            path,
+            space=space,
+            codec=seal,
+            at_least=at_least,
+            create=False,
+            now=folder.now,
+            read_only=not folder.writable,
+            lazy=True,
+        )
+        if store.complete:
+            # Nothing older to read later, where the rest of the file and its
+            # checksum would be checked: they are checked now, as a whole unlock does.
+            seal.read_rest(path, head)
+        if space == folder.household.shared_space:
+            self._check_roles(opened, space, path)
+        return True
+
+    def _drop_space(self, opened: OpenedSpaces, space: str) -> None:
+        store = opened.stores.pop(space, None)
+        if store is not None:
+            store.close()
+        seal = opened.seals.pop(space, None)
+        if seal is not None:
+            seal.forget()
+
+    def _check_seal(self, space: str, path, seal: SealedSpace, seen: dict) -> int | None:
+        """The checks an unlocked seal must pass; the save counter last seen, for the store to check."""
+        from reflect.storage.sealed import is_recovery_slot
+
+        folder = self.folder
+        if space == folder.household.shared_space:
+            members = {s for s in seal.slot_ids if not is_recovery_slot(s)}
+            if members != {p.slot_id for p in folder.household.profiles}:
+                raise SpaceTampered(path, MEMBERS_DIFFER)
+        record = seen.get(space)
+        if record is not None and seal.check_counter_proof(record.counter, record.proof):
+            # Checked by the store, once its change log is counted too.
+            return record.counter
+        if seal.needs_upgrade and record is not None:
+            # This space was already in the new format once: an old-format
+            # file now is a copy from before, or a forgery.
+            raise SpaceTampered(path, OLD_FORMAT_AGAIN)
+        return None
 
     def _check_roles(self, opened: OpenedSpaces, space: str, path) -> None:
         """The roles of profiles.json must be the ones the shared space vouches for."""

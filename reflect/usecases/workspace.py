@@ -18,12 +18,21 @@ from typing import TYPE_CHECKING
 from reflect.domain.clock import Clock, local_now
 from reflect.domain.entries import Entry, EntryFilter, explored_sections
 from reflect.domain.profiles import Household, Profile, Role, check_passphrase
+from reflect.storage.records import HEAD_MIN_ENTRIES
 from reflect.usecases.catalogue import Catalogue
 from reflect.usecases.drafts import Drafts
 from reflect.usecases.data_folder import LEGACY_PROFILE, DataFolder
 from reflect.usecases.journal import Journal, UnknownPrompt, write_reflection
 from reflect.usecases.keys import KeyChange, Keys
-from reflect.usecases.session import NotUnlocked, OpenedSpaces, Session, WhoIsWriting, recovery_slot
+from reflect.usecases.session import (
+    NotUnlocked,
+    OlderFailed,
+    OlderReflections,
+    OpenedSpaces,
+    Session,
+    WhoIsWriting,
+    recovery_slot,
+)
 from reflect.usecases.setup import NewPerson, add_person, check_partner_may_join, set_up
 
 if TYPE_CHECKING:
@@ -35,6 +44,8 @@ __all__ = [
     "KeyChange",
     "NewPerson",
     "NotUnlocked",
+    "OlderFailed",
+    "OlderReflections",
     "OpenedSpaces",
     "UnknownPrompt",
     "WhoIsWriting",
@@ -233,6 +244,35 @@ class Workspace:
         """The name of a person (a profile id, as entries and check-ins record it); empty if unknown."""
         return self.session.name_of(person)
 
+    # spaces opened head first: the newest reflections at once, the older ones later
+
+    def open_head_first(self) -> None:
+        """From now on spaces open head first: their newest reflections and small tables
+        at once, the older reflections read later through :meth:`older_to_read` (the app
+        does that in a worker). Whatever needs a whole space still gets it whole."""
+        self.session.lazily = True
+
+    @property
+    def complete(self) -> bool:
+        """Every open space is read whole: nothing older is still opening."""
+        return self.session.complete
+
+    def older_to_read(self) -> list[OlderReflections]:
+        """The open spaces whose older reflections are still to be read, the one on screen first."""
+        return self.session.older_to_read()
+
+    def take_older(self, older: OlderReflections, part: object) -> bool:
+        """Take in what ``older.read()`` returned; False if that space was closed meanwhile (see :meth:`Session.take_older`)."""
+        return self.session.take_older(older, part)
+
+    def older_failed(self, older: OlderReflections) -> str:
+        """Reading ``older`` failed: what that means now (see :meth:`Session.older_failed`)."""
+        return self.session.older_failed(older)
+
+    def close_unreadable(self, older: OlderReflections, problem: str) -> None:
+        """Close a shared space that cannot be read whole (see :meth:`Session.close_unreadable`)."""
+        self.session.close_unreadable(older, problem)
+
     # keys
 
     def check_current_passphrase(self, typed: str) -> None:
@@ -286,6 +326,16 @@ class Workspace:
 
     def explored(self) -> set[str]:
         return explored_sections(self.journal.entries())
+
+    def explored_so_far(self) -> tuple[set[str], bool]:
+        """The sections explored in the active space, from what is read so far, and whether that is all of it.
+
+        Never waits for older reflections still opening: the second value is then False.
+        """
+        journal = self.journal
+        if journal.complete:
+            return explored_sections(journal.entries()), True
+        return explored_sections(journal.newest_so_far(HEAD_MIN_ENTRIES)), False
 
     def write(
         self,

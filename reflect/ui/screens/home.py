@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
 
 
+OLDER_OPENING = "Older reflections are still opening, so some steps may be marked in a moment."
+
+
 class HomeScreen(Screen[None]):
     """The path of sections from the packs, in order."""
 
@@ -47,6 +50,7 @@ class HomeScreen(Screen[None]):
         elif self.app.workspace.household.is_couple:
             intro += " F6 goes to the shared space and back."  # a narrow footer may not show it
         yield Static(intro, classes="screen-intro")
+        yield Static(OLDER_OPENING, id="older-opening", classes="muted")
         yield OptionList(id="path")
         yield SafetyFooter()
 
@@ -60,8 +64,11 @@ class HomeScreen(Screen[None]):
 
     def refresh_path(self) -> None:
         workspace = self.app.workspace
-        # Until the journal is open (it may still be loading) nothing is marked yet.
-        explored = workspace.explored() if workspace.is_unlocked else set()
+        # Until the journal is open (it may still be loading) nothing is marked yet;
+        # while its older reflections open, steps are marked from the newest ones,
+        # and a quiet line says the marks are not all there yet.
+        explored, whole = workspace.explored_so_far() if workspace.is_unlocked else (set(), True)
+        self.query_one("#older-opening").display = not whole
         highlighted = self.path_list.highlighted
         self.path_list.clear_options()
         sections = workspace.sections()
@@ -80,6 +87,11 @@ class HomeScreen(Screen[None]):
             self.path_list.add_option(Option(label, id=section.id))
             self.path_list.add_option(None)
         self.path_list.highlighted = min(highlighted or 0, len(sections) - 1)
+
+    def older_reflections_in(self) -> None:
+        """Older reflections were read (see ``ReflectApp.read_older_reflections``): mark every step."""
+        if self.app.workspace.is_unlocked:
+            self.refresh_path()
 
     @on(OptionList.OptionSelected, "#path")
     def open_section(self, event: OptionList.OptionSelected) -> None:

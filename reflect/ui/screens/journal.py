@@ -35,6 +35,8 @@ MAX_LISTED = 300
 # are found, then the rest of the list and the count.
 FIRST_ROWS = 50
 STILL_LOOKING = "Still looking through older reflections…"
+OLDER_OPENING = "Older reflections are still opening."
+OLDER_OPENING_FOUND = "{found} so far. Older reflections are still opening, and are searched as they come in."
 EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
 
@@ -181,6 +183,9 @@ class JournalScreen(Screen[None]):
 
     def refresh_entries(self, keep: str | None = None) -> None:
         """Show what the filters find now, at once (after a change, or coming back)."""
+        if not self.journal.complete:
+            self.refresh_while_opening(keep)
+            return
         self.refresh_tags()
         self._ticket += 1  # a search still running in the background is out of date
         flt = self.current_filter()
@@ -198,6 +203,9 @@ class JournalScreen(Screen[None]):
 
     def start_search(self) -> None:
         """Look for what the filters say in a worker: typing never waits for the journal."""
+        if not self.journal.complete:
+            self.refresh_while_opening()  # what is read so far, and says so
+            return
         self._ticket += 1
         flt = self.current_filter()
         self.search_in_background(self._ticket, flt, self.journal.search_snapshot(), self.exercise_rows(flt))
@@ -285,6 +293,38 @@ class JournalScreen(Screen[None]):
     def option_for(self, row: Entry | ExerciseRecord) -> Option:
         label = record_label(row) if isinstance(row, ExerciseRecord) else entry_label(row, self.author_name(row))
         return Option(label, id=row.id)
+
+    def refresh_while_opening(self, keep: str | None = None) -> None:
+        """The newest reflections while older ones are still being read, never passed off as all of them.
+
+        Nothing here waits for the older ones: the list, the tags and any search
+        cover what is read so far, one quiet line says so, and everything is
+        shown again once the rest is in (:meth:`older_reflections_in`).
+        """
+        self._ticket += 1  # a search still running in the background is out of date
+        loaded = self.journal.newest_so_far(MAX_LISTED)
+        tags = sorted({t for e in loaded for t in e.tags})
+        select = self.query_one("#tag", Select)
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
+            if isinstance(current, str) and current in tags:
+                select.value = current
+        flt = self.current_filter()
+        exercises = self.exercise_rows(flt)
+        found = list(_rows((e for e in loaded if flt.matches(e)), exercises))
+        reflections = len(found) - len(exercises)
+        self.show_rows(found[:MAX_LISTED], 0, len(found), reflections, flt, keep)
+        if flt == EntryFilter():
+            line = OLDER_OPENING
+        else:
+            line = OLDER_OPENING_FOUND.format(found=f"{reflections} found" if reflections else "Nothing found")
+        self.query_one("#count", Static).update(line)
+
+    def older_reflections_in(self) -> None:
+        """Older reflections were read (see ``ReflectApp.read_older_reflections``): show everything."""
+        if self.app.workspace.is_unlocked:
+            self.refresh_entries()
 
     def selected_row(self) -> Entry | ExerciseRecord | None:
         index = self.entry_list.highlighted

@@ -63,10 +63,14 @@ class UnlockScreen(Screen[None]):
     class Recovered(Message):
         """A recovery key opened the spaces and set a new passphrase: the person is in."""
 
-    def __init__(self, door: str = "locked") -> None:
-        """``door``: "locked" (a lock), "new" (just set up), "private" (leaving the shared space)."""
+    def __init__(self, door: str = "locked", problem: str = "") -> None:
+        """``door``: "locked" (a lock), "new" (just set up), "private" (leaving the shared space).
+
+        ``problem``: a plain sentence saying why reflect locked, shown under the passphrase.
+        """
         super().__init__()
         self.door = door
+        self.problem = problem
         self._attempt = 0
         """Counts attempts: only the newest may let anyone in."""
 
@@ -103,6 +107,7 @@ class UnlockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
+        self.show_problem(self.problem)
         if self.app.workspace.household.is_couple:
             self.query_one("#both-note").display = False
             self.query_one("#who", RadioSet).focus()  # first: who is here
