@@ -132,6 +132,9 @@ def main() -> int:
                         reflect(f, "write", NEW_TEXT), f"{PASSPHRASE}\n".encode()
                     ),
                     "reflect list -n 10": lambda f=folder: run(reflect(f, "list", "-n", "10")),
+                    "reflect list -n 10, sealed (incl. KDF)": lambda f=secret_folder: run(
+                        reflect(f, "list", "-n", "10"), f"{PASSPHRASE}\n".encode()
+                    ),
                     "reflect list --contains WORD": lambda f=folder: run(reflect(f, "list", "--contains", word)),
                 }
                 for measure in measures.values():
