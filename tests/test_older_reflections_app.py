@@ -260,7 +260,9 @@ async def test_damage_in_the_older_part_locks_with_a_plain_sentence_and_changes_
         await all_in(pilot, gate)
         assert isinstance(app.screen, UnlockScreen)
         assert not app.workspace.is_unlocked
-        assert app.screen.query_one("#problem").render().plain == problem.user_message
+        assert app.screen.query_one("#problem").render().plain == (
+            f"Your older reflections could not be read, so reflect locked. {problem.user_message}"
+        )
         assert app.return_code is None
     assert path.read_bytes() == before
 

@@ -46,6 +46,8 @@ OLDER_UNREADABLE = (
 )
 """Said when reading the older part of a space fails in a way no storage sentence covers."""
 OLDER_STILL_OPENING = "Older reflections are still opening. This comes up as soon as they are in."
+OLDER_LOCKED = "Your older reflections could not be read, so reflect locked."
+"""Said before the storage's own sentence when that locks reflect after the first screen was shown."""
 APP_STOPPED = (
     "reflect stopped because of a problem it did not expect ({kind}). Everything you saved "
     "is safe, and words you were typing are usually kept as a draft. "
@@ -352,7 +354,7 @@ class ReflectApp(App[None]):
             self._run_waiting_for_older()
             return
         if self.needs_passphrase:
-            self.lock_now(problem=problem)
+            self.lock_now(problem=f"{OLDER_LOCKED} {problem}")
             return
         # No passphrase to ask for: the journal cannot be shown whole, and opening
         # it again would only find the same thing. Words being written are kept first.
