@@ -209,8 +209,9 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     if not entries:
         out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
         return 0
-    for entry in entries:
-        out(_format_entry(entry, names.get(entry.author, "") if entry.author else ""))
+    for start in range(0, len(entries), 500):  # a few writes rather than one per entry
+        chunk = entries[start : start + 500]
+        out("\n".join(_format_entry(e, names.get(e.author, "") if e.author else "") for e in chunk))
     return 0
 
 
@@ -252,7 +253,7 @@ def _search_quickly(folder, args: argparse.Namespace):
     from reflect.usecases.quick_search import entries_containing
 
     flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
-    return entries_containing(folder, household.profiles[0], flt)
+    return entries_containing(folder, household.profiles[0], flt, ending=True)
 
 
 def _checkin(data_dir: Path, args: argparse.Namespace) -> int:

@@ -21,9 +21,15 @@ if TYPE_CHECKING:
     from reflect.domain.entries import Entry
 
 
-def entries_containing(folder: DataFolder, profile: Profile, flt: EntryFilter) -> list[Entry] | None:
+def entries_containing(
+    folder: DataFolder, profile: Profile, flt: EntryFilter, *, ending: bool = False
+) -> list[Entry] | None:
     """The entries of the person's own journal that ``flt`` matches, newest
-    first, or ``None``: then unlock the usual way (nothing was changed)."""
+    first, or ``None``: then unlock the usual way (nothing was changed).
+
+    ``ending``: the process ends once the entries are shown (a command), so
+    the records read are left for its end to free (see ``entries_matching``).
+    """
     household = folder.household
     if (
         not flt.contains
@@ -45,6 +51,6 @@ def entries_containing(folder: DataFolder, profile: Profile, flt: EntryFilter) -
     from reflect.storage.space_scan import entries_matching
 
     try:
-        return entries_matching(path, flt, space=space)
+        return entries_matching(path, flt, space=space, leave_for_exit=ending)
     except StoreError:
         return None  # the usual unlock reads it again and says what is wrong, in its words
