@@ -209,7 +209,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
     if not entries:
         out(messages.NO_MATCHES if (args.contains or args.tag) else messages.NO_ENTRIES)
         return 0
-    for start in range(0, len(entries), 500):  # a few writes rather than one per entry
+    for start in range(0, len(entries), 500):  # one print per 500 entries: far quicker than one each
         chunk = entries[start : start + 500]
         out("\n".join(_format_entry(e, names.get(e.author, "") if e.author else "") for e in chunk))
     return 0
