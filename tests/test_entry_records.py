@@ -50,9 +50,9 @@ _EDIT = st.one_of(
 
 
 @st.composite
-def _records(draw) -> object:
+def _records(draw, edits: bool = True) -> object:
     """A record as entry_to_record writes it (with distinct words in every
-    field, so a field read into the wrong place shows), then edited."""
+    field, so a field read into the wrong place shows), then edited (unless not ``edits``)."""
     created = T0 + timedelta(minutes=draw(st.integers(0, 10**6)))
     updated = created if draw(st.booleans()) else created + timedelta(hours=draw(st.integers(-50, 50)))
     entry = new_entry(
@@ -72,6 +72,8 @@ def _records(draw) -> object:
     record: object = records.entry_to_record(entry)
     if draw(st.booleans()):
         record = orjson.loads(orjson.dumps(record))
+    if not edits:
+        return record
     for kind, name, value in draw(st.lists(_EDIT, max_size=3)):
         if kind == "set":
             record[name] = value  # type: ignore[index]

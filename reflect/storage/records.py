@@ -528,6 +528,36 @@ def older_ids_filter(ids: Any) -> str:
     return base64.b64encode(prints.tobytes()).decode("ascii")
 
 
+def older_ids_match(ids: Any, filter_text: object) -> bool:
+    """Whether ``older_ids_filter(ids) == filter_text``, found without sorting the
+    fingerprints (at 100,000 ids the sort is most of the cost): ``filter_text``
+    is the canonical base64 of strictly increasing fingerprints, and they are
+    exactly those of ``ids``."""
+    import base64
+    import binascii
+    import zlib
+    from array import array
+    from itertools import islice
+    from operator import lt, methodcaller
+
+    if type(filter_text) is not str:
+        return False
+    try:
+        raw = base64.b64decode(filter_text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    prints = array("I")
+    if len(raw) % prints.itemsize or base64.b64encode(raw).decode("ascii") != filter_text:
+        return False
+    prints.frombytes(raw)
+    if _LITTLE:
+        prints.byteswap()
+    if not all(map(lt, prints, islice(prints, 1, None))):
+        return False
+    found = set(map(zlib.crc32, map(methodcaller("encode", "utf-8", "surrogatepass"), ids)))
+    return len(found) == len(prints) and found.issuperset(prints)
+
+
 def older_ids(filter_text: str) -> Any:
     """The fingerprints in a filter made by :func:`older_ids_filter` (sorted), or
     ``None`` when it is unusable (then nothing is sure)."""

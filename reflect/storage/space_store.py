@@ -405,7 +405,7 @@ class SpaceStore:
             if (
                 len(older) != partial.older
                 or not partial.head_ids.isdisjoint(older)
-                or records.older_ids_filter(older) != partial.ids
+                or not records.older_ids_match(older, partial.ids)
             ):
                 raise ValueError("The space's file does not match its layout record.")
             entries, problems = records.parse_space({records.META_TABLE: partial.meta, records.ENTRIES_TABLE: older})
@@ -1021,7 +1021,7 @@ def _merged(path: Path, tables: Tables, layout_check: _LayoutCheck | None) -> Ta
         if layout is None:
             return merged  # every entry in "entries": nothing to merge
         older = tables.get(records.OLDER_TABLE) or {}
-        if older and records.older_ids_filter(older) != records.layout_ids_filter(tables):
+        if older and not records.older_ids_match(older, records.layout_ids_filter(tables)):
             raise ValueError("The space's file does not match its layout record.")
     except ValueError as exc:
         raise SpaceDamaged(path, str(exc)) from None
