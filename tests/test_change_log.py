@@ -439,7 +439,14 @@ def _check_from_head(path: Path, kind: str, at_least: int | None) -> bool:
 @pytest.mark.slow
 def test_killed_writers_and_compactions_lose_no_acknowledged_entry(tmp_path):
     stats = kill_rounds(tmp_path, 60, seed=20261130)
-    assert stats["kills"] == 60 and stats["opened"] >= 58
+    # Where a kill lands depends on the machine's speed: on a much faster or
+    # slower one, a few more rounds (on fresh spaces) give each moment its chance.
+    for extra in range(4):
+        if stats["during_compaction"] and stats["during_quick"]:
+            break
+        more = kill_rounds(tmp_path / f"more-{extra}", 20, seed=20261130 + extra + 1)
+        stats = {name: stats[name] + more[name] for name in stats}
+    assert stats["kills"] >= 60 and stats["opened"] >= stats["kills"] - 2
     assert stats["acknowledged"] > 100, "writers must get some saves done between kills"
     assert stats["during_compaction"] >= 1, "some kills must land during a compaction"
     assert stats["during_quick"] >= 1, "some kills must land during a quick append"
