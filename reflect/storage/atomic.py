@@ -100,12 +100,11 @@ MAX_DATA_FILE_BYTES = 1024**3
 """Far larger than any file reflect writes; anything bigger is not reflect's."""
 
 
-def read_private_bytes(path: Path) -> bytes:
-    """All the bytes of a file reflect wrote (read-only: nothing is changed).
+def open_private_file(path: Path) -> int:
+    """A read-only descriptor of a file reflect wrote, and only of a plain file.
 
-    Only a plain file is read. A link, a pipe or a device put in its place
-    raises :class:`OSError` at once instead of being followed, waited on or
-    read for ever, and so does a file larger than any reflect writes.
+    A link, a pipe or a device put in its place raises :class:`OSError` at
+    once instead of being followed or waited on. The caller closes it.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -113,11 +112,24 @@ def read_private_bytes(path: Path) -> bytes:
         if exc.errno == errno.ELOOP:
             raise OSError(errno.ELOOP, "it is a link to somewhere else, not a file reflect wrote", str(path)) from None
         raise
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "it is not a plain file", str(path))
-        if info.st_size > MAX_DATA_FILE_BYTES:
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_private_bytes(path: Path) -> bytes:
+    """All the bytes of a file reflect wrote (read-only: nothing is changed).
+
+    Only a plain file is read (see :func:`open_private_file`), and a file
+    larger than any reflect writes raises :class:`OSError` instead of being
+    read for ever.
+    """
+    with os.fdopen(open_private_file(path), "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > MAX_DATA_FILE_BYTES:
             raise OSError(errno.EFBIG, "it is far larger than any file reflect writes", str(path))
         return handle.read(MAX_DATA_FILE_BYTES + 1)
 

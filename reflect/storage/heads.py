@@ -14,14 +14,13 @@ anything on disk or in memory.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from reflect.storage import records
+from reflect.storage.atomic import open_private_file
 
 # The first read: enough for a sealed file's prefix, its largest header and MAC,
 # or a plain file's change-log and layout records.
@@ -59,19 +58,8 @@ class HeadReader:
     """An open space file, read by ranges (a plain file only: never a link or a pipe)."""
 
     def __init__(self, path: Path) -> None:
-        try:
-            self._fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise OSError(errno.ELOOP, "it is a link to somewhere else, not a file reflect wrote", str(path)) from None
-            raise
-        try:
-            info = os.fstat(self._fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EINVAL, "it is not a plain file", str(path))
-        except BaseException:
-            os.close(self._fd)
-            raise
+        self._fd = open_private_file(path)
+        info = os.fstat(self._fd)
         self.stamp = FileStamp(info.st_ino, info.st_mtime_ns, info.st_size)
 
     def read(self, offset: int, size: int) -> bytes:
