@@ -398,3 +398,24 @@ def fold_change_log(space_file):
     space = orjson.loads(space_file.read_bytes())["_meta"]["space"]["space"]
     with SpaceStore.open(space_file, space=space, create=False) as store:
         store.compact()
+
+
+def plain_body(tables: dict) -> bytes:
+    """A plain snapshot body of raw ``tables`` as read from a file (``_layout`` and
+    ``_older`` included, in file order), with the layout's head end made to match
+    the bytes again, for tests that hand-edit a record and write the file back.
+
+    A body whose head end does not match is itself damage, so an edit that
+    changes the head part's length would otherwise test that instead.
+    """
+    import orjson
+
+    layout = tables.get("_layout")
+    if layout is None:
+        return orjson.dumps(tables)
+    head = {name: table for name, table in tables.items() if name != "_older"}
+    while True:
+        start = orjson.dumps(head)[:-1]
+        if layout["head"]["end"] == len(start):
+            return start + b',"_older":' + orjson.dumps(tables.get("_older", {})) + b"}"
+        layout["head"]["end"] = len(start)

@@ -374,3 +374,57 @@ def test_a_store_closed_while_its_older_part_is_read_merges_nothing(tmp_path, mo
     monkeypatch.setattr(SealedSpace, "read_rest", locked_meanwhile)
     part = store.read_older()
     assert len(part) == 0 and not store.take_older(part)
+
+
+@pytest.mark.parametrize("appended", [b',"entries":{}', b',"_older":{}', b',"drafts":{}'])
+def test_a_table_repeated_after_the_older_part_is_damage_for_the_whole_open(tmp_path, appended):
+    """JSON lets a key repeat, and the last value wins: a table written again after
+    ``_older`` must not change what the whole open finds while the head-first
+    read finds the file as written. Both read the same two documents."""
+    path = tmp_path / "space"
+    build(path, "plain")
+    body = path.read_bytes()
+    assert body.endswith(b"}")
+    path.write_bytes(body[:-1] + appended + b"}")
+    with pytest.raises(SpaceDamaged):
+        SpaceStore.open(path, space=SPACE, create=False, read_only=True)
+    assert SpaceStore.verify(path, check_mode=False), "reflect check names it too"
+    lazy = SpaceStore.open(path, space=SPACE, create=False, read_only=True, lazy=True)
+    try:
+        with pytest.raises(SpaceDamaged):
+            lazy.read_older()
+    finally:
+        lazy.close()
+    assert path.read_bytes() == body[:-1] + appended + b"}", "nothing was written over"
+
+
+def test_a_malformed_layout_record_is_damage_even_without_asserts(tmp_path):
+    """The layout record is checked with plain tests (``python -O`` drops asserts)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "space"
+    build(path, "plain")
+    body = path.read_bytes()
+    cutoff = records.layout_of(orjson.loads(body))[1].encode()
+    path.write_bytes(body.replace(cutoff, b"XXXX" + cutoff[4:], 1))
+    code = (
+        "import sys\n"
+        "from reflect.storage.space_store import SpaceStore\n"
+        "from reflect.storage.errors import SpaceDamaged\n"
+        "try:\n"
+        f"    SpaceStore.open({str(path)!r}, space={SPACE!r}, create=False, read_only=True)\n"
+        "except SpaceDamaged as exc:\n"
+        "    print(exc.detail)\n"
+    )
+    done = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, env=_pythonpath())
+    assert done.returncode == 0, done.stderr[-400:]
+    assert "layout record is malformed" in done.stdout
+
+
+def _pythonpath() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    return env

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import copy_data_folder, run_cli
+from tests.helpers import copy_data_folder, plain_body, run_cli
 from tests.test_entry_records import _DATES, _EDIT, _FIELDS, _ODD, _records
 from reflect.domain.entries import EntryFilter, new_entry
 from reflect.domain.profiles import Role
@@ -141,7 +141,7 @@ def test_a_damaged_or_hand_edited_record_is_reported_exactly_as_before(tmp_path,
     table = tables["_older" if where == "older" else "entries"]
     key = next(iter(table))
     table[key] = {**table[key], **edit}
-    path.write_bytes(orjson.dumps(tables))
+    path.write_bytes(plain_body(tables))
     before = path.read_bytes()
     quick, usual, returned = both_ways(["list", "--data-dir", data, "--contains", "Evening"], capsys, monkeypatch)
     assert quick == usual
@@ -156,7 +156,7 @@ def test_a_damaged_draft_is_reported_exactly_as_before(tmp_path, capsys, monkeyp
     data, _stdin, path = make_folder(tmp_path / "data")
     tables = orjson.loads(path.read_bytes())
     tables["drafts"] = {"free": {"text": 3, "saved": "2026-01-05T08:00:00+00:00"}}
-    path.write_bytes(orjson.dumps(tables))
+    path.write_bytes(plain_body(tables))
     quick, usual, returned = both_ways(["list", "--data-dir", data, "--contains", "Evening"], capsys, monkeypatch)
     assert quick == usual
     assert quick[0] == 1 and "could not be read" in quick[2]
@@ -170,7 +170,7 @@ def test_a_record_an_older_reflect_wrote_is_read_the_usual_way(tmp_path, capsys,
     key = next(iter(tables["_older"]))
     record = tables["_older"][key]
     del record["starred"], record["section_id"]
-    path.write_bytes(orjson.dumps(tables))
+    path.write_bytes(plain_body(tables))
     quick, usual, returned = both_ways(["list", "--data-dir", data, "--contains", "Evening 0:"], capsys, monkeypatch)
     assert quick == usual and quick[0] == 0
     assert "Evening 0:" in quick[1]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import OsWithFailure
+from tests.helpers import OsWithFailure, plain_body
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first
 from reflect.storage import atomic, changelog, records
 from reflect.storage.codec import Codec, PlainCodec
@@ -647,7 +647,7 @@ def test_verify_reads_and_changes_nothing(space_path):
     tables = orjson.loads(valid)
     for record in tables["entries"].values():
         record["created"] = "not a date"
-    broken = orjson.dumps(tables)
+    broken = plain_body(tables)
     space_path.write_bytes(broken)
     problems = SpaceStore.verify(space_path)
     assert len(problems) == 2

@@ -672,16 +672,24 @@ def layout_of(tables: Tables) -> tuple[int, str, int] | None:
     if table is None:
         return None
     record = table.get(LAYOUT_KEY) if isinstance(table, dict) else None
-    try:
-        assert isinstance(record, dict) and set(record) == {"end", "cutoff", "older", "ids"}
-        assert isinstance(record["ids"], str) and (record["ids"] != "") == (record["older"] > 0)
-        end, cutoff, older = record["end"], record["cutoff"], record["older"]
-        assert type(end) is int and end > 0 and type(older) is int and older >= 0
-        assert isinstance(cutoff, str) and (cutoff != "") == (older > 0)
-        if cutoff:
-            assert datetime.fromisoformat(cutoff).utcoffset() is not None
-    except (AssertionError, TypeError, ValueError):
-        raise ValueError("The space's layout record is malformed.") from None
+    malformed = ValueError("The space's layout record is malformed.")
+    # Checked with plain tests, not asserts: ``python -O`` drops asserts.
+    if not isinstance(record, dict) or set(record) != {"end", "cutoff", "older", "ids"}:
+        raise malformed
+    end, cutoff, older, ids = record["end"], record["cutoff"], record["older"], record["ids"]
+    if type(end) is not int or end <= 0 or type(older) is not int or older < 0:
+        raise malformed
+    if not isinstance(ids, str) or (ids != "") != (older > 0):
+        raise malformed
+    if not isinstance(cutoff, str) or (cutoff != "") != (older > 0):
+        raise malformed
+    if cutoff:
+        try:
+            aware = datetime.fromisoformat(cutoff).utcoffset() is not None
+        except ValueError:
+            aware = False
+        if not aware:
+            raise malformed
     return end, cutoff, older
 
 
@@ -731,6 +739,30 @@ def merge_layout(tables: Tables, plain: bytes | None = None) -> tuple[Tables, tu
     if older:
         merged[ENTRIES_TABLE] = {**entries, **older}
     return merged, layout
+
+
+def parse_body(plain: bytes) -> Tables:
+    """The raw tables of a snapshot's plain body, parsed as a read of its head part
+    alone parses them.
+
+    A body in the current layout is read as its two documents, the head part
+    (``plain[:end] + b"}"``) and the older part after it, so a whole read and a
+    head-first read see the same bytes the same way: nothing written past the
+    head (a table repeated after ``_older``, say) can change what one of them
+    finds and not the other. Any other body is one JSON document. Raises
+    ``ValueError`` (``orjson.JSONDecodeError`` for JSON that does not parse).
+    """
+    import orjson
+
+    end = head_end_at_start(plain)
+    if end is None:
+        return orjson.loads(plain)
+    view = memoryview(plain)
+    tables = orjson.loads(bytes(view[:end]) + b"}")
+    if not isinstance(tables, dict) or OLDER_TABLE in tables:
+        raise ValueError("The space's file does not match its layout record.")
+    tables[OLDER_TABLE] = older_part_of(view[end:])
+    return tables
 
 
 def older_part_of(plain_rest: bytes) -> dict[str, Any]:

@@ -109,7 +109,7 @@ class _SpaceFile(Storage):
         self._tables = {}
 
     def _tables_on_disk(self) -> Tables:
-        return records.merge_layout(orjson.loads(self.codec.decode(read_private_bytes(self.path))))[0]
+        return records.merge_layout(records.parse_body(self.codec.decode(read_private_bytes(self.path))))[0]
 
 
 class _KeyedTable(Table):
@@ -893,12 +893,9 @@ def _quick_ready(codec: Codec, plain: bytes) -> bool:
     return header_base is False or header_base == base
 
 
-def _identity_of(path: Path) -> tuple[int, int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_ino, info.st_mtime_ns, info.st_size
+def _identity_of(path: Path) -> heads.FileStamp | None:
+    """What tells one version of the file from another (see :func:`heads.stamp_of`)."""
+    return heads.stamp_of(path)
 
 
 def _new_base() -> bytes:
@@ -979,9 +976,11 @@ def _decode(
         raise
     try:
         with records.gc_paused():
-            tables = orjson.loads(plain)
+            tables = records.parse_body(plain)
     except orjson.JSONDecodeError:
         raise SpaceDamaged(path, "The file is not complete JSON; it may have been cut short.") from None
+    except ValueError as exc:
+        raise SpaceDamaged(path, str(exc)) from None
     try:
         version = records.meta_of(tables)["schema"]
     except ValueError as exc:
