@@ -112,6 +112,18 @@ class DataFolder:
     def household(self) -> Household:
         return self._household or Household((LEGACY_PROFILE,))
 
+    def is_alone_here(self, profile: Profile) -> bool:
+        """True when the folder is set up for ``profile`` alone: no partner, no shared
+        space. The commands that read or append without the whole unlock
+        (``reflect write``, ``list -n``, ``list --contains``) take only this case."""
+        household = self._household
+        return (
+            household is not None
+            and household.shared_space is None
+            and len(household.profiles) == 1
+            and household.profiles[0] == profile
+        )
+
     def save_household(self, household: Household) -> None:
         save_household(self.layout.household_file, household)
         self._household = household

@@ -30,14 +30,7 @@ if TYPE_CHECKING:
 def newest_entries(folder: DataFolder, profile: Profile, passphrase: str | None, n: int) -> list[Entry] | None:
     """The ``n`` newest entries of the person's own journal, newest first, read from
     its head part, or ``None``: then unlock the usual way (nothing was changed)."""
-    household = folder.household
-    if (
-        n < 1
-        or not folder.is_set_up
-        or household.shared_space is not None
-        or len(household.profiles) != 1
-        or household.profiles[0] != profile
-    ):
+    if n < 1 or not folder.is_alone_here(profile):
         return None
     folder.refuse_downgrade()
     space = profile.space

@@ -30,15 +30,7 @@ def entries_containing(
     ``ending``: the process ends once the entries are shown (a command), so
     the records read are left for its end to free (see ``entries_matching``).
     """
-    household = folder.household
-    if (
-        not flt.contains
-        or not folder.is_set_up
-        or household.shared_space is not None
-        or len(household.profiles) != 1
-        or household.profiles[0] != profile
-        or profile.protected
-    ):
+    if not flt.contains or profile.protected or not folder.is_alone_here(profile):
         return None
     folder.refuse_downgrade()
     space = profile.space

@@ -61,14 +61,7 @@ class QuickJournal:
 def open_to_write(folder: DataFolder, profile: Profile, passphrase: str | None) -> QuickJournal | None:
     """The person's own journal, ready to take a new reflection, or ``None``:
     then unlock the usual way (nothing was changed)."""
-    household = folder.household
-    if (
-        not folder.writable
-        or not folder.is_set_up
-        or household.shared_space is not None
-        or len(household.profiles) != 1
-        or household.profiles[0] != profile
-    ):
+    if not folder.writable or not folder.is_alone_here(profile):
         return None
     folder.refuse_downgrade()
     space = profile.space
