@@ -405,8 +405,9 @@ def plain_body(tables: dict) -> bytes:
     ``_older`` included, in file order), with the layout's head end made to match
     the bytes again, for tests that hand-edit a record and write the file back.
 
-    A body whose head end does not match is itself damage, so an edit that
-    changes the head part's length would otherwise test that instead.
+    Without it, an edit that changes the head part's length leaves the layout
+    pointing elsewhere, and the file is then read as one JSON document, not as
+    the head-first layout such a test means to try.
     """
     import orjson
 

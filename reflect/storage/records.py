@@ -745,20 +745,26 @@ def parse_body(plain: bytes) -> Tables:
     """The raw tables of a snapshot's plain body, parsed as a read of its head part
     alone parses them.
 
-    A body in the current layout is read as its two documents, the head part
-    (``plain[:end] + b"}"``) and the older part after it, so a whole read and a
-    head-first read see the same bytes the same way: nothing written past the
-    head (a table repeated after ``_older``, say) can change what one of them
-    finds and not the other. Any other body is one JSON document. Raises
+    A body in the current layout whose head part is where its layout record
+    says is read as its two documents, the head part (``plain[:end] + b"}"``)
+    and the older part after it, so a whole read and a head-first read see the
+    same bytes the same way: nothing written past the head (a table repeated
+    after ``_older``: JSON keeps the last of a repeated key) can change what
+    one of them finds and not the other; such a body is damage. A body whose
+    head part moved (a plain file edited by hand, where a head-first read does
+    not go) and any older body are one JSON document, as before. Raises
     ``ValueError`` (``orjson.JSONDecodeError`` for JSON that does not parse).
     """
     import orjson
 
     end = head_end_at_start(plain)
-    if end is None:
-        return orjson.loads(plain)
     view = memoryview(plain)
-    tables = orjson.loads(bytes(view[:end]) + b"}")
+    if end is None or bytes(view[end : end + len(_OLDER_MARK)]) != _OLDER_MARK:
+        return orjson.loads(plain)
+    try:
+        tables = orjson.loads(bytes(view[:end]) + b"}")
+    except orjson.JSONDecodeError:
+        return orjson.loads(plain)
     if not isinstance(tables, dict) or OLDER_TABLE in tables:
         raise ValueError("The space's file does not match its layout record.")
     tables[OLDER_TABLE] = older_part_of(view[end:])
