@@ -475,6 +475,11 @@ def log_base_at_start(plain: bytes) -> bytes | None:
 #      "entries": {<the newest entries>},   # every entry created at or after the cutoff
 #      "_older": {<every other entry>}}     # M entries, each created before the cutoff
 #
+# The older part is written one record per line (:func:`older_part_bytes`):
+# JSON whitespace, read by any JSON reader as before; a body written before
+# that has it on one line, and is read the same way (the next compaction
+# writes it one record per line).
+#
 # ``body[:E]`` ends just before ``,"_older":``, so ``body[:E] + b"}"`` is a
 # complete JSON document: the *head*. The head holds at least
 # :data:`HEAD_MIN_ENTRIES` entries (all of them when there are fewer; ties at
@@ -643,7 +648,31 @@ def snapshot_bytes(tables: Tables, *, keep: int | None = None) -> bytes:
         if len(start) + len(record) + len(middle) == end:
             break
         end = len(start) + len(record) + len(middle)
-    return b"".join((start, record, middle, _OLDER_MARK, orjson.dumps(older), b"}"))
+    return b"".join((start, record, middle, _OLDER_MARK, older_part_bytes(older), b"}"))
+
+
+def older_part_bytes(older: Mapping[str, Any]) -> bytes:
+    """The older part's JSON object, one record per line::
+
+        {
+        "<id>":{<record>},
+        "<id>":{<record>}
+        }
+
+    (``{}`` when there is none). The newlines are JSON whitespace, so any JSON
+    reader (an older reflect's too) reads it as one object. orjson writes a
+    newline inside a string as ``\\n``, never raw, so every newline here ends
+    a record: :mod:`reflect.storage.space_scan` reads one line alone, and
+    :func:`older_part_of` parses the part in blocks of lines. Each record is
+    dumped alone (dumping the whole and cutting it afterwards is not safe:
+    braces and commas can be inside strings).
+    """
+    import orjson
+
+    if not older:
+        return b"{}"
+    dumps = orjson.dumps
+    return b"{\n" + b",\n".join(map(b":".join, zip(map(dumps, older), map(dumps, older.values())))) + b"\n}"
 
 
 def head_end_at_start(plain: bytes) -> int | None:
