@@ -66,3 +66,92 @@ def test_a_body_with_its_older_part_on_lines_is_plain_json(texts, keep):
 def test_older_part_bytes_is_one_record_per_line():
     assert records.older_part_bytes({}) == b"{}"
     assert records.older_part_bytes({"a": {"t": "x\ny"}, "b": {}}) == b'{\n"a":{"t":"x\\ny"},\n"b":{}\n}'
+
+
+# The older part parsed in blocks of lines (records.older_part_of), against one parse of the whole.
+
+_KEYS = st.text(alphabet=st.sampled_from(list('ab,\n"\\{}:')), min_size=0, max_size=4)
+_VALUES = st.dictionaries(st.sampled_from(["t", "u"]), RISKY_TEXT, max_size=2)
+_EDITS = st.lists(
+    st.tuples(st.integers(0, 10**6), st.sampled_from(["cut", "nl", "comma-nl", "drop", "dup-line", "brace", "space", "comma-at-end", "blank-line"])),
+    max_size=3,
+)
+
+
+def _edited(part: bytes, edits) -> bytes:
+    for at, kind in edits:
+        at %= len(part) + 1
+        if kind == "cut":
+            part = part[:at]
+        elif kind == "nl":
+            part = part[:at] + b"\n" + part[at:]
+        elif kind == "comma-nl":
+            part = part[:at] + b",\n" + part[at:]
+        elif kind == "drop":
+            part = part[:at] + part[at + 1 :]
+        elif kind == "brace":
+            part = part[:at] + b"}" + part[at:]
+        elif kind == "comma-at-end":  # {...,\n\n}: a last block with nothing in it
+            part = part[:-2] + b",\n" + b" " * (at % 2) + part[-2:]
+        elif kind == "blank-line":  # ,\n,\n or ,\n \n,\n: a block with nothing in it
+            first = part.find(b",\n", at)
+            if first >= 0:
+                part = part[:first] + b",\n" + b" " * (at % 2) + part[first:]
+        elif kind == "space":
+            part = part[:at] + b" " + part[at:]
+        else:
+            start = part.rfind(b"\n", 0, at) + 1
+            end = part.find(b"\n", at)
+            line = part[start : end if end >= 0 else len(part)]
+            part = part[:start] + line + b"\n" + part[start:]
+    return part
+
+
+def _whole(rest: bytes):
+    try:
+        return "ok", list(records.older_part_of(rest).items()), None
+    except ValueError as exc:
+        return "damage", None, str(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    older=st.dictionaries(_KEYS, _VALUES, max_size=12),
+    extra=st.lists(st.tuples(_KEYS, _VALUES), max_size=3),
+    edits=_EDITS,
+    block=st.integers(1, 60),
+)
+def test_blocks_give_what_one_parse_of_the_whole_gives(older, extra, edits, block):
+    part = records.older_part_bytes(older)
+    if extra and older:  # keys repeated further on: JSON keeps the last value (at the first place)
+        part = part[:-2] + b"".join(b",\n" + orjson.dumps(k) + b":" + orjson.dumps(v) for k, v in extra) + b"\n}"
+    part = _edited(part, edits)
+    blocks = records._loads_in_blocks(part, block)
+    try:
+        whole = orjson.loads(part)
+    except orjson.JSONDecodeError:
+        whole = None
+    if blocks is not None:
+        assert whole is not None and list(blocks.items()) == list(whole.items())
+    rest = records._OLDER_MARK + part + b"}"
+    expected = _whole(rest)
+    old_block = records.OLDER_BLOCK_BYTES
+    try:
+        records.OLDER_BLOCK_BYTES = block
+        assert _whole(rest) == expected
+    finally:
+        records.OLDER_BLOCK_BYTES = old_block
+
+
+def test_an_older_part_written_on_lines_is_parsed_in_several_blocks(monkeypatch):
+    older = {f"id{i}": {"text": f"line {i}, with {{braces}},\\n and commas"} for i in range(500)}
+    part = records.older_part_bytes(older)
+    calls = []
+    real = orjson.loads
+    monkeypatch.setattr(orjson, "loads", lambda data: calls.append(len(data)) or real(data))
+    assert records._loads_in_blocks(part, 1000) == older
+    assert len(calls) > 20 and max(calls) < 1000 + 200
+    calls.clear()
+    one_line = orjson.dumps(older)
+    assert records._loads_in_blocks(one_line, 1000) is None  # a one-line part: parsed whole, as before
+    assert records.older_part_of(records._OLDER_MARK + one_line + b"}") == older
