@@ -810,13 +810,16 @@ def older_part_of(plain_rest: bytes) -> dict[str, Any]:
         raise ValueError("The space's file does not match its layout record.")
     part = bytes(view[len(_OLDER_MARK) : -1])
     del view
-    older = _loads_in_blocks(part, OLDER_BLOCK_BYTES)
-    if older is not None:
-        return older
-    try:
-        older = orjson.loads(part)
-    except orjson.JSONDecodeError:
-        raise ValueError("The file is not complete JSON; it may have been cut short.") from None
+    # No collection while the records are made (a collection started inside a
+    # parse of one block walks every record made so far: ~100 ms at 100,000).
+    with gc_paused():
+        older = _loads_in_blocks(part, OLDER_BLOCK_BYTES)
+        if older is not None:
+            return older
+        try:
+            older = orjson.loads(part)
+        except orjson.JSONDecodeError:
+            raise ValueError("The file is not complete JSON; it may have been cut short.") from None
     if not isinstance(older, dict):
         raise ValueError("The space's file does not match its layout record.")
     return older
