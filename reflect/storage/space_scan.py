@@ -31,8 +31,9 @@ plain ASCII without ``"``, ``\\`` or a control character (:func:`_scannable`):
 * the head part and the change log are read as the head-first read reads them
   (``space_store._head_of``: the head parsed and checked against its layout
   record, the log's records read and checked, every one a ``put`` or ``del``
-  of an entry); then the whole file, which must start with that very head and
-  be the file the head was read from;
+  of an entry); then the older part, in pieces of :data:`SCAN_BYTES` from
+  the same file (its stamp and its first bytes checked against the head's;
+  the stamp again at the end, else all of it is read again);
 * the older part must be ``,"_older":{\\n`` ... ``\\n}}`` holding exactly
   as many lines as the layout record's count of older entries, every one
   ending in ``},`` but the last, which ends in ``}`` (no other line break);
