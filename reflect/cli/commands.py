@@ -83,8 +83,8 @@ def _collector_paused(pause: bool):
 
     ``reflect write`` and ``reflect list`` are over in a moment. Most of what
     they make is the modules they import, and the collector walked those
-    again and again while they were made (some twenty times, a few
-    milliseconds of their start-up) without finding anything to free:
+    again and again while they were made (22 collections in one `list -n`,
+    9 with this pause: 2-3 ms of its start-up) without finding anything to free:
     reference counting frees what they make as usual, and whole journals are
     read with collection off already (:func:`reflect.storage.records.gc_paused`).
     Collection is as it was once the command returns.
