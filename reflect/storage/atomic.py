@@ -11,7 +11,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from reflect.paths import PRIVATE_FILE_MODE
@@ -80,6 +79,8 @@ def read_space_bytes(path: Path) -> bytes:
 
 def _stage(path: Path, data: bytes) -> str:
     """A synced, private temporary copy of ``data`` beside ``path``; its name."""
+    import tempfile  # here, not at the top: commands that only read start quicker without it (and shutil)
+
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         try:

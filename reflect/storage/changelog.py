@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import struct
 from dataclasses import dataclass, field
@@ -51,6 +50,11 @@ import orjson
 from reflect.paths import PRIVATE_FILE_MODE
 from reflect.storage.atomic import _fsync_folder, atomic_write_bytes, read_private_bytes
 from reflect.storage.errors import SaveFailed, SpaceDamaged
+
+try:  # hashlib's own BLAKE2b, without hashlib loading OpenSSL (a command's start-up)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 MAGIC = b"RFLXLOG1"
 BASE_BYTES = 16
@@ -344,11 +348,11 @@ def _write_at(fd: int, data: bytes, offset: int) -> None:
 
 
 def _length_check(length: int, base: bytes) -> bytes:
-    return hashlib.blake2b(struct.pack(">I", length) + base, digest_size=4, person=_LENGTH_LABEL).digest()
+    return blake2b(struct.pack(">I", length) + base, digest_size=4, person=_LENGTH_LABEL).digest()
 
 
 def _plain_sum(base: bytes, seq: int, plain: bytes) -> bytes:
-    h = hashlib.blake2b(digest_size=_PLAIN_SUM_BYTES, person=_PLAIN_LABEL)
+    h = blake2b(digest_size=_PLAIN_SUM_BYTES, person=_PLAIN_LABEL)
     h.update(base + struct.pack(">Q", seq))
     h.update(plain)
     return h.digest()

@@ -14,13 +14,17 @@ anything on disk or in memory.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from reflect.storage import records
 from reflect.storage.atomic import open_private_file
+
+try:  # hashlib's own BLAKE2b, without hashlib loading OpenSSL (a command's start-up)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 # The first read: enough for a sealed file's prefix, its largest header and MAC,
 # or a plain file's change-log and layout records.
@@ -94,7 +98,7 @@ def stamp_of(path: Path) -> FileStamp | None:
 
 
 def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=32).digest()
+    return blake2b(data, digest_size=32).digest()
 
 
 def read_plain_head(path: Path) -> HeadPart | None:

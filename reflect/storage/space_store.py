@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb.storages import Storage
@@ -37,7 +37,6 @@ from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
 from reflect.storage import changelog, heads, records
 from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
 from reflect.storage.codec import Codec, PlainCodec
-from reflect.storage.entry_search import EntrySearch
 from reflect.storage.errors import (
     SaveFailed,
     SpaceDamaged,
@@ -47,6 +46,9 @@ from reflect.storage.errors import (
     StoreError,
     SpaceTooNew,
 )
+
+if TYPE_CHECKING:
+    from reflect.storage.entry_search import EntrySearch
 
 Tables = dict[str, Any]
 
@@ -750,6 +752,8 @@ class SpaceStore:
         self._check_open()
         self._complete_load()  # a snapshot is of every entry, never of the newest part only
         if self._search is None:
+            from reflect.storage.entry_search import EntrySearch  # and threading: only when searched
+
             self._search = EntrySearch(tuple(self._by_id.values()), newest=self._newest, previous=self._searched)
             self._searched = None
         return self._search

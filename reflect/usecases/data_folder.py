@@ -7,6 +7,7 @@ rather than finding the files itself.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,14 +15,12 @@ from typing import TYPE_CHECKING
 from reflect.domain.clock import Clock, local_now
 from reflect.domain.profiles import LEGACY_SPACE, Household, Profile, Role
 from reflect.paths import DataLayout
-from reflect.storage.backups import make_backup
 from reflect.storage.errors import HouseholdTampered, StoreError
 from reflect.storage.household import load_household, save_household
-from reflect.storage.lock import DataFolderLock
 from reflect.storage.settings import Settings, load_settings, save_settings
-from reflect.storage.spaces import sweep_unfinished_saves
 
 if TYPE_CHECKING:  # the cryptography loads only when needed
+    from reflect.storage.lock import DataFolderLock
     from reflect.storage.space_store import SpaceStore
     from reflect.storage.sealed import KdfParams, SpaceIdentity
 
@@ -69,7 +68,10 @@ class DataFolder:
         """
         layout = DataLayout(data_dir)
         lock = None
-        if take_lock:
+        if take_lock:  # what only writing needs is imported here (start-up of `reflect list`)
+            from reflect.storage.lock import DataFolderLock
+            from reflect.storage.spaces import sweep_unfinished_saves
+
             layout.ensure()
             lock = DataFolderLock(layout.lock_file)
             lock.acquire()
@@ -169,6 +171,8 @@ class DataFolder:
         )
 
     def load_seen(self) -> dict:
+        if not os.path.lexists(self.layout.seen_file):
+            return {}  # as load_seen says of a file it cannot read, without importing it (start-up)
         from reflect.storage.seen import load_seen
 
         return load_seen(self.layout.seen_file)
@@ -185,6 +189,7 @@ class DataFolder:
         is one whole file. A backup that cannot be written is not a reason to
         refuse someone their journal; ``reflect check`` lists what backups exist.
         """
+        from reflect.storage.backups import make_backup
         from reflect.storage.changelog import backup_due
 
         stores = list(stores)
@@ -202,4 +207,6 @@ class DataFolder:
 
     def back_up_before_upgrade(self, path: Path) -> None:
         """A copy of a space kept before its format is brought up to date."""
+        from reflect.storage.backups import make_backup
+
         make_backup(path, self.layout.backups_dir, self.now(), force=True)

@@ -1,0 +1,83 @@
+"""What ``reflect write`` and ``reflect list -n`` load, for a lone person's plain journal.
+
+Their start-up is most of what they cost (issue 12: benchmarks/README.md,
+"Start-up"). Each module below was once on their way and is not needed
+there: the screens, the cryptography, argparse (cli.quick_args reads these
+command lines), OpenSSL (BLAKE2b comes without it), tempfile and shutil (only
+a file written whole needs them), searching, the whole unlock. Checked in a
+fresh interpreter, after the command ran, so none can come back unnoticed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import PROJECT_ROOT, run_cli
+
+NEVER_ON_THE_WAY = {
+    "textual",
+    "rich",
+    "nacl",
+    "argon2",
+    "argparse",
+    "_hashlib",
+    "tempfile",
+    "shutil",
+    "reflect.ui",
+    "reflect.content",
+    "reflect.usecases.workspace",
+    "reflect.usecases.session",
+    "reflect.storage.sealed",
+    "reflect.storage.entry_search",
+}
+
+RUN_AND_LIST_MODULES = (
+    "import sys; from reflect.cli import main; code = main(sys.argv[1:]); "
+    "print('--- modules', *sorted(sys.modules), sep='\\n'); sys.exit(code)"
+)
+
+
+def loaded_by(*argv: str) -> set[str]:
+    """The modules loaded once ``reflect ARGV`` has run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, *argv], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split("--- modules\n", 1)[1].split())
+
+
+def among(loaded: set[str], names: set[str]) -> set[str]:
+    return {m for m in loaded if any(m == n or m.startswith(n + ".") for n in names)}
+
+
+@pytest.fixture
+def plain_folder(tmp_path, capsys, monkeypatch) -> str:
+    data = str(tmp_path / "d")
+    argv = ["profiles", "add", "Sam", "--role", "individual", "--no-passphrase", "--data-dir", data]
+    assert run_cli(argv, capsys, monkeypatch)[0] == 0
+    for n in range(3):
+        assert run_cli(["write", "--data-dir", data, f"evening {n}"], capsys, monkeypatch)[0] == 0
+    return data
+
+
+@pytest.mark.parametrize(
+    ("argv", "quick_way"),
+    [
+        (["list", "-n", "2"], "reflect.usecases.quick_list"),
+        (["write", "one more evening"], "reflect.usecases.quick_write"),
+    ],
+    ids=["list -n", "write"],
+)
+def test_write_and_list_n_load_only_what_they_need(plain_folder, argv, quick_way):
+    loaded = loaded_by("--data-dir", plain_folder, *argv)
+    assert quick_way in loaded  # the quick way was taken: the check below is about it
+    assert among(loaded, NEVER_ON_THE_WAY) == set()
+
+
+def test_the_check_sees_a_module_on_the_way(plain_folder):
+    """The check can fail: a command that does load argparse is caught by it."""
+    loaded = loaded_by("--data-dir", plain_folder, "list", "-n=2")  # not plainly written: argparse reads it
+    assert among(loaded, NEVER_ON_THE_WAY) == {"argparse", "shutil"}
