@@ -7,16 +7,16 @@ from :mod:`reflect.cli.wording`; no traceback ever reaches the screen.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gc
 import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reflect.cli import wording as messages
-from reflect.cli.quick_args import read_plain_command
+from reflect.cli.parser import build_parser
 from reflect.cli.terminal import (
     READ_FROM_STDIN,
     CommandError,
@@ -30,19 +30,13 @@ from reflect.cli.terminal import (
 from reflect.domain.display import shown
 from reflect.paths import resolve_data_dir
 
-if TYPE_CHECKING:
-    import argparse
-
 DEBUG_ENV = "REFLECT_DEBUG"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run reflect with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
-    args = read_plain_command(sys.argv[1:] if argv is None else argv)
-    if args is None:  # anything but a plainly written list or write (see quick_args)
-        from reflect.cli.parser import build_parser
-
-        args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         with _collector_paused(args.command in ("list", "write")):
             return _dispatch(args)
