@@ -43,10 +43,12 @@ import contextlib
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reflect.domain.checkins import CheckIn
 from reflect.domain.entries import Entry
+
+if TYPE_CHECKING:  # imported where a check-in is read: `reflect write` and `list -n` never need it
+    from reflect.domain.checkins import CheckIn
 
 SCHEMA_VERSION = 2
 
@@ -234,6 +236,8 @@ def checkin_from_record(record: object) -> CheckIn:
     hand-edited record is held to the same rules as a new check-in. The
     message names fields, never the note's words.
     """
+    from reflect.domain.checkins import CheckIn
+
     if not isinstance(record, Mapping):
         raise ValueError("A check-in is not a record of fields.")
     checkin_id = record.get("id")
