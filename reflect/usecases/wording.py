@@ -51,19 +51,18 @@ SOMEONE = "your partner"
 
 # seen.json: reflect's note of the last save of each sealed space (usecases/seen_doubt.py).
 SEEN_DOUBT = (
-    "reflect cannot tell whether {which} {are} the newest {copies}. reflect keeps a note of the last "
-    "save of each space (seen.json, in the data folder), and that note {how} by something other than "
-    "reflect, so an older copy put back in its place would look just like this. Please compare what "
-    "you see with the copies in the backups folder (`reflect check` lists them). If you did not "
-    "{change} the note yourself, something else did: a sync or backup tool, a restore, or someone else "
-    "using this computer."
+    "reflect cannot tell whether {which} {are} the newest {copies}: its note of the last save "
+    "(seen.json, in the data folder) {how} by something other than reflect, and an older copy put back "
+    "would look just like this. Please compare what you see with the copies in the backups folder "
+    "(`reflect check` lists them). If you did not {change} that note yourself, something else did: a "
+    "sync or backup tool, a restore, or someone else using this computer."
 )
 SEEN_NOTE_CHANGED = "was changed"
 SEEN_NOTE_MISSING = "was removed"
-SEEN_DOUBT_GOES_ON = "Nothing else was changed; reflect goes on with the copy it found and notes its saves again from now on."
+SEEN_DOUBT_GOES_ON = "reflect goes on with the copy it found, and notes its saves again from now on."
 SEEN_DOUBT_KEPT = (
-    "Nothing else was changed; reflect goes on with the copy it found and notes its saves again from now "
-    "on. The changed note is kept beside it as {kept}, for you to compare; delete it once you are sure."
+    "reflect goes on with the copy it found, and notes its saves again from now on. The changed note "
+    "is kept beside it as {kept} for you to compare; delete it once you are sure."
 )
 SEEN_DOUBT_NOTHING_CHANGED = "Nothing was changed."
 SEEN_LINE_MISSING = "was removed"
