@@ -374,6 +374,14 @@ def _unlocked(workspace, profile, passphrase) -> None:
     notice = workspace.session.take_notice()
     if notice:
         err(notice)
+    if workspace.household.shared_space and workspace.session.folder.writable:
+        from reflect.storage.errors import StoreError
+        from reflect.usecases.couple_sessions import settle
+
+        try:
+            settle(workspace)  # answers of together sessions that ended come home, as at the app's unlock
+        except (StoreError, OSError):
+            pass  # still pending in the writer's own space: settled at a later unlock
 
 
 def _profiles(data_dir: Path, args: argparse.Namespace) -> int:

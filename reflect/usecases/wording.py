@@ -95,3 +95,9 @@ CHECK_SEEN_KEPT = (
     "the changed note here for you to compare. reflect does not use it; once you are sure your spaces "
     "are the copies you want, delete it while reflect is closed."
 )
+
+# A pending answer of a together session the shared space no longer knows (usecases/couple_sessions.py).
+UNKNOWN_SESSION_ANSWER = (
+    "your answer from a together session the shared space no longer knows; it is kept here, in your "
+    "own journal, and nobody else sees it"
+)
