@@ -242,3 +242,11 @@ async def test_the_app_shows_the_notice_once_at_the_unlock_and_goes_on(couple_ap
         await unlock_as(pilot, couple_app, 0, PASS_A)
         await pilot.pause()
         assert not isinstance(couple_app.screen, NoticeScreen)
+
+
+@pytest.mark.parametrize("fixture", ["before-head-part", "before-quick-append"])
+def test_folders_written_by_earlier_versions_are_not_called_changed(tmp_path, capsys, monkeypatch, fixture):
+    folder = copy_data_folder(Path(__file__).parent / "fixtures" / fixture / "sealed", tmp_path / "old")
+    assert not any("seen.json" in p for p in check_data_folder(folder).problems)
+    code, out, err = run_cli(["list", "--data-dir", str(folder)], capsys, monkeypatch, "robin's test passphrase\n")
+    assert code == 0 and out.strip() and NAMED not in err
