@@ -250,3 +250,17 @@ def test_folders_written_by_earlier_versions_are_not_called_changed(tmp_path, ca
     assert not any("seen.json" in p for p in check_data_folder(folder).problems)
     code, out, err = run_cli(["list", "--data-dir", str(folder)], capsys, monkeypatch, "robin's test passphrase\n")
     assert code == 0 and out.strip() and NAMED not in err
+
+
+def test_a_partners_malformed_line_is_kept_as_it_was_and_named_to_them(written, capsys, monkeypatch):
+    data = written
+    sam_space = profiles(data)["Sam"]["space"]
+    seen = seen_of(data)
+    seen["spaces"][sam_space] = {"counter": "many", "proof": "%%%"}
+    (Path(data) / "seen.json").write_text(json.dumps(seen))
+    code, _, err = write_as(data, "Alex", CLI_PASS_A, "alex again", capsys, monkeypatch)
+    assert code == 0 and NAMED not in err  # Alex's own spaces are vouched for
+    assert seen_of(data)["spaces"][sam_space] == {"counter": "many", "proof": "%%%"}
+    assert any("its line in seen.json" in p and sam_space in p for p in check_data_folder(Path(data)).problems)
+    code, _, err = list_as(data, "Sam", CLI_PASS_B, capsys, monkeypatch)
+    assert code == 0 and NAMED in err and "your private journal" in err
