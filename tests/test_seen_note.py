@@ -204,7 +204,7 @@ def test_a_new_folder_and_a_partner_added_later_are_never_called_changed(tmp_pat
     assert check_data_folder(Path(data)).sound
 
 
-def test_the_notice_is_taken_once_and_a_lock_forgets_it(workspaces):
+def test_the_notice_is_taken_once_and_not_again_once_the_note_is_reflects_own(workspaces):
     ws = workspaces.solo()
     ws.write("mine")
     ws.lock()
