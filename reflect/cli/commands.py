@@ -158,7 +158,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
             workspace = Workspace(folder, Catalogue.for_folder(folder.layout.root))
             closing.callback(workspace.session.lock)
             if chosen is not None:
-                workspace.unlock(*chosen)
+                _unlocked(workspace, *chosen)
             else:
                 _unlock(workspace, args)
         # The passphrase, when one is needed, was the first line of standard input.
@@ -216,7 +216,7 @@ def _list(data_dir: Path, args: argparse.Namespace) -> int:
         with workspace:
             flt = EntryFilter(contains=args.contains, tags=normalise_tags(args.tag))
             if chosen is not None:
-                workspace.unlock(*chosen)  # the passphrase was asked for already
+                _unlocked(workspace, *chosen)  # the passphrase was asked for already
                 entries = workspace.search(flt)
             else:
                 entries = workspace.search(flt) if _unlock(workspace, args) else []
@@ -382,7 +382,7 @@ def _unlock(workspace, args: argparse.Namespace) -> bool:
     ) in ("list", "export"):
         return False
     passphrase = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name)) if profile.protected else None
-    workspace.unlock(profile, passphrase)
+    _unlocked(workspace, profile, passphrase)
     if args.shared:
         if household.shared_space is None:
             raise CommandError(messages.NO_SHARED_SPACE)
@@ -390,6 +390,22 @@ def _unlock(workspace, args: argparse.Namespace) -> bool:
             raise CommandError(workspace.unavailable[household.shared_space])
         workspace.switch_space(household.shared_space)
     return True
+
+
+def _unlocked(workspace, profile, passphrase) -> None:
+    """Unlock, then say (on standard error) what the person must know about what was opened, and go on."""
+    workspace.unlock(profile, passphrase)
+    notice = workspace.session.take_notice()
+    if notice:
+        err(notice)
+    if workspace.household.shared_space and workspace.session.folder.writable:
+        from reflect.storage.errors import StoreError
+        from reflect.usecases.couple_sessions import settle
+
+        try:
+            settle(workspace)  # answers of together sessions that ended come home, as at the app's unlock
+        except (StoreError, OSError):
+            pass  # still pending in the writer's own space: settled at a later unlock
 
 
 def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
@@ -416,7 +432,7 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
             if profile is None or not profile.protected:
                 raise CommandError(messages.NO_SUCH_PROTECTED_PROFILE.format(name=args.name))
             current = read_passphrase(messages.PASSPHRASE_PROMPT.format(name=profile.name))
-            workspace.unlock(profile, current)
+            _unlocked(workspace, profile, current)
             change = workspace.change_passphrase(new_passphrase(profile.name), current=current)
             out(change.message)
             return 0

@@ -161,3 +161,13 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def move_aside(path: Path, new_path: Path) -> Path:
+    """Rename ``path`` (whatever it is: a file, a link, which is not followed) to ``new_path``,
+    durably, keeping it exactly as it was; ``new_path`` must not exist. Raises OSError."""
+    if os.path.lexists(new_path):
+        raise FileExistsError(errno.EEXIST, "already there", str(new_path))
+    os.rename(path, new_path)
+    _fsync_folder(Path(path).parent)
+    return Path(new_path)

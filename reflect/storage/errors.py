@@ -59,7 +59,7 @@ class HouseholdDamaged(SpaceDamaged):
     def user_message(self) -> str:  # type: ignore[override]
         return (
             f"The list of people who use reflect here ({self.path.name if self.path else 'profiles.json'}) "
-            f"could not be read. {self.detail} It has not been changed, and no journal was opened. "
+            f"{self.detail} It has not been changed, and no journal was opened. "
             "`reflect check` shows the backups you can go back to."
         )
 

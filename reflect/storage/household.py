@@ -66,11 +66,13 @@ def load_household(path: Path) -> Household | None:
             # partner's passphrase and quietly switch their journal to plain text.
             household = household.with_profile(profile)
     except ProfileError:
+        raise HouseholdDamaged(path, "breaks reflect's rules; it may have been edited by hand.") from None
+    except OSError as error:
+        raise HouseholdDamaged(path, f"could not be opened ({error.strerror or type(error).__name__}).") from None
+    except (ValueError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
         raise HouseholdDamaged(
-            path, "The list of profiles breaks reflect's rules; it may have been edited by hand."
+            path, "could not be read: it is damaged, cut short, or not in the form reflect writes."
         ) from None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, orjson.JSONDecodeError):
-        raise HouseholdDamaged(path, "The list of profiles could not be read.") from None
     return household
 
 

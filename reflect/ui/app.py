@@ -392,6 +392,7 @@ class ReflectApp(App[None]):
         then()
 
     def _report_unavailable(self) -> None:
+        self._tell_notice()
         for space, problem in self.workspace.unavailable.items():
             self.notify(
                 f"The {self.workspace.space_label(space)} could not be opened. {problem}",
@@ -399,6 +400,21 @@ class ReflectApp(App[None]):
                 markup=False,
                 timeout=15,
             )
+
+    def _tell_notice(self) -> None:
+        """What the person who just unlocked must know (a space reflect cannot vouch for), once."""
+        generation = self.lock_generation
+
+        def tell() -> None:  # after the screens the unlock opens, so that it is on top of them
+            from reflect.ui.screens.notice import NoticeScreen
+
+            if not self.lock_state.is_current(generation) or not self.workspace.is_unlocked:
+                return
+            notice = self.workspace.session.take_notice()
+            if notice:
+                self.push_screen(NoticeScreen(notice))
+
+        self.call_after_refresh(tell)
 
     def _resume_writing(self) -> None:
         """Reopen the writing this person left when reflect locked, each in its own space."""
@@ -737,6 +753,7 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.update_space_title()
         self.push_screen(HomeScreen())
+        self._tell_notice()
         self.read_older_reflections()
         first_name, second_name = (p.name for p in self.workspace.people_here)
         self.notify(

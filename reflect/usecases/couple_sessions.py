@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -447,6 +448,49 @@ def settle(workspace: Workspace) -> None:
     except SessionRefused:
         return  # without the shared space nothing can be known: everything stays as it is
     _settle_people(workspace, shared, [s for s in _all_sessions(shared) if not s.is_open])
+    _bring_home_unknown(workspace, shared)
+
+
+def _known_session_ids(shared: Journal) -> set[str] | None:
+    """The id of every session record of the shared space, one that cannot be read too;
+    None when the table itself cannot be read (then nothing is known to be missing)."""
+    try:
+        saved = shared.table_records(SESSIONS_TABLE)
+    except (ValueError, TypeError, KeyError):
+        return None
+    return {str(r.get("id")) for r in saved if isinstance(r, Mapping) and r.get("id") is not None}
+
+
+def _bring_home_unknown(workspace: Workspace, shared: Journal) -> None:
+    """A pending answer of a session the shared space does not know (an older copy of it put
+    back, say) becomes an ordinary entry of its writer's private journal, saying so: it can no
+    longer be revealed or kept, and must not wait where no screen or export shows it. Only its
+    writer sees it; nothing moves to the shared space."""
+    known = _known_session_ids(shared)
+    if known is None:
+        return
+    from reflect.usecases.wording import UNKNOWN_SESSION_ANSWER
+
+    for profile in workspace.people_here:
+        try:
+            private = _private(workspace, profile.id)
+        except SessionRefused:
+            continue
+        records = _pending_records(private)
+        keep = [r for r in records if str(r.get("session", "")) in known]
+        if len(keep) == len(records):
+            continue
+        entries = []
+        for record in records:
+            if str(record.get("session", "")) in known:
+                continue
+            entry = _answer_entry(workspace, private, record, profile.id, "")
+            title = str(record.get("title", "")) or entry.prompt_text
+            note = UNKNOWN_SESSION_ANSWER
+            entries.append(replace(entry, prompt_text=f"{title} ({note})" if title else note.capitalize()))
+        # The entries first: if the second save fails, the answer is in two places, never in none.
+        private.add_many([e for e in entries if private.get(e.id) is None])
+        private.replace_records(PENDING_TABLE, keep)
 
 
 def _settle_people(workspace: Workspace, shared: Journal, closed: list[CoupleSession]) -> None:

@@ -21,8 +21,9 @@ from reflect.storage.changelog import count_records, log_path
 from reflect.storage.errors import StoreError
 from reflect.storage.household import load_household
 from reflect.storage.sealed import SWAPPED_MESSAGE, sealed_counter, sealed_identity
-from reflect.storage.seen import load_seen
+from reflect.storage.seen import SeenRecords, SeenState, changed_copies, load_seen
 from reflect.storage.space_store import SpaceStore
+from reflect.usecases import wording
 
 PRIVATE_FOLDERS = ("spaces", "backups", "exports")
 """Folders inside the data folder that hold private files (``packs/`` is not private)."""
@@ -86,6 +87,7 @@ def check_data_folder(root: Path) -> CheckReport:
         report.problems.extend(f"{path.name}: {problem}" for problem in problems)
         if problems:
             needs_restoring.append(path)
+    _check_seen(layout, seen, report, needs_restoring)
 
     for original in [layout.household_file, *sorted(expected)]:
         for backup in backups_of(original, layout.backups_dir):
@@ -120,9 +122,14 @@ _DOWNGRADED = (
 )
 
 
-def _check_sealed(path: Path, name: str, seen) -> list[str]:
+def _check_sealed(path: Path, name: str, seen: SeenRecords | None) -> list[str]:
     """Without a key: intact, holding the space it is named for, and not older than
-    the last copy seen (claims only: unlocking checks them with the key)."""
+    the last copy seen (claims only: unlocking checks them with the key).
+
+    A space in the current format that reflect has no note of is named too,
+    or (when ``seen.json`` itself is missing or unreadable) kept in
+    ``seen.doubted`` for :func:`_check_seen` to name with the rest.
+    """
     try:
         blob = path.read_bytes()
         identity, counter = sealed_identity(blob), sealed_counter(blob)
@@ -137,15 +144,42 @@ def _check_sealed(path: Path, name: str, seen) -> list[str]:
         return [f"The file could not be opened ({error.strerror})."]
     if identity is not None and identity.name != name:
         return [SWAPPED_MESSAGE]
-    if seen is not None and seen.counter > counter:
-        return [_OLDER_COPY.format(seen=seen.counter, found=counter)]
+    if seen is None:
+        return []
+    record = seen.get(name)
+    if record is not None and record.counter > counter:
+        return [_OLDER_COPY.format(seen=record.counter, found=counter)]
+    if record is None and identity is not None:
+        # Format 2, which reflect notes from its first save on (format 1 is older than seen.json).
+        if seen.state is not SeenState.SOUND:
+            seen.doubted.add(name)
+        else:
+            how = wording.SEEN_NOTE_CHANGED if name in seen.malformed else wording.SEEN_LINE_MISSING
+            return [wording.CHECK_SEEN_LINE.format(how=how)]
     return []
+
+
+def _check_seen(layout: DataLayout, seen: SeenRecords, report: CheckReport, needs_restoring: list[Path]) -> None:
+    """seen.json itself: missing though sealed spaces were saved, unreadable, or changed copies kept aside."""
+    name = layout.seen_file.name
+    doubted = sorted(seen.doubted)
+    spaces = ", ".join(f"{space}.sealed" for space in doubted)
+    if seen.state is SeenState.UNREADABLE:
+        report.problems.append(
+            f"{name}: " + wording.CHECK_SEEN_UNREADABLE.format(reason=seen.reason)
+            + (" " + wording.CHECK_SEEN_SPACES.format(spaces=spaces) if doubted else "")
+        )
+    elif seen.state is SeenState.MISSING and doubted:
+        report.problems.append(f"{name}: " + wording.CHECK_SEEN_MISSING.format(spaces=spaces))
+    needs_restoring.extend(layout.space_file(space, sealed=True) for space in doubted)
+    for kept in changed_copies(layout.seen_file):
+        report.problems.append(f"{kept.name}: " + wording.CHECK_SEEN_KEPT)
 
 
 _OLDER_COPY = (
     "This space seems to have been put back to an older copy (reflect last saw it after "
-    "save {seen}; this file is from save {found}). Unlocking it confirms this, and "
-    "reflect will not write over it. To keep an older copy on purpose, remove this "
+    "save {seen}; this file is from save {found}). Unlocking checks that note with the space's key: "
+    "if it holds, reflect will not open or write over this copy; if not, it says the note was changed. To keep an older copy on purpose, remove this "
     "space's entry from seen.json while reflect is closed."
 )
 
@@ -194,7 +228,7 @@ def _expected_files(layout: DataLayout, report: CheckReport, needs_restoring: li
 
 
 def _verify(
-    path: Path, layout: DataLayout, *, original: Path | None = None, seen: dict | None = None
+    path: Path, layout: DataLayout, *, original: Path | None = None, seen: SeenRecords | None = None
 ) -> list[str]:
     """Problems with what one file holds, read as the kind of file it is (or is a copy of).
 
@@ -220,8 +254,7 @@ def _verify(
         except OSError as error:
             return [f"The file could not be opened ({error.strerror or type(error).__name__})."]
         return []
-    last_seen = None if original is not None or seen is None else seen.get(kind.stem)
-    return _check_sealed(path, kind.stem, last_seen)
+    return _check_sealed(path, kind.stem, None if original is not None else seen)
 
 
 def _files_in(folder: Path) -> list[Path]:

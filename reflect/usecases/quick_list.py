@@ -49,8 +49,10 @@ def newest_entries(folder: DataFolder, profile: Profile, passphrase: str | None,
             return None
         seal = found[0]
         record = folder.load_seen().get(space)
-        if record is not None and seal.check_counter_proof(record.counter, record.proof):
-            at_least = record.counter
+        if record is None or not seal.check_counter_proof(record.counter, record.proof):
+            seal.forget()
+            return None  # the usual unlock says that the note of the last save was changed
+        at_least = record.counter
     elif profile.protected:
         return None
     from reflect.storage.codec import PlainCodec

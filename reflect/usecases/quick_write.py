@@ -84,8 +84,10 @@ def open_to_write(folder: DataFolder, profile: Profile, passphrase: str | None) 
         if seal is None:
             return None
         record = folder.load_seen().get(space)
-        if record is not None and seal.check_counter_proof(record.counter, record.proof):
-            at_least = record.counter
+        if record is None or not seal.check_counter_proof(record.counter, record.proof):
+            seal.forget()
+            return None  # the usual unlock says that the note of the last save was changed
+        at_least = record.counter
         codec = seal
     elif profile.protected:
         return None

@@ -37,6 +37,7 @@ from reflect.usecases.journal import Journal
 
 if TYPE_CHECKING:  # the cryptography loads only when a sealed space is opened
     from reflect.storage.sealed import SealedSpace
+    from reflect.usecases.seen_doubt import SeenDoubt
 
 _PLAIN = PlainCodec()
 
@@ -65,6 +66,8 @@ class OpenedSpaces:
         self.stores: dict[str, SpaceStore] = {}
         self.seals: dict[str, SealedSpace] = {}
         self.unavailable: dict[str, str] = {}
+        self.seen_doubt: SeenDoubt | None = None
+        """Spaces opened whose last save could not be confirmed (see :mod:`reflect.usecases.seen_doubt`)."""
 
     def discard(self) -> None:
         """Close everything and drop the keys: this unlock is not wanted after all."""
@@ -134,6 +137,8 @@ class Session:
         """The second person at the screen while both are here (together mode)."""
         self.writer: Profile | None = None
         """While together, who said they are writing in the shared space now (asked, never guessed)."""
+        self.seen_doubt: SeenDoubt | None = None
+        """Open spaces whose last save could not be confirmed: told once (:meth:`take_notice`)."""
 
     # who is here
 
@@ -279,6 +284,8 @@ class Session:
             self.seals[person.space] = seal
         self.partner = person
         self.active_space = shared
+        if opened.seen_doubt is not None:
+            self.seen_doubt = opened.seen_doubt.joined(self.seen_doubt)
         self._back_up_read_whole([store])
         self.remember_counters()
 
@@ -416,6 +423,10 @@ class Session:
                         # knows an older passphrase, so nothing is opened.
                         raise SpaceTampered(folder.space_path(profile.space), JOURNAL_UNVERIFIED) from None
                     opened.unavailable[space] = error.user_message
+            if seen.doubted:
+                from reflect.usecases.seen_doubt import SeenDoubt
+
+                opened.seen_doubt = SeenDoubt.of(seen, opened.seals)
             self._upgrade_old_formats(opened)
         except BaseException:
             opened.discard()
@@ -429,6 +440,7 @@ class Session:
         self.unavailable = dict(opened.unavailable)
         self.current = opened.profile
         self.active_space = opened.profile.space
+        self.seen_doubt = opened.seen_doubt
         self._back_up_read_whole()
         self.remember_counters()
 
@@ -453,6 +465,7 @@ class Session:
         self.partner = None
         self.writer = None
         self.active_space = None
+        self.seen_doubt = None
 
     def open_without_passphrase(self) -> None:
         """Before setup, or for a lone unprotected profile: open its journal."""
@@ -487,6 +500,8 @@ class Session:
 
         Only a copy of reflect that holds the folder lock writes them. A record
         that cannot be written is not a reason to refuse someone their journal.
+        A note found changed at the unlock (:attr:`seen_doubt`) is moved aside
+        first, never written over.
         """
         if not self.folder.writable:
             return
@@ -497,10 +512,30 @@ class Session:
             for space, seal in self.seals.items()
             if seal.is_unlocked
         }
+        doubt = self.seen_doubt
+        set_aside = doubt is not None and doubt.to_set_aside and not doubt.kept
         try:
-            record_seen(self.folder.layout.seen_file, updates)
+            kept = record_seen(self.folder.layout.seen_file, updates, set_aside=set_aside, now=self.folder.now())
         except OSError:
-            pass
+            return
+        if kept is not None and doubt is not None:
+            doubt.kept.append(kept)
+
+    def take_notice(self) -> str | None:
+        """What the person who unlocked must be told about the spaces just opened, once, or None.
+
+        Today: that reflect cannot tell whether a space is its newest copy
+        (see :mod:`reflect.usecases.seen_doubt`).
+        """
+        doubt = self.seen_doubt
+        if doubt is None or doubt.told or self.current is None:
+            return None
+        doubt.told = True
+        return doubt.notice(
+            self.folder.household,
+            own_space=None if self.together else self.current.space,
+            writable=self.folder.writable,
+        )
 
     # opening one space
 
@@ -616,6 +651,15 @@ class Session:
             # This space was already in the new format once: an old-format
             # file now is a copy from before, or a forgery.
             raise SpaceTampered(path, OLD_FORMAT_AGAIN)
+        if not seal.needs_upgrade:
+            # reflect notes every save of a space in this format, from setup's
+            # first one on (a folder from before seen.json holds format 1 files,
+            # noted once upgraded). So the note was removed, or changed by
+            # something other than reflect: an older copy put back would look
+            # just like this. Said at the unlock (see usecases/seen_doubt.py).
+            note_doubt = getattr(seen, "doubted", None)
+            if note_doubt is not None:
+                note_doubt.add(space)
         return None
 
     def _check_roles(self, opened: OpenedSpaces, space: str, path) -> None:

@@ -48,3 +48,56 @@ WHO_IS_CHANGING = "Who is changing this?"
 WHO_IS_CHANGING_DETAIL = "Only the person who wrote it can change or delete it."
 AUTHOR_NOT_NOTED = "Written before reflect noted who wrote what, so either of you can change it."
 SOMEONE = "your partner"
+
+# seen.json: reflect's note of the last save of each sealed space (usecases/seen_doubt.py).
+SEEN_DOUBT = (
+    "reflect cannot tell whether {which} {are} the newest {copies}: its note of the last save "
+    "(seen.json, in the data folder) {how} by something other than reflect, and an older copy put back "
+    "would look just like this. Please compare what you see with the copies in the backups folder "
+    "(`reflect check` lists them). If you did not {change} that note yourself, something else did: a "
+    "sync or backup tool, a restore, or someone else using this computer."
+)
+SEEN_NOTE_CHANGED = "was changed"
+SEEN_NOTE_MISSING = "was removed"
+SEEN_DOUBT_GOES_ON = "reflect goes on with the copy it found, and notes its saves again from now on."
+SEEN_DOUBT_KEPT = (
+    "reflect goes on with the copy it found, and notes its saves again from now on. The changed note "
+    "is kept beside it as {kept} for you to compare; delete it once you are sure."
+)
+SEEN_DOUBT_NOTHING_CHANGED = "Nothing was changed."
+SEEN_LINE_MISSING = "was removed"
+CHECK_SEEN_LINE = (
+    "reflect's note of this space's last save (its line in seen.json) {how} by something other than "
+    "reflect, so reflect cannot tell whether this file is its newest copy or an older one put back. "
+    "Compare it with its backups below. If you did not change seen.json yourself, something else did: "
+    "a sync or backup tool, a restore, or someone else using this computer. Unlocking the space says "
+    "this too, and notes its saves again."
+)
+CHECK_SEEN_UNREADABLE = (
+    "reflect's note of the last save of each space could not be read ({reason}): it was changed by "
+    "something other than reflect. If you did not change it yourself, something else did: a sync or "
+    "backup tool, a restore, or someone else using this computer. Unlocking says this too, keeps the "
+    "changed note aside and starts a new one."
+)
+CHECK_SEEN_SPACES = (
+    "So reflect cannot tell whether these are their newest copies or older ones put back: {spaces}. "
+    "Compare them with their backups below."
+)
+CHECK_SEEN_MISSING = (
+    "reflect's note of the last save of each space is missing, though reflect has saved these sealed "
+    "spaces: {spaces}. It was removed by something other than reflect, so reflect cannot tell whether "
+    "they are their newest copies or older ones put back. Compare them with their backups below. If you "
+    "did not remove it yourself, something else did: a sync or backup tool, a restore, or someone else "
+    "using this computer. Unlocking says this too, and starts a new note."
+)
+CHECK_SEEN_KEPT = (
+    "reflect found its note of the last saves changed outside reflect, told whoever unlocked, and kept "
+    "the changed note here for you to compare. reflect does not use it; once you are sure your spaces "
+    "are the copies you want, delete it while reflect is closed."
+)
+
+# A pending answer of a together session the shared space no longer knows (usecases/couple_sessions.py).
+UNKNOWN_SESSION_ANSWER = (
+    "your answer from a together session the shared space no longer knows; it is kept here, in your "
+    "own journal, and nobody else sees it"
+)
