@@ -7,7 +7,6 @@ rather than finding the files itself.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ if TYPE_CHECKING:  # the cryptography loads only when needed
     from reflect.storage.lock import DataFolderLock
     from reflect.storage.space_store import SpaceStore
     from reflect.storage.sealed import KdfParams, SpaceIdentity
+    from reflect.storage.seen import SeenRecords
 
 # The one person of a data folder made before profiles existed: no passphrase.
 LEGACY_PROFILE = Profile(
@@ -170,9 +170,7 @@ class DataFolder:
             or bool(self.load_seen())
         )
 
-    def load_seen(self) -> dict:
-        if not os.path.lexists(self.layout.seen_file):
-            return {}  # as load_seen says of a file it cannot read, without importing it (start-up)
+    def load_seen(self) -> SeenRecords:
         from reflect.storage.seen import load_seen
 
         return load_seen(self.layout.seen_file)
