@@ -677,7 +677,7 @@ class ReflectApp(App[None]):
             CurtainScreen(
                 partner.name,
                 person.name,
-                note=f"Next: {partner.name}'s passphrase, so you are both here. Esc locks reflect.",
+                note=f"Next: {partner.name}'s passphrase, so you are both here. Stepping back locks reflect.",
             ),
             lifted,
         )
