@@ -666,8 +666,17 @@ class ReflectApp(App[None]):
         self.push_screen(HomeScreen())
         generation = self.lock_generation
 
+        # Once this curtain is down the keyboard may have changed hands, and nobody
+        # at it is known: stepping back (Esc here, or at the partner's passphrase)
+        # locks, as "Both of us" at the lock screen does. It never hands
+        # the first person's unlocked session to whoever holds the keyboard.
+        def stepped_back() -> None:
+            if self.lock_state.is_current(generation) and self.workspace.is_unlocked:
+                self.lock_now()
+
         def partner_typed(opened) -> None:
             if opened is None:
+                stepped_back()
                 return
             if not self.lock_state.is_current(generation) or self.workspace.current is None:
                 opened.discard()
@@ -675,11 +684,17 @@ class ReflectApp(App[None]):
             self.enter_together(None, opened)
 
         def lifted(ready: bool | None) -> None:
-            if ready and self.lock_state.is_current(generation):
+            if not ready:
+                stepped_back()
+            elif self.lock_state.is_current(generation):
                 self.push_screen(PassphraseTurnScreen(partner), partner_typed)
 
         self.push_screen(
-            CurtainScreen(partner.name, person.name, note=f"Next: {partner.name}'s passphrase, so you are both here."),
+            CurtainScreen(
+                partner.name,
+                person.name,
+                note=f"Next: {partner.name}'s passphrase, so you are both here. Stepping back locks reflect.",
+            ),
             lifted,
         )
 

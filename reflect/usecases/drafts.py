@@ -16,6 +16,17 @@ before drafts were kept per person) is left exactly where it is: it is
 nobody's to move, since placing it in either journal could hand one
 partner's words to the other, and leaving it loses nothing. reflect never
 shows it.
+
+Drafts kept alone and drafts kept together are kept apart. While both are
+at the screen, "Who is writing?" takes the person's word for it and asks no
+passphrase, so a draft kept while its writer was on their own is never
+shown then: whoever is at the keyboard could read, change or save it under
+its writer's name. While together, each writer's draft lives under a key of
+its own (``for:<space>/together/...``) that both may see, since both were at
+the screen when it was written. Alone, a person gets their own draft kept
+alone, or else the one they kept together (their own words, and only they
+are here); keeping or clearing a draft alone acts on the one that was shown,
+so neither is ever lost.
 """
 
 from __future__ import annotations
@@ -33,9 +44,9 @@ class NoPlaceForDraft(NotUnlocked):
     """Nobody is known to be writing in the shared space, so there is no private journal to keep a draft in."""
 
 
-def kept_key(space: str, key: str) -> str:
-    """The key a draft for ``space`` has in its writer's private journal."""
-    return f"for:{space}/{key}"
+def kept_key(space: str, key: str, *, together: bool = False) -> str:
+    """The key a draft for ``space`` has in its writer's private journal (kept alone, or together)."""
+    return f"for:{space}/together/{key}" if together else f"for:{space}/{key}"
 
 
 class Drafts:
@@ -55,8 +66,23 @@ class Drafts:
         if not writer:
             raise NoPlaceForDraft(space)
         # While together the writer's private journal is closed to the screens,
-        # yet still theirs to keep their own unsent words in.
-        return self.session.sealed_journal_of(writer), kept_key(space, key)
+        # yet still theirs to keep their own unsent words in. Nobody proved who
+        # is writing, so it is a key apart from the drafts kept alone (see above).
+        return self.session.sealed_journal_of(writer), kept_key(space, key, together=self.session.together)
+
+    def _kept_together(self, space: str, key: str) -> tuple[Journal, str] | None:
+        """Alone in the shared space: where this person's draft kept while together is, else None."""
+        if space != self._shared() or self.session.together:
+            return None
+        journal, _ = self.home(space, key)
+        return journal, kept_key(space, key, together=True)
+
+    def waits_alone(self, space: str, key: str) -> bool:
+        """While together: True when the writer has a draft of this kept alone, which waits for then."""
+        if space != self._shared() or not self.session.together:
+            return False
+        journal, _ = self.home(space, key)
+        return journal.get_draft(kept_key(space, key)) is not None
 
     def lives_with(self, space: str) -> bool:
         """True when a draft for ``space`` is kept in ``space`` itself (so one save can drop it)."""
@@ -64,14 +90,26 @@ class Drafts:
 
     def get(self, space: str, key: str) -> str | None:
         journal, kept = self.home(space, key)
-        return journal.get_draft(kept)
+        text = journal.get_draft(kept)
+        other = self._kept_together(space, key)
+        if text is None and other is not None:
+            text = other[0].get_draft(other[1])
+        return text
 
     def save(self, space: str, key: str, text: str) -> None:
         journal, kept = self.home(space, key)
+        other = self._kept_together(space, key)
+        was_shown_instead = other is not None and journal.get_draft(kept) is None
         journal.save_draft(kept, text)
+        if was_shown_instead and other is not None:
+            other[0].clear_draft(other[1])  # its words are now kept alone, and stay alone
 
     def clear(self, space: str, key: str) -> None:
         journal, kept = self.home(space, key)
+        other = self._kept_together(space, key)
+        if other is not None and journal.get_draft(kept) is None:
+            other[0].clear_draft(other[1])  # the draft that was shown (see get)
+            return
         journal.clear_draft(kept)
 
     def move_home(self) -> bool:

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
 
 DRAFT_DELAY_SECONDS = 2.0
+DRAFT_WAITS_ALONE = "{name}'s draft from writing alone stays private. It comes back when {name} opens reflect alone."
+"""While together: a draft kept alone is not opened here (nobody typed a passphrase for it)."""
 
 
 def draft_key(writer: str, prompt: Prompt | None, entry: Entry | None) -> str:
@@ -155,10 +157,20 @@ class WriteScreen(Screen[None]):
         if self.entry is not None:  # editing: carry on from the end, not the start
             self.editor.move_cursor(self.editor.document.end)
         _, draft = self._journal_call(lambda _: self.app.workspace.drafts.get(self.space, self.draft_key))
+        said = ""
         if draft and shown(draft) != self._saved_text:
             self.editor.load_text(shown(draft))
             self.editor.move_cursor(self.editor.document.end)
-            self._status("Your unsaved draft is back, just as you left it.")
+            said = "Your unsaved draft is back, just as you left it."
+        # Both here: a draft its writer kept alone is never opened on the word of
+        # "Who is writing?" (no passphrase). Say plainly that it is safe, not lost.
+        _, waits = self._journal_call(lambda _: self.app.workspace.drafts.waits_alone(self.space, self.draft_key))
+        if waits and person is not None:
+            said = " ".join(
+                part for part in (said, DRAFT_WAITS_ALONE.format(name=shown(person.name))) if part
+            )
+        if said:
+            self._status(said)
 
     @property
     def has_unsaved_changes(self) -> bool:
