@@ -173,6 +173,18 @@ def test_strays_and_leftovers_are_named(couple, capsys, monkeypatch):
     assert planted.exists()  # check changes nothing
 
 
+def test_files_kept_aside_when_found_in_place_of_an_open_space_are_named(couple, capsys, monkeypatch):
+    # What SpaceStore.rescue_if_replaced keeps aside (tests/test_replaced_while_open.py).
+    spaces = couple / "spaces"
+    (spaces / "shared.sealed.found-20261130T235959").write_bytes(b"whatever was there")
+    (spaces / "shared.sealed.log.found-20261130T235959").write_bytes(b"an old log")
+    code, out, _ = check(couple, capsys, monkeypatch)
+    assert code == 1
+    problems = [line for line in out.splitlines() if line.startswith("- ")]
+    for name, of in (("shared.sealed.found-", "in place of shared.sealed "), ("shared.sealed.log.found-", "in place of shared.sealed.log ")):
+        assert any(f"spaces/{name}" in p and of in p and "no save was lost" in p for p in problems), name
+
+
 def test_a_pipe_or_a_link_in_place_of_a_space_is_named_and_never_read(couple, capsys, monkeypatch, tmp_path):
     shared = couple / "spaces" / "shared.sealed"
     outside = tmp_path / "elsewhere.sealed"

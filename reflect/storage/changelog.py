@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -269,6 +270,14 @@ class LogWriter:
         self._fd: int | None = None
         # Bytes past ``end`` (a torn append) are cut off before the next append.
         self._cut = bool(live and state is not None and state.size > state.end)
+        # The log file as this writer last left it: its length, and its
+        # (device, inode) once known (see :meth:`still_ours`).
+        self._on_disk = state.size if live and state is not None else 0
+        self._identity: tuple[int, int] | None = None
+        if self._on_disk:
+            with contextlib.suppress(OSError):
+                info = os.stat(self.path, follow_symlinks=False)
+                self._identity = (info.st_dev, info.st_ino)
 
     @property
     def size(self) -> int:
@@ -284,6 +293,8 @@ class LogWriter:
                 # A new log is made whole, so it never exists without its header.
                 atomic_write_bytes(self.path, MAGIC + self.base + frame)
                 self.end = HEADER_BYTES + len(frame)
+                info = os.stat(self.path, follow_symlinks=False)
+                self._identity = (info.st_dev, info.st_ino)
             else:
                 fd = self._open()
                 if self._cut:
@@ -297,13 +308,30 @@ class LogWriter:
                     self._cut = True
                     with contextlib.suppress(OSError):
                         os.ftruncate(fd, self.end)
+                    with contextlib.suppress(OSError):
+                        self._on_disk = os.fstat(fd).st_size
                     raise
                 self.end += len(frame)
+            self._on_disk = self.end
         except OSError as exc:
             self.close()
             raise SaveFailed(self.path, exc.errno) from exc
         self.count += 1
         self.sealer.counted(1)
+
+    def still_ours(self) -> bool:
+        """True while the log in the folder is the one this writer wrote: there
+        (when it has written any), the same file, exactly as long as it left it;
+        none when it has written none."""
+        try:
+            info = os.stat(self.path, follow_symlinks=False)
+        except FileNotFoundError:
+            return self._on_disk == 0
+        except OSError:
+            return False
+        if self._on_disk == 0 or not stat.S_ISREG(info.st_mode) or info.st_size != self._on_disk:
+            return False
+        return self._identity is None or (info.st_dev, info.st_ino) == self._identity
 
     def remove(self) -> None:
         """Delete the log (after its records are safely in a new snapshot)."""
@@ -314,6 +342,8 @@ class LogWriter:
         self.end = 0
         self.count = 0
         self._cut = False
+        self._on_disk = 0
+        self._identity = None
 
     def close(self) -> None:
         if self._fd is not None:
@@ -326,6 +356,12 @@ class LogWriter:
             self._fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0))
             with contextlib.suppress(OSError):
                 os.fchmod(self._fd, PRIVATE_FILE_MODE)
+            info = os.fstat(self._fd)
+            if self._identity is not None and (info.st_dev, info.st_ino) != self._identity:
+                os.close(self._fd)
+                self._fd = None
+                raise OSError(errno.ESTALE, "the change log is not the one this writer wrote")
+            self._identity = (info.st_dev, info.st_ino)
         return self._fd
 
 

@@ -259,3 +259,39 @@ class SpaceChanged(StoreError):
             "This space was saved by another copy of reflect while it was being read. "
             "Nothing has been changed; opening it again will show it as it is now."
         )
+
+
+class SpaceReplacedWhileOpen(SaveFailed):
+    """The space's file or its change log was removed, replaced or changed by
+    something other than reflect while reflect had the space open.
+
+    ``written_again``: reflect wrote the space again whole from what it had
+    open (every save it had made is in it), keeping what it found in place
+    aside under the names in ``kept``; else nothing was written and the files
+    are as they were found. Either way the change being saved was not saved.
+    """
+
+    def __init__(self, path: Path, kept: list[str], *, written_again: bool) -> None:
+        super().__init__(path)
+        self.kept = list(kept)
+        self.written_again = written_again
+
+    @property
+    def user_message(self) -> str:  # type: ignore[override]
+        start = (
+            "This was not saved: while reflect had this space open, its file on disk was "
+            "removed, replaced or changed by something other than reflect. "
+        )
+        if not self.written_again:
+            return start + (
+                "reflect has not written anything over it. Keep what you were writing where it "
+                "is, lock reflect and unlock it again: reflect will say what it finds. "
+                "`reflect check` lists the backups."
+            )
+        kept = f" What was found in its place is kept beside it as {', '.join(self.kept)}." if self.kept else ""
+        return start + (
+            "reflect wrote the space again from what it had open, so everything saved before "
+            f"is on disk again.{kept} What you were writing is still here: save it again. "
+            "If you did not change those files, someone or something with access to this "
+            "computer did."
+        )

@@ -42,6 +42,7 @@ from reflect.storage.errors import (
     SpaceDamaged,
     SpaceMissing,
     SpaceChanged,
+    SpaceReplacedWhileOpen,
     SpaceRolledBack,
     StoreError,
     SpaceTooNew,
@@ -166,6 +167,8 @@ class SpaceStore:
         # The file on disk is in an older layout: (its format, whether its body
         # starts with its change-log id); a copy is kept before it is replaced.
         self._old_format: tuple[int, bool] | None = None
+        # The snapshot file as this store last read or wrote it (see :meth:`_check_still_ours`).
+        self._stamp: heads.FileStamp | None = None
 
     @classmethod
     def open(
@@ -209,7 +212,7 @@ class SpaceStore:
             plain = records.snapshot_bytes(tables)
             _save(path, codec, plain)
             store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), {})
-            store._start_log(sealer, None, len(plain), read_only)
+            store._start_log(sealer, None, len(plain), read_only, _identity_of(path))
             return store
 
         found: list[changelog.LogState | None] = [None]
@@ -232,6 +235,7 @@ class SpaceStore:
             tables, plain, version = _decode(path, stored, codec, replay, before_migration, layout_check)
             if _identity_of(path) == before:
                 break
+        stamp = before
         state = found[0]
         if state is not None and state.records and sealer is not None:
             sealer.counted(len(state.records))
@@ -273,6 +277,7 @@ class SpaceStore:
             plain = records.snapshot_bytes(tables)
             _save(path, codec, plain)
             stored = plain
+            stamp = _identity_of(path)
         elif version < records.SCHEMA_VERSION and state is not None and not layout_only:
             sealer = None  # changes now go whole-file: the log is in the old format
         if not read_only:
@@ -281,7 +286,9 @@ class SpaceStore:
                 changelog.remove_stale(path)
                 state = None
         store = cls(path, space, now, _SpaceFile(path, codec, tables, plain), entries)
-        store._start_log(sealer, state, len(stored), read_only)
+        # The stamp of the file as read (or as this open saved it): a file put in
+        # its place while the space is open is noticed before the next save.
+        store._start_log(sealer, state, len(stored), read_only, stamp)
         store._quick_ready = _quick_ready(codec, plain) and version >= _LAYOUT_SCHEMA
         if layout_only:
             store._old_format = (version, records.log_base_at_start(plain) is not None)
@@ -340,7 +347,7 @@ class SpaceStore:
                 changelog.remove_stale(path)
                 state = None
         store = cls(path, space, now, _SpaceFile(path, codec, tables, b"{}"), entries)
-        store._start_log(sealer, state, head.stamp.size, read_only)
+        store._start_log(sealer, state, head.stamp.size, read_only, head.stamp)
         store._quick_ready = _quick_ready(codec, head.plain)
         if older and cutoff is not None:
             store._partial = _Partial(
@@ -460,9 +467,11 @@ class SpaceStore:
         state: changelog.LogState | None,
         snapshot_bytes: int,
         read_only: bool,
+        stamp: heads.FileStamp | None,
     ) -> None:
         self._snapshot_bytes = snapshot_bytes
         self._read_only = read_only
+        self._stamp = stamp
         if sealer is None:
             return
         base, _folded, _count = records.log_base_of(self._storage.read())
@@ -534,12 +543,71 @@ class SpaceStore:
         if size is not None:
             self._snapshot_bytes = size
         self._tables.clear()
+        self._stamp = _identity_of(self.path)
         if self._log is not None:
             self._log.remove()
         else:
             changelog.remove_stale(self.path)
         sealer = changelog.sealer_for(self._codec)
         self._log = changelog.LogWriter(self.path, sealer, base, None) if sealer is not None else None
+
+    def _check_still_ours(self) -> None:
+        """Make sure the files on disk are still the ones this store last read or
+        wrote, before a change is saved into them.
+
+        Something other than this store (another program, someone with access
+        to the folder) may remove, replace or change the snapshot or its change
+        log while the space is open: appending to a log that is no longer in
+        the folder, or beside a snapshot that is not the one it belongs to,
+        would be a save that the next opening never sees. When that happened,
+        the space is written again whole from what this store holds (every
+        save it acknowledged is there), after keeping what was found in its
+        place aside (see :meth:`rescue_if_replaced`), and
+        :class:`SpaceReplacedWhileOpen` says so: the change being saved was
+        not saved, and can be saved again.
+        """
+        kept = self.rescue_if_replaced()
+        if kept is not None:
+            raise SpaceReplacedWhileOpen(self.path, kept, written_again=True)
+
+    def rescue_if_replaced(self) -> list[str] | None:
+        """When the snapshot or its change log is no longer what this store last
+        read or wrote, write the space again from memory, keeping what was found
+        in place aside as ``<name>.found-<when>``; the names kept aside (``None``
+        when nothing was changed). Raises :class:`SpaceReplacedWhileOpen`
+        (``written_again=False``), writing nothing, when the space cannot be
+        written whole from memory: its older part was not read yet and the
+        snapshot it is in was replaced. Raises :class:`SaveFailed` when writing fails.
+        """
+        if self._read_only or self._closed or self._stamp is None:
+            return None
+        snapshot_ours = _identity_of(self.path) == self._stamp
+        if snapshot_ours and (self._log is None or self._log.still_ours()):
+            return None
+        if not snapshot_ours and self._partial is not None:
+            raise SpaceReplacedWhileOpen(self.path, [], written_again=False)
+        self._complete_load()  # the older part comes from the snapshot, which is still this store's
+        when = self._now().strftime("%Y%m%dT%H%M%S")
+        kept: list[str] = []
+        log_file = changelog.log_path(self.path)
+        for found, ours in ((self.path, snapshot_ours), (log_file, False)):
+            if ours or not (found.exists() or found.is_symlink()):
+                continue
+            aside = found.with_name(f"{found.name}.found-{when}")
+            try:
+                os.replace(found, aside)
+            except OSError as exc:
+                raise SaveFailed(found, exc.errno) from exc
+            kept.append(aside.name)
+        if self._log is not None:
+            self._log.close()
+        if changelog.sealer_for(self._codec) is None:
+            with self._saving():
+                self._storage.write(self._storage.read())
+            self._stamp = _identity_of(self.path)
+        else:
+            self.compact(even_if_empty=True)
+        return kept
 
     def _make_quick_ready(self) -> None:
         """Fold a snapshot saved in an older layout (before commands could append
@@ -695,11 +763,13 @@ class SpaceStore:
             self._make_quick_ready()
         if self._partial is not None and not self._partial.allows(ops):
             self._complete_load()
+        self._check_still_ours()
         if self._log is None:
             tables = {name: dict(table) for name, table in self._storage.read().items()}
             changelog.apply_ops(tables, ops)
             with self._saving():
                 self._storage.write(tables)
+            self._stamp = _identity_of(self.path)
         else:
             self._log.append(orjson.dumps(ops))
             changelog.apply_ops(self._storage.read(), ops)
@@ -801,7 +871,12 @@ class SpaceStore:
         self._commit([["set", table, docs]])
 
     def close(self) -> None:
-        """Let go of the space and of everything it holds in memory."""
+        """Let go of the space and of everything it holds in memory.
+
+        Nothing is written: the owner of the space's files calls
+        :meth:`rescue_if_replaced` first (a second store of the same file in the
+        same process, a partner's copy of the shared space, must not).
+        """
         self._closed = True
         if self._log is not None:
             self._log.close()

@@ -80,7 +80,7 @@ def check_data_folder(root: Path) -> CheckReport:
             report.problems.extend(f"{path.name} (a copy of {original.name} kept before an upgrade): {p}" for p in problems)
             continue
         if path not in expected:
-            report.problems.append(_stray(path, layout))
+            report.problems.append(_found_in_place(path, expected) or _stray(path, layout))
             continue
         report.checked.append(path)
         problems = _verify(path, layout, seen=seen)
@@ -271,6 +271,21 @@ def _kept_before_upgrade(path: Path, expected: set[Path]) -> Path | None:
     for original in expected:
         if path.parent == original.parent and path.name.startswith(f"{original.name}.pre-v") and path.name.endswith(".bak"):
             return original
+    return None
+
+
+def _found_in_place(path: Path, expected: set[Path]) -> str | None:
+    """The sentence for a file reflect kept aside because it found it in place of a
+    space's file or change log while it had the space open (``SpaceStore.rescue_if_replaced``)."""
+    for original in expected:
+        for kind in (original, original.with_name(original.name + ".log")):
+            if path.parent == kind.parent and path.name.startswith(f"{kind.name}.found-"):
+                return (
+                    f"{path.parent.name}/{path.name}: reflect found this in place of {kind.name} while it "
+                    "had that space open, kept it aside, and wrote the space again from what it had open, "
+                    "so no save was lost. reflect does not read it. If you did not put it there, someone "
+                    "or something with access to this computer did; it can be deleted once you no longer need it."
+                )
     return None
 
 

@@ -8,6 +8,7 @@ spaces may be shown, so two people at one screen joins here, not in the UI.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from reflect.domain.profiles import Profile
@@ -451,7 +452,16 @@ class Session:
         self.folder.back_up_once([s for s in stores if s.complete])
 
     def lock(self) -> None:
-        """Close every open space and drop the keys held in memory."""
+        """Close every open space and drop the keys held in memory.
+
+        A space whose files were removed or replaced while it was open is first
+        written again from memory, so no save made since is lost with them
+        (see ``SpaceStore.rescue_if_replaced``; ``reflect check`` names what
+        was kept aside). Locking never fails on it.
+        """
+        for store in self.stores.values():
+            with contextlib.suppress(StoreError, OSError):
+                store.rescue_if_replaced()
         self.remember_counters()
         for store in self.stores.values():
             store.close()

@@ -1,0 +1,202 @@
+"""A space's files removed, replaced or changed by something else while reflect
+has the space open (found by a review playing the other partner).
+
+Saves append to the change log through an open file: a log deleted from the
+folder (or a snapshot put back from a backup) meanwhile would take every later
+save with it while the screen said "Saved". Before each save the store checks
+that the snapshot and the log are still the ones it last read or wrote; when
+they are not, it writes the space again whole from memory (every save it had
+acknowledged), keeps what it found in their place aside, and says so; the save
+being made is not made, so it can be made again without doubles. Closing the
+store does the same, so nothing acknowledged is lost when nobody saves again.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reflect.storage import changelog
+from reflect.storage.errors import SaveFailed, SpaceReplacedWhileOpen
+from reflect.storage.space_store import SpaceStore
+
+from tests.helpers import PASSPHRASE, unlock_as
+from tests.test_change_log import entry, make_space, reopen
+
+
+@pytest.fixture(params=["plain", "sealed"])
+def kind(request):
+    return request.param
+
+
+def writer(path: Path, kind: str) -> SpaceStore:
+    return reopen(path, kind, read_only=False)
+
+
+def texts(path: Path, kind: str) -> set[str]:
+    store = reopen(path, kind)
+    try:
+        return {e.text for e in store.entries()}
+    finally:
+        store.close()
+
+
+def found_files(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}*.found-*"))
+
+
+def test_a_log_removed_while_open_is_noticed_at_the_next_save_and_nothing_is_lost(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=2)
+    store = writer(path, kind)
+    store.add(entry(10))  # "Saved": in the log
+    changelog.log_path(path).unlink()  # someone removes the log meanwhile
+    with pytest.raises(SpaceReplacedWhileOpen) as raised:
+        store.add(entry(11))
+    assert raised.value.written_again and raised.value.kept == []
+    assert isinstance(raised.value, SaveFailed)  # every screen keeps the words of a failed save
+    assert "not saved" in raised.value.user_message and "save it again" in raised.value.user_message
+    # Everything acknowledged is on disk again; the save that was refused is not, and can be made again.
+    assert texts(path, kind) == {entry(i).text for i in (0, 1, 10)}
+    store.add(entry(11))
+    store.close()
+    assert texts(path, kind) == {entry(i).text for i in (0, 1, 10, 11)}
+
+
+def test_a_log_removed_after_the_last_save_is_written_again_by_its_owner_before_closing(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    store = writer(path, kind)
+    store.add(entry(10))
+    store.add(entry(11))
+    changelog.log_path(path).unlink()
+    assert store.rescue_if_replaced() == []  # what the session does as it locks
+    assert store.rescue_if_replaced() is None  # and only once
+    store.close()
+    assert texts(path, kind) == {entry(i).text for i in (0, 10, 11)}
+
+
+def test_closing_alone_writes_nothing(tmp_path, kind):
+    # A second store of the same file in one process (a partner's copy of the
+    # shared space, discarded when the couple joins) must not write it again.
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    store = writer(path, kind)
+    store.compact()
+    store.add(entry(10))
+    changelog.log_path(path).unlink()
+    store.close()
+    assert not changelog.log_path(path).exists() and texts(path, kind) == {entry(0).text}
+
+
+def test_a_log_put_back_to_an_older_copy_is_kept_aside_and_named(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    log = changelog.log_path(path)
+    store = writer(path, kind)
+    store.add(entry(10))
+    older = log.read_bytes()
+    store.add(entry(11))
+    put_back = tmp_path / "put-back"
+    put_back.write_bytes(older)
+    os.replace(put_back, log)  # the log as it was one save ago
+    with pytest.raises(SpaceReplacedWhileOpen) as raised:
+        store.add(entry(12))
+    [kept] = found_files(log)
+    assert raised.value.kept == [kept.name] and kept.name in raised.value.user_message
+    assert kept.read_bytes() == older  # what was found is kept as it was found
+    assert texts(path, kind) == {entry(i).text for i in (0, 10, 11)}
+    store.close()
+
+
+def test_bytes_added_to_the_log_while_open_are_noticed(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    store = writer(path, kind)
+    store.add(entry(10))
+    with changelog.log_path(path).open("ab") as log:
+        log.write(b"\x00" * 40)
+    with pytest.raises(SpaceReplacedWhileOpen):
+        store.add(entry(11))
+    store.close()
+    assert texts(path, kind) == {entry(i).text for i in (0, 10)}
+
+
+def test_a_snapshot_put_back_from_a_copy_while_open_is_written_again(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=2)
+    first = writer(path, kind)
+    first.compact()
+    first.close()
+    copy = path.read_bytes()  # e.g. the day's backup
+    store = writer(path, kind)
+    store.add(entry(10))
+    store.compact()  # the log folded into a new snapshot
+    store.add(entry(11))
+    put_back = tmp_path / "put-back"
+    put_back.write_bytes(copy)
+    os.replace(put_back, path)
+    changelog.log_path(path).unlink()
+    with pytest.raises(SpaceReplacedWhileOpen) as raised:
+        store.add(entry(12))
+    [kept] = found_files(path)
+    assert kept.read_bytes() == copy and raised.value.kept == [kept.name]
+    assert texts(path, kind) == {entry(i).text for i in (0, 1, 10, 11)}
+    store.close()
+
+
+def test_saves_that_change_nothing_behind_its_back_never_move_a_file(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    store = writer(path, kind)
+    for i in range(10, 16):
+        store.add(entry(i))
+        if i == 12:
+            store.compact()
+    store.close()
+    assert found_files(path) == [] and found_files(changelog.log_path(path)) == []
+    assert len(texts(path, kind)) == 7
+
+
+def test_a_reader_never_writes_over_files_changed_behind_it(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    reader = reopen(path, kind)  # read_only: `reflect list` while the app has the folder
+    before = changelog.log_path(path).read_bytes()
+    changelog.log_path(path).unlink()
+    reader.close()
+    assert not changelog.log_path(path).exists() and found_files(path) == []
+    changelog.log_path(path).write_bytes(before)
+
+
+async def test_the_app_says_so_keeps_the_words_and_loses_no_save(solo_app):
+    from reflect.ui.screens.write import WriteScreen
+
+    app = solo_app
+    journal = app.workspace.journal
+    log = changelog.log_path(journal.path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        for words in ("first words, saved", "second words"):
+            await pilot.press("n")
+            await pilot.pause()
+            assert isinstance(app.screen, WriteScreen)
+            app.screen.editor.insert(words)
+            if words == "second words":
+                log.unlink()  # someone removes the change log meanwhile
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        # Refused, said in plain words, and the words are still in the editor.
+        assert isinstance(app.screen, WriteScreen) and app.screen.editor.text == "second words"
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "This was not saved" in said and "save it again" in said
+        assert {e.text for e in journal.entries()} >= {"first words, saved"}
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, WriteScreen)
+        await pilot.press("ctrl+l")  # lock, then open again from the files on disk
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASSPHRASE)
+        assert {"first words, saved", "second words"} <= {e.text for e in app.workspace.journal.entries()}
