@@ -32,7 +32,7 @@ from reflect.domain.sessions import CoupleSession, Reveal, RevealChoice, Session
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import TOGETHER, WRITING, bindings_for
 from reflect.ui.screens.curtain import CurtainScreen
-from reflect.ui.screens.together import PassphraseTurnScreen
+from reflect.ui.screens.hand_over import proved_after_curtain
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.usecases import couple_sessions as cs
 
@@ -144,35 +144,11 @@ class SessionFlow:
     def _proved(self, person: str, then: Callable[[bool | None], None]) -> Callable[[bool | None], None]:
         """After the curtain: ``person`` types their passphrase before their own turn or choice.
 
-        Whoever presses Enter at the curtain is not always the person it
-        names, and a turn shows that person's own draft or pending answer, a
-        choice lets them show or keep it. So the passphrase comes first, at
-        every hand-over. A wrong one shows nothing; Esc steps back to the curtain.
+        A turn shows that person's own draft or pending answer, a choice lets
+        them show or keep it, so the passphrase comes first at every hand-over
+        (see :mod:`reflect.ui.screens.hand_over`). Esc on it: the curtain again.
         """
-        workspace = self.app.workspace
-
-        def lifted(ready: bool | None) -> None:
-            if not ready or not self._current() or not cs.asks_passphrase(workspace, person):
-                then(ready)
-                return
-            profile = next(p for p in workspace.people_here if p.id == person)
-            self.app.push_screen(
-                PassphraseTurnScreen(
-                    profile,
-                    intro=PROVE_IT,
-                    verify=lambda typed: cs.is_their_passphrase(workspace, person, typed),
-                ),
-                proved,
-            )
-
-        def proved(result: object) -> None:
-            if result is True:
-                if self._current():
-                    then(True)
-            elif self._current():
-                self.step()  # stepped back: the curtain again, still naming them
-
-        return lifted
+        return proved_after_curtain(self.app, person, then, again=self.step, current=self._current, intro=PROVE_IT)
 
     def answer_screen(self, session: CoupleSession, person: str) -> Screen[bool]:
         """The screen of one person's turn; a kind of session with its own questions overrides it."""
