@@ -33,6 +33,10 @@ DOOR_WORDS = {
         "reflect is ready",
         "Each of you opens reflect with your own passphrase, whenever you like.",
     ),
+    "demo": (
+        "Welcome to the demo",
+        "Nothing private is on screen until a passphrase opens it.",
+    ),
     "private": (
         "Going to a private journal",
         "A private journal opens only with its owner's passphrase, so reflect has locked. "
@@ -76,7 +80,7 @@ class UnlockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         household = self.app.workspace.household
-        title, intro = DOOR_WORDS.get(self.door, DOOR_WORDS["locked"])
+        title, intro = DOOR_WORDS.get(self.shown_door, DOOR_WORDS["locked"])
         yield Header()
         with VerticalScroll():
             with Vertical(id="door"):
@@ -104,6 +108,15 @@ class UnlockScreen(Screen[None]):
                     yield Button("Unlock", id="unlock", variant="primary")
                     yield Button("I forgot my passphrase", id="recover")
         yield SafetyFooter()
+
+    @property
+    def shown_door(self) -> str:
+        """Which words the door shows: the demo's first door welcomes, it never says "back"."""
+        app = self.app
+        first_open = getattr(app, "lock_generation", 1) == 0  # nothing has locked or hidden yet
+        if self.door == "locked" and getattr(app, "demo", False) and first_open:
+            return "demo"
+        return self.door
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
