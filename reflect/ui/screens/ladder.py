@@ -147,7 +147,7 @@ class LadderScreen(Screen[None]):
         workspace = self.app.workspace
         if self.book is None or self.book.space == workspace.active_space:
             return self.app.space_caption
-        kept = f"kept in the {workspace.space_label(self.book.space)}"
+        kept = workspace.space_label(self.book.space)
         return f"demo · {kept}" if getattr(self.app, "demo", False) else kept
 
     @property
