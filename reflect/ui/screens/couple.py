@@ -13,7 +13,7 @@ Behind a curtain and on a turn, the app answers nothing but the safety keys
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import getters, on
@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -32,6 +32,7 @@ from reflect.domain.sessions import CoupleSession, Reveal, RevealChoice, Session
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import TOGETHER, WRITING, bindings_for
 from reflect.ui.screens.curtain import CurtainScreen
+from reflect.ui.screens.dialogs import QuestionScreen
 from reflect.ui.screens.hand_over import proved_after_curtain
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.usecases import couple_sessions as cs
@@ -698,34 +699,21 @@ class SafetyNoteScreen(Screen[bool]):
         self.dismiss(False)
 
 
-class PickPersonScreen(ModalScreen[str | None]):
-    """Which of the two of you: a button per name, and Back."""
+class PickPersonScreen(QuestionScreen[str | None]):
+    """Which of the two of you: a button per name, and Back. Dismisses with their id, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="pick-back")]
 
     def __init__(self, question: str, detail: str, people: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
+        super().__init__(question, detail)
         self.people = people
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content(shown(self.question)))
-            if self.detail:
-                yield Static(Content(shown(self.detail)), classes="muted")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Back", id="cancel")
-                for index, (_, name) in enumerate(self.people):
-                    yield Button(Content(shown(name)), id=f"person-{index}", variant="primary")
+    def buttons(self) -> Iterable[Button]:
+        yield Button("Back", id="cancel")
+        for index, (_, name) in enumerate(self.people):
+            yield Button(Content(shown(name)), id=f"person-{index}", variant="primary")
 
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        button_id = event.button.id or ""
+    def answer(self, button_id: str) -> str | None:
         if button_id.startswith("person-"):
-            self.dismiss(self.people[int(button_id.removeprefix("person-"))][0])
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return self.people[int(button_id.removeprefix("person-"))][0]
+        return None
