@@ -136,3 +136,21 @@ def test_the_demo_couple_has_a_ladder_with_changes_and_one_try(demo_couple):
     assert session.stage is Stage.REVEALED  # how it felt, shown to both
     shared_texts = " ".join(e.text for e in ws.store("shared").entries())
     assert all(words in shared_texts for words in DEMO_LADDER["felt"].values())
+
+
+async def test_the_demo_welcomes_at_its_first_door_and_says_welcome_back_only_after_a_lock(demo_couple):
+    """Before: "Welcome back" to someone who had never been there."""
+    ws, passphrases = demo_couple
+    app = ReflectApp(ws, demo=True, demo_passphrases=passphrases)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#understood")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        words = shown_text(app.screen)
+        assert "Welcome to the demo" in words and "Welcome back" not in words
+        await unlock_as(pilot, app, 0, passphrases["Ana"])
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Welcome back" in shown_text(app.screen)

@@ -135,3 +135,33 @@ def test_session_prep_takes_my_sentences_without_my_partners_words_and_the_ladde
     ws.lock()
     ws.unlock(sam, PASS_B)
     assert PrepItemKind.SENTENCES in {k.kind for k in kinds_for(PrepSources.from_workspace(ws))}
+
+
+def test_both_hurt_one_limit_exports_and_prep_say_the_ladder_has_not_begun_as_the_screen_does(tmp_path, clock):
+    """Before: exports and session prep read the ladder without who is hurt, so Ana's one limit set the pace."""
+    from reflect.domain.profiles import Role
+    from reflect.usecases.session_prep import PrepChoices, PrepItemKind, PrepSources, build_prep, last_weeks, prep_markdown
+    from reflect.usecases.workspace import NewPerson
+    from tests.helpers import PASS_B, open_fresh
+
+    ws = open_fresh(tmp_path / "data", clock)
+    try:
+        ws.set_up([NewPerson("Ana", Role.HURT, PASS_A), NewPerson("Ben", Role.HURT, PASS_B)])
+        ana, ben = ws.household.profiles
+        ws.unlock(ana, PASS_A)
+        book = LadderBook.for_workspace(ws)
+        steps = book.load().steps
+        book.change(set_pace, ana, steps[2].id)
+        assert book.load().pace is None  # the screen's reading: Ben has not begun
+        today = ws.now().date()
+        prep = build_prep(PrepSources.from_workspace(ws), PrepChoices(last_weeks(1, today), frozenset(PrepItemKind)),
+                          today=today)
+        text = prep_markdown(prep)
+        assert "Where the ladder is now:" not in text and "The ladder has not begun." in text
+        from reflect.usecases.ladder import hurt_partners
+
+        shared = ws.store(ws.household.shared_space)
+        markdown, _ = export_space(shared, "md", ws.now().tzinfo, hurt=hurt_partners(ws.household))
+        assert "The ladder has not begun." in markdown and f"Where it is: {steps[2].text}" not in markdown
+    finally:
+        ws.close()

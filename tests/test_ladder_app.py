@@ -7,7 +7,7 @@ from reflect.domain.sentences import Reflection
 from reflect.ui.commands import LADDER, bindings_for
 from reflect.usecases.ladder import LadderBook
 from reflect.usecases.sentences import read_sentences
-from tests.helpers import PASS_A, PASS_B, SMALL, prove, searched, shown_text
+from tests.helpers import PASS_A, PASS_B, SMALL, prove, searched, settle, shown_text
 
 
 def ladder_of(ws):
@@ -219,7 +219,8 @@ async def test_the_sentence_builder_together_one_record_with_both_authors(couple
         await pilot.click("#person-1")  # Sam speaks
         await pilot.pause()
         await pilot.press("enter")  # the curtain: Sam ready, Alex looks away
-        await pilot.pause()
+        await settle(pilot)
+        await prove(pilot)  # Sam's passphrase: the sentence goes out under his name
         await pilot.press("enter", *"I am ashamed", "enter", "enter")
         await pilot.pause()
         await pilot.click("#pass")
@@ -230,7 +231,8 @@ async def test_the_sentence_builder_together_one_record_with_both_authors(couple
         await app.run_action("sentence_builder")  # picked up again, before anything new
         await pilot.pause()
         await pilot.press("enter")  # the curtain: Alex takes the keyboard
-        await pilot.pause()
+        await settle(pilot)
+        await prove(pilot)
         assert isinstance(app.screen, ReceiveScreen)
         text = shown_text(app.screen)
         assert "I am ashamed" in text
@@ -239,7 +241,8 @@ async def test_the_sentence_builder_together_one_record_with_both_authors(couple
         await pilot.press("enter", *"you feel ashamed", "enter")
         await pilot.pause()
         await pilot.press("enter")  # the curtain: back to Sam
-        await pilot.pause()
+        await settle(pilot)
+        await prove(pilot)
         assert isinstance(app.screen, ReflectBackScreen)
         assert "What I heard is you feel ashamed" in shown_text(app.screen)
         await pilot.click("#not-quite")

@@ -72,17 +72,20 @@ async def test_the_speaker_can_say_not_quite_with_the_keyboard(couple_app):
         await pilot.click("#person-1")  # Sam speaks
         await pilot.pause()
         await pilot.press("enter")  # the curtain
-        await pilot.pause()
+        await settle(pilot)
+        await prove(pilot)
         await pilot.press("enter", *"I am ashamed", "enter", "enter")
         await pilot.pause()
         await pilot.click("#pass")
         await pilot.pause()
         await pilot.press("enter")  # the curtain: Alex takes the keyboard
-        await pilot.pause()
+        await settle(pilot)
+        await prove(pilot)
         await pilot.press("enter", *"you feel ashamed", "enter")
         await pilot.pause()
         await pilot.press("enter")  # the curtain: back to Sam
-        await pilot.pause()
+        await settle(pilot)
+        await prove(pilot)
         assert isinstance(app.screen, ReflectBackScreen)
         app.screen.query_one("#thats-it").focus()
         await pilot.press("shift+tab", "enter")  # from "That's it" to "Not quite"

@@ -181,3 +181,37 @@ async def test_together_the_write_screen_says_under_whose_name(couple_app):
         await pilot.pause()
         await pick(pilot, 1)  # Sam
         assert "under Sam's name" in str(app.screen.query_one("#where").render())
+
+
+async def test_together_undo_asks_who_is_undoing_and_only_the_author_puts_it_back(couple_app):
+    """Before: undo used whoever was named last (here Alex) and refused, without asking."""
+    from reflect.ui.screens.journal import JournalScreen
+
+    app = couple_app
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        alex, sam = app.workspace.household.profiles
+        shared = app.workspace.household.shared_space
+        app.workspace.writing_as(sam.id)
+        entry = app.workspace.write(WORDS, space=shared)
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pick(pilot, 1)  # Sam deletes his own
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert app.workspace.store(shared).get(entry.id) is None
+        app.workspace.writing_as(alex.id)  # Alex wrote something else meanwhile
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, PickPersonScreen), "undo asks who is undoing"
+        assert "changing" in app.screen.question
+        await pick(pilot, 0)  # Alex did not write it: it stays deleted, and the undo waits
+        assert isinstance(app.screen, JournalScreen)
+        assert app.workspace.store(shared).get(entry.id) is None
+        await pilot.press("u")
+        await pilot.pause()
+        await pick(pilot, 1)  # Sam did
+        assert app.workspace.store(shared).get(entry.id) is not None
+        assert app.workspace.store(shared).get(entry.id).author == sam.id

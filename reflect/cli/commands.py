@@ -312,7 +312,7 @@ def _checkin(data_dir: Path, args: argparse.Namespace) -> int:
 
 
 def _export(data_dir: Path, args: argparse.Namespace) -> int:
-    from reflect.usecases import exports
+    from reflect.usecases import exports, ladder
     from reflect.usecases.workspace import Workspace
 
     # The packs are read only for Markdown, which names each reflection's step.
@@ -322,7 +322,8 @@ def _export(data_dir: Path, args: argparse.Namespace) -> int:
         if _unlock(workspace, args):
             journal = workspace.journal
             authors = workspace.authors_in(journal.space)
-            text, skipped = exports.export_space(journal, args.format, tz, step_titles, authors)
+            hurt = ladder.hurt_partners(workspace.household)
+            text, skipped = exports.export_space(journal, args.format, tz, step_titles, authors, hurt=hurt)
         else:
             text, skipped = exports.export_records(args.format, [], [], tz, step_titles), 0
     if skipped:

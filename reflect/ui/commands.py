@@ -327,28 +327,43 @@ def key_display(keys: str) -> str:
     return " or ".join(names)
 
 
-def help_rows(place: str, *, couple: bool) -> list[tuple[str, str]]:
-    """(keys, what they do) for one place; Esc last, as a way out."""
+def help_line(command: Command, *, together: bool = False) -> str:
+    """What the help says of ``command``: its line, then its ``more``; while together, its together words."""
+    line, more = command.help, command.more
+    if together and command.name in TOGETHER_WORDS:
+        line, more = TOGETHER_WORDS[command.name][2], ""
+    if not more:
+        return line
+    return f"{line}{'' if line.endswith(('.', '?', '!', ')')) else '.'} {more}"
+
+
+def help_rows(place: str, *, couple: bool, together: bool = False) -> list[tuple[str, str]]:
+    """(keys, what they do) for one place; Esc last, as a way out.
+
+    ``together``: both partners are here, so what belongs to one person is
+    left out, and a key whose words change then says what it does then.
+    """
     rows: list[tuple[str, str, bool]] = []
     seen: set[str] = set()
     for command in COMMANDS:
         keys = command.keys.get(place)
         if keys is None or keys in seen or (command.couple_only and not couple):
             continue
+        if together and not command.while_together:
+            continue
         seen.add(keys)  # one row per key: "a" shows all or fewer questions
-        line = f"{command.help} {command.more}".strip()
-        rows.append((key_display(keys), line, keys == "escape"))
+        rows.append((key_display(keys), help_line(command, together=together), keys == "escape"))
     rows.sort(key=lambda row: row[2])
     return [(keys, line) for keys, line, _ in rows]
 
 
-def help_markdown(*, couple: bool) -> str:
+def help_markdown(*, couple: bool, together: bool = False) -> str:
     """The help screen, made from ``COMMANDS``."""
     parts = ["# Keys\n"]
     for place, title in PLACE_TITLES.items():
         parts.append(f"**{title}**\n")
         parts.append("| Key | What it does |\n|---|---|")
-        parts.extend(f"| {keys} | {line} |" for keys, line in help_rows(place, couple=couple))
+        parts.extend(f"| {keys} | {line} |" for keys, line in help_rows(place, couple=couple, together=together))
         parts.append("")
         if place in PLACE_NOTES:
             parts.append(PLACE_NOTES[place] + "\n")

@@ -112,11 +112,11 @@ def records_of(journal: Journal, workspace) -> list[ExerciseRecord]:
     """The exercise rows of one open space (an unreadable table adds nothing)."""
     from reflect.domain.content import LADDER as LADDER_INCLUDE
     from reflect.domain.content import STARTERS
-    from reflect.usecases.ladder import saved_ladder
+    from reflect.usecases.ladder import hurt_partners, saved_ladder
     from reflect.usecases.sentences import read_sentences
 
     sentences, _ = read_sentences(journal)
-    ladder = saved_ladder(journal)
+    ladder = saved_ladder(journal, hurt_partners(workspace.household))
     sections = [s for _, s in workspace.sections()]
     names = {p.id: p.name for p in workspace.household.profiles}
     return exercise_records(

@@ -160,11 +160,14 @@ def export_space(
     tz: tzinfo,
     step_titles: Mapping[str, str] | None = None,
     authors: Mapping[str, str] | None = None,
+    hurt: frozenset[str] = frozenset(),
 ) -> tuple[str, int]:
     """Everything in ``store``'s space as one export, and how many check-ins could not be read.
 
     The command line and the app both export through here. Check-ins that
     cannot be read are left out (and counted); they stay in the data file.
+    ``hurt`` (:func:`reflect.usecases.ladder.hurt_partners`) says whose limits
+    set the ladder's pace, so the export says where it is as the screen does.
     """
     from reflect.usecases.checkins import read_checkins
     from reflect.usecases.ladder import saved_ladder
@@ -174,7 +177,7 @@ def export_space(
     checkins, problems = read_checkins(store)
     # A sentence that cannot be read is left out too; it stays in the data file.
     sentences, _ = read_sentences(store)
-    ladder = saved_ladder(store)
+    ladder = saved_ladder(store, hurt)
     skipped = len(problems) if fmt != "md" else 0
     text = export_records(
         fmt, entries, checkins, tz, step_titles, authors, sentences=sentences, ladder=ladder, space=store.space

@@ -49,11 +49,24 @@ def ladder_space(household: Household, person: Profile | None, open_spaces: list
     return person.space if person.role is Role.HURT else None
 
 
-def saved_ladder(journal: Journal) -> Ladder | None:
-    """The ladder saved in a space, or None when it has none (or it cannot be read)."""
+def hurt_partners(household: Household) -> frozenset[str]:
+    """Whose limits set a couple's pace: the people whose role is hurt.
+
+    Every reading of the ladder that says where it is (the screen, exports,
+    session prep) gives it these, so each says the same: when both are hurt
+    and only one has set a limit, the ladder has not begun.
+    """
+    return frozenset(p.id for p in household.profiles if p.role is Role.HURT)
+
+
+def saved_ladder(journal: Journal, hurt: frozenset[str] = frozenset()) -> Ladder | None:
+    """The ladder saved in a space, or None when it has none (or it cannot be read).
+
+    ``hurt``: see :func:`hurt_partners`; without it every limit set counts.
+    """
     try:
         records = journal.table_records(LADDER_TABLE)
-        return ladder_from_record(records[-1]) if records else None
+        return replace(ladder_from_record(records[-1]), hurt=hurt) if records else None
     except (ValueError, TypeError, KeyError):
         return None
 
@@ -87,8 +100,7 @@ class LadderBook:
             return None
         # A couple's ladder opens only with their shared space, which opens only
         # when profiles.json's roles are the ones it vouches for (couple_roles).
-        hurt = frozenset(p.id for p in workspace.household.profiles if p.role is Role.HURT)
-        return cls(workspace.store(space), pack_steps(workspace), workspace.now, hurt)
+        return cls(workspace.store(space), pack_steps(workspace), workspace.now, hurt_partners(workspace.household))
 
     @property
     def space(self) -> str:

@@ -60,11 +60,17 @@ def begin_try(workspace: Workspace, step_id: str, stop_signal: str, *, starter: 
     return session
 
 
-def keep_next_time(workspace: Workspace, session_id: str, person: str, choice: NextTime) -> None:
-    """Keep what ``person`` would like next time beside their sealed answer (their own space only)."""
+def keep_next_time(workspace: Workspace, session_id: str, person: str, choice: NextTime | None) -> None:
+    """Keep what ``person`` would like next time beside their sealed answer (their own space only).
+
+    ``None``: they did not pick (or took a pick back by changing their answer):
+    nothing is kept, so nothing moves, and nothing says they chose the same step.
+    """
     private = workspace.session.sealed_journal_of(person)
     records = [r for r in _records(private) if r.get("session") != session_id]
-    private.replace_records(NEXT_TIME_TABLE, [*records, {"session": session_id, "choice": NextTime(choice).value}])
+    if choice is not None:
+        records.append({"session": session_id, "choice": NextTime(choice).value})
+    private.replace_records(NEXT_TIME_TABLE, records)
 
 
 def settle_next_time(workspace: Workspace) -> list[str]:

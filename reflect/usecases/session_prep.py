@@ -143,13 +143,14 @@ class PrepSources:
         own = workspace.store(person.space)
         shared = workspace.store(shared_id) if shared_id and shared_id in workspace.open_spaces else None
         checkins, _ = read_checkins(own)
-        from reflect.usecases.ladder import saved_ladder
+        from reflect.usecases.ladder import hurt_partners, saved_ladder
         from reflect.usecases.sentences import read_sentences
 
         sentences = list(read_sentences(own)[0])
         if shared is not None:
             sentences += [s for s in read_sentences(shared)[0] if s.speaker and s.speaker == person.id]
-        ladder = saved_ladder(shared) if shared is not None else saved_ladder(own)
+        hurt = hurt_partners(workspace.household)
+        ladder = saved_ladder(shared, hurt) if shared is not None else saved_ladder(own, hurt)
         return cls(
             person_id=person.id,
             person_name=person.name,

@@ -13,7 +13,7 @@ Behind a curtain and on a turn, the app answers nothing but the safety keys
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import getters, on
@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -32,7 +32,8 @@ from reflect.domain.sessions import CoupleSession, Reveal, RevealChoice, Session
 from reflect.storage.errors import StoreError
 from reflect.ui.commands import TOGETHER, WRITING, bindings_for
 from reflect.ui.screens.curtain import CurtainScreen
-from reflect.ui.screens.together import PassphraseTurnScreen
+from reflect.ui.screens.dialogs import QuestionScreen
+from reflect.ui.screens.hand_over import proved_after_curtain
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.usecases import couple_sessions as cs
 
@@ -144,35 +145,11 @@ class SessionFlow:
     def _proved(self, person: str, then: Callable[[bool | None], None]) -> Callable[[bool | None], None]:
         """After the curtain: ``person`` types their passphrase before their own turn or choice.
 
-        Whoever presses Enter at the curtain is not always the person it
-        names, and a turn shows that person's own draft or pending answer, a
-        choice lets them show or keep it. So the passphrase comes first, at
-        every hand-over. A wrong one shows nothing; Esc steps back to the curtain.
+        A turn shows that person's own draft or pending answer, a choice lets
+        them show or keep it, so the passphrase comes first at every hand-over
+        (see :mod:`reflect.ui.screens.hand_over`). Esc on it: the curtain again.
         """
-        workspace = self.app.workspace
-
-        def lifted(ready: bool | None) -> None:
-            if not ready or not self._current() or not cs.asks_passphrase(workspace, person):
-                then(ready)
-                return
-            profile = next(p for p in workspace.people_here if p.id == person)
-            self.app.push_screen(
-                PassphraseTurnScreen(
-                    profile,
-                    intro=PROVE_IT,
-                    verify=lambda typed: cs.is_their_passphrase(workspace, person, typed),
-                ),
-                proved,
-            )
-
-        def proved(result: object) -> None:
-            if result is True:
-                if self._current():
-                    then(True)
-            elif self._current():
-                self.step()  # stepped back: the curtain again, still naming them
-
-        return lifted
+        return proved_after_curtain(self.app, person, then, again=self.step, current=self._current, intro=PROVE_IT)
 
     def answer_screen(self, session: CoupleSession, person: str) -> Screen[bool]:
         """The screen of one person's turn; a kind of session with its own questions overrides it."""
@@ -722,34 +699,21 @@ class SafetyNoteScreen(Screen[bool]):
         self.dismiss(False)
 
 
-class PickPersonScreen(ModalScreen[str | None]):
-    """Which of the two of you: a button per name, and Back."""
+class PickPersonScreen(QuestionScreen[str | None]):
+    """Which of the two of you: a button per name, and Back. Dismisses with their id, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="pick-back")]
 
     def __init__(self, question: str, detail: str, people: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
+        super().__init__(question, detail)
         self.people = people
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content(shown(self.question)))
-            if self.detail:
-                yield Static(Content(shown(self.detail)), classes="muted")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Back", id="cancel")
-                for index, (_, name) in enumerate(self.people):
-                    yield Button(Content(shown(name)), id=f"person-{index}", variant="primary")
+    def buttons(self) -> Iterable[Button]:
+        yield Button("Back", id="cancel")
+        for index, (_, name) in enumerate(self.people):
+            yield Button(Content(shown(name)), id=f"person-{index}", variant="primary")
 
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        button_id = event.button.id or ""
+    def answer(self, button_id: str) -> str | None:
         if button_id.startswith("person-"):
-            self.dismiss(self.people[int(button_id.removeprefix("person-"))][0])
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return self.people[int(button_id.removeprefix("person-"))][0]
+        return None

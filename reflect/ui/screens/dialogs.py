@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from reflect.domain.display import shown
+
+
+AnswerT = TypeVar("AnswerT")
 
 
 class LeaveChoice(str, Enum):
@@ -47,17 +52,19 @@ class LeaveUnsavedScreen(ModalScreen[LeaveChoice]):
         self.dismiss(LeaveChoice.STAY)
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; the safe answer is the default."""
+class QuestionScreen(ModalScreen[AnswerT]):
+    """A short question in a dialog: the question, a plain line under it, and a button per answer.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "#cancel"
+    Subclasses give the buttons (:meth:`buttons`), what a button answers
+    (:meth:`answer`) and what Esc answers (:attr:`NO_ANSWER`). Both are shown literally.
+    """
 
-    def __init__(self, question: str, detail: str = "", confirm_label: str = "Yes") -> None:
+    NO_ANSWER: object = None
+
+    def __init__(self, question: str, detail: str = "") -> None:
         super().__init__()
         self.question = question
         self.detail = detail
-        self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -65,15 +72,39 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.detail:
                 yield Static(Content(shown(self.detail)), classes="muted")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.confirm_label, id="confirm", variant="error")
+                yield from self.buttons()
+
+    def buttons(self) -> Iterable[Button]:
+        raise NotImplementedError
+
+    def answer(self, button_id: str) -> AnswerT:
+        raise NotImplementedError
 
     @on(Button.Pressed)
     def choose(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm")
+        self.dismiss(self.answer(event.button.id or ""))
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(self.NO_ANSWER)  # type: ignore[arg-type]
+
+
+class ConfirmScreen(QuestionScreen[bool]):
+    """A yes/no question; the safe answer is the default."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#cancel"
+    NO_ANSWER = False
+
+    def __init__(self, question: str, detail: str = "", confirm_label: str = "Yes") -> None:
+        super().__init__(question, detail)
+        self.confirm_label = confirm_label
+
+    def buttons(self) -> Iterable[Button]:
+        yield Button("Cancel", id="cancel")
+        yield Button(self.confirm_label, id="confirm", variant="error")
+
+    def answer(self, button_id: str) -> bool:
+        return button_id == "confirm"
 
 
 class TagsScreen(ModalScreen[tuple[str, ...] | None]):

@@ -179,7 +179,16 @@ class TryScreen(ModalScreen[TryAgreement | None]):
 @dataclass(frozen=True)
 class AfterTry:
     felt: str
-    next_time: NextTime
+    next_time: NextTime | None
+    """None: nothing picked, so nothing moves."""
+
+
+def picked_next_time(choices: RadioSet) -> NextTime | None:
+    """The "next time" a person picked in ``choices``; None when they picked none (never assumed)."""
+    pressed = choices.pressed_button
+    if pressed is None or not (pressed.id or "").startswith("next-"):
+        return None
+    return NextTime(pressed.id.removeprefix("next-"))
 
 
 class AfterTryScreen(ModalScreen[AfterTry | None]):
@@ -206,10 +215,10 @@ class AfterTryScreen(ModalScreen[AfterTry | None]):
                 yield Static("Next time:", classes="muted")
                 with RadioSet(id="next-time"):
                     for choice in NextTime:
-                        yield RadioButton(choice.label, value=choice is NextTime.SAME, id=f"next-{choice.value}")
+                        yield RadioButton(choice.label, id=f"next-{choice.value}")
                 if self.moves_pace:
                     yield Static(
-                        "A smaller step or a pause changes the ladder; the same step leaves it as it is.",
+                        "A smaller step or a pause changes the ladder; the same step, or no pick, leaves it as it is.",
                         classes="muted",
                     )
             with Horizontal(classes="dialog-buttons"):
@@ -218,8 +227,7 @@ class AfterTryScreen(ModalScreen[AfterTry | None]):
 
     @on(Button.Pressed, "#keep")
     def keep(self) -> None:
-        pressed = self.query_one("#next-time", RadioSet).pressed_button
-        choice = NextTime((pressed.id or "next-same").removeprefix("next-")) if pressed else NextTime.SAME
+        choice = picked_next_time(self.query_one("#next-time", RadioSet))
         self.dismiss(AfterTry(self.query_one("#felt", TextArea).text, choice))
 
     @on(Button.Pressed, "#cancel")

@@ -11,9 +11,9 @@ from textual.widgets import Markdown
 from reflect.ui.commands import help_markdown
 
 
-def help_text(*, couple: bool) -> str:
-    """The keys; F6 only where there is a shared space to switch to."""
-    return help_markdown(couple=couple)
+def help_text(*, couple: bool, together: bool = False) -> str:
+    """The keys; F6 only where there is a shared space to switch to, in its together words while both are here."""
+    return help_markdown(couple=couple, together=together)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -27,12 +27,17 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=True):
-            yield Markdown(help_text(couple=self._couple()))
+            yield Markdown(help_text(couple=self._couple(), together=self._together()))
 
     def _couple(self) -> bool:
         workspace = getattr(self.app, "workspace", None)  # a small host app in tests has none
         return workspace is not None and workspace.household.is_couple
 
+    def _together(self) -> bool:
+        workspace = getattr(self.app, "workspace", None)
+        return workspace is not None and workspace.together
+
     def on_screen_resume(self) -> None:
-        # Made once and kept (App.SCREENS): setup may have made a couple since.
-        self.query_one(Markdown).update(help_text(couple=self._couple()))
+        # Made once and kept (App.SCREENS): setup may have made a couple since, and
+        # whether both are here changes what F6 does.
+        self.query_one(Markdown).update(help_text(couple=self._couple(), together=self._together()))

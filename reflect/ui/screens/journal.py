@@ -548,9 +548,17 @@ class JournalScreen(Screen[None]):
         if entry is None or entry.space != self.journal.space:
             self.notify("There is nothing to undo here.", timeout=3)
             return
-        if self._store(lambda: self.journal.restore(entry)):
-            self.post_message(self.Restored())
-            self.refresh_entries(keep=entry.id)
-            # The "deleted, press u" notice must not come back once it is undone.
-            self.app.clear_notifications()
-            self.notify("Restored.", timeout=3)
+
+        def restore() -> None:
+            if self.app.last_deleted is not entry:
+                return  # undone meanwhile (or locked): nothing left to put back
+            if self._store(lambda: self.journal.restore(entry)):
+                self.post_message(self.Restored())
+                self.refresh_entries(keep=entry.id)
+                # The "deleted, press u" notice must not come back once it is undone.
+                self.app.clear_notifications()
+                self.notify("Restored.", timeout=3)
+
+        # Both here in the shared space: who is undoing is asked, as for the delete
+        # itself, and only the reflection's author puts it back. Never guessed.
+        self._as_its_author(entry, restore)

@@ -137,6 +137,20 @@ class LadderScreen(Screen[None]):
         return found.name if found else ""
 
     @property
+    def where_it_lives(self) -> str:
+        """The header's words: the space the ladder is kept in.
+
+        A couple's ladder lives in their shared space, even when one of them
+        opens it from their own journal: the header never names a private
+        journal for the couple's ladder.
+        """
+        workspace = self.app.workspace
+        if self.book is None or self.book.space == workspace.active_space:
+            return self.app.space_caption
+        kept = workspace.space_label(self.book.space)
+        return f"demo · {kept}" if getattr(self.app, "demo", False) else kept
+
+    @property
     def hurt_names(self) -> str:
         names = [p.name for p in self.app.workspace.household.profiles if p.role is Role.HURT]
         return " and ".join(names) or "the partner who was hurt"
@@ -158,13 +172,13 @@ class LadderScreen(Screen[None]):
         yield SafetyFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"the touch ladder · {self.app.space_caption}"
         workspace = self.app.workspace
         if workspace.household.is_couple:
             from reflect.ui.screens.ladder_try import settle_and_say
 
             settle_and_say(self.app)
         self.book = LadderBook.for_workspace(workspace)
+        self.sub_title = f"the touch ladder · {self.where_it_lives}"
         section = ladder_section(workspace)
         if section is not None:
             person = self.person
@@ -568,9 +582,8 @@ class LadderScreen(Screen[None]):
             if after is None:
                 self.notify("The try is noted on the ladder. How it felt can wait.", timeout=5)
                 return
-            text = "\n".join(
-                part for part in (after.felt.strip(), f"Next time: {after.next_time.label.lower()}.") if part
-            )
+            picked = f"Next time: {after.next_time.label.lower()}." if after.next_time is not None else ""
+            text = "\n".join(part for part in (after.felt.strip(), picked) if part)
             try:
                 self.app.workspace.write(
                     f"{step_text}\n{text}", prompt_id=self._after_try_prompt(), space=person.space
@@ -578,7 +591,8 @@ class LadderScreen(Screen[None]):
             except StoreError as error:
                 self.notify(error.user_message, severity="error", markup=False, timeout=10)
                 return
-            self.apply(next_time, person, session_id, after.next_time, said=True)
+            if after.next_time is not None:
+                self.apply(next_time, person, session_id, after.next_time, said=True)
 
         self.app.push_screen(AfterTryScreen(step_text, moves_pace=True), felt)
 

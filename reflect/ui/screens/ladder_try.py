@@ -22,6 +22,7 @@ from reflect.storage.errors import StoreError
 from reflect.ui.commands import AFTER_TRY, bindings_for
 from reflect.ui.screens.couple import AnswerScreen, SessionFlow, before_first_together
 from reflect.ui.screens.curtain import CurtainScreen
+from reflect.ui.screens.exercise_dialogs import picked_next_time
 from reflect.usecases import couple_sessions as cs
 from reflect.usecases.ladder_tries import begin_try, keep_next_time, settle_next_time
 
@@ -50,16 +51,17 @@ class TryAnswerScreen(AnswerScreen):
     def on_mount(self) -> None:
         super().on_mount()
         choices = RadioSet(
-            *(RadioButton(choice.label, value=choice is NextTime.SAME, id=f"next-{choice.value}") for choice in NextTime),
+            # Nothing picked for anyone: a partner who does not pick is not said to want the same step.
+            *(RadioButton(choice.label, id=f"next-{choice.value}") for choice in NextTime),
             id="next-time",
         )
         room = self.query_one("#answer-room")
         room.mount(Static("Next time:", classes="muted"), choices, after="#answer")
 
     @property
-    def next_time(self) -> NextTime:
-        pressed = self.query_one("#next-time", RadioSet).pressed_button
-        return NextTime((pressed.id or "next-same").removeprefix("next-")) if pressed else NextTime.SAME
+    def next_time(self) -> NextTime | None:
+        """What they picked for next time; None when they picked nothing."""
+        return picked_next_time(self.query_one("#next-time", RadioSet))
 
     def action_save(self) -> None:
         text = self.editor.text
@@ -69,7 +71,7 @@ class TryAnswerScreen(AnswerScreen):
             )
             return
         choice = self.next_time
-        answer = f"{text.rstrip()}\n\nNext time: {choice.label.lower()}."
+        answer = text.rstrip() + (f"\n\nNext time: {choice.label.lower()}." if choice is not None else "")
         try:
             keep_next_time(self.app.workspace, self.session.id, self.person, choice)
             cs.save_answer(self.app.workspace, self.session.id, self.person, answer)

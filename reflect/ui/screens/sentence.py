@@ -114,8 +114,7 @@ class SentenceScreen(Screen[None]):
     def ask_who_speaks(self) -> None:
         """Both here: who would like to say something? The other looks away while it is written."""
         from reflect.ui.screens.couple import PickPersonScreen
-        from reflect.ui.screens.curtain import CurtainScreen
-
+        from reflect.ui.screens.hand_over import hand_keyboard_to
         from reflect.ui.screens.sentence_together import hand_over, waiting_to_be_received
 
         people = {p.id: p for p in self.app.workspace.people_here}
@@ -139,11 +138,17 @@ class SentenceScreen(Screen[None]):
             self.speaker = people[person]
             self.sub_title = f"the sentence builder · {self.speaker.name}"
             other = self.listener
-            self.app.push_screen(
-                CurtainScreen(self.speaker.name, other.name if other else None,
-                              note="Next: your sentence, written on your own."),
-                lambda ready: None if ready else self.app.pop_screen(),
+            # The speaker proves it is them: the sentence goes out under their name.
+            hand_keyboard_to(
+                self.app, person, other.id if other else None, ready_to_write,
+                note="Next: your passphrase, then your sentence, written on your own.",
             )
+
+        def ready_to_write(ready: bool | None) -> None:
+            # Stepped back: leave the builder. (Never return the pop's awaitable from
+            # here: this runs in the builder's own handler, which would wait for itself.)
+            if not ready and self.app.screen is self:
+                self.app.pop_screen()
 
         self.app.push_screen(
             PickPersonScreen(

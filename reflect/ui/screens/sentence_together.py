@@ -38,7 +38,7 @@ from reflect.domain.sentences import (
     reflect_back,
 )
 from reflect.storage.errors import StoreError
-from reflect.ui.screens.curtain import CurtainScreen
+from reflect.ui.screens.hand_over import hand_keyboard_to
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.usecases.sentences import pack_starters, save_sentence
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
 
 SAVED_TOGETHER = "Saved in the shared space, with both your names."
+WAITS = "The sentence waits in the shared space, to be received another time."
 
 
 def name_of(app: ReflectApp, person: str) -> str:
@@ -222,7 +223,13 @@ def waiting_to_be_received(app: ReflectApp) -> list[Sentence]:
 
 
 def hand_over(app: ReflectApp, sentence: Sentence, listener: str, *, done: Callable[[], None]) -> None:
-    """The curtain, the partner's receiving turn, the curtain, the speaker's answer."""
+    """The curtain, the partner's receiving turn, the curtain, the speaker's answer.
+
+    At each curtain the person it names types their own passphrase before
+    anything is shown (:mod:`reflect.ui.screens.hand_over`): the sentence is
+    for the listener alone to receive, and only the speaker says whether it
+    was heard.
+    """
     workspace = app.workspace
     generation = app.lock_generation
     speaker_name, listener_name = name_of(app, sentence.speaker), name_of(app, listener)
@@ -234,24 +241,29 @@ def hand_over(app: ReflectApp, sentence: Sentence, listener: str, *, done: Calla
         if ready and current():
             app.push_screen(ReceiveScreen(sentence, listener), received)
         else:
-            app.notify("The sentence waits in the shared space, to be received another time.", timeout=6)
+            app.notify(WAITS, timeout=6)
             done()
 
     def received(result: Sentence | None) -> None:
         if result is None or not current():
-            app.notify("The sentence waits in the shared space, to be received another time.", timeout=6)
+            app.notify(WAITS, timeout=6)
             done()
             return
-        app.push_screen(
-            CurtainScreen(speaker_name, listener_name, note=f"Next: what {listener_name} heard.", may_step_back=False),
-            lambda ready: app.push_screen(ReflectBackScreen(result), finished) if current() else done(),
+
+        def to_speaker(ready: bool | None) -> None:
+            if ready and current():
+                app.push_screen(ReflectBackScreen(result), finished)
+            else:
+                done()
+
+        hand_keyboard_to(
+            app, sentence.speaker, listener, to_speaker, note=f"Next: what {listener_name} heard.", may_step_back=False
         )
 
     def finished(_: Sentence | None) -> None:
         app.notify(SAVED_TOGETHER, timeout=6)
         done()
 
-    app.push_screen(
-        CurtainScreen(listener_name, speaker_name, note=f"Next: a sentence from {speaker_name}, to read and receive."),
-        to_listener,
+    hand_keyboard_to(
+        app, listener, sentence.speaker, to_listener, note=f"Next: a sentence from {speaker_name}, to read and receive."
     )

@@ -26,7 +26,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from reflect.domain.display import shown
 from reflect.domain.profiles import Profile
-from reflect.storage.errors import StoreError, WrongPassphrase
+from reflect.storage.errors import StoreError
+from reflect.ui.screens.unlock import open_or_refusal
 from reflect.ui.widgets.safety_footer import SafetyFooter
 from reflect.ui.widgets.secret_input import SecretInput
 
@@ -112,14 +113,9 @@ class PassphraseTurnScreen(Screen[object]):
                     f"That is not {self.profile.name}'s passphrase, so nothing is shown. Check it and try again.",
                 )
             return
-        try:
-            opened = self.app.workspace.open_for(self.profile, passphrase)
-        except WrongPassphrase:
-            self.app.call_from_thread(
-                self.failed, f"That passphrase did not open {self.profile.name}'s spaces. Check it and try again."
-            )
-        except StoreError as error:
-            self.app.call_from_thread(self.failed, error.user_message)
+        opened, refusal = open_or_refusal(self.app.workspace, self.profile, passphrase)
+        if opened is None:
+            self.app.call_from_thread(self.failed, refusal)
         else:
             self.app.call_from_thread(self._opened, attempt, opened)
 
@@ -148,9 +144,7 @@ class PassphraseTurnScreen(Screen[object]):
             return
         self.query_one("#open", Button).disabled = False
         self.show_problem(message)
-        field = self.query_one("#passphrase", Input)
-        field.focus()
-        field.action_select_all()
+        self.query_one("#passphrase", SecretInput).refused()
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(Content(shown(message)))

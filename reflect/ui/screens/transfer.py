@@ -28,6 +28,7 @@ from reflect.usecases.exports import (
     write_export,
 )
 from reflect.usecases.imports import ImportRefused, import_into, import_report, import_warnings, read_import
+from reflect.usecases.ladder import hurt_partners
 from reflect.usecases.wording import NOT_ENCRYPTED_WORDS
 from reflect.storage.errors import StoreError
 from reflect.domain.display import shown
@@ -132,6 +133,7 @@ class ExportSpaceScreen(SavesToFile, ModalScreen[Path | None]):
                 workspace.now().tzinfo,
                 workspace.step_titles(),
                 workspace.authors_in(workspace.journal.space),
+                hurt=hurt_partners(workspace.household),
             )
         except StoreError as error:
             self._say(error.user_message)

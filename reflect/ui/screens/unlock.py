@@ -33,12 +33,29 @@ DOOR_WORDS = {
         "reflect is ready",
         "Each of you opens reflect with your own passphrase, whenever you like.",
     ),
+    "demo": (
+        "Welcome to the demo",
+        "Nothing private is on screen until a passphrase opens it.",
+    ),
     "private": (
         "Going to a private journal",
         "A private journal opens only with its owner's passphrase, so reflect has locked. "
         "Nothing private is on screen.",
     ),
 }
+
+
+def open_or_refusal(workspace, profile: Profile, passphrase: str):
+    """``(opened, "")``, or ``(None, the plain sentence why not)``. Derives keys: call it from a thread.
+
+    One wording for every door that opens someone's spaces with their passphrase.
+    """
+    try:
+        return workspace.open_for(profile, passphrase), ""
+    except WrongPassphrase:
+        return None, f"That passphrase did not open {profile.name}'s spaces. Check it and try again."
+    except StoreError as error:
+        return None, error.user_message
 
 
 class UnlockScreen(Screen[None]):
@@ -76,7 +93,7 @@ class UnlockScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         household = self.app.workspace.household
-        title, intro = DOOR_WORDS.get(self.door, DOOR_WORDS["locked"])
+        title, intro = DOOR_WORDS.get(self.shown_door, DOOR_WORDS["locked"])
         yield Header()
         with VerticalScroll():
             with Vertical(id="door"):
@@ -104,6 +121,15 @@ class UnlockScreen(Screen[None]):
                     yield Button("Unlock", id="unlock", variant="primary")
                     yield Button("I forgot my passphrase", id="recover")
         yield SafetyFooter()
+
+    @property
+    def shown_door(self) -> str:
+        """Which words the door shows: the demo's first door welcomes, it never says "back"."""
+        app = self.app
+        first_open = getattr(app, "lock_generation", 1) == 0  # nothing has locked or hidden yet
+        if self.door == "locked" and getattr(app, "demo", False) and first_open:
+            return "demo"
+        return self.door
 
     def on_mount(self) -> None:
         self.sub_title = "locked"
@@ -164,15 +190,9 @@ class UnlockScreen(Screen[None]):
     def try_unlock(self, profile: Profile, passphrase: str, attempt: int, generation: int) -> None:
         """Argon2id takes a noticeable moment: keep the screen alive meanwhile."""
         app = self.app
-        try:
-            opened = app.workspace.open_for(profile, passphrase)
-        except WrongPassphrase:
-            self.app.call_from_thread(
-                self.failed,
-                f"That passphrase did not open {profile.name}'s spaces. Check it and try again.",
-            )
-        except StoreError as error:
-            self.app.call_from_thread(self.failed, error.user_message)
+        opened, refusal = open_or_refusal(app.workspace, profile, passphrase)
+        if opened is None:
+            app.call_from_thread(self.failed, refusal)
         else:
             app.call_from_thread(self._opened, attempt, generation, opened)
 
@@ -188,9 +208,7 @@ class UnlockScreen(Screen[None]):
         # the field never lets it be copied out.
         self.query_one("#unlock", Button).disabled = False
         self.show_problem(message)
-        field = self.query_one("#passphrase", Input)
-        field.focus()
-        field.action_select_all()
+        self.query_one("#passphrase", SecretInput).refused()
 
     def show_problem(self, message: str) -> None:
         self.query_one("#problem", Static).update(Content(shown(message)))
@@ -262,8 +280,6 @@ class RecoverScreen(ModalScreen[bool]):
             self.app.workspace.unlock_with_recovery(self.profile, self.query_one("#key", Input).value, new)
         except StoreError as error:
             problem.update(Content(shown(error.user_message)))
-            key = self.query_one("#key", Input)
-            key.focus()
-            key.action_select_all()  # as after a wrong passphrase: typing replaces it
+            self.query_one("#key", SecretInput).refused()  # as after a wrong passphrase
             return
         self.dismiss(True)

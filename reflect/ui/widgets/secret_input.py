@@ -24,3 +24,8 @@ class SecretInput(Input):
 
     def action_cut(self) -> None:
         """Nothing is cut either: cutting would copy."""
+
+    def refused(self) -> None:
+        """After a passphrase or key was refused: focus it, all selected, so typing replaces it."""
+        self.focus()
+        self.action_select_all()
