@@ -11,7 +11,7 @@ from datetime import timedelta
 from textual.widgets import Input, Static
 
 from reflect.usecases.checkins import add_checkins, load_checkins, record_checkin
-from reflect.domain.checkins import OSCILLATION_WORDS, QUESTION_WORDS, RESOURCES_WORDS, new_checkin
+from reflect.domain.checkins import OSCILLATION_WORDS, QUESTION_WORDS, RESOURCES_WORDS
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.checkin import CheckInScreen
 from reflect.ui.screens.dialogs import ConfirmScreen

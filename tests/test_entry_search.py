@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import islice
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reflect.domain.entries import Entry, EntryFilter, new_entry, newest_first

@@ -7,7 +7,7 @@ import pytest
 from reflect.domain.ladder import set_pace
 from reflect.ui.widgets.safety_footer import footer_lines, key_width
 from reflect.usecases.ladder import LadderBook
-from tests.helpers import PASS_A, PASS_B, SIZE, SMALL, both_here, visible_footer_actions, write_free
+from tests.helpers import PASS_A, SIZE, SMALL, both_here, visible_footer_actions, write_free
 
 
 def footer_actions(app) -> set[str]:
@@ -55,7 +55,7 @@ async def test_every_footer_key_is_in_view_alone(couple_app, unlock_as, size):
 
 @pytest.mark.parametrize("size", [SMALL, SIZE], ids=["80x24", "120x40"])
 async def test_every_footer_key_is_in_view_together(couple_app, size):
-    app, ws = couple_app, couple_app.workspace
+    app = couple_app
     async with app.run_test(size=size) as pilot:
         await both_here(pilot)
         for action, name in ((None, "path"), ("ladder", "ladder"), ("couple_sessions", "sessions")):

@@ -7,7 +7,6 @@ import tempfile
 from textual.widgets import Button, Input, Static
 
 from reflect.domain.profiles import Role
-from reflect.storage.sealed import KdfParams
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.hidden import HiddenScreen
 from reflect.ui.screens.home import HomeScreen
@@ -15,7 +14,6 @@ from reflect.ui.screens.journal import JournalScreen
 from reflect.ui.screens.setup import PersonFormScreen, SetupScreen
 from reflect.ui.screens.unlock import UnlockScreen
 from reflect.ui.screens.write import WriteScreen
-from reflect.usecases.workspace import NewPerson, Workspace
 from tests.helpers import (
     PASS_A,
     PASS_B,
