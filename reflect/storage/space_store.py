@@ -35,7 +35,7 @@ from reflect.domain.clock import local_now
 from reflect.domain.entries import Entry, EntryFilter, newest_first
 from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
 from reflect.storage import changelog, heads, records
-from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
+from reflect.storage.atomic import atomic_write_bytes, drop_staged, read_private_bytes, stage_private, swap_in
 from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.entry_search import EntrySearch
 from reflect.storage.errors import (
@@ -538,6 +538,68 @@ class SpaceStore:
             changelog.remove_stale(self.path)
         sealer = changelog.sealer_for(self._codec)
         self._log = changelog.LogWriter(self.path, sealer, base, None) if sealer is not None else None
+
+    def fold_elsewhere(self) -> "Fold | None":
+        """A compaction (:meth:`compact`) whose slow part another thread does; ``None``
+        when there is nothing to fold, or when it must be done here as :meth:`compact`
+        does (a partial store, a snapshot in an older layout, no change log).
+
+        Cheap, on the store's own thread: it takes the tables as they are now
+        (a copy of each table: later changes replace records, never change them
+        in place) and, for a sealed space, a copy of its key. :meth:`Fold.write`
+        (any thread) makes and stages the new snapshot without touching the
+        store; :meth:`finish_fold` (the store's thread again) swaps it in only
+        if nothing was saved meanwhile, so no change can be lost to it.
+        """
+        self._check_open()
+        log = self._log
+        if (
+            self._partial is not None
+            or self._read_only
+            or self._old_format is not None
+            or self._pending is not None
+            or log is None
+            or changelog.sealer_for(self._codec) is None
+        ):
+            return None
+        if log.count == 0 and not changelog.log_path(self.path).exists():
+            return None
+        base = _new_base()
+        tables = records.with_log_first(
+            {name: dict(table) for name, table in self._storage.read().items()},
+            records.log_base_record(base, log.base, log.count),
+        )
+        codec = self._codec.clone() if hasattr(self._codec, "clone") else self._codec
+        return Fold(self, log, getattr(self._codec, "counter", None), base, tables, codec)
+
+    def finish_fold(self, fold: "Fold") -> bool:
+        """Swap in the snapshot :meth:`Fold.write` staged, if the store is as it was
+        when :meth:`fold_elsewhere` was called (no save, compaction, key change or
+        lock since) and the staging went well; otherwise drop it and return False
+        (nothing changes). Raises :class:`SaveFailed` if the swap itself fails."""
+        staged, fold.staged = fold.staged, None
+        if staged is None:
+            return False
+        if (
+            self._closed
+            or fold.store is not self
+            or self._log is not fold.log
+            or fold.log.count != fold.count
+            or self._pending is not None
+            or getattr(self._codec, "counter", None) != fold.counter
+        ):
+            drop_staged(staged)
+            return False
+        try:
+            swap_in(staged, self.path)
+        except OSError as exc:
+            raise SaveFailed(self.path, exc.errno) from exc
+        adopt = getattr(self._codec, "adopt_seal", None)
+        if adopt is not None:
+            adopt(fold.codec)
+        self._pending = (fold.base, fold.tables)
+        self.snapshot_written(fold.size)
+        return True
 
     def _make_quick_ready(self) -> None:
         """Fold a snapshot saved in an older layout (before commands could append
@@ -1072,6 +1134,45 @@ def _old_format_copy(
     body = orjson.dumps(tables)
     seal_copy = getattr(codec, "seal_copy", None)
     return seal_copy(body) if seal_copy is not None else body
+
+
+class Fold:
+    """A compaction made on another thread (see :meth:`SpaceStore.fold_elsewhere`)."""
+
+    def __init__(
+        self, store: SpaceStore, log: changelog.LogWriter, counter: int | None, base: bytes, tables: Tables, codec: Codec
+    ) -> None:
+        self.store = store
+        self.log = log
+        self.count = log.count
+        self.counter = counter
+        self.base = base
+        self.tables = tables
+        self.codec = codec
+        self.staged: str | None = None
+        self.size = 0
+        self.stored: bytes | None = None
+        """The new snapshot's bytes as written (sealed if the space is): the day's backup copies them."""
+
+    def write(self) -> None:
+        """Make the new snapshot and write it durably beside the space file (any thread;
+        touches nothing of the store). Raises OSError; nothing is then left behind."""
+        plain = records.snapshot_bytes(self.tables)
+        self.size = len(plain)
+        stored = self.codec.encode(plain)
+        del plain
+        self.staged = stage_private(self.store.path, stored)
+        self.stored = stored
+
+    def drop(self) -> None:
+        """Forget the copy of the key and remove a staged file that did not go in."""
+        staged, self.staged = self.staged, None
+        if staged is not None:
+            drop_staged(staged)
+        if self.codec is not self.store._codec:
+            forget = getattr(self.codec, "forget", None)
+            if forget is not None:
+                forget()
 
 
 class OlderPart:

@@ -123,6 +123,9 @@ class Session:
         everything else reads whole spaces, and a whole-space call on a space
         opened lazily reads the rest first anyway.
         """
+        self.backups_later = False
+        """Leave the day's backup of each space to :meth:`day_backups` (the app takes them
+        on a worker thread); the household file's is still taken at once."""
         self.current: Profile | None = None
         self.active_space: str | None = None
         self.stores: dict[str, SpaceStore] = {}
@@ -320,8 +323,15 @@ class Session:
         store = self.stores.get(older.space)
         if store is None or store is not older._store or not store.take_older(part):
             return False
-        self.folder.back_up_once([store])
+        self._back_up_read_whole([store])
         return True
+
+    def day_backups(self) -> list:
+        """The day's backups still to take of the open spaces read whole, as
+        :class:`~reflect.usecases.day_backup.DayBackup` steps (see :attr:`backups_later`)."""
+        from reflect.usecases.day_backup import DayBackup
+
+        return DayBackup.due(self.folder, self.stores.values())
 
     def read_whole(self) -> None:
         """Read the older part of every open space now, on this thread (it waits).
@@ -436,7 +446,7 @@ class Session:
         """The day's backup of each space read whole; one still partly read is backed up once it is in
         (:meth:`take_older`): a backup folds the change log in, which needs the whole space."""
         stores = self.stores.values() if stores is None else stores
-        self.folder.back_up_once([s for s in stores if s.complete])
+        self.folder.back_up_once([] if self.backups_later else [s for s in stores if s.complete])
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
