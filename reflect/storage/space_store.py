@@ -19,6 +19,7 @@ the space: see :class:`_Partial`, which holds the rules in one place.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -428,15 +429,23 @@ class SpaceStore:
         partial = self._partial
         if self._closed or partial is None or part.token is not partial:
             return False
+        # Cheap on the main thread at 100,000 entries: the worker parsed and sorted
+        # the part; here dicts are merged in C and two sorted lists joined.
         table = self._storage.read().setdefault(records.ENTRIES_TABLE, {})
-        by_id = {key: entry for key, entry in part.entries.items() if key not in partial.touched}
-        for key in by_id:
-            table[key] = part.records[key]
+        older_records, by_id = part.records, part.entries
+        dropped = {key for key in partial.touched if key in by_id}
+        for key in dropped:
+            older_records.pop(key, None)
+            del by_id[key]
+        table.update(older_records)
+        ordered = part.ordered if not dropped else [e for e in part.ordered if e.id not in dropped]
+        loaded = newest_first(list(self._by_id.values()))
         by_id.update(self._by_id)
         self._partial = None
         partial.close()
         self._tables.clear()
         self._reset_entries(by_id)
+        self._newest = _newest_of_both(loaded, ordered)
         return True
 
     def _complete_load(self) -> None:
@@ -911,13 +920,22 @@ class SpaceStore:
         self._search = self._searched = None
 
     def _remember(self, entry: Entry) -> None:
+        old = self._by_id.get(entry.id)
         self._by_id[entry.id] = entry
-        self._newest = None
+        # The newest-first list is kept in step (one removal and one insertion)
+        # rather than sorted again: at 100,000 entries a sort holds the screen.
+        newest = self._newest
+        if newest is not None:
+            if old is not None and not _remove_sorted(newest, old):
+                self._newest = None  # not where it should be: sorted again when next asked
+            else:
+                newest.insert(_newest_index(newest, _newest_key(entry)), entry)
         self._search_changed()
 
     def _forget(self, entry_id: str) -> None:
-        del self._by_id[entry_id]
-        self._newest = None
+        old = self._by_id.pop(entry_id)
+        if self._newest is not None and not _remove_sorted(self._newest, old):
+            self._newest = None
         self._search_changed()
 
     def _newest_list(self) -> list[Entry]:
@@ -945,6 +963,40 @@ class SpaceStore:
         self._check_open()
         if name in records.RESERVED_TABLES:
             raise ValueError(f"table {name!r} belongs to the space itself")
+
+
+def _newest_key(entry: Entry) -> tuple[datetime, str]:
+    return (entry.created, entry.id)  # the order of ``newest_first``, newest first
+
+
+def _newest_index(newest: list[Entry], key: tuple[datetime, str]) -> int:
+    """Where ``key`` goes in ``newest`` (newest first): before the first entry not newer."""
+    low, high = 0, len(newest)
+    while low < high:
+        middle = (low + high) // 2
+        if _newest_key(newest[middle]) > key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _remove_sorted(newest: list[Entry], entry: Entry) -> bool:
+    """Remove this very ``entry`` object from ``newest``; False if it is not where its key says."""
+    index = _newest_index(newest, _newest_key(entry))
+    if index < len(newest) and newest[index] is entry:
+        del newest[index]
+        return True
+    return False
+
+
+def _newest_of_both(loaded: list[Entry], older: list[Entry]) -> list[Entry]:
+    """Two newest-first lists as one (the head part's and the older part's)."""
+    if not loaded or not older:
+        return [*loaded, *older]
+    if _newest_key(loaded[-1]) > _newest_key(older[0]):
+        return [*loaded, *older]  # the usual case: every head entry is newer
+    return list(heapq.merge(loaded, older, key=_newest_key, reverse=True))
 
 
 def _quick_ready(codec: Codec, plain: bytes) -> bool:
@@ -1182,6 +1234,8 @@ class OlderPart:
         self.token = token
         self.records = older_records
         self.entries = entries
+        # Sorted where the part is read (a worker), so taking it in does not sort.
+        self.ordered = newest_first(list(entries.values())) if token is not None else []
 
     def __len__(self) -> int:
         return len(self.entries)
