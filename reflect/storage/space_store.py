@@ -19,7 +19,6 @@ the space: see :class:`_Partial`, which holds the rules in one place.
 from __future__ import annotations
 
 import contextlib
-import heapq
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -994,9 +993,13 @@ def _newest_of_both(loaded: list[Entry], older: list[Entry]) -> list[Entry]:
     """Two newest-first lists as one (the head part's and the older part's)."""
     if not loaded or not older:
         return [*loaded, *older]
-    if _newest_key(loaded[-1]) > _newest_key(older[0]):
-        return [*loaded, *older]  # the usual case: every head entry is newer
-    return list(heapq.merge(loaded, older, key=_newest_key, reverse=True))
+    # Usually every loaded entry is newer than the older part; the few that are
+    # not (brought back, or dated by hand) are put in place one by one.
+    split = _newest_index(loaded, _newest_key(older[0]))
+    merged = [*loaded[:split], *older]
+    for entry in loaded[split:]:
+        merged.insert(_newest_index(merged, _newest_key(entry)), entry)
+    return merged
 
 
 def _quick_ready(codec: Codec, plain: bytes) -> bool:

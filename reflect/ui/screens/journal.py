@@ -36,6 +36,9 @@ MAX_LISTED = 300
 FIRST_ROWS = 50
 STILL_LOOKING = "Still looking through older reflections…"
 OLDER_OPENING = "Older reflections are still opening."
+ANY_TAG = "Any tag"
+TAGS_SO_FAR = "Tags so far"
+"""The tag list's prompt while older reflections are still opening: it holds the newest ones' tags."""
 OLDER_OPENING_FOUND = "{found} so far. Older reflections are still opening, and are searched as they come in."
 EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
@@ -136,7 +139,7 @@ class JournalScreen(Screen[None]):
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="search")
             yield Select[str]([], prompt="Any step", id="section")
-            yield Select[str]([], prompt="Any tag", id="tag")
+            yield Select[str]([], prompt=ANY_TAG, id="tag")
             yield Checkbox("Starred", id="starred")
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
@@ -177,6 +180,7 @@ class JournalScreen(Screen[None]):
         current = select.value
         tags = sorted({t for e in self.journal.entries() for t in e.tags})
         with self.prevent(Select.Changed):
+            select.prompt = ANY_TAG  # every reflection's tags (see refresh_while_opening)
             select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
             if isinstance(current, str) and current in tags:
                 select.value = current
@@ -307,6 +311,8 @@ class JournalScreen(Screen[None]):
         select = self.query_one("#tag", Select)
         current = select.value
         with self.prevent(Select.Changed):
+            # Only the newest reflections' tags are known yet: never offered as every tag.
+            select.prompt = TAGS_SO_FAR
             select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
             if isinstance(current, str) and current in tags:
                 select.value = current

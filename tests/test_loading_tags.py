@@ -1,0 +1,41 @@
+"""The journal's tag list while older reflections are still opening (issue 12): it holds the
+newest reflections' tags and says so, and holds every tag once the older ones are in."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+
+from reflect.ui.app import ReflectApp
+from reflect.ui.screens.journal import ANY_TAG, TAGS_SO_FAR
+from tests.helpers import PASSPHRASE, SIZE
+from tests.test_older_reflections_app import (
+    all_in,
+    gate,  # noqa: F401  (a fixture)
+    locked,
+    solo_folder,
+    unlock_without_waiting_for_older,
+)
+
+
+def tag_values(select: Select) -> list[str]:
+    return [value for _, value in select._options if isinstance(value, str)]
+
+
+async def test_the_tag_list_says_it_holds_the_newest_tags_until_every_one_is_in(data_dir, clock, gate, seconds):
+    solo_folder(data_dir, clock)  # only the oldest reflection is tagged "oldest"
+    ws = locked(data_dir, clock)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_without_waiting_for_older(pilot, app, PASSPHRASE)
+        ws.write("Tagged while the older ones open.", tags=("today",))
+        await pilot.press("j")
+        await pilot.pause()
+        select = app.screen.query_one("#tag", Select)
+        assert select.prompt == TAGS_SO_FAR  # never passed off as every tag
+        assert tag_values(select) == ["today"]
+        await all_in(pilot, gate)
+        assert select.prompt == ANY_TAG
+        assert tag_values(select) == ["oldest", "today"]
+        select.value = "oldest"
+        await pilot.pause()
+        assert app.screen.query_one("#entries").option_count == 1
