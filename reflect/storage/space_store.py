@@ -177,6 +177,7 @@ class SpaceStore:
         read_only: bool = False,
         at_least: int | None = None,
         lazy: bool = False,
+        head: heads.HeadPart | None = None,
     ) -> "SpaceStore":
         """Open the space saved at ``path``, creating it when missing and ``create``.
 
@@ -190,10 +191,13 @@ class SpaceStore:
         ``lazy=True``: read only the snapshot's head part and the whole change
         log when the file allows it (see :meth:`complete`); otherwise, or on
         any surprise, the space is opened whole exactly as without it.
+        ``head``: the head part as ``SealedSpace.unlock_head`` just read and
+        checked it with this codec's key, so it is not read and decrypted again
+        (used only while the file is still the one it was read from).
         """
         path = Path(path)
         if lazy and path.exists():
-            store = cls._open_lazy(path, space, codec, now, read_only, at_least)
+            store = cls._open_lazy(path, space, codec, now, read_only, at_least, head)
             if store is not None:
                 return store
         sealer = changelog.sealer_for(codec)
@@ -294,6 +298,7 @@ class SpaceStore:
         now: Callable[[], datetime],
         read_only: bool,
         at_least: int | None,
+        given: heads.HeadPart | None = None,
     ) -> "SpaceStore | None":
         """The space from its head part and change log, or ``None``: open it whole
         (another layout, anything damaged or not as expected, a rollback: the
@@ -302,7 +307,8 @@ class SpaceStore:
         if sealer is None:
             return None
         for _attempt in range(3):
-            read = _head_of(path, codec)
+            read = _head_of(path, codec, given)
+            given = None  # a second attempt (the file changed meanwhile) reads it again
             if read is None:
                 return None
             head, tables, layout, state, replayed, ids_filter = read
@@ -1325,14 +1331,16 @@ class _Partial:
 
 
 def _head_of(
-    path: Path, codec: Codec
+    path: Path, codec: Codec, given: heads.HeadPart | None = None
 ) -> tuple[heads.HeadPart, Tables, tuple[int, str, int], changelog.LogState | None, list[list[list[Any]]], str] | None:
     """The head part of the file, parsed and checked, and its change log read
     (not applied); ``None`` on any surprise."""
     sealer = changelog.sealer_for(codec)
     if sealer is None:
         return None
-    if isinstance(codec, PlainCodec):
+    if given is not None:
+        head = given  # read and checked by SealedSpace.unlock_head with this key
+    elif isinstance(codec, PlainCodec):
         head = heads.read_plain_head(path)
     else:
         reader = getattr(codec, "read_head_part", None)

@@ -592,6 +592,7 @@ class Session:
             now=folder.now,
             read_only=not folder.writable,
             lazy=True,
+            head=head,  # decrypted once: the lazy open does not read it again
         )
         if store.complete:
             # Nothing older to read later, where the rest of the file and its
