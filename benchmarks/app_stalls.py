@@ -114,10 +114,18 @@ class Sampler(threading.Thread):
         self.running = True
 
     def run(self) -> None:
+        me = threading.get_ident()
         while self.running:
-            frame = sys._current_frames().get(self.main)
+            frames = sys._current_frames()
+            frame = frames.get(self.main)
             if frame is not None:
-                self.samples.append((time.perf_counter(), *_where(frame)))
+                outer, inner = _where(frame)
+                if outer == "idle":
+                    # Which worker holds the interpreter: its innermost reflect function.
+                    busy = [_where(f)[1] for ident, f in frames.items() if ident not in (self.main, me)]
+                    busy = [b for b in busy if not b.startswith("(") and "." in b and "threading" not in b]
+                    inner = "worker in " + (", ".join(sorted(set(busy))) or "?")
+                self.samples.append((time.perf_counter(), outer, inner))
             time.sleep(0.002)
 
 

@@ -39,3 +39,67 @@ async def test_the_tag_list_says_it_holds_the_newest_tags_until_every_one_is_in(
         select.value = "oldest"
         await pilot.pause()
         assert app.screen.query_one("#entries").option_count == 1
+
+
+async def test_a_passphrase_change_asked_for_while_loading_says_so_and_is_made_once_all_is_in(
+    data_dir, clock, gate, seconds
+):
+    from textual.widgets import Input
+
+    from reflect.ui.screens.preferences import OLDER_FIRST, PreferencesScreen
+    from tests.helpers import text_on_every_screen
+
+    solo_folder(data_dir, clock)
+    ws = locked(data_dir, clock)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_without_waiting_for_older(pilot, app, PASSPHRASE)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PreferencesScreen)
+        app.screen.query_one("#current", Input).value = PASSPHRASE
+        app.screen.query_one("#new", Input).value = "a brand new passphrase"
+        app.screen.query_one("#repeat", Input).value = "a brand new passphrase"
+        await pilot.click("#change")
+        await pilot.pause()
+        # The screen answers at once and says what happens; nothing is changed yet.
+        assert not ws.complete
+        assert app.screen.query_one("#passphrase-problem").render().plain == OLDER_FIRST
+        await all_in(pilot, gate)
+        assert "Passphrase changed" in text_on_every_screen(app)
+        assert "a brand new passphrase" not in text_on_every_screen(app)
+    ws.close()
+    ws = locked(data_dir, clock)
+    ws.unlock(ws.household.profiles[0], "a brand new passphrase")
+    assert ws.is_unlocked
+    ws.close()
+
+
+async def test_a_change_asked_for_while_loading_is_not_made_if_the_preferences_were_closed(
+    data_dir, clock, gate, seconds
+):
+    from textual.widgets import Input
+
+    from reflect.ui.screens.preferences import PreferencesScreen
+
+    solo_folder(data_dir, clock)
+    ws = locked(data_dir, clock)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_without_waiting_for_older(pilot, app, PASSPHRASE)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PreferencesScreen)
+        app.screen.query_one("#current", Input).value = PASSPHRASE
+        app.screen.query_one("#new", Input).value = "a brand new passphrase"
+        app.screen.query_one("#repeat", Input).value = "a brand new passphrase"
+        await pilot.click("#change")
+        await pilot.pause()
+        await pilot.click("#close")
+        await pilot.pause()
+        await all_in(pilot, gate)
+    ws.close()
+    ws = locked(data_dir, clock)
+    ws.unlock(ws.household.profiles[0], PASSPHRASE)  # unchanged
+    assert ws.is_unlocked
+    ws.close()

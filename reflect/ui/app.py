@@ -416,18 +416,20 @@ class ReflectApp(App[None]):
         self.update_space_title()
         self.push_screen(ProblemScreen(problem))
 
-    def waits_for_older(self, again: Callable[[], None]) -> bool:
+    def waits_for_older(self, again: Callable[[], None], *, quietly: bool = False) -> bool:
         """True if older reflections are still opening: ``again()`` then runs once they are in.
 
         For the screens that gather a whole space (a session prep, an export, an
         import): they never start from part of it, and never freeze the screen
         waiting for the rest. ``again`` is the action itself, so it checks
-        everything anew; a lock in between drops it.
+        everything anew; a lock in between drops it. ``quietly``: the caller says
+        so itself (nothing is notified).
         """
         if self.workspace.complete:
             return False
         self._waiting_for_older = (self.lock_generation, again)
-        self.notify(OLDER_STILL_OPENING, timeout=5)
+        if not quietly:
+            self.notify(OLDER_STILL_OPENING, timeout=5)
         return True
 
     def _run_waiting_for_older(self) -> None:
