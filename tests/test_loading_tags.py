@@ -103,3 +103,41 @@ async def test_a_change_asked_for_while_loading_is_not_made_if_the_preferences_w
     ws.unlock(ws.household.profiles[0], PASSPHRASE)  # unchanged
     assert ws.is_unlocked
     ws.close()
+
+
+async def test_a_star_while_searching_keeps_the_found_rows_and_the_highlight(data_dir, clock, seconds):
+    """The list after a change is searched again in the worker (as typing is), not on the screen's thread."""
+    from reflect.ui.screens.journal import JournalScreen
+
+    solo_folder(data_dir, clock)
+    ws = locked(data_dir, clock)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=SIZE) as pilot:
+        from textual.widgets import Input
+
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.click("#unlock")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("j")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, JournalScreen)
+        screen.search_input.value = "Evening 1"  # Evening 1, 10-19, 100-199: 111 reflections
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#count").render().plain == f"111 of {len(ws.journal.entries())} reflections"
+        screen.entry_list.focus()
+        screen.entry_list.highlighted = 2
+        await pilot.pause()
+        chosen = screen.selected_row()
+        await pilot.press("s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ws.journal.get(chosen.id).starred
+        assert screen.selected_row().id == chosen.id and screen.selected_row().starred
+        assert screen.entry_list.option_count == 111
+        assert screen.query_one("#count").render().plain == f"111 of {len(ws.journal.entries())} reflections"

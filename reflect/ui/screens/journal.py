@@ -191,8 +191,13 @@ class JournalScreen(Screen[None]):
             self.refresh_while_opening(keep)
             return
         self.refresh_tags()
-        self._ticket += 1  # a search still running in the background is out of date
         flt = self.current_filter()
+        if flt.contains:
+            # Words are looked for in every reflection: in the worker, as while typing,
+            # so a star or an edit never holds the screen while 100,000 are searched.
+            self.start_search()
+            return
+        self._ticket += 1  # a search still running in the background is out of date
         snapshot = self.journal.search_snapshot()
         exercises = self.exercise_rows(flt)
         found = list(_rows(snapshot.matching(flt), exercises))
