@@ -173,3 +173,30 @@ def test_a_backup_that_cannot_be_written_changes_nothing_and_is_not_marked(data_
     ws.write("Still saving.")
     ws.close()
     assert reopened_count(data_dir, clock) == TOTAL + 3
+
+
+def test_a_journal_in_an_older_layout_is_folded_and_backed_up_as_before(tmp_path, clock):
+    """A compaction that keeps a copy of the old file first is left to the store's own
+    thread, exactly as before: the day's backup is then the whole space in the new layout."""
+    from reflect.storage.sealed import KdfParams
+    from reflect.usecases.workspace import Workspace
+    from tests.helpers import copy_data_folder
+    from tests.test_layout_migration import FIXTURES, LOGGED, OLDER, PASS
+
+    for kind in ("sealed", "plain"):
+        data = copy_data_folder(FIXTURES / kind, tmp_path / kind)
+        shutil.rmtree(data / "backups")
+        ws = Workspace.open(data, now=clock, pack_dirs=None, kdf=KdfParams.TEST)
+        ws.open_head_first()
+        ws.back_up_later()
+        ws.unlock(ws.household.profiles[0], PASS if kind == "sealed" else None)
+        path = journal_file(ws)
+        [job] = ws.day_backups()
+        assert not job.begin()  # taken at once, as back_up_once takes it
+        [backup] = backups_of(path, ws.layout.backups_dir)
+        assert backup.read_bytes() == path.read_bytes()
+        assert not changelog.log_path(path).exists()
+        assert list(path.parent.glob(f"{path.name}.pre-v*.bak")), "the old file is kept first, as before"
+        assert ws.day_backups() == []
+        assert {e.text for e in ws.journal.entries()} == OLDER | LOGGED
+        ws.close()

@@ -586,6 +586,14 @@ class SpaceStore:
         codec = self._codec.clone() if hasattr(self._codec, "clone") else self._codec
         return Fold(self, log, getattr(self._codec, "counter", None), base, tables, codec)
 
+    def would_compact(self) -> bool:
+        """True when :meth:`compact` would write a new snapshot (changes in the log,
+        a log file left, or a snapshot from before change logs)."""
+        if changelog.sealer_for(self._codec) is None:
+            return False
+        log = self._log
+        return not (log is not None and log.count == 0 and not changelog.log_path(self.path).exists())
+
     def finish_fold(self, fold: "Fold") -> bool:
         """Swap in the snapshot :meth:`Fold.write` staged, if the store is as it was
         when :meth:`fold_elsewhere` was called (no save, compaction, key change or

@@ -68,6 +68,11 @@ class DayBackup:
                 self.folder.mark_backed_up(self.path)
                 return False
             self._fold = self.store.fold_elsewhere()
+            if self._fold is None and self.store.would_compact():
+                # Something only a compaction on this thread folds (a snapshot in an
+                # older layout, whose old copy is kept first): taken as before, at once.
+                self.folder.back_up_once([self.store])
+                return False
         except RuntimeError:
             return False  # closed (locked) meanwhile
         self._epoch = self.folder.key_epoch
