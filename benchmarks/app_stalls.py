@@ -96,12 +96,18 @@ class Phase:
         self.gaps = [(b - a, a, b) for a, b in zip(ticks, ticks[1:], strict=False)]
         self.seconds = ticks[-1] - ticks[0] if ticks else 0.0
         self.places: collections.Counter[str] = collections.Counter()
+        self.longest_at = "-"
+        longest = max(self.gaps, default=(0.0, 0.0, 0.0))
         for gap, start, end in self.gaps:
             if gap <= 0.050:
                 continue
+            here: collections.Counter[str] = collections.Counter()
             for when, outer, inner in samples:
                 if start < when <= end:
-                    self.places[f"{outer} > {inner}"] += 1
+                    here[f"{outer} > {inner}"] += 1
+            self.places.update(here)
+            if (gap, start, end) == longest and here:
+                self.longest_at = here.most_common(1)[0][0]
 
 
 class Sampler(threading.Thread):
@@ -230,6 +236,8 @@ def _print(kind: str, size: int, results: dict[str, list[Phase]], top: int) -> N
         places: collections.Counter[str] = collections.Counter()
         for p in phases:
             places.update(p.places)
+        for p in phases:
+            print(f"         longest gap mostly: {p.longest_at}")
         total = sum(places.values()) or 1
         for place, count in places.most_common(top):
             print(f"         {count * 100 / total:4.0f}%  {place}")

@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 class DayBackup:
     """The day's backup of one space, in the steps above."""
 
-    def __init__(self, folder: DataFolder, store: SpaceStore) -> None:
+    def __init__(self, folder: DataFolder, store: SpaceStore | None, path=None) -> None:
         self.folder = folder
         self.store = store
-        self.path = store.path
+        """None for the household file (profiles), which has no log: its bytes are copied."""
+        self.path = store.path if store is not None else path
         self._fold: Fold | None = None
         self._bytes: bytes | None = None
         self._epoch = folder.key_epoch
@@ -51,7 +52,9 @@ class DayBackup:
         """A backup for each read-whole store whose day's backup is not taken yet (store's thread)."""
         if not folder.writable:
             return []
-        return [
+        household = folder.layout.household_file
+        jobs = [] if folder.backed_up(household) else [cls(folder, None, household)]
+        return jobs + [
             cls(folder, store)
             for store in stores
             if store.complete and not folder.backed_up(store.path)
@@ -64,9 +67,11 @@ class DayBackup:
         if self.folder.backed_up(self.path):
             return False
         try:
-            if not backup_due(self.path, self.folder.layout.backups_dir, self.folder.now()):
+            if not self.path.exists() or not backup_due(self.path, self.folder.layout.backups_dir, self.folder.now()):
                 self.folder.mark_backed_up(self.path)
                 return False
+            if self.store is None:
+                return True  # the household file: its bytes are read and copied by the worker
             self._fold = self.store.fold_elsewhere()
             if self._fold is None and self.store.would_compact():
                 # Something only a compaction on this thread folds (a snapshot in an

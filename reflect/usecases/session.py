@@ -124,8 +124,8 @@ class Session:
         opened lazily reads the rest first anyway.
         """
         self.backups_later = False
-        """Leave the day's backup of each space to :meth:`day_backups` (the app takes them
-        on a worker thread); the household file's is still taken at once."""
+        """Leave the day's backups (each space's and the household file's) to
+        :meth:`day_backups`: the app takes them on a worker thread."""
         self.current: Profile | None = None
         self.active_space: str | None = None
         self.stores: dict[str, SpaceStore] = {}
@@ -446,7 +446,8 @@ class Session:
         """The day's backup of each space read whole; one still partly read is backed up once it is in
         (:meth:`take_older`): a backup folds the change log in, which needs the whole space."""
         stores = self.stores.values() if stores is None else stores
-        self.folder.back_up_once([] if self.backups_later else [s for s in stores if s.complete])
+        if not self.backups_later:
+            self.folder.back_up_once([s for s in stores if s.complete])
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory."""
