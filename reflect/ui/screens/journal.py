@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import weakref
 from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -129,6 +130,8 @@ class JournalScreen(Screen[None]):
         # Every query gets the next number; rows found for an older one are dropped.
         self._ticket = 0
         self._total = 0
+        self._tags_of: tuple[weakref.ref, list[str]] | None = None
+        """The journal's tags, and the search snapshot (the journal as it was) they were gathered from."""
 
     @property
     def journal(self):
@@ -178,7 +181,15 @@ class JournalScreen(Screen[None]):
     def refresh_tags(self) -> None:
         select = self.query_one("#tag", Select)
         current = select.value
-        tags = sorted({t for e in self.journal.entries() for t in e.tags})
+        # Every reflection's tags, gathered again only when the journal changed: at
+        # 100,000 reflections each gathering holds the screen a moment.
+        snapshot = self.journal.search_snapshot()
+        known = self._tags_of
+        if known is not None and known[0]() is snapshot:
+            tags = known[1]
+        else:
+            tags = sorted({t for e in self.journal.entries() for t in e.tags})
+            self._tags_of = (weakref.ref(snapshot), tags)
         with self.prevent(Select.Changed):
             select.prompt = ANY_TAG  # every reflection's tags (see refresh_while_opening)
             select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
