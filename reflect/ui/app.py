@@ -340,7 +340,8 @@ class ReflectApp(App[None]):
         (see ``DayBackup``), never written over it. A backup that cannot be
         taken is not said, as at any opening; the next opening tries again.
         """
-        if self._backup_worker is not None or not self.workspace.day_backups():
+        running = self._backup_worker is not None and not self._backup_worker.is_finished
+        if running or not self.workspace.day_backups():
             return  # a running worker asks for every backup still due before it ends
         self._backup_worker = self._take_day_backups(self.lock_generation)
 
