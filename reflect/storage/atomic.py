@@ -51,6 +51,29 @@ def atomic_write_many(files: list[tuple[Path, bytes]]) -> None:
         _fsync_folder(folder)
 
 
+def stage_private(path: Path, data: bytes) -> str:
+    """Write ``data`` durably to a private temporary file beside ``path`` and return its name,
+    without replacing ``path`` (see :func:`swap_in` and :func:`drop_staged`). For work that
+    writes on one thread and decides on another whether the new version goes in."""
+    return _stage(Path(path), data)
+
+
+def swap_in(tmp_name: str, path: Path) -> None:
+    """Replace ``path`` with a file from :func:`stage_private`, durably (a rename)."""
+    try:
+        os.replace(tmp_name, path)
+    except BaseException:
+        drop_staged(tmp_name)
+        raise
+    _fsync_folder(Path(path).parent)
+
+
+def drop_staged(tmp_name: str) -> None:
+    """Remove a file from :func:`stage_private` that will not go in."""
+    with contextlib.suppress(OSError):
+        os.unlink(tmp_name)
+
+
 def save_private(path: Path, data: bytes) -> None:
     """:func:`atomic_write_bytes`, with a failure told as :class:`SaveFailed`.
 

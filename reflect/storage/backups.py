@@ -31,13 +31,15 @@ def make_backup(
     keep: int = KEEP_PER_SPACE,
     *,
     force: bool = False,
+    data: bytes | None = None,
 ) -> Path | None:
     """Copy ``space_file`` into ``backups_dir`` once a day; drop the oldest beyond ``keep``.
 
     Daily, not on every opening: a quick `reflect write` must not copy the
     whole journal, and five copies from one busy afternoon would push out the
     older ones that a damaged file most needs. ``force`` takes a copy anyway
-    (before a format upgrade).
+    (before a format upgrade). ``data``: the file's bytes, when the caller holds
+    them already (a snapshot just written: the copy is then of exactly those).
     """
     if not space_file.exists():
         return None
@@ -46,7 +48,7 @@ def make_backup(
         return None
     ensure_private_dir(backups_dir)
     staged = backups_dir / f".{space_file.stem}--new{space_file.suffix}"
-    atomic_write_bytes(staged, read_private_bytes(space_file))
+    atomic_write_bytes(staged, read_private_bytes(space_file) if data is None else data)
     stamp = when.timestamp()
     os.utime(staged, (stamp, stamp))
     # Move every older copy one place along (via temporary names, so no copy

@@ -198,6 +198,9 @@ class EntrySearch:
         folded = self._folded
         if folded is not None:
             return folded.ordered
+        newest = self._newest
+        if newest is not None:
+            return newest  # never waits for a fold running in a worker (prepare)
         with self._lock:
             if self._folded is not None:
                 return self._folded.ordered

@@ -830,6 +830,13 @@ class SealedSpace:
         self.log_base = log_base_at_start(body)
         return blob
 
+    def adopt_seal(self, other: SealedSpace) -> None:
+        """``other`` (a :meth:`clone` of this space) sealed a new snapshot that is now
+        on disk: count that save here as :meth:`seal` would have."""
+        self._counter = other._counter
+        self.read_version = other.read_version
+        self.log_base = other.log_base
+
     def seal_copy(self, body: bytes) -> bytes:
         """``body`` sealed at the current save counter, without counting a save:
         a copy of the space as it stands (e.g. kept before a format change)."""

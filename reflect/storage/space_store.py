@@ -35,7 +35,7 @@ from reflect.domain.clock import local_now
 from reflect.domain.entries import Entry, EntryFilter, newest_first
 from reflect.paths import PRIVATE_FILE_MODE, ensure_private_dir
 from reflect.storage import changelog, heads, records
-from reflect.storage.atomic import atomic_write_bytes, read_private_bytes
+from reflect.storage.atomic import atomic_write_bytes, drop_staged, read_private_bytes, stage_private, swap_in
 from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.errors import (
     SaveFailed,
@@ -182,6 +182,7 @@ class SpaceStore:
         read_only: bool = False,
         at_least: int | None = None,
         lazy: bool = False,
+        head: heads.HeadPart | None = None,
     ) -> "SpaceStore":
         """Open the space saved at ``path``, creating it when missing and ``create``.
 
@@ -195,10 +196,13 @@ class SpaceStore:
         ``lazy=True``: read only the snapshot's head part and the whole change
         log when the file allows it (see :meth:`complete`); otherwise, or on
         any surprise, the space is opened whole exactly as without it.
+        ``head``: the head part as ``SealedSpace.unlock_head`` just read and
+        checked it with this codec's key, so it is not read and decrypted again
+        (used only while the file is still the one it was read from).
         """
         path = Path(path)
         if lazy and path.exists():
-            store = cls._open_lazy(path, space, codec, now, read_only, at_least)
+            store = cls._open_lazy(path, space, codec, now, read_only, at_least, head)
             if store is not None:
                 return store
         sealer = changelog.sealer_for(codec)
@@ -303,6 +307,7 @@ class SpaceStore:
         now: Callable[[], datetime],
         read_only: bool,
         at_least: int | None,
+        given: heads.HeadPart | None = None,
     ) -> "SpaceStore | None":
         """The space from its head part and change log, or ``None``: open it whole
         (another layout, anything damaged or not as expected, a rollback: the
@@ -311,7 +316,8 @@ class SpaceStore:
         if sealer is None:
             return None
         for _attempt in range(3):
-            read = _head_of(path, codec)
+            read = _head_of(path, codec, given)
+            given = None  # a second attempt (the file changed meanwhile) reads it again
             if read is None:
                 return None
             head, tables, layout, state, replayed, ids_filter = read
@@ -437,15 +443,23 @@ class SpaceStore:
         partial = self._partial
         if self._closed or partial is None or part.token is not partial:
             return False
+        # Cheap on the main thread at 100,000 entries: the worker parsed and sorted
+        # the part; here dicts are merged in C and two sorted lists joined.
         table = self._storage.read().setdefault(records.ENTRIES_TABLE, {})
-        by_id = {key: entry for key, entry in part.entries.items() if key not in partial.touched}
-        for key in by_id:
-            table[key] = part.records[key]
+        older_records, by_id = part.records, part.entries
+        dropped = {key for key in partial.touched if key in by_id}
+        for key in dropped:
+            older_records.pop(key, None)
+            del by_id[key]
+        table.update(older_records)
+        ordered = part.ordered if not dropped else [e for e in part.ordered if e.id not in dropped]
+        loaded = newest_first(list(self._by_id.values()))
         by_id.update(self._by_id)
         self._partial = None
         partial.close()
         self._tables.clear()
         self._reset_entries(by_id)
+        self._newest = _newest_of_both(loaded, ordered)
         return True
 
     def _complete_load(self) -> None:
@@ -608,6 +622,80 @@ class SpaceStore:
         else:
             self.compact(even_if_empty=True)
         return kept
+
+    def fold_elsewhere(self) -> "Fold | None":
+        """A compaction (:meth:`compact`) whose slow part another thread does; ``None``
+        when there is nothing to fold, or when it must be done here as :meth:`compact`
+        does (a partial store, a snapshot in an older layout, no change log).
+
+        Cheap, on the store's own thread: it takes the tables as they are now
+        (a copy of each table: later changes replace records, never change them
+        in place) and, for a sealed space, a copy of its key. :meth:`Fold.write`
+        (any thread) makes and stages the new snapshot without touching the
+        store; :meth:`finish_fold` (the store's thread again) swaps it in only
+        if nothing was saved meanwhile, so no change can be lost to it.
+        """
+        self._check_open()
+        log = self._log
+        if (
+            self._partial is not None
+            or self._read_only
+            or self._old_format is not None
+            or self._pending is not None
+            or log is None
+            or changelog.sealer_for(self._codec) is None
+        ):
+            return None
+        if log.count == 0 and not changelog.log_path(self.path).exists():
+            return None
+        base = _new_base()
+        tables = records.with_log_first(
+            {name: dict(table) for name, table in self._storage.read().items()},
+            records.log_base_record(base, log.base, log.count),
+        )
+        codec = self._codec.clone() if hasattr(self._codec, "clone") else self._codec
+        return Fold(self, log, getattr(self._codec, "counter", None), base, tables, codec)
+
+    def would_compact(self) -> bool:
+        """True when :meth:`compact` would write a new snapshot (changes in the log,
+        a log file left, or a snapshot from before change logs)."""
+        if changelog.sealer_for(self._codec) is None:
+            return False
+        log = self._log
+        return not (log is not None and log.count == 0 and not changelog.log_path(self.path).exists())
+
+    def finish_fold(self, fold: "Fold") -> bool:
+        """Swap in the snapshot :meth:`Fold.write` staged, if the store is as it was
+        when :meth:`fold_elsewhere` was called (no save, compaction, key change or
+        lock since) and the staging went well; otherwise drop it and return False
+        (nothing changes). Raises :class:`SaveFailed` if the swap itself fails."""
+        staged, fold.staged = fold.staged, None
+        if staged is None:
+            return False
+        if (
+            self._closed
+            or fold.store is not self
+            or self._log is not fold.log
+            or fold.log.count != fold.count
+            or self._pending is not None
+            or getattr(self._codec, "counter", None) != fold.counter
+            # Files replaced behind the store's back are kept aside and named
+            # by the next save or the lock (rescue_if_replaced), never written over here.
+            or _identity_of(self.path) != self._stamp
+            or not fold.log.still_ours()
+        ):
+            drop_staged(staged)
+            return False
+        try:
+            swap_in(staged, self.path)
+        except OSError as exc:
+            raise SaveFailed(self.path, exc.errno) from exc
+        adopt = getattr(self._codec, "adopt_seal", None)
+        if adopt is not None:
+            adopt(fold.codec)
+        self._pending = (fold.base, fold.tables)
+        self.snapshot_written(fold.size)
+        return True
 
     def _make_quick_ready(self) -> None:
         """Fold a snapshot saved in an older layout (before commands could append
@@ -928,13 +1016,22 @@ class SpaceStore:
         self._search = self._searched = None
 
     def _remember(self, entry: Entry) -> None:
+        old = self._by_id.get(entry.id)
         self._by_id[entry.id] = entry
-        self._newest = None
+        # The newest-first list is kept in step (one removal and one insertion)
+        # rather than sorted again: at 100,000 entries a sort holds the screen.
+        newest = self._newest
+        if newest is not None:
+            if old is not None and not _remove_sorted(newest, old):
+                self._newest = None  # not where it should be: sorted again when next asked
+            else:
+                newest.insert(_newest_index(newest, _newest_key(entry)), entry)
         self._search_changed()
 
     def _forget(self, entry_id: str) -> None:
-        del self._by_id[entry_id]
-        self._newest = None
+        old = self._by_id.pop(entry_id)
+        if self._newest is not None and not _remove_sorted(self._newest, old):
+            self._newest = None
         self._search_changed()
 
     def _newest_list(self) -> list[Entry]:
@@ -962,6 +1059,44 @@ class SpaceStore:
         self._check_open()
         if name in records.RESERVED_TABLES:
             raise ValueError(f"table {name!r} belongs to the space itself")
+
+
+def _newest_key(entry: Entry) -> tuple[datetime, str]:
+    return (entry.created, entry.id)  # the order of ``newest_first``, newest first
+
+
+def _newest_index(newest: list[Entry], key: tuple[datetime, str]) -> int:
+    """Where ``key`` goes in ``newest`` (newest first): before the first entry not newer."""
+    low, high = 0, len(newest)
+    while low < high:
+        middle = (low + high) // 2
+        if _newest_key(newest[middle]) > key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _remove_sorted(newest: list[Entry], entry: Entry) -> bool:
+    """Remove this very ``entry`` object from ``newest``; False if it is not where its key says."""
+    index = _newest_index(newest, _newest_key(entry))
+    if index < len(newest) and newest[index] is entry:
+        del newest[index]
+        return True
+    return False
+
+
+def _newest_of_both(loaded: list[Entry], older: list[Entry]) -> list[Entry]:
+    """Two newest-first lists as one (the head part's and the older part's)."""
+    if not loaded or not older:
+        return [*loaded, *older]
+    # Usually every loaded entry is newer than the older part; the few that are
+    # not (brought back, or dated by hand) are put in place one by one.
+    split = _newest_index(loaded, _newest_key(older[0]))
+    merged = [*loaded[:split], *older]
+    for entry in loaded[split:]:
+        merged.insert(_newest_index(merged, _newest_key(entry)), entry)
+    return merged
 
 
 def _quick_ready(codec: Codec, plain: bytes) -> bool:
@@ -1153,6 +1288,45 @@ def _old_format_copy(
     return seal_copy(body) if seal_copy is not None else body
 
 
+class Fold:
+    """A compaction made on another thread (see :meth:`SpaceStore.fold_elsewhere`)."""
+
+    def __init__(
+        self, store: SpaceStore, log: changelog.LogWriter, counter: int | None, base: bytes, tables: Tables, codec: Codec
+    ) -> None:
+        self.store = store
+        self.log = log
+        self.count = log.count
+        self.counter = counter
+        self.base = base
+        self.tables = tables
+        self.codec = codec
+        self.staged: str | None = None
+        self.size = 0
+        self.stored: bytes | None = None
+        """The new snapshot's bytes as written (sealed if the space is): the day's backup copies them."""
+
+    def write(self) -> None:
+        """Make the new snapshot and write it durably beside the space file (any thread;
+        touches nothing of the store). Raises OSError; nothing is then left behind."""
+        plain = records.snapshot_bytes(self.tables)
+        self.size = len(plain)
+        stored = self.codec.encode(plain)
+        del plain
+        self.staged = stage_private(self.store.path, stored)
+        self.stored = stored
+
+    def drop(self) -> None:
+        """Forget the copy of the key and remove a staged file that did not go in."""
+        staged, self.staged = self.staged, None
+        if staged is not None:
+            drop_staged(staged)
+        if self.codec is not self.store._codec:
+            forget = getattr(self.codec, "forget", None)
+            if forget is not None:
+                forget()
+
+
 class OlderPart:
     """The older entries of a lazily opened space, read by :meth:`SpaceStore.read_older`."""
 
@@ -1160,6 +1334,8 @@ class OlderPart:
         self.token = token
         self.records = older_records
         self.entries = entries
+        # Sorted where the part is read (a worker), so taking it in does not sort.
+        self.ordered = newest_first(list(entries.values())) if token is not None else []
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -1246,14 +1422,16 @@ class _Partial:
 
 
 def _head_of(
-    path: Path, codec: Codec
+    path: Path, codec: Codec, given: heads.HeadPart | None = None
 ) -> tuple[heads.HeadPart, Tables, tuple[int, str, int], changelog.LogState | None, list[list[list[Any]]], str] | None:
     """The head part of the file, parsed and checked, and its change log read
     (not applied); ``None`` on any surprise."""
     sealer = changelog.sealer_for(codec)
     if sealer is None:
         return None
-    if isinstance(codec, PlainCodec):
+    if given is not None:
+        head = given  # read and checked by SealedSpace.unlock_head with this key
+    elif isinstance(codec, PlainCodec):
         head = heads.read_plain_head(path)
     else:
         reader = getattr(codec, "read_head_part", None)

@@ -112,6 +112,9 @@ class ReflectApp(App[None]):
         # Spaces open head first: the path and the newest reflections at once,
         # the older ones read in a worker (see read_older_reflections).
         workspace.open_head_first()
+        # The day's backup of each space is taken on a worker too (see back_up_in_background).
+        workspace.back_up_later()
+        self._backup_worker: Worker | None = None
         self._older_worker: tuple[Worker | None, int] = (None, 0)
         """The worker reading older reflections, and the lock generation it began in."""
         self._waiting_for_older: tuple[int, Callable[[], None]] | None = None
@@ -271,6 +274,7 @@ class ReflectApp(App[None]):
         when both are here) joins the same queue. A lock starts a new
         generation: whatever the old worker still brings is dropped.
         """
+        self.back_up_in_background()  # of the spaces already read whole
         worker, began = self._older_worker
         if worker is not None and worker.is_running and began == self.lock_generation:
             return  # the running worker picks up every space still waiting
@@ -325,6 +329,54 @@ class ReflectApp(App[None]):
             if refresh is not None:
                 refresh()
         self._run_waiting_for_older()
+        self.back_up_in_background()
+
+    # The day's backup, its slow parts on a worker (usecases/day_backup.py)
+
+    def back_up_in_background(self) -> None:
+        """Take the day's backup of each space read whole, its slow parts in a worker.
+
+        Saves go on meanwhile: a snapshot folded while one was made is dropped
+        (see ``DayBackup``), never written over it. A backup that cannot be
+        taken is not said, as at any opening; the next opening tries again.
+        """
+        running = self._backup_worker is not None and not self._backup_worker.is_finished
+        if running or not self.workspace.day_backups():
+            return  # a running worker asks for every backup still due before it ends
+        self._backup_worker = self._take_day_backups(self.lock_generation)
+
+    @work(thread=True, exit_on_error=False, group="backup")
+    def _take_day_backups(self, generation: int) -> None:
+        tried: set = set()
+        try:
+            while True:
+                job = self.call_from_thread(self._next_backup, generation, tried)
+                if job is None:
+                    return
+                try:
+                    job.write()
+                    if self.call_from_thread(job.swap_in):
+                        job.copy()
+                        self.call_from_thread(job.done)
+                except (OSError, StoreError):
+                    pass  # not said, as at any opening: tried again on the next one
+                finally:
+                    job.drop()
+        except RuntimeError:
+            return  # reflect is closing
+
+    def _next_backup(self, generation: int, tried: set):
+        """The next day's backup to take (its first step taken here), or None: the worker ends."""
+        if self.lock_state.is_current(generation):
+            for job in self.workspace.day_backups():
+                if job.path not in tried:
+                    tried.add(job.path)
+                    if job.begin():
+                        return job
+        else:
+            self.call_later(self.back_up_in_background)  # locked meanwhile: whoever is in now gets a new worker
+        self._backup_worker = None
+        return None
 
     def _older_failed(self, generation: int, older, problem: str) -> None:
         """The older part of a space could not be read: say so plainly; nothing is written over."""
@@ -365,18 +417,20 @@ class ReflectApp(App[None]):
         self.update_space_title()
         self.push_screen(ProblemScreen(problem))
 
-    def waits_for_older(self, again: Callable[[], None]) -> bool:
+    def waits_for_older(self, again: Callable[[], None], *, quietly: bool = False) -> bool:
         """True if older reflections are still opening: ``again()`` then runs once they are in.
 
         For the screens that gather a whole space (a session prep, an export, an
         import): they never start from part of it, and never freeze the screen
         waiting for the rest. ``again`` is the action itself, so it checks
-        everything anew; a lock in between drops it.
+        everything anew; a lock in between drops it. ``quietly``: the caller says
+        so itself (nothing is notified).
         """
         if self.workspace.complete:
             return False
         self._waiting_for_older = (self.lock_generation, again)
-        self.notify(OLDER_STILL_OPENING, timeout=5)
+        if not quietly:
+            self.notify(OLDER_STILL_OPENING, timeout=5)
         return True
 
     def _run_waiting_for_older(self) -> None:

@@ -7,6 +7,7 @@ rather than finding the files itself.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +51,11 @@ class DataFolder:
         self._lock = lock
         self._household = household
         self._backed_up: set[Path] = set()
+        self.backups_lock = threading.Lock()
+        """Held while backups are written or sealed again: the app copies the day's
+        backup on a worker thread (see ``usecases/day_backup.py``)."""
+        self.key_epoch = 0
+        """Counts key changes: a backup sealed before one is never written after it."""
 
     @classmethod
     def open(
@@ -198,10 +204,18 @@ class DataFolder:
                 store = next((s for s in stores if s.path == path), None)
                 if store is not None and backup_due(path, self.layout.backups_dir, self.now()):
                     store.compact()
-                make_backup(path, self.layout.backups_dir, self.now())
+                with self.backups_lock:
+                    make_backup(path, self.layout.backups_dir, self.now())
             except (OSError, StoreError):
                 continue
             self._backed_up.add(path)
+
+    def backed_up(self, path: Path) -> bool:
+        """True once this session took (or found) today's backup of ``path``."""
+        return path in self._backed_up
+
+    def mark_backed_up(self, path: Path) -> None:
+        self._backed_up.add(path)
 
     def back_up_before_upgrade(self, path: Path) -> None:
         """A copy of a space kept before its format is brought up to date."""

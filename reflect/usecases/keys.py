@@ -139,14 +139,17 @@ class Keys:
                 for slot in dropped_recovery & set(seal.slot_ids):
                     seal.remove_slot(slot)
             # Each whole space, its change log folded in, sealed under the new key.
-            reseal_spaces(
-                [
-                    (self.folder.space_path(space), olds[space], seal, self.session.stores[space].folded_snapshot())
-                    for space, seal in seals.items()
-                ],
-                backups_dir=self.folder.layout.backups_dir,
-                spaces_dir=self.folder.layout.spaces_dir,
-            )
+            folded = [
+                (self.folder.space_path(space), olds[space], seal, self.session.stores[space].folded_snapshot())
+                for space, seal in seals.items()
+            ]
+            # A day's backup being copied on a worker (usecases/day_backup.py) finishes
+            # first, and one not copied yet is never written after this.
+            with self.folder.backups_lock:
+                self.folder.key_epoch += 1
+                reseal_spaces(
+                    folded, backups_dir=self.folder.layout.backups_dir, spaces_dir=self.folder.layout.spaces_dir
+                )
             for space in seals:
                 self.session.stores[space].snapshot_written()
         except BaseException:

@@ -127,6 +127,9 @@ class Session:
         everything else reads whole spaces, and a whole-space call on a space
         opened lazily reads the rest first anyway.
         """
+        self.backups_later = False
+        """Leave the day's backups (each space's and the household file's) to
+        :meth:`day_backups`: the app takes them on a worker thread."""
         self.current: Profile | None = None
         self.active_space: str | None = None
         self.stores: dict[str, SpaceStore] = {}
@@ -328,8 +331,15 @@ class Session:
         store = self.stores.get(older.space)
         if store is None or store is not older._store or not store.take_older(part):
             return False
-        self.folder.back_up_once([store])
+        self._back_up_read_whole([store])
         return True
+
+    def day_backups(self) -> list:
+        """The day's backups still to take of the open spaces read whole, as
+        :class:`~reflect.usecases.day_backup.DayBackup` steps (see :attr:`backups_later`)."""
+        from reflect.usecases.day_backup import DayBackup
+
+        return DayBackup.due(self.folder, self.stores.values())
 
     def read_whole(self) -> None:
         """Read the older part of every open space now, on this thread (it waits).
@@ -449,7 +459,8 @@ class Session:
         """The day's backup of each space read whole; one still partly read is backed up once it is in
         (:meth:`take_older`): a backup folds the change log in, which needs the whole space."""
         stores = self.stores.values() if stores is None else stores
-        self.folder.back_up_once([s for s in stores if s.complete])
+        if not self.backups_later:
+            self.folder.back_up_once([s for s in stores if s.complete])
 
     def lock(self) -> None:
         """Close every open space and drop the keys held in memory.
@@ -627,6 +638,7 @@ class Session:
             now=folder.now,
             read_only=not folder.writable,
             lazy=True,
+            head=head,  # decrypted once: the lazy open does not read it again
         )
         if store.complete:
             # Nothing older to read later, where the rest of the file and its

@@ -252,6 +252,15 @@ class Workspace:
         does that in a worker). Whatever needs a whole space still gets it whole."""
         self.session.lazily = True
 
+    def back_up_later(self) -> None:
+        """From now on the day's backup of each space is left to :meth:`day_backups`
+        (the app takes them on a worker thread, see ``usecases/day_backup.py``)."""
+        self.session.backups_later = True
+
+    def day_backups(self) -> list:
+        """The day's backups still to take of the open spaces read whole (see ``usecases/day_backup.py``)."""
+        return self.session.day_backups()
+
     @property
     def complete(self) -> bool:
         """Every open space is read whole: nothing older is still opening."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import weakref
 from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING
@@ -36,6 +37,9 @@ MAX_LISTED = 300
 FIRST_ROWS = 50
 STILL_LOOKING = "Still looking through older reflections…"
 OLDER_OPENING = "Older reflections are still opening."
+ANY_TAG = "Any tag"
+TAGS_SO_FAR = "Tags so far"
+"""The tag list's prompt while older reflections are still opening: it holds the newest ones' tags."""
 OLDER_OPENING_FOUND = "{found} so far. Older reflections are still opening, and are searched as they come in."
 EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
@@ -126,6 +130,8 @@ class JournalScreen(Screen[None]):
         # Every query gets the next number; rows found for an older one are dropped.
         self._ticket = 0
         self._total = 0
+        self._tags_of: tuple[weakref.ref, list[str]] | None = None
+        """The journal's tags, and the search snapshot (the journal as it was) they were gathered from."""
 
     @property
     def journal(self):
@@ -136,7 +142,7 @@ class JournalScreen(Screen[None]):
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="search")
             yield Select[str]([], prompt="Any step", id="section")
-            yield Select[str]([], prompt="Any tag", id="tag")
+            yield Select[str]([], prompt=ANY_TAG, id="tag")
             yield Checkbox("Starred", id="starred")
         with Horizontal(id="body"):
             with Vertical(id="list-pane"):
@@ -175,8 +181,17 @@ class JournalScreen(Screen[None]):
     def refresh_tags(self) -> None:
         select = self.query_one("#tag", Select)
         current = select.value
-        tags = sorted({t for e in self.journal.entries() for t in e.tags})
+        # Every reflection's tags, gathered again only when the journal changed: at
+        # 100,000 reflections each gathering holds the screen a moment.
+        snapshot = self.journal.search_snapshot()
+        known = self._tags_of
+        if known is not None and known[0]() is snapshot:
+            tags = known[1]
+        else:
+            tags = sorted({t for e in self.journal.entries() for t in e.tags})
+            self._tags_of = (weakref.ref(snapshot), tags)
         with self.prevent(Select.Changed):
+            select.prompt = ANY_TAG  # every reflection's tags (see refresh_while_opening)
             select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
             if isinstance(current, str) and current in tags:
                 select.value = current
@@ -187,8 +202,13 @@ class JournalScreen(Screen[None]):
             self.refresh_while_opening(keep)
             return
         self.refresh_tags()
-        self._ticket += 1  # a search still running in the background is out of date
         flt = self.current_filter()
+        if flt.contains:
+            # Words are looked for in every reflection: in the worker, as while typing,
+            # so a star or an edit never holds the screen while 100,000 are searched.
+            self.start_search()
+            return
+        self._ticket += 1  # a search still running in the background is out of date
         snapshot = self.journal.search_snapshot()
         exercises = self.exercise_rows(flt)
         found = list(_rows(snapshot.matching(flt), exercises))
@@ -307,6 +327,8 @@ class JournalScreen(Screen[None]):
         select = self.query_one("#tag", Select)
         current = select.value
         with self.prevent(Select.Changed):
+            # Only the newest reflections' tags are known yet: never offered as every tag.
+            select.prompt = TAGS_SO_FAR
             select.set_options([(Text(shown(f"#{t}")), t) for t in tags])
             if isinstance(current, str) and current in tags:
                 select.value = current

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import getters, on
@@ -21,6 +22,11 @@ from reflect.ui.widgets.secret_input import SecretInput
 if TYPE_CHECKING:
     from reflect.ui.app import ReflectApp
 
+OLDER_FIRST = (
+    "Your older reflections are still opening. The change is made as soon as they are in, "
+    "if this stays open."
+)
+"""Said when a key change is asked for before the whole journal is read (it needs all of it)."""
 IDLE_CHOICES = [("after 1 minute", 1), ("after 5 minutes", 5), ("after 15 minutes", 15), ("after 30 minutes", 30), ("never", 0)]
 
 
@@ -108,9 +114,25 @@ class PreferencesScreen(ModalScreen[None]):
             self.app.workspace.settings.idle_lock_minutes = event.value
             self.post_message(self.SettingsChanged())
 
+    def waits_for_older(self, again: Callable[[], None]) -> bool:
+        """True while older reflections are still opening: a key change needs the whole
+        journal, so it says so and ``again()`` runs once they are in, if this is still open
+        (rather than the screen freezing while the rest is read)."""
+
+        def if_still_open() -> None:
+            if self.is_attached:
+                again()
+
+        if not self.app.waits_for_older(if_still_open, quietly=True):
+            return False
+        self.query_one("#passphrase-problem", Static).update(OLDER_FIRST)
+        return True
+
     @on(Button.Pressed, "#change")
     @on(Input.Submitted, "#repeat")
     def change_passphrase(self) -> None:
+        if self.waits_for_older(self.change_passphrase):
+            return
         problem = self.query_one("#passphrase-problem", Static)
         new, repeat = self.query_one("#new", Input), self.query_one("#repeat", Input)
         current = self.query_one("#current", Input)
@@ -148,6 +170,8 @@ class PreferencesScreen(ModalScreen[None]):
         """A new key replaces any earlier one; it is shown once."""
         from reflect.ui.screens.setup import RecoveryKeyScreen
 
+        if self.waits_for_older(self.new_recovery_key):
+            return
         problem = self.query_one("#passphrase-problem", Static)
         current = self.query_one("#current", Input)
         typed, current.value = current.value, ""
