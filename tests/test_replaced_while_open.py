@@ -200,3 +200,117 @@ async def test_the_app_says_so_keeps_the_words_and_loses_no_save(solo_app):
         await pilot.pause()
         await unlock_as(pilot, app, 0, PASSPHRASE)
         assert {"first words, saved", "second words"} <= {e.text for e in app.workspace.journal.entries()}
+
+
+# Found by the review of the merged change: what reflect itself writes while a
+# space is open must never look like a file replaced behind its back.
+
+
+def _found_anywhere(folder: Path) -> list[str]:
+    return sorted(p.name for p in (folder / "spaces").iterdir() if ".found-" in p.name)
+
+
+def test_a_slot_brought_up_to_date_at_unlock_is_not_a_replaced_file(tmp_path):
+    from datetime import datetime, timezone
+
+    from tests.helpers import copy_data_folder
+    from tests.test_format_guards import FIXTURE, PASS_ALEX, PASS_SAM, open_ws
+
+    folder = tmp_path / "format1-couple"
+    copy_data_folder(FIXTURE, folder)
+    clock = lambda: datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)  # noqa: E731
+    ws = open_ws(folder, clock)
+    sam, alex = ws.household.find("Sam"), ws.household.find("Alex")
+    ws.unlock(sam, PASS_SAM)  # brings the shared space up to date, Alex's slot not yet bound
+    ws.lock()
+    ws.close()
+    ws = open_ws(folder, clock)
+    ws.unlock(alex, PASS_ALEX)  # Alex's slot is bound now: the file is saved again, unchanged
+    assert ws.session.seals["shared"].opened_unbound
+    ws.session.switch_space("shared")
+    ws.write("alex in the shared space")  # no "replaced while open"
+    ws.lock()
+    ws.close()
+    assert _found_anywhere(folder) == []
+
+
+def test_a_partner_joining_whose_unlock_saves_the_shared_space_again_is_not_a_replaced_file(tmp_path):
+    from datetime import datetime, timezone
+
+    from tests.helpers import copy_data_folder
+    from tests.test_format_guards import FIXTURE, PASS_ALEX, PASS_SAM, open_ws
+
+    folder = tmp_path / "format1-couple"
+    copy_data_folder(FIXTURE, folder)
+    clock = lambda: datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)  # noqa: E731
+    ws = open_ws(folder, clock)
+    sam, alex = ws.household.find("Sam"), ws.household.find("Alex")
+    ws.unlock(sam, PASS_SAM)
+    ws.lock()
+    ws.close()
+    ws = open_ws(folder, clock)
+    ws.unlock(sam, PASS_SAM)
+    ws.join(ws.open_for(alex, PASS_ALEX))  # Alex's unlock binds his slot: the shared file is saved again
+    assert ws.together
+    ws.session.writer = sam
+    ws.write("written together")
+    ws.lock()
+    ws.close()
+    assert _found_anywhere(folder) == []
+
+
+def test_a_journal_open_while_the_folder_is_set_up_is_never_written_back_readable(tmp_path):
+    from datetime import datetime, timezone
+
+    from reflect.domain.entries import new_entry
+    from reflect.domain.profiles import Role
+    from reflect.storage.sealed import KdfParams
+    from reflect.usecases.setup import NewPerson
+    from reflect.usecases.workspace import Workspace
+    from tests.helpers import DEFAULT_PACKS
+
+    clock = lambda: datetime(2026, 1, 5, 12, 0, tzinfo=timezone.utc)  # noqa: E731
+    folder = tmp_path / "data"
+    ws = Workspace.open(folder, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    legacy = ws.folder.layout.space_file("journal")
+    ws.close()
+    legacy.parent.mkdir(parents=True, exist_ok=True)
+    with SpaceStore.open(legacy, space="journal") as store:
+        store.add(new_entry("secret words from before setup", space="journal", now=clock()))
+    ws = Workspace.open(folder, now=clock, pack_dirs=[DEFAULT_PACKS], kdf=KdfParams.TEST)
+    assert [e.text for e in ws.journal.entries()] == ["secret words from before setup"]  # open
+    ws.set_up([NewPerson("Sam", Role.INDIVIDUAL, "a long enough passphrase")])
+    ws.lock()
+    ws.close()
+    assert sorted(p.name for p in legacy.parent.iterdir()) == ["journal.sealed"]
+    assert not any(b"secret words" in p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def test_two_rescues_in_one_second_keep_both_files_found(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    store = writer(path, kind)
+    log = changelog.log_path(path)
+    for evidence in (b"evidence 1", b"evidence 2"):
+        store.add(entry(10 + len(evidence)))
+        log.write_bytes(evidence)  # a different file in its place, each time
+        assert store.rescue_if_replaced()
+    store.close()
+    assert sorted(p.read_bytes() for p in found_files(log)) == [b"evidence 1", b"evidence 2"]
+
+
+def test_a_log_changed_in_place_keeping_its_length_is_noticed(tmp_path, kind):
+    path = tmp_path / "space"
+    make_space(path, kind, count=1)
+    store = writer(path, kind)
+    store.add(entry(10))
+    log = changelog.log_path(path)
+    data = bytearray(log.read_bytes())
+    data[-5:] = bytes(b ^ 0xFF for b in data[-5:])
+    with log.open("r+b") as handle:  # the same file, the same length
+        handle.write(bytes(data))
+    os.utime(log, ns=(log.stat().st_atime_ns, log.stat().st_mtime_ns + 1_000_000))
+    with pytest.raises(SpaceReplacedWhileOpen):
+        store.add(entry(11))
+    store.close()
+    assert texts(path, kind) == {entry(i).text for i in (0, 10)}

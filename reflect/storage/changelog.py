@@ -274,10 +274,10 @@ class LogWriter:
         # (device, inode) once known (see :meth:`still_ours`).
         self._on_disk = state.size if live and state is not None else 0
         self._identity: tuple[int, int] | None = None
+        self._written_at: int | None = None  # its modification time as this writer left it
         if self._on_disk:
             with contextlib.suppress(OSError):
-                info = os.stat(self.path, follow_symlinks=False)
-                self._identity = (info.st_dev, info.st_ino)
+                self._remember(os.stat(self.path, follow_symlinks=False))
 
     @property
     def size(self) -> int:
@@ -293,8 +293,7 @@ class LogWriter:
                 # A new log is made whole, so it never exists without its header.
                 atomic_write_bytes(self.path, MAGIC + self.base + frame)
                 self.end = HEADER_BYTES + len(frame)
-                info = os.stat(self.path, follow_symlinks=False)
-                self._identity = (info.st_dev, info.st_ino)
+                self._remember(os.stat(self.path, follow_symlinks=False))
             else:
                 fd = self._open()
                 if self._cut:
@@ -309,9 +308,12 @@ class LogWriter:
                     with contextlib.suppress(OSError):
                         os.ftruncate(fd, self.end)
                     with contextlib.suppress(OSError):
-                        self._on_disk = os.fstat(fd).st_size
+                        info = os.fstat(fd)
+                        self._on_disk = info.st_size
+                        self._remember(info)
                     raise
                 self.end += len(frame)
+                self._remember(os.fstat(fd))
             self._on_disk = self.end
         except OSError as exc:
             self.close()
@@ -331,7 +333,13 @@ class LogWriter:
             return False
         if self._on_disk == 0 or not stat.S_ISREG(info.st_mode) or info.st_size != self._on_disk:
             return False
+        if self._written_at is not None and info.st_mtime_ns != self._written_at:
+            return False  # changed in place, its length kept
         return self._identity is None or (info.st_dev, info.st_ino) == self._identity
+
+    def _remember(self, info: os.stat_result) -> None:
+        self._identity = (info.st_dev, info.st_ino)
+        self._written_at = info.st_mtime_ns
 
     def remove(self) -> None:
         """Delete the log (after its records are safely in a new snapshot)."""
@@ -344,6 +352,7 @@ class LogWriter:
         self._cut = False
         self._on_disk = 0
         self._identity = None
+        self._written_at = None
 
     def close(self) -> None:
         if self._fd is not None:

@@ -19,6 +19,7 @@ the space: see :class:`_Partial`, which holds the rules in one place.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -169,6 +170,7 @@ class SpaceStore:
         self._old_format: tuple[int, bool] | None = None
         # The snapshot file as this store last read or wrote it (see :meth:`_check_still_ours`).
         self._stamp: heads.FileStamp | None = None
+        self._opened_stamp: heads.FileStamp | None = None  # the file as this store opened it
 
     @classmethod
     def open(
@@ -485,7 +487,7 @@ class SpaceStore:
     ) -> None:
         self._snapshot_bytes = snapshot_bytes
         self._read_only = read_only
-        self._stamp = stamp
+        self._stamp = self._opened_stamp = stamp
         if sealer is None:
             return
         base, _folded, _count = records.log_base_of(self._storage.read())
@@ -605,14 +607,12 @@ class SpaceStore:
         kept: list[str] = []
         log_file = changelog.log_path(self.path)
         for found, ours in ((self.path, snapshot_ours), (log_file, False)):
-            if ours or not (found.exists() or found.is_symlink()):
+            if ours or not os.path.lexists(found):
                 continue
-            aside = found.with_name(f"{found.name}.found-{when}")
             try:
-                os.replace(found, aside)
+                kept.append(_keep_aside(found, f"{found.name}.found-{when}").name)
             except OSError as exc:
                 raise SaveFailed(found, exc.errno) from exc
-            kept.append(aside.name)
         if self._log is not None:
             self._log.close()
         if changelog.sealer_for(self._codec) is None:
@@ -696,6 +696,26 @@ class SpaceStore:
         self._pending = (fold.base, fold.tables)
         self.snapshot_written(fold.size)
         return True
+
+    def file_rewritten(self) -> None:
+        """The caller saved the space's file again, its contents unchanged (a sealed
+        header brought up to date, ``spaces.rewrap_space``): the file as it is now
+        is this store's own (see :meth:`rescue_if_replaced`)."""
+        self._stamp = _identity_of(self.path)
+
+    def follow_rewrite(self, copy: "SpaceStore") -> None:
+        """``copy``, a second store of the same file (a partner's copy of the shared
+        space, about to be closed), saved the file again unchanged
+        (:meth:`file_rewritten`) after opening it exactly as this store last left
+        it: the file on disk is then still this store's. Anything else changes nothing."""
+        if (
+            copy.path == self.path
+            and copy._opened_stamp is not None
+            and copy._opened_stamp == self._stamp
+            and copy._stamp != copy._opened_stamp
+            and copy._stamp == _identity_of(self.path)
+        ):
+            self._stamp = copy._stamp
 
     def _make_quick_ready(self) -> None:
         """Fold a snapshot saved in an older layout (before commands could append
@@ -1105,6 +1125,20 @@ def _quick_ready(codec: Codec, plain: bytes) -> bool:
         return False
     header_base = getattr(codec, "log_base", False)
     return header_base is False or header_base == base
+
+
+def _keep_aside(path: Path, name: str) -> Path:
+    """Move ``path`` (a file or a link, not followed) beside itself as ``name``, or
+    ``name-2``, ``name-3``... when that is taken: nothing kept aside is ever written over."""
+    from reflect.storage.atomic import move_aside
+
+    for number in range(1, 1000):
+        aside = path.with_name(name if number == 1 else f"{name}-{number}")
+        try:
+            return move_aside(path, aside)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "too many copies kept aside", str(path))
 
 
 def _identity_of(path: Path) -> heads.FileStamp | None:

@@ -282,6 +282,11 @@ class Session:
             raise NotUnlocked("both partners")
         store = opened.stores.pop(person.space)
         seal = opened.seals.pop(person.space, None)
+        copy = opened.stores.get(shared)
+        if copy is not None:
+            # The partner's unlock may have saved the shared space again (its slot
+            # brought up to date): not a file replaced behind the open one's back.
+            self.stores[shared].follow_rewrite(copy)
         opened.discard()  # the partner's copy of the shared space
         self.stores[person.space] = store
         if seal is not None:
@@ -755,3 +760,5 @@ class Session:
                 read_space_bytes(path)  # missing or unreadable: said before a backup is taken
                 folder.back_up_before_upgrade(path)
             rewrap_space(path, seal)
+            if space in opened.stores:
+                opened.stores[space].file_rewritten()  # saved by this reflect: not "replaced while open"

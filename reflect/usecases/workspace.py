@@ -133,6 +133,9 @@ class Workspace:
     # setup
 
     def set_up(self, people: Sequence[NewPerson]) -> list[Profile]:
+        # Setup changes which files hold the spaces (a journal written before it
+        # is sealed and its readable file removed): nothing stays open across it.
+        self.session.lock()
         return set_up(self.folder, people)
 
     def check_partner_may_join(self) -> None:
