@@ -29,6 +29,7 @@ NEVER_ON_THE_WAY = {
     "reflect.usecases.session",
     "reflect.storage.sealed",
     "reflect.storage.entry_search",
+    "reflect.storage.seen",  # only a folder with seen.json (a sealed space) needs it
 }
 
 RUN_AND_LIST_MODULES = (

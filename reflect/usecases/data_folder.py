@@ -173,7 +173,8 @@ class DataFolder:
         return (
             any(self.layout.spaces_dir.glob("*.sealed"))
             or any(self.layout.backups_dir.glob("*.sealed"))
-            or bool(self.load_seen())
+            # (no seen.json: nothing kept, and storage.seen is not even loaded, for start-up)
+            or (self.layout.seen_file.is_symlink() or self.layout.seen_file.exists()) and bool(self.load_seen())
         )
 
     def load_seen(self) -> SeenRecords:
