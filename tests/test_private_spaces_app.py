@@ -486,3 +486,20 @@ async def test_at_the_keyboard_without_the_passphrase_preferences_change_nothing
         assert files() == before
     ws.lock()
     ws.unlock(ws.household.find("Sam"), PASS_B)
+
+
+async def test_an_unlock_says_so_when_reflect_will_never_lock_by_itself(workspaces):
+    # settings.json is a plain file: anyone with the folder can turn the idle lock off.
+    ws = workspaces.couple()
+    app = ReflectApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "will not lock by itself" not in said
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        ws.settings.idle_lock_minutes = 0  # as if settings.json had been changed
+        await unlock_as(pilot, app, 0, PASS_A)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "will not lock by itself" in said and "Preferences" in said

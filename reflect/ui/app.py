@@ -47,6 +47,10 @@ OLDER_UNREADABLE = (
 """Said when reading the older part of a space fails in a way no storage sentence covers."""
 OLDER_STILL_OPENING = "Older reflections are still opening. This comes up as soon as they are in."
 OLDER_LOCKED = "Your older reflections could not be read, so reflect locked."
+NEVER_LOCKS_BY_ITSELF = (
+    "reflect will not lock by itself: automatic locking is set to never in Preferences. "
+    "If you did not choose that, choose a time there. Ctrl+L locks at any time."
+)
 """Said before the storage's own sentence when that locks reflect after the first screen was shown."""
 APP_STOPPED = (
     "reflect stopped because of a problem it did not expect ({kind}). Everything you saved "
@@ -447,6 +451,7 @@ class ReflectApp(App[None]):
 
     def _report_unavailable(self) -> None:
         self._tell_notice()
+        self._tell_if_never_locks()
         for space, problem in self.workspace.unavailable.items():
             self.notify(
                 f"The {self.workspace.space_label(space)} could not be opened. {problem}",
@@ -454,6 +459,13 @@ class ReflectApp(App[None]):
                 markup=False,
                 timeout=15,
             )
+
+    def _tell_if_never_locks(self) -> None:
+        """Say so at every unlock when reflect will not lock by itself: the setting
+        lives in a plain file anyone with the folder could have changed, and a
+        person who leaves the screen counting on it should know."""
+        if self.workspace.settings.idle_lock_minutes == 0 and self.needs_passphrase:
+            self.notify(NEVER_LOCKS_BY_ITSELF, timeout=10, markup=False)
 
     def _tell_notice(self) -> None:
         """What the person who just unlocked must know (a space reflect cannot vouch for), once."""
@@ -823,6 +835,7 @@ class ReflectApp(App[None]):
         self.update_space_title()
         self.push_screen(HomeScreen())
         self._tell_notice()
+        self._tell_if_never_locks()
         self.read_older_reflections()
         first_name, second_name = (p.name for p in self.workspace.people_here)
         self.notify(
