@@ -8,6 +8,8 @@ import json
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reflect.cli import build_parser, main
 from reflect.domain.display import shown
@@ -129,6 +131,18 @@ def test_the_display_rule_replaces_the_bidirectional_controls():
     assert shown("evil‮gnp.exe") == f"evil{PLACEHOLDER}gnp.exe"
     # The letters of right-to-left scripts themselves are kept.
     assert shown("שלום مرحبا") == "שלום مرحبا"
+
+
+_SHOWN_ALPHABET = "ab \n\t\r\x00\x1b\x1f\x7f\x85\x9b\u00ad\u200d\u2028\u202e\u2066\u200e\u061cé😀ש"
+
+
+@given(st.text(alphabet=st.sampled_from(list(_SHOWN_ALPHABET)), max_size=30))
+def test_the_display_rule_answers_as_its_table_does_on_every_text(text):
+    """``shown``'s quick answers (ASCII checked as bytes, other text with
+    newline and tab taken out) are the table's answer, on text of every kind."""
+    from reflect.domain import display
+
+    assert display.shown(text) == text.replace("\r\n", "\n").translate(display._REPLACEMENTS)
 
 
 def test_list_shows_hostile_text_and_tags_safely_and_keeps_them_as_typed(alex, capsys, monkeypatch):

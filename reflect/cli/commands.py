@@ -514,16 +514,15 @@ def _backup_line(backup) -> str:
 
 
 def _format_entry(entry, author_name: str = "") -> str:
+    """One entry as ``reflect list`` prints it: a line saying when (and by whom,
+    starred, tags, id), the prompt, the text indented, and a blank line."""
     star = " *" if entry.starred else ""
     tags = f"  #{' #'.join(entry.tags)}" if entry.tags else ""
     by = f"  by {author_name}" if author_name else ""
-    head = f"{entry.created:%Y-%m-%d %H:%M}{by}{star}{tags}  ({entry.id[:8]})"
-    lines = [head]
-    if entry.prompt_text:
-        lines.append(f"  > {entry.prompt_text}")
-    lines.extend(f"  {line}" for line in entry.text.splitlines())
-    lines.append("")
-    return "\n".join(lines)
+    prompt = f"\n  > {entry.prompt_text}" if entry.prompt_text else ""
+    text = "".join([f"\n  {line}" for line in entry.text.splitlines()])
+    when = entry.created.isoformat(" ", "minutes")[:16]  # 2025-06-01 20:00 (then its offset, cut off)
+    return f"{when}{by}{star}{tags}  ({entry.id[:8]}){prompt}{text}\n"
 
 
 def _open_app(data_dir: Path, *, demo: str | None) -> int:

@@ -46,12 +46,27 @@ def is_unsafe(character: str) -> bool:
     return ord(character) in _REPLACEMENTS
 
 
+# Every ASCII character shown as it is (the rest of ASCII is C0 or DEL).
+_SAFE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\t"
+
+
 def shown(text: str) -> str:
     """``text`` as it may reach a terminal: C0 controls (but newline and tab), DEL, C1 and bidi controls replaced.
 
     A Windows line ending becomes a plain newline rather than a placeholder,
     so imported text reads as it was written.
+
+    Text with nothing to replace is returned as it is, found without the
+    per-character table (``reflect list`` shows megabytes at once): ASCII
+    text by deleting its safe bytes, other text by ``isprintable`` once
+    newline and tab are taken out (every character replaced here is not
+    printable).
     """
-    if text.isprintable():  # the common case: nothing to replace (newline and tab are not printable)
+    if text.isprintable():  # one line: nothing to replace (newline and tab are not printable)
+        return text
+    if text.isascii():
+        if not text.encode("ascii").translate(None, _SAFE_ASCII):
+            return text
+    elif text.replace("\n", "").replace("\t", "").isprintable():
         return text
     return text.replace("\r\n", "\n").translate(_REPLACEMENTS)

@@ -113,6 +113,15 @@ def _entry_from_sound_record(record: object) -> Entry | None:
     same checks as :func:`_entry_from_record_checked`, only stricter (exact
     types, as JSON gives them) and without building a message per field.
     """
+    fields = sound_entry_fields(record)
+    return None if fields is None else Entry(*fields)
+
+
+def sound_entry_fields(record: object) -> tuple[Any, ...] | None:
+    """The fields of the entry a sound record holds, in the order of
+    :class:`Entry`'s (``Entry(*fields)`` builds it), or ``None``: the checks of
+    :func:`_entry_from_sound_record`, for a reader that builds entries only for
+    some of the records it checks (``space_scan``)."""
     if type(record) is not dict:
         return None
     try:
@@ -160,10 +169,8 @@ def _entry_from_sound_record(record: object) -> Entry | None:
     if made.tzinfo is None or changed.tzinfo is None:
         return None
     # Positional, in the order of Entry's fields (the tests compare every
-    # entry built here with the checked path's, which names each field).
-    return Entry(
-        entry_id, space, text, made, changed, prompt_id, prompt_text, section_id, tuple(tags), starred, author, session
-    )
+    # entry built from these with the checked path's, which names each field).
+    return entry_id, space, text, made, changed, prompt_id, prompt_text, section_id, tuple(tags), starred, author, session
 
 
 _fromisoformat = datetime.fromisoformat

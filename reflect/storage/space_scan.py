@@ -35,8 +35,9 @@ plain ASCII without ``"``, ``\\`` or a control character (:func:`_scannable`):
   the same file (its stamp and its first bytes checked against the head's;
   the stamp again at the end, else all of it is read again);
 * the older part must be ``,"_older":{\\n`` ... ``\\n}}`` holding exactly
-  as many lines as the layout record's count of older entries, every one
-  ending in ``},`` but the last, which ends in ``}`` (no other line break);
+  as many lines as the layout record's count of older entries (its line
+  breaks are counted: orjson never writes a raw line break, so each one is
+  the end of a record), the last ending in ``}``;
 * its bytes are lowered (ASCII only: what ``str.casefold`` does to ASCII) and
   every line holding the word is a *candidate*. So is every line holding one
   of the few characters whose casefolding gives ASCII letters (``ß``, ``ſ``,
@@ -59,9 +60,9 @@ What this does not check that the whole open checks: the older records whose
 line holds none of these -- records that cannot match -- are not read. A
 damaged one (JSON that does not parse, a wrong field, the wrong side of the
 cutoff, an id repeated, ids that differ from the layout's filter of them) is
-not noticed here (nor two such hand edits that make the line counts add up
-again, say a line break written inside a string and two records put on one
-line), so ``list --contains`` can show the matches of a journal
+not noticed here, nor is a missing ``},`` at its end (nor two such hand edits
+that make the line count add up again, say a line break written inside a string
+and two records put on one line), so ``list --contains`` can show the matches of a journal
 whose other records are damaged, where the whole open says it cannot be read.
 That is acceptable for a lone person's plain journal: nothing is written, the
 answer holds every entry that matches, and the whole open (``reflect list``,
@@ -79,7 +80,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -91,10 +91,6 @@ from reflect.storage.codec import Codec, PlainCodec
 from reflect.storage.space_store import _decode, _head_of, _identity_of, _LayoutCheck, _read, _replay_log
 
 Tables = dict[str, Any]
-
-# The fields entry_to_record always writes; a record with exactly these has no author or session.
-_FIELDS = 10
-
 
 def entries_matching(
     path: Path,
@@ -129,8 +125,7 @@ def entries_matching(
         if by_lines is None:
             return None
         if by_lines is not _ONE_LINE:
-            entries = [records.entry_from_record(record) for record in by_lines]
-            return newest_first([entry for entry in entries if flt.matches(entry)])
+            return newest_first([entry for entry in by_lines if flt.matches(entry)])
     sealer = changelog.sealer_for(codec)
     found: list[changelog.LogState | None] = [None]
     layout_check = _LayoutCheck()
@@ -166,12 +161,11 @@ def entries_matching(
         return None
     with records.gc_paused():  # nothing made here is in a cycle (see gc_paused)
         hits = _matching_records(tables.get(records.ENTRIES_TABLE, {}), space, needle, layout_check)
-        if hits is None:
-            return None
-        entries = [records.entry_from_record(record) for record in hits]
+    if hits is None:
+        return None
     if leave_for_exit:
-        _leave_for_exit(tables, hits, layout_check)
-    return newest_first([entry for entry in entries if flt.matches(entry)])
+        _leave_for_exit(tables, layout_check)
+    return newest_first([entry for entry in hits if flt.matches(entry)])
 
 
 def _leave_for_exit(*objects: object) -> None:
@@ -206,75 +200,32 @@ def _sound_tables(tables: Tables) -> bool:
 
 def _matching_records(
     entries: dict[str, Any], space: str, needle: str, layout_check: _LayoutCheck
-) -> list[dict[str, Any]] | None:
-    """The records whose text or prompt text, casefolded, holds ``needle``
-    (``EntryFilter.matches``' rule for words); ``None`` when any record is not
-    one ``records.entry_from_record`` reads on its quick path, filed under its
-    own id in ``space``, on the side of the layout's cutoff it is filed on."""
+) -> list[Entry] | None:
+    """The entries of the records whose text or prompt text, casefolded, holds
+    ``needle`` (``EntryFilter.matches``' rule for words); ``None`` when any
+    record is not one ``records.entry_from_record`` reads on its quick path
+    (``records.sound_entry_fields``), filed under its own id in ``space``, on
+    the side of the layout's cutoff it is filed on. Only the matches are built."""
     cutoff = layout_check.cutoff
     older = layout_check.older
     touched = layout_check.touched
-    parse: Callable[[str], datetime] = datetime.fromisoformat
-    hits: list[dict[str, Any]] = []
+    sound = records.sound_entry_fields
+    hits: list[Entry] = []
     hit = hits.append
     for key, record in entries.items():
-        # The same tests as records._entry_from_sound_record, in its order.
-        if type(record) is not dict:
+        fields = sound(record)
+        if fields is None or fields[0] != key or fields[1] != space:
             return None
-        try:
-            entry_id = record["id"]
-            entry_space = record["space"]
-            text = record["text"]
-            created = record["created"]
-            updated = record["updated"]
-            prompt_id = record["prompt_id"]
-            prompt_text = record["prompt_text"]
-            section_id = record["section_id"]
-            tags = record["tags"]
-            starred = record["starred"]
-        except KeyError:
-            return None
-        if len(record) != _FIELDS and not (
-            type(record.get("author", "")) is str and type(record.get("session", "")) is str
-        ):
-            return None
-        if not (
-            entry_id == key
-            and type(entry_id) is str
-            and entry_id
-            and entry_space == space
-            and type(entry_space) is str
-            and type(text) is str
-            and type(created) is str
-            and type(updated) is str
-            and type(prompt_id) is str
-            and type(prompt_text) is str
-            and type(section_id) is str
-            and (starred is False or starred is True)
-            and type(tags) is list
-        ):
-            return None
-        for tag in tags:
-            if type(tag) is not str:
-                return None
-        try:
-            made = parse(created)
-            if made.tzinfo is None or (updated != created and parse(updated).tzinfo is None):
-                return None
-        except ValueError:
-            return None
-        if cutoff is not None and (made < cutoff) != (key in older) and key not in touched:
+        if cutoff is not None and (fields[3] < cutoff) != (key in older) and key not in touched:
             return None  # the whole open says the file does not match its layout record
-        if needle in text.casefold() or needle in prompt_text.casefold():
-            hit(record)
+        if needle in fields[2].casefold() or needle in fields[6].casefold():
+            hit(Entry(*fields))
     return hits
-
 
 
 # What _by_lines returns for a body it does not read line by line (one line, an older layout).
 _ONE_LINE: Any = object()
 _ESCAPES = re.compile(rb"\\[u/]")
-_RECORD_ENDS = re.compile(rb"\},\n")
 
 
 def _scannable(needle: str) -> bool:
@@ -283,8 +234,8 @@ def _scannable(needle: str) -> bool:
     return needle.isascii() and needle.isprintable() and '"' not in needle and "\\" not in needle
 
 
-def _by_lines(path: Path, needle: str, space: str) -> list[dict[str, Any]] | None:
-    """The records matching ``needle`` (casefolded, :func:`_scannable`) of the
+def _by_lines(path: Path, needle: str, space: str) -> list[Entry] | None:
+    """The entries matching ``needle`` (casefolded, :func:`_scannable`) of the
     plain space at ``path``, reading only the older part's lines that can
     match (see the module's docstring); ``_ONE_LINE`` for a body not written
     that way (then read it whole, as before); ``None`` on any surprise (then
@@ -396,13 +347,19 @@ def _scan_lines(fd: int, start: int, stop: int, pattern: re.Pattern[bytes], coun
     """Read the older part's lines (``start`` to ``stop`` in the file) and return
     those that can hold the word (``pattern`` on the lowered bytes; see the
     module's docstring) by where they start, each without its ending comma;
-    ``None`` when the lines are not ``count`` lines each ending ``},`` but the
-    last, which ends ``}``, or the file is shorter than that."""
+    ``None`` when they are not ``count`` lines, the last ending ``}``, or the
+    file is shorter than that.
+
+    The line breaks are counted, not each line's end checked: a lost or added
+    line break (a record over two lines, two records on one) shows in the
+    count, and a line that can match is parsed alone, so its end is checked
+    there. The end of a line that cannot match is not checked, as nothing
+    else of it is (the module's docstring says what that leaves unread).
+    """
     lines: dict[int, bytes] = {}
-    ends = breaks = 0
+    breaks = 0
     at = start
     size = SCAN_BYTES
-    findall = _RECORD_ENDS.findall
     last = b""
     while at < stop:
         chunk = os.pread(fd, min(size, stop - at), at)
@@ -416,7 +373,6 @@ def _scan_lines(fd: int, start: int, stop: int, pattern: re.Pattern[bytes], coun
                 continue
         else:
             cut = len(chunk)
-        ends += len(findall(chunk, 0, cut))
         breaks += chunk.count(b"\n", 0, cut)
         _lines_holding(chunk.lower(), pattern, chunk, cut, at, lines)
         _lines_holding(chunk, _ESCAPES, chunk, cut, at, lines)
@@ -427,8 +383,8 @@ def _scan_lines(fd: int, start: int, stop: int, pattern: re.Pattern[bytes], coun
                     _lines_holding(chunk, found, chunk, cut, at, lines)
         at += cut
         last = chunk[cut - 1 : cut]
-    if ends != count - 1 or breaks != ends or last != b"}":
-        return None  # a line break where no record ends, or a record that does not end a line
+    if breaks != count - 1 or last != b"}":
+        return None  # a line break lost or added: a record over two lines, or two on one
     return lines
 
 
