@@ -314,3 +314,61 @@ def test_a_log_changed_in_place_keeping_its_length_is_noticed(tmp_path, kind):
         store.add(entry(11))
     store.close()
     assert texts(path, kind) == {entry(i).text for i in (0, 10)}
+
+
+# Found by a tester playing the other partner: a file removed while the app had
+# it open, then a lock, was written again from memory with nothing said.
+
+
+def _written(journal, text: str):
+    from datetime import datetime, timezone
+
+    from reflect.domain.entries import new_entry
+
+    return new_entry(text, space=journal.space, now=datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc))
+
+
+def test_the_lock_says_which_space_was_written_again_and_what_was_kept(solo_ws):
+    journal = solo_ws.journal
+    journal.add(_written(journal, "saved before the file went"))
+    changelog.log_path(journal.path).write_bytes(b"not the log reflect wrote")
+    said = solo_ws.lock()
+    assert len(said) == 1
+    assert said[0].startswith("While reflect had your journal open, its file on disk was removed")
+    assert "everything saved is on disk again" in said[0] and ".log.found-" in said[0]
+    assert solo_ws.lock() == []  # said once: the next lock finds nothing
+
+
+def test_a_close_keeps_what_its_lock_found_to_be_said(solo_ws):
+    journal = solo_ws.journal
+    journal.add(_written(journal, "saved before the file went"))
+    journal.path.unlink()
+    changelog.log_path(journal.path).unlink()
+    solo_ws.close()
+    [said] = solo_ws.found_at_close
+    assert "your journal" in said and "kept beside it" not in said  # nothing was there to keep
+
+
+async def test_the_door_says_so_after_a_lock_and_after_a_quick_hide(solo_app):
+    from textual.widgets import Static
+
+    from reflect.ui.screens.unlock import UnlockScreen
+
+    app = solo_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        for how in ("ctrl+l", "f12"):
+            path = app.workspace.journal.path
+            app.workspace.journal.add(_written(app.workspace.journal, f"saved before {how}"))
+            changelog.log_path(path).unlink()
+            await pilot.press(how)
+            await pilot.pause()
+            if how == "f12":  # the hidden screen stays neutral; the door says it once back
+                assert not isinstance(app.screen, UnlockScreen)
+                await pilot.press("enter")
+                await pilot.pause()
+            assert isinstance(app.screen, UnlockScreen)
+            shown = str(app.screen.query_one("#problem", Static).render())
+            assert "While reflect had your journal open" in shown, how
+            await unlock_as(pilot, app, 0, PASSPHRASE)
+            assert f"saved before {how}" in {e.text for e in app.workspace.journal.entries()}

@@ -548,6 +548,8 @@ def _open_app(data_dir: Path, *, demo: str | None) -> int:
 
             app = ReflectApp(workspace, demo=bool(demo), demo_passphrases=demo_passphrases)
             app.run()
+        for found in workspace.found_at_close:  # a file removed or replaced while the app had it open
+            err(found)
     finally:
         if demo_dir is not None:
             remove_demo_folder(demo_dir)

@@ -105,6 +105,16 @@ class Household:
             return "your private journal"
         return f"{owner.name}'s private journal"
 
+    def space_in_words(self, space: str, own_space: str | None = None) -> str:
+        """A space as a sentence names it to the person whose own space is
+        ``own_space``: "your journal", "your private journal", "the shared
+        space", "Sam's private journal"."""
+        if space == self.shared_space:
+            return "the shared space"
+        if space == own_space:
+            return "your private journal" if self.is_couple else "your journal"
+        return self.space_label(space)
+
     def with_profile(self, profile: Profile) -> "Household":
         """Add a person, enforcing who may be added."""
         if len(self.profiles) >= 2:

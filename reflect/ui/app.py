@@ -73,6 +73,11 @@ def resources_screen() -> Screen:
     return ResourcesScreen()
 
 
+def _sentences(*parts: str) -> str:
+    """Plain sentences said together, the empty ones left out."""
+    return " ".join(part for part in parts if part)
+
+
 MOVE_FOCUS = ("focus_next", "focus_previous")
 """Moving between the buttons of a screen: allowed on every curtain screen."""
 
@@ -122,6 +127,8 @@ class ReflectApp(App[None]):
         self._older_worker: tuple[Worker | None, int] = (None, 0)
         """The worker reading older reflections, and the lock generation it began in."""
         self._waiting_for_older: tuple[int, Callable[[], None]] | None = None
+        self._unsaid = ""
+        """What a lock behind a quick hide found, said at the door once back (see lock_now)."""
 
     def on_mount(self) -> None:
         if self.workspace.settings.theme in self.available_themes:
@@ -148,16 +155,21 @@ class ReflectApp(App[None]):
         """Goes up at every lock: work begun before it must not count after it."""
         return self.lock_state.generation
 
-    def show_the_door(self, door: str = "locked") -> None:
-        """Setup for a new folder; the lock for protected spaces; else straight in."""
+    def show_the_door(self, door: str = "locked", *, problem: str = "") -> None:
+        """Setup for a new folder; the lock for protected spaces; else straight in.
+
+        ``problem``: a plain sentence saying why reflect locked, or what it
+        found as it locked: shown on the lock screen, else told at once."""
         workspace = self.workspace
         if workspace.is_unlocked:
             self.after_unlock()
         elif not workspace.is_set_up and not self.demo:
             self.push_screen(SetupScreen())
         elif self.needs_passphrase:
-            self.push_screen(UnlockScreen(door=door))
+            self.push_screen(UnlockScreen(door=door, problem=problem))
         else:
+            if problem:
+                self.notify(problem, severity="warning", markup=False, timeout=30)
             # No passphrase to ask for: show the path at once and open the journal
             # behind it (a large journal takes a moment to read).
             from reflect.ui.screens.home import HomeScreen
@@ -655,7 +667,8 @@ class ReflectApp(App[None]):
         if self.workspace.is_unlocked:
             self.keep_drafts(resume=True)
             self._keep_undo()
-        self.workspace.lock()
+        # A file removed or replaced while it was open is said at the door (after a hide, once back).
+        problem = _sentences(problem, *self.workspace.lock())
         self._waiting_for_older = None
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
@@ -663,11 +676,10 @@ class ReflectApp(App[None]):
         self.reset_screens()
         self.update_space_title()
         if hide:
+            self._unsaid = _sentences(self._unsaid, problem)
             self.push_screen(HiddenScreen())
-        elif self.needs_passphrase:
-            self.push_screen(UnlockScreen(door=door, problem=problem))
         else:
-            self.show_the_door()
+            self.show_the_door(door, problem=problem)
 
     def _keep_undo(self) -> None:
         """Keep the last delete undoable across this lock, in the person's own space."""
@@ -865,9 +877,10 @@ class ReflectApp(App[None]):
 
     def come_back_from_hiding(self) -> None:
         self.lock_state.come_back()
-        self.workspace.lock()  # whatever finished behind the hide stays locked
+        found = self.workspace.lock()  # whatever finished behind the hide stays locked
+        unsaid, self._unsaid = _sentences(self._unsaid, *found), ""
         self.reset_screens()
-        self.show_the_door()
+        self.show_the_door(problem=unsaid)
 
     def action_switch_space(self) -> None:
         """From a private journal to the shared space; from the shared space, a door.

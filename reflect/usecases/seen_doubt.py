@@ -70,7 +70,7 @@ class SeenDoubt:
 
     def notice(self, household: Household, *, own_space: str | None, writable: bool) -> str:
         """The plain sentences to show once, after the unlock."""
-        labels = [_label(household, space, own_space) for space in self.spaces]
+        labels = [household.space_in_words(space, own_space) for space in self.spaces]
         which = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
         how, change = (
             (wording.SEEN_NOTE_MISSING, "remove") if self.missing else (wording.SEEN_NOTE_CHANGED, "change")
@@ -84,11 +84,3 @@ class SeenDoubt:
         if self.kept:
             return f"{text} {wording.SEEN_DOUBT_KEPT.format(kept=', '.join(p.name for p in self.kept))}"
         return f"{text} {wording.SEEN_DOUBT_GOES_ON}"
-
-
-def _label(household: Household, space: str, own_space: str | None) -> str:
-    if space == household.shared_space:
-        return "the shared space"
-    if space == own_space:
-        return "your private journal" if household.is_couple else "your journal"
-    return household.space_label(space)  # "Sam's private journal"

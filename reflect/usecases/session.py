@@ -8,7 +8,6 @@ spaces may be shown, so two people at one screen joins here, not in the UI.
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
 from reflect.domain.profiles import Profile
@@ -26,6 +25,7 @@ from reflect.storage.errors import (
     SAME_KEY_AS_SHARED,
     SHARED_REPLACED,
     SpaceDamaged,
+    SpaceReplacedWhileOpen,
     SpaceTampered,
     StoreError,
     WrongPassphrase,
@@ -33,6 +33,7 @@ from reflect.storage.errors import (
 from reflect.storage.atomic import read_space_bytes
 from reflect.storage.space_store import SpaceStore
 from reflect.storage.spaces import rewrap_space
+from reflect.usecases import wording
 from reflect.usecases.data_folder import DataFolder
 from reflect.usecases.journal import Journal
 
@@ -467,17 +468,29 @@ class Session:
         if not self.backups_later:
             self.folder.back_up_once([s for s in stores if s.complete])
 
-    def lock(self) -> None:
+    def lock(self) -> list[str]:
         """Close every open space and drop the keys held in memory.
 
         A space whose files were removed or replaced while it was open is first
         written again from memory, so no save made since is lost with them
         (see ``SpaceStore.rescue_if_replaced``; ``reflect check`` names what
-        was kept aside). Locking never fails on it.
+        was kept aside). Locking never fails on it; it returns a sentence for
+        each such space, to be said to the person (empty: nothing was found).
         """
-        for store in self.stores.values():
-            with contextlib.suppress(StoreError, OSError):
-                store.rescue_if_replaced()
+        own = self.current.space if self.current is not None else None
+        found: list[str] = []
+        for space, store in self.stores.items():
+            where = self.folder.household.space_in_words(space, own)
+            try:
+                kept = store.rescue_if_replaced()
+            except SpaceReplacedWhileOpen:
+                found.append(wording.REPLACED_FOUND_AT_LOCK.format(where=where))
+                continue
+            except (StoreError, OSError):
+                continue
+            if kept is not None:
+                aside = wording.REPLACED_KEPT_ASIDE.format(kept=", ".join(kept)) if kept else ""
+                found.append(wording.REPLACED_WRITTEN_AT_LOCK.format(where=where, kept=aside))
         self.remember_counters()
         for store in self.stores.values():
             store.close()
@@ -492,6 +505,7 @@ class Session:
         self.writer = None
         self.active_space = None
         self.seen_doubt = None
+        return found
 
     def open_without_passphrase(self) -> None:
         """Before setup, or for a lone unprotected profile: open its journal."""

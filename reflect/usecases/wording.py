@@ -101,3 +101,17 @@ UNKNOWN_SESSION_ANSWER = (
     "your answer from a together session the shared space no longer knows; it is kept here, in your "
     "own journal, and nobody else sees it"
 )
+
+# Found as reflect locked: a space's file removed or replaced while it was open (see Session.lock).
+REPLACED_WRITTEN_AT_LOCK = (
+    "While reflect had {where} open, its file on disk was removed, replaced or changed by something "
+    "other than reflect. reflect wrote it again as it locked, from what it had open, so everything "
+    "saved is on disk again.{kept} If you did not change those files, someone or something with "
+    "access to this computer did."
+)
+REPLACED_KEPT_ASIDE = " What was found in its place is kept beside it as {kept}."
+REPLACED_FOUND_AT_LOCK = (
+    "While reflect had {where} open, its file on disk was replaced by something other than reflect. "
+    "reflect has not written anything over it; unlock again and reflect will say what it finds. "
+    "`reflect check` lists the backups."
+)

@@ -65,6 +65,8 @@ class Workspace:
         self.keys = Keys(folder, self.session)
         self.drafts = Drafts(self.session)
         """Where unfinished words are kept: a shared-space draft in its writer's private journal."""
+        self.found_at_close: list[str] = []
+        """What the last close found (see :meth:`close`): files removed or replaced while open."""
 
     @classmethod
     def open(
@@ -82,7 +84,9 @@ class Workspace:
         return cls(folder, catalogue)
 
     def close(self) -> None:
-        self.session.lock()
+        """Lock and let go of the data folder; what the lock found (see
+        :meth:`Session.lock`) is kept in ``found_at_close`` to be said."""
+        self.found_at_close = self.session.lock()
         self.folder.release()
 
     def __enter__(self) -> "Workspace":
@@ -180,8 +184,10 @@ class Workspace:
         self.session.adopt(opened)
         self.drafts.move_home()
 
-    def lock(self) -> None:
-        self.session.lock()
+    def lock(self) -> list[str]:
+        """Close every space and drop the keys; a sentence for each space found
+        removed or replaced while it was open (see :meth:`Session.lock`)."""
+        return self.session.lock()
 
     @property
     def together(self) -> bool:
