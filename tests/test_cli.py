@@ -225,3 +225,24 @@ def test_a_data_dir_that_is_a_file_is_a_plain_message(tmp_path, capsys):
     blocker.write_text("not a folder")
     code, _, err = run(["write", "--data-dir", str(blocker), "x"], capsys)
     assert code == 1 and "Traceback" not in err and "is a file, not a folder" in err
+
+
+def test_an_entry_is_printed_as_it_always_was_and_early_years_in_four_digits():
+    """One line saying when (by whom, starred, tags, id), the prompt, the text
+    indented, a blank line. A year before 1000 (an imported journal) is written
+    in four digits, as ISO 8601 and the JSON export write it."""
+    from dataclasses import replace
+    from datetime import datetime, timedelta, timezone
+
+    from reflect.cli.commands import _format_entry
+    from reflect.domain.entries import new_entry
+
+    when = datetime(2025, 6, 1, 20, 5, 59, tzinfo=timezone(timedelta(hours=2)))
+    entry = new_entry("first line\nsecond\r\nthird", space="me", now=when, prompt_text="Why?", tags=["calm", "hard"])
+    entry = replace(entry, starred=True)
+    assert _format_entry(entry, "Sam") == (
+        f"2025-06-01 20:05  by Sam *  #calm #hard  ({entry.id[:8]})\n"
+        "  > Why?\n  first line\n  second\n  third\n"
+    )
+    early = replace(entry, created=when.replace(year=999), text="", prompt_text="", tags=(), starred=False)
+    assert _format_entry(early) == f"0999-06-01 20:05  ({entry.id[:8]})\n"

@@ -85,6 +85,19 @@ def test_write_from_a_pipe_says_nothing_extra_and_the_argument_form_still_works(
     assert sorted(r["text"] for r in json.loads(out)) == ["as an argument", "piped\n"]
 
 
+def test_write_in_a_folder_nobody_set_up_says_so_before_the_words_are_typed(tmp_path, capsys, monkeypatch):
+    """Found by a newcomer: the note came only once the words were on disk."""
+    data = str(tmp_path / "fresh")
+    code, out, err = run(["write", "--data-dir", data], capsys, monkeypatch, "typed words\n", terminal=True)
+    assert code == 0 and "Saved." in out
+    assert "nobody is set up here yet" in err and "Ctrl+D" in err
+    assert err.index("nobody is set up here yet") < err.index("Ctrl+D")  # before reflect reads the words
+    assert err.count("nobody is set up") == 1
+    # Given as an argument, the words are saved at once: the note follows.
+    code, out, err = run(["write", "--data-dir", data, "as an argument"], capsys, monkeypatch, "")
+    assert code == 0 and "nobody is set up here yet, so this was saved without a passphrase" in err
+
+
 def checkin_notes(data, capsys, monkeypatch) -> list[str]:
     code, out, _ = run(["export", "--data-dir", data, "--format", "json"], capsys, monkeypatch, f"{PASS_A}\n")
     assert code == 0

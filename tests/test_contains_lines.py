@@ -5,7 +5,9 @@ The quick scan lowers the older part's bytes and parses alone every line that
 holds the word, or a character whose casefolding gives ASCII letters, or a
 ``\\u``/``\\/`` escape; it must give exactly the usual open's answer for every
 journal this reflect writes, and for a file edited by hand either that answer
-or ``None`` (then the usual open says what is wrong), never another one.
+or ``None`` (then the usual open says what is wrong), never another one --
+but for what the module's docstring says is not read: lines that cannot match,
+and a record crafted inside another's field over several lines.
 """
 
 from __future__ import annotations

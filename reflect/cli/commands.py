@@ -161,6 +161,9 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
                 _unlocked(workspace, *chosen)
             else:
                 _unlock(workspace, args)
+        unsealed = not folder.is_set_up
+        if unsealed and args.text is None:
+            err(messages.NOBODY_SET_UP_YET)  # before the words are typed, not once they are on disk
         # The passphrase, when one is needed, was the first line of standard input.
         text = args.text if args.text is not None else read_text(messages.TYPE_THE_TEXT)
         if not text.strip():
@@ -179,7 +182,7 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
         except UnknownPrompt as error:
             err(messages.UNKNOWN_PROMPT.format(prompt_id=error.prompt_id))
             return 1
-        if not folder.is_set_up:
+        if unsealed and args.text is not None:
             err(messages.SAVED_WITHOUT_PASSPHRASE)
     out(messages.SAVED)
     return 0

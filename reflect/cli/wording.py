@@ -86,6 +86,11 @@ PARTNER_PASSPHRASE_MISSING = (
     "Adding a second person makes a shared space, so {name}'s passphrase is needed too: "
     "give the new passphrase on the first line of standard input and {name}'s on the second."
 )
+NOBODY_SET_UP_YET = (
+    "Note: nobody is set up here yet, so what you write now is saved without a passphrase. To set "
+    "one up first, stop here (Ctrl+C) and open reflect, or run `reflect profiles add NAME --role ROLE`; "
+    "either seals what is here."
+)
 SAVED_WITHOUT_PASSPHRASE = (
     "Note: nobody is set up here yet, so this was saved without a passphrase. Opening reflect "
     "(or `reflect profiles add NAME --role ROLE`) sets up a passphrase and seals what is here."

@@ -64,9 +64,16 @@ not noticed here, nor is a missing ``},`` at its end (nor two such hand edits
 that make the line count add up again, say a line break written inside a string
 and two records put on one line), so ``list --contains`` can show the matches of a journal
 whose other records are damaged, where the whole open says it cannot be read.
+Nor can it tell a line that only looks like a record: a hand edit crafted over
+several lines (a whole record written inside a field of another, across line
+breaks, with other lines joined so that the count adds up) is valid JSON that
+the whole open reads as one entry with an unknown field, where this finds one
+entry more (a review of this module found it; the line-end check it once had
+did not stop it either). No damage does that, only a deliberate edit, and
+anyone who can edit a plain journal can make it say anything.
 That is acceptable for a lone person's plain journal: nothing is written, the
 answer holds every entry that matches, and the whole open (``reflect list``,
-``reflect check``, the app) still reports the damage in its usual words;
+``reflect check``, the app) still reports damage in its usual words;
 ``reflect list -n`` likewise reads only the head part. Anything else
 unusual -- the structure above not as written, a candidate that does not
 parse alone, a needle with other characters, a body in the one-line layout
