@@ -79,3 +79,24 @@ def test_the_check_sees_a_module_on_the_way(plain_folder):
     """The check can fail: a command that takes the usual way (the whole unlock) is caught by it."""
     loaded = loaded_by("--data-dir", plain_folder, "list", "--tag", "evening")
     assert {"reflect.usecases.workspace", "reflect.usecases.session"} <= among(loaded, NEVER_ON_THE_WAY)
+
+
+def test_a_sealed_write_loads_the_cryptography_it_needs_and_not_openssl(tmp_path, capsys, monkeypatch):
+    """``reflect write`` into a sealed journal: libsodium and BLAKE2b, not OpenSSL
+    (``hashlib``/``hmac`` would load it: 2-3 ms of a start-up that the KDF already makes long)."""
+    from reflect.storage.sealed import KdfParams
+
+    monkeypatch.setattr(KdfParams, "REAL", KdfParams.TEST)
+    data = str(tmp_path / "d")
+    add = ["profiles", "add", "Sam", "--role", "individual", "--data-dir", data]
+    assert run_cli(add, capsys, monkeypatch, "sam's long passphrase\n")[0] == 0
+    for n in range(3):
+        assert run_cli(["write", "--data-dir", data, f"evening {n}"], capsys, monkeypatch, "sam's long passphrase\n")[0] == 0
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, "--data-dir", data, "write", "one more evening"],
+        input="sam's long passphrase\n", capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split("--- modules\n", 1)[1].split())
+    assert {"reflect.usecases.quick_write", "reflect.storage.sealed", "nacl"} <= loaded
+    assert among(loaded, {"_hashlib", "textual", "rich", "reflect.ui", "reflect.usecases.workspace"}) == set()

@@ -14,7 +14,8 @@ authenticates the whole header; the body key encrypts the body with
 XChaCha20-Poly1305 and a fresh random 24-byte nonce on every save.
 
 All cryptography comes from libsodium through PyNaCl and from ``hashlib``'s
-BLAKE2b. Nothing here is hand-made cryptography.
+BLAKE2b (imported as ``storage.heads`` imports it, without OpenSSL). Nothing
+here is hand-made cryptography.
 
 File format, version 2 (all lengths in bytes, integers big-endian)::
 
@@ -117,8 +118,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
 import struct
 import unicodedata
@@ -133,7 +132,7 @@ import nacl.utils
 from pathlib import Path
 
 from reflect.domain import recovery_keys
-from reflect.storage.heads import FIRST_READ_BYTES, HeadPart, HeadReader, stamp_of
+from reflect.storage.heads import FIRST_READ_BYTES, HeadPart, HeadReader, blake2b, stamp_of
 from reflect.storage.heads import digest as head_digest
 from reflect.storage.errors import StoreError
 from reflect.storage.records import LOG_BASE_BYTES, head_end_at_start, log_base_at_start
@@ -556,7 +555,7 @@ class SealedSpace:
         except SealedDamaged:
             return None
         data_key = _unwrap(slot, wrapping_key, _space_aad(FORMAT_VERSION, parsed.space_id, parsed.identity))
-        if data_key is None or not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac):
+        if data_key is None or not _same(_header_mac(data_key, parsed.authenticated), parsed.mac):
             return None
         space = cls(
             parsed.space_id,
@@ -643,7 +642,7 @@ class SealedSpace:
         start = len(parsed.authenticated) + len(parsed.mac) + NONCE_BYTES
         if parsed.parts is None or head_digest(blob[: start + parsed.parts[0]]) != head.digest:
             raise SpaceChanged(Path(path))
-        if not hmac.compare_digest(_header_mac(self._require_unlocked(), parsed.authenticated), parsed.mac):
+        if not _same(_header_mac(self._require_unlocked(), parsed.authenticated), parsed.mac):
             raise SealedTampered(TAMPERED_MESSAGE)
         rest = self._open_rest_part(parsed)
         if rest is None:
@@ -660,9 +659,9 @@ class SealedSpace:
             data_key is None
             or parsed.version != SEGMENTED_VERSION
             or parsed.parts is None
-            or not hmac.compare_digest(parsed.space_id, self._space_id)
+            or not _same(parsed.space_id, self._space_id)
             or parsed.identity != self.identity
-            or not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac)
+            or not _same(_header_mac(data_key, parsed.authenticated), parsed.mac)
         ):
             return None
         body_start = len(parsed.authenticated) + len(parsed.mac)
@@ -858,7 +857,7 @@ class SealedSpace:
             return False
         aad = _space_aad(FORMAT_VERSION, self._space_id, self.identity)
         data_key = _unwrap(slot, _wrapping_key(slot, secret), aad)
-        return data_key is not None and hmac.compare_digest(data_key, self._require_unlocked())
+        return data_key is not None and _same(data_key, self._require_unlocked())
 
     def open(self, blob: bytes) -> bytes:
         """Decrypt a sealed file of this space with the key already in memory.
@@ -895,14 +894,14 @@ class SealedSpace:
         """
         key = _subkey(self._require_unlocked(), _SEEN_KEY_LABEL)
         message = _canonical_json({"name": self.identity.name, "counter": counter})
-        return hashlib.blake2b(message, digest_size=MAC_BYTES, key=key).digest()
+        return blake2b(message, digest_size=MAC_BYTES, key=key).digest()
 
     def same_key_as(self, other: SealedSpace) -> bool:
         """True if both hold the same data key (a forged file made with another's key)."""
-        return hmac.compare_digest(self._require_unlocked(), other._require_unlocked())
+        return _same(self._require_unlocked(), other._require_unlocked())
 
     def check_counter_proof(self, counter: int, proof: bytes) -> bool:
-        return hmac.compare_digest(self.counter_proof(counter), bytes(proof))
+        return _same(self.counter_proof(counter), bytes(proof))
 
     def seal_record(self, base: bytes, seq: int, plain: bytes) -> bytes:
         """One change-log record: ``plain`` sealed for position ``seq`` of log ``base``.
@@ -985,7 +984,7 @@ class SealedSpace:
     def _parse_own(self, blob: bytes) -> _ParsedFile:
         self._require_unlocked()
         parsed = _parse(blob)
-        if not hmac.compare_digest(parsed.space_id, self._space_id):
+        if not _same(parsed.space_id, self._space_id):
             raise SealedDamaged(OTHER_SPACE_MESSAGE)
         if parsed.identity is not None and parsed.identity != self.identity:
             raise SealedTampered(SWAPPED_MESSAGE)
@@ -1061,7 +1060,7 @@ class SealedSpace:
         if parsed.version == LEGACY_VERSION:
             key, aad = data_key, _space_aad(LEGACY_VERSION, parsed.space_id, None)
         else:
-            if not hmac.compare_digest(_header_mac(data_key, parsed.authenticated), parsed.mac):
+            if not _same(_header_mac(data_key, parsed.authenticated), parsed.mac):
                 raise SealedTampered(TAMPERED_MESSAGE)
             key, aad = _subkey(data_key, _BODY_KEY_LABEL), parsed.authenticated + parsed.mac
         if parsed.parts is not None:
@@ -1212,18 +1211,24 @@ def _unwrap(slot: KeySlot, wrapping_key: bytes, space_aad: bytes) -> bytes | Non
         return None
 
 
+def _same(one: bytes, other: bytes) -> bool:
+    """Whether two secrets or tags are equal, compared in constant time (libsodium's
+    ``sodium_memcmp``; ``hmac.compare_digest`` would load OpenSSL for a command's start-up)."""
+    return nacl.bindings.sodium_memcmp(bytes(one), bytes(other))
+
+
 def _subkey(data_key: bytes, label: bytes) -> bytes:
     """A key for one purpose, derived from the data key with keyed BLAKE2b."""
-    return hashlib.blake2b(digest_size=KEY_BYTES, key=data_key, person=label).digest()
+    return blake2b(digest_size=KEY_BYTES, key=data_key, person=label).digest()
 
 
 def _header_mac(data_key: bytes, authenticated: bytes) -> bytes:
     key = _subkey(data_key, _HEADER_KEY_LABEL)
-    return hashlib.blake2b(authenticated, digest_size=MAC_BYTES, key=key).digest()
+    return blake2b(authenticated, digest_size=MAC_BYTES, key=key).digest()
 
 
 def _checksum(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=CHECKSUM_BYTES).digest()
+    return blake2b(data, digest_size=CHECKSUM_BYTES).digest()
 
 
 def _canonical_json(value: Any) -> bytes:
@@ -1268,7 +1273,7 @@ def _parse(blob: bytes) -> _ParsedFile:
     if len(blob) < _MIN_FILE_BYTES:
         raise SealedDamaged()
     content, checksum = blob[:-CHECKSUM_BYTES], blob[-CHECKSUM_BYTES:]
-    if not hmac.compare_digest(_checksum(content), checksum):
+    if not _same(_checksum(content), checksum):
         raise SealedDamaged()
     return _parse_content(content, whole=True)
 
