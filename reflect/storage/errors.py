@@ -27,7 +27,10 @@ class SpaceMissing(StoreError):
 
     @property
     def user_message(self) -> str:  # type: ignore[override]
-        return f"There is no saved space at {self.path}. Check the data folder, then try again."
+        return (
+            f"There is no saved space at {self.path}: it was removed, moved or renamed outside reflect. "
+            "Nothing was changed. `reflect check` shows the backups you can go back to."
+        )
 
 
 class SpaceDamaged(StoreError):

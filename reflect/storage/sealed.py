@@ -195,7 +195,7 @@ _MIN_FILE_BYTES = _PREFIX.size + NONCE_BYTES + TAG_BYTES + CHECKSUM_BYTES
 
 DAMAGED_MESSAGE = (
     "This space's file is damaged or incomplete, so it can't be opened. "
-    "Nothing in it has been changed."
+    "Nothing in it has been changed. `reflect check` shows the backups you can go back to."
 )
 NEWER_VERSION_MESSAGE = (
     "This space was saved by a newer version of reflect. "
@@ -212,7 +212,8 @@ NOT_ENOUGH_MEMORY_MESSAGE = (
 )
 CONTENTS_DAMAGED_MESSAGE = (
     "The passphrase is right, but the contents of this space's file are "
-    "damaged, so it can't be opened. Nothing in it has been changed."
+    "damaged, so it can't be opened. Nothing in it has been changed. "
+    "`reflect check` shows the backups you can go back to."
 )
 OTHER_SPACE_MESSAGE = (
     "This file belongs to a different space, so it can't be opened here."
