@@ -69,6 +69,8 @@ class OpenedSpaces:
         self.unavailable: dict[str, str] = {}
         self.seen_doubt: SeenDoubt | None = None
         """Spaces opened whose last save could not be confirmed (see :mod:`reflect.usecases.seen_doubt`)."""
+        self.vouched_names: dict[str, str] | None = None
+        """The names the shared space vouches for, when it was opened (see :mod:`reflect.usecases.couple_names`)."""
 
     def discard(self) -> None:
         """Close everything and drop the keys: this unlock is not wanted after all."""
@@ -143,6 +145,9 @@ class Session:
         """While together, who said they are writing in the shared space now (asked, never guessed)."""
         self.seen_doubt: SeenDoubt | None = None
         """Open spaces whose last save could not be confirmed: told once (:meth:`take_notice`)."""
+        self.names_renamed: tuple[tuple[str, str], ...] = ()
+        """Names profiles.json shows that the shared space does not vouch for: (shown, vouched).
+        The session uses the vouched ones; told once per unlock (:meth:`take_notice`)."""
 
     # who is here
 
@@ -291,7 +296,7 @@ class Session:
         self.stores[person.space] = store
         if seal is not None:
             self.seals[person.space] = seal
-        self.partner = person
+        self.partner = self._trust_names(opened)
         self.active_space = shared
         if opened.seen_doubt is not None:
             self.seen_doubt = opened.seen_doubt.joined(self.seen_doubt)
@@ -454,7 +459,7 @@ class Session:
         self.lock()
         self.stores, self.seals = opened.stores, opened.seals
         self.unavailable = dict(opened.unavailable)
-        self.current = opened.profile
+        self.current = self._trust_names(opened)
         self.active_space = opened.profile.space
         self.seen_doubt = opened.seen_doubt
         self._back_up_read_whole()
@@ -492,6 +497,7 @@ class Session:
         self.writer = None
         self.active_space = None
         self.seen_doubt = None
+        self.names_renamed = ()
 
     def open_without_passphrase(self) -> None:
         """Before setup, or for a lone unprotected profile: open its journal."""
@@ -550,18 +556,39 @@ class Session:
     def take_notice(self) -> str | None:
         """What the person who unlocked must be told about the spaces just opened, once, or None.
 
-        Today: that reflect cannot tell whether a space is its newest copy
-        (see :mod:`reflect.usecases.seen_doubt`).
+        Today: that profiles.json's names are not the ones the shared space
+        vouches for (see :mod:`reflect.usecases.couple_names`), and that reflect
+        cannot tell whether a space is its newest copy (see
+        :mod:`reflect.usecases.seen_doubt`).
         """
-        doubt = self.seen_doubt
-        if doubt is None or doubt.told or self.current is None:
+        if self.current is None:
             return None
-        doubt.told = True
-        return doubt.notice(
-            self.folder.household,
-            own_space=None if self.together else self.current.space,
-            writable=self.folder.writable,
-        )
+        said: list[str] = []
+        if self.names_renamed:
+            from reflect.usecases.couple_names import names_changed_notice
+
+            said.append(names_changed_notice(self.names_renamed, self.folder.household, self.current.name))
+            self.names_renamed = ()
+        doubt = self.seen_doubt
+        if doubt is not None and not doubt.told:
+            doubt.told = True
+            said.append(
+                doubt.notice(
+                    self.folder.household,
+                    own_space=None if self.together else self.current.space,
+                    writable=self.folder.writable,
+                )
+            )
+        return "\n\n".join(said) or None
+
+    def _trust_names(self, opened: OpenedSpaces) -> Profile:
+        """Go on with the names the shared space vouches for, not profiles.json's; the
+        person who unlocked, called by their vouched name. A difference is kept to be told."""
+        if opened.vouched_names is not None:
+            renamed = self.folder.trust_names(opened.vouched_names)
+            if renamed:
+                self.names_renamed = renamed
+        return next((p for p in self.folder.household.profiles if p.id == opened.profile.id), opened.profile)
 
     # opening one space
 
@@ -693,9 +720,14 @@ class Session:
         """The roles of profiles.json must be the ones the shared space vouches for."""
         from reflect.usecases.couple_roles import RolesDiffer, check_roles
 
+        from reflect.usecases.couple_names import vouched_names
+
         store = opened.stores[space]
         try:
             check_roles(store, self.folder.household, self.folder.now, writable=self.folder.writable)
+            opened.vouched_names = vouched_names(
+                store, self.folder.household, self.folder.now, writable=self.folder.writable
+            )
         except RolesDiffer:
             del opened.stores[space]
             store.close()

@@ -101,3 +101,12 @@ UNKNOWN_SESSION_ANSWER = (
     "your answer from a together session the shared space no longer knows; it is kept here, in your "
     "own journal, and nobody else sees it"
 )
+
+NAMES_CHANGED = (
+    "The names in profiles.json were changed outside reflect. The shared space was set up for "
+    "{couple}, and it vouches for who is who: {changes}. This is {you}'s journal. reflect uses "
+    "the names it was set up with, for who wrote what, the titles and the exports. Nothing anyone "
+    "wrote was changed. Until profiles.json has the names back as they were, the lock screen and "
+    "the command line's --profile go by the names as the file has them now."
+)
+NAMES_CHANGED_ONE = "the person listed as {listed} is {vouched}"
