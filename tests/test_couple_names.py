@@ -165,3 +165,28 @@ def test_reflect_check_says_it_cannot_vouch_for_the_names_without_a_passphrase(c
     said = " ".join(out.split())
     assert "each person's name" in said
     assert "names differ" in said
+
+
+def test_typing_ones_own_passphrase_under_the_swapped_name_says_which_name_is_yours(data_dir, clock):
+    from reflect.usecases.couple_names import PartnersPassphrase
+
+    ws, alex_id, sam_id = _couple_with_sams_shared_reflection(data_dir, clock)
+    listed_alex = _by_id(ws, sam_id)  # the file now calls Sam's person "Alex"
+    with pytest.raises(PartnersPassphrase) as refusal:
+        ws.unlock(listed_alex, PASS_A)
+    assert refusal.value.user_message.startswith(
+        "That passphrase is not the one for Alex: it opens reflect as Sam, the other person listed here."
+    )
+    assert not ws.session.is_unlocked
+    ws.close()
+
+
+async def test_the_lock_screen_says_which_name_opens_with_the_passphrase_typed(data_dir, clock, seconds, unlock_as):
+    ws, _, _ = _couple_with_sams_shared_reflection(data_dir, clock)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_as(pilot, app, 1, PASS_A)  # Alex chooses the name "Alex", which the file gave Sam
+        said = " ".join(shown_text(app.screen).split())
+        assert "it opens reflect as Sam, the other person listed here. Choose Sam and try again." in said
+        assert not ws.session.is_unlocked
+    ws.close()

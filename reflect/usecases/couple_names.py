@@ -25,9 +25,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from reflect.domain.profiles import Household
+from reflect.domain.profiles import Household, Profile
+from reflect.storage.errors import StoreError
 
 NAMES_TABLE = "couple_names"
+
+
+class PartnersPassphrase(StoreError):
+    """The passphrase typed for one partner is the other partner's: a person chose the
+    wrong name, perhaps because the names in profiles.json were swapped. Nothing was opened."""
+
+    def __init__(self, chosen: Profile, other: Profile) -> None:
+        from reflect.usecases import wording
+
+        super().__init__("the partner's passphrase")
+        self.user_message = wording.PARTNERS_PASSPHRASE.format(chosen=chosen.name, other=other.name)
 
 
 def names_record(household: Household, at: datetime, *, how: str) -> dict:

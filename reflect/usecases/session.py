@@ -428,6 +428,8 @@ class Session:
                             slot or profile.slot_id, passphrase
                         ):
                             raise SpaceTampered(folder.space_path(space), JOURNAL_REPLACED) from None
+                        if isinstance(error, WrongPassphrase) and slot is None:
+                            self._refuse_partners_passphrase(profile, passphrase)
                         raise
                     if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
                         if slot is None:
@@ -743,6 +745,21 @@ class Session:
             return True  # a journal without a passphrase has no key to vouch with
         record = seen.get(opened.profile.space)
         return record is not None and seal.check_counter_proof(record.counter, record.proof)
+
+    def _refuse_partners_passphrase(self, profile: Profile, secret: str | None) -> None:
+        """Raise :class:`PartnersPassphrase` if ``secret`` is the partner's passphrase.
+
+        Choosing a name and typing one's own passphrase under it is the usual
+        way a person meets names swapped in profiles.json (the lock screen has
+        nothing to check them against), so the refusal says which name is
+        theirs instead of "wrong passphrase". It tells nobody anything new:
+        the passphrase would open as the partner if chosen so.
+        """
+        partner = self.folder.household.partner_of(profile)
+        if partner is not None and self._opens_shared(partner.slot_id, secret):
+            from reflect.usecases.couple_names import PartnersPassphrase
+
+            raise PartnersPassphrase(profile, partner)
 
     def _opens_shared(self, slot: str, secret: str | None) -> bool:
         """True if ``secret`` opens the shared space (asked only after the journal refused it)."""
