@@ -428,7 +428,8 @@ class Session:
                             slot or profile.slot_id, passphrase
                         ):
                             raise SpaceTampered(folder.space_path(space), JOURNAL_REPLACED) from None
-                        if isinstance(error, WrongPassphrase) and slot is None:
+                        if isinstance(error, WrongPassphrase) and slot is None and self.current is None:
+                            # (At the door only: while one partner is in, the other's turn has no name to choose.)
                             self._refuse_partners_passphrase(profile, passphrase)
                         raise
                     if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
