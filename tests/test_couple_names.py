@@ -175,7 +175,7 @@ def test_typing_ones_own_passphrase_under_the_swapped_name_says_which_name_is_yo
     with pytest.raises(PartnersPassphrase) as refusal:
         ws.unlock(listed_alex, PASS_A)
     assert refusal.value.user_message.startswith(
-        "That passphrase is not the one for Alex: it opens reflect as Sam, the other person listed here."
+        "That passphrase is not the one for Alex: it is the one for Sam, the other person listed here,"
     )
     assert not ws.session.is_unlocked
     ws.close()
@@ -187,6 +187,16 @@ async def test_the_lock_screen_says_which_name_opens_with_the_passphrase_typed(d
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock_as(pilot, app, 1, PASS_A)  # Alex chooses the name "Alex", which the file gave Sam
         said = " ".join(shown_text(app.screen).split())
-        assert "it opens reflect as Sam, the other person listed here. Choose Sam and try again." in said
+        assert "it is the one for Sam, the other person listed here, so nothing was opened." in said
         assert not ws.session.is_unlocked
+    ws.close()
+
+
+def test_together_the_notice_names_nobody_as_the_journal_s_owner(data_dir, clock):
+    ws, alex_id, sam_id = _couple_with_sams_shared_reflection(data_dir, clock)
+    ws.unlock(_by_id(ws, alex_id), PASS_A)
+    ws.session.join(ws.session.open_for(_by_id(ws, sam_id), PASS_B))
+    assert ws.session.together and ws.session.partner.name == "Sam"
+    notice = ws.session.take_notice() or ""
+    assert notice.startswith(SAYS_CHANGED) and "journal." not in notice
     ws.close()

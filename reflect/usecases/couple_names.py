@@ -76,10 +76,14 @@ def vouched_names(store, household: Household, now: Callable[[], datetime], *, w
     return {p.id: p.name for p in household.profiles}
 
 
-def names_changed_notice(renamed: tuple[tuple[str, str], ...], vouched: Household, you: str) -> str:
-    """What the person who just unlocked is told when profiles.json's names are not the vouched ones."""
+def names_changed_notice(renamed: tuple[tuple[str, str], ...], vouched: Household, you: str | None) -> str:
+    """What the person who just unlocked is told when profiles.json's names are not the vouched ones.
+
+    ``you``: the vouched name of the one who unlocked, or None while both are here.
+    """
     from reflect.usecases import wording
 
     changes = "; ".join(wording.NAMES_CHANGED_ONE.format(listed=listed, vouched=true) for listed, true in renamed)
     couple = " and ".join(p.name for p in vouched.profiles)
-    return wording.NAMES_CHANGED.format(couple=couple, changes=changes, you=you)
+    yours = wording.NAMES_CHANGED_YOU.format(name=you) if you else ""
+    return wording.NAMES_CHANGED.format(couple=couple, changes=changes, you=yours)

@@ -570,7 +570,8 @@ class Session:
         if self.names_renamed:
             from reflect.usecases.couple_names import names_changed_notice
 
-            said.append(names_changed_notice(self.names_renamed, self.folder.household, self.current.name))
+            you = None if self.together else self.current.name
+            said.append(names_changed_notice(self.names_renamed, self.folder.household, you))
             self.names_renamed = ()
         doubt = self.seen_doubt
         if doubt is not None and not doubt.told:

@@ -104,15 +104,16 @@ UNKNOWN_SESSION_ANSWER = (
 
 NAMES_CHANGED = (
     "The names in profiles.json were changed outside reflect. The shared space was set up for "
-    "{couple}, and it vouches for who is who: {changes}. This is {you}'s journal. reflect uses "
+    "{couple}, and it vouches for who is who: {changes}.{you} reflect uses "
     "the names it was set up with, for who wrote what, the titles and the exports. Nothing anyone "
     "wrote was changed. Until profiles.json has the names back as they were, the lock screen may "
     "show them the wrong way round before anyone unlocks, and the command line's --profile goes by "
     "them as the file has them now."
 )
 PARTNERS_PASSPHRASE = (
-    "That passphrase is not the one for {chosen}: it opens reflect as {other}, the other person "
-    "listed here. Choose {other} and try again. If the names look the wrong way round, they were "
-    "changed outside reflect; once you are in, reflect uses the names it was set up with."
+    "That passphrase is not the one for {chosen}: it is the one for {other}, the other person "
+    "listed here, so nothing was opened. If the names look the wrong way round, they were changed "
+    "outside reflect: go by the other name, and once you are in, reflect uses the names it was set up with."
 )
+NAMES_CHANGED_YOU = " This is {name}'s journal."
 NAMES_CHANGED_ONE = "the person listed as {listed} is {vouched}"
