@@ -200,3 +200,25 @@ def test_together_the_notice_names_nobody_as_the_journal_s_owner(data_dir, clock
     notice = ws.session.take_notice() or ""
     assert notice.startswith(SAYS_CHANGED) and "journal." not in notice
     ws.close()
+
+
+async def test_both_at_the_door_the_second_turn_goes_by_the_vouched_names(data_dir, clock, seconds):
+    from tests.helpers import lift, type_passphrase
+
+    ws, _, _ = _couple_with_sams_shared_reflection(data_dir, clock)
+    app = ReflectApp(ws, clock=seconds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#who-both")
+        await pilot.click("#unlock")
+        await pilot.pause()
+        await lift(pilot)  # "Pass the keyboard to Sam", as the edited file calls Alex
+        await type_passphrase(pilot, PASS_A)
+        said = " ".join(shown_text(app.screen).split())
+        assert "Pass the keyboard to Sam." in said and "Alex, please look away" in said
+        await lift(pilot)
+        await type_passphrase(pilot, PASS_B)
+        await pilot.pause()
+        assert ws.session.together
+        assert SAYS_CHANGED in " ".join(shown_text(app.screen).split())
+    ws.close()

@@ -72,6 +72,13 @@ class OpenedSpaces:
         self.vouched_names: dict[str, str] | None = None
         """The names the shared space vouches for, when it was opened (see :mod:`reflect.usecases.couple_names`)."""
 
+    def as_vouched(self, person: Profile) -> Profile:
+        """``person``, called by the name the shared space vouches for, once it was opened
+        (profiles.json's name may have been changed; see :mod:`reflect.usecases.couple_names`)."""
+        from reflect.domain.profiles import Household
+
+        return Household((person,)).with_names(self.vouched_names or {}).profiles[0]
+
     def discard(self) -> None:
         """Close everything and drop the keys: this unlock is not wanted after all."""
         for store in self.stores.values():
