@@ -165,6 +165,8 @@ def test_reflect_check_says_it_cannot_vouch_for_the_names_without_a_passphrase(c
     said = " ".join(out.split())
     assert "each person's name" in said
     assert "names differ" in said
+    code, out, _ = run_cli(["profiles", "list", "--data-dir", cli_couple], capsys, monkeypatch)
+    assert code == 0 and "Each unlock checks them against the shared space" in " ".join(out.split())
 
 
 def test_typing_ones_own_passphrase_under_the_swapped_name_says_which_name_is_yours(data_dir, clock):

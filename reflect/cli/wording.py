@@ -75,6 +75,10 @@ WHOSE_JOURNAL = "Two people use reflect here. Say whose journal with --profile N
 NO_SHARED_SPACE = "There is no shared space: only a couple has one."
 NO_PROFILES = "Nobody is set up yet. Open reflect, or use `reflect profiles add NAME --role ROLE`."
 SHARED_SPACE_LINE = "and a shared space that both of you can open"
+NAMES_AS_LISTED = (
+    "(The names and roles as profiles.json has them. Each unlock checks them against the "
+    "shared space and says so if they were changed outside reflect.)"
+)
 NO_SUCH_PROTECTED_PROFILE = "There is no profile called {name} with a passphrase."
 PROFILE_ADDED = "{name} is set up."
 NO_PASSPHRASE_WARNING = (
