@@ -106,6 +106,26 @@ class Household:
             return "your private journal"
         return f"{owner.name}'s private journal"
 
+    def with_profile(self, profile: Profile) -> "Household":
+        """Add a person, enforcing who may be added."""
+        if len(self.profiles) >= 2:
+            raise ProfileError("reflect holds one person, or a couple: there are two profiles already.")
+        if self.find(profile.name) is not None:
+            raise ProfileError(f"There is already a profile called {profile.name}.")
+        if self.profiles:
+            first = self.profiles[0]
+            if Role.INDIVIDUAL in (first.role, profile.role):
+                raise ProfileError(
+                    "A couple's profiles each need the role 'hurt' or 'involved'. "
+                    "Both partners may be marked as hurt."
+                )
+            if not (first.protected and profile.protected):
+                raise ProfileError(
+                    "When two people share reflect, each needs a passphrase, "
+                    "so neither can open the other's private journal."
+                )
+        return replace(self, profiles=(*self.profiles, profile))
+
     def with_names(self, names: Mapping[str, str]) -> "Household":
         """The same people, called by ``names`` (profile id to name) where it has a name
         reflect could have made for them; everyone else keeps the name they have."""
@@ -130,26 +150,6 @@ class Household:
             for listed, true in zip(self.profiles, vouched.profiles)
             if listed.name != true.name
         )
-
-    def with_profile(self, profile: Profile) -> "Household":
-        """Add a person, enforcing who may be added."""
-        if len(self.profiles) >= 2:
-            raise ProfileError("reflect holds one person, or a couple: there are two profiles already.")
-        if self.find(profile.name) is not None:
-            raise ProfileError(f"There is already a profile called {profile.name}.")
-        if self.profiles:
-            first = self.profiles[0]
-            if Role.INDIVIDUAL in (first.role, profile.role):
-                raise ProfileError(
-                    "A couple's profiles each need the role 'hurt' or 'involved'. "
-                    "Both partners may be marked as hurt."
-                )
-            if not (first.protected and profile.protected):
-                raise ProfileError(
-                    "When two people share reflect, each needs a passphrase, "
-                    "so neither can open the other's private journal."
-                )
-        return replace(self, profiles=(*self.profiles, profile))
 
 
 def check_name(name: str) -> str:

@@ -501,13 +501,13 @@ class Session:
         self.stores = {}
         self.seals = {}
         self._journals = {}
+        self.names_renamed = ()
         self.unavailable = {}
         self.current = None
         self.partner = None
         self.writer = None
         self.active_space = None
         self.seen_doubt = None
-        self.names_renamed = ()
 
     def open_without_passphrase(self) -> None:
         """Before setup, or for a lone unprotected profile: open its journal."""
