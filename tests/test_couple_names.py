@@ -177,7 +177,7 @@ def test_typing_ones_own_passphrase_under_the_swapped_name_says_which_name_is_yo
     with pytest.raises(PartnersPassphrase) as refusal:
         ws.unlock(listed_alex, PASS_A)
     assert refusal.value.user_message.startswith(
-        "That passphrase is not the one for Alex: it is the one for Sam, the other person listed here,"
+        "That passphrase is Sam's, not Alex's."
     )
     assert not ws.session.is_unlocked
     ws.close()
@@ -189,7 +189,7 @@ async def test_the_lock_screen_says_which_name_opens_with_the_passphrase_typed(d
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock_as(pilot, app, 1, PASS_A)  # Alex chooses the name "Alex", which the file gave Sam
         said = " ".join(shown_text(app.screen).split())
-        assert "it is the one for Sam, the other person listed here, so nothing was opened." in said
+        assert "That passphrase is Sam's, not Alex's." in said
         assert not ws.session.is_unlocked
     ws.close()
 

@@ -59,9 +59,8 @@ NAMES_CHANGED = (
     "them as the file has them now."
 )
 PARTNERS_PASSPHRASE = (
-    "That passphrase is not the one for {chosen}: it is the one for {other}, the other person "
-    "listed here, so nothing was opened. If the names look the wrong way round, they were changed "
-    "outside reflect: go by the other name, and once you are in, reflect uses the names it was set up with."
+    "That passphrase is {other}'s, not {chosen}'s. If the names look swapped, they were changed "
+    "outside reflect; once you are in, reflect uses the names it was set up with."
 )
 NAMES_CHANGED_YOU = " This is {name}'s journal."
 NAMES_CHANGED_ONE = "the person listed as {listed} is {vouched}"
