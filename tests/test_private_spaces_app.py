@@ -104,7 +104,8 @@ async def test_partners_see_their_own_and_the_shared_space_and_locking_clears_th
 
         await unlock_as(pilot, app, 1, PASS_A)  # Sam chosen, Alex's passphrase typed
         assert isinstance(app.screen, UnlockScreen)
-        assert "did not open Sam's" in text_on_every_screen(app)
+        # Not opened; the refusal says whose passphrase it is (see test_couple_names.py).
+        assert "That passphrase is Alex's, not Sam's." in text_on_every_screen(app)
         assert app.screen.query_one("#passphrase", Input).value == PASS_A  # kept as typed
         await unlock_as(pilot, app, 1, PASS_B)
         assert isinstance(app.screen, HomeScreen)

@@ -52,8 +52,13 @@ def test_on_disk_one_partner_cannot_open_the_others_private_space(couple):
 
 
 def test_a_wrong_passphrase_opens_nothing(couple):
+    from reflect.usecases.couple_names import PartnersPassphrase
+
     ws, alex, _ = couple
     with pytest.raises(WrongPassphrase):
+        ws.unlock(alex, "nobody's passphrase here")
+    assert not ws.is_unlocked and ws.open_spaces == []
+    with pytest.raises(PartnersPassphrase):  # Sam's: refused too, saying whose it is
         ws.unlock(alex, PASS_B)
     assert not ws.is_unlocked and ws.open_spaces == []
 

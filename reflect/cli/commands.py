@@ -430,6 +430,7 @@ def _profiles(data_dir: Path, args: argparse.Namespace) -> int:
                 out(f"{profile.name}  ({profile.role.label}; {lock})")
             if household.shared_space:
                 out(messages.SHARED_SPACE_LINE)
+                out(messages.NAMES_AS_LISTED)
             return 0
         if args.profiles_command == "passphrase":
             profile = household.find(args.name) if workspace.is_set_up else None

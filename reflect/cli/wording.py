@@ -27,9 +27,11 @@ UNEXPECTED = (
 )
 CHECK_OK = "All data files are sound ({count} checked)."
 CHECK_ROLES_NOT_HERE = (
-    "Who was hurt and who caused the hurt is kept in profiles.json and, sealed, in the shared "
-    "space. This check has no passphrase, so it cannot compare the two; unlocking does, and "
-    "keeps the shared space closed if they differ."
+    "Who was hurt and who caused the hurt, and each person's name, are kept in profiles.json and, "
+    "sealed, in the shared space. This check has no passphrase, so it cannot compare the two and "
+    "cannot vouch for the names and roles profiles.json shows; unlocking does: it keeps the shared "
+    "space closed if the roles differ, and if the names differ it says so and uses the names the "
+    "shared space was set up with."
 )
 CHECK_PROBLEMS = "Some data files have problems. Nothing was changed."
 CHECK_BACKUPS = "Backups you can restore from (copy one over the damaged file while reflect is closed):"
@@ -73,6 +75,10 @@ WHOSE_JOURNAL = "Two people use reflect here. Say whose journal with --profile N
 NO_SHARED_SPACE = "There is no shared space: only a couple has one."
 NO_PROFILES = "Nobody is set up yet. Open reflect, or use `reflect profiles add NAME --role ROLE`."
 SHARED_SPACE_LINE = "and a shared space that both of you can open"
+NAMES_AS_LISTED = (
+    "(The names and roles as profiles.json has them. Each unlock checks them against the "
+    "shared space and says so if they were changed outside reflect.)"
+)
 NO_SUCH_PROTECTED_PROFILE = "There is no profile called {name} with a passphrase."
 PROFILE_ADDED = "{name} is set up."
 NO_PASSPHRASE_WARNING = (

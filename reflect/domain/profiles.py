@@ -8,6 +8,7 @@ entry belongs to exactly one space. These are the rules, with no storage.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -135,6 +136,31 @@ class Household:
                 )
         return replace(self, profiles=(*self.profiles, profile))
 
+    def with_names(self, names: Mapping[str, str]) -> "Household":
+        """The same people, called by ``names`` (profile id to name) where it has a name
+        reflect could have made for them; everyone else keeps the name they have."""
+        fitting = {
+            person: name
+            for person, name in names.items()
+            if isinstance(name, str) and name and _is_made_name(name)
+        }
+        return replace(
+            self, profiles=tuple(replace(p, name=fitting.get(p.id, p.name)) for p in self.profiles)
+        )
+
+    def renamed_in(self, names: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        """Each person whose name here is not the one in ``names``: (name here, name there).
+
+        Used to compare the names profiles.json shows with the names a sealed
+        space vouches for; someone ``names`` does not mention is not compared.
+        """
+        vouched = self.with_names(names)
+        return tuple(
+            (listed.name, true.name)
+            for listed, true in zip(self.profiles, vouched.profiles)
+            if listed.name != true.name
+        )
+
 
 def check_name(name: str) -> str:
     """A display name: trimmed, 1 to 40 characters, no line breaks."""
@@ -144,6 +170,13 @@ def check_name(name: str) -> str:
     if len(cleaned) > MAX_NAME_CHARS:
         raise ProfileError(f"A name can be at most {MAX_NAME_CHARS} characters.")
     return cleaned
+
+
+def _is_made_name(name: str) -> bool:
+    try:
+        return check_name(name) == name
+    except ProfileError:
+        return False
 
 
 def check_passphrase(passphrase: str, repeated: str | None = None) -> str:

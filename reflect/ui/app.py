@@ -808,7 +808,10 @@ class ReflectApp(App[None]):
                 still_wanted(None)
 
         def first_typed(opened) -> None:
+            nonlocal first, second
             if still_wanted(opened):
+                # From here on, the names the shared space vouches for, not profiles.json's.
+                first, second = opened.as_vouched(first), opened.as_vouched(second)
                 opened_first.append(opened)
                 self.push_screen(
                     CurtainScreen(second.name, first.name, note=f"Next: {second.name}'s passphrase."), second_ready

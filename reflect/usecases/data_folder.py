@@ -50,6 +50,8 @@ class DataFolder:
         self._kdf = kdf
         self._lock = lock
         self._household = household
+        self._listed = household
+        """The household as profiles.json shows it (``_household`` may use vouched names, see :meth:`trust_names`)."""
         self._backed_up: set[Path] = set()
         self.backups_lock = threading.Lock()
         """Held while backups are written or sealed again: the app copies the day's
@@ -134,7 +136,18 @@ class DataFolder:
 
     def save_household(self, household: Household) -> None:
         save_household(self.layout.household_file, household)
-        self._household = household
+        self._household = self._listed = household
+
+    def trust_names(self, names: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        """Call the people by ``names`` (profile id to name), the names a sealed space
+        vouches for, from now on in this session; profiles.json is not written.
+
+        Returns each name profiles.json shows that differs: (name there, vouched name).
+        """
+        if self._listed is None:
+            return ()
+        self._household = self._listed.with_names(names)
+        return self._listed.renamed_in(names)
 
     def space_is_sealed(self, space: str) -> bool:
         return self.household.is_sealed(space)

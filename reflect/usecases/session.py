@@ -70,6 +70,15 @@ class OpenedSpaces:
         self.unavailable: dict[str, str] = {}
         self.seen_doubt: SeenDoubt | None = None
         """Spaces opened whose last save could not be confirmed (see :mod:`reflect.usecases.seen_doubt`)."""
+        self.vouched_names: dict[str, str] | None = None
+        """The names the shared space vouches for, when it was opened (see :mod:`reflect.usecases.couple_names`)."""
+
+    def as_vouched(self, person: Profile) -> Profile:
+        """``person``, called by the name the shared space vouches for, once it was opened
+        (profiles.json's name may have been changed; see :mod:`reflect.usecases.couple_names`)."""
+        from reflect.domain.profiles import Household
+
+        return Household((person,)).with_names(self.vouched_names or {}).profiles[0]
 
     def discard(self) -> None:
         """Close everything and drop the keys: this unlock is not wanted after all."""
@@ -144,6 +153,9 @@ class Session:
         """While together, who said they are writing in the shared space now (asked, never guessed)."""
         self.seen_doubt: SeenDoubt | None = None
         """Open spaces whose last save could not be confirmed: told once (:meth:`take_notice`)."""
+        self.names_renamed: tuple[tuple[str, str], ...] = ()
+        """Names profiles.json shows that the shared space does not vouch for: (shown, vouched).
+        The session uses the vouched ones; told once per unlock (:meth:`take_notice`)."""
 
     # who is here
 
@@ -292,7 +304,7 @@ class Session:
         self.stores[person.space] = store
         if seal is not None:
             self.seals[person.space] = seal
-        self.partner = person
+        self.partner = self._trust_names(opened)
         self.active_space = shared
         if opened.seen_doubt is not None:
             self.seen_doubt = opened.seen_doubt.joined(self.seen_doubt)
@@ -424,6 +436,9 @@ class Session:
                             slot or profile.slot_id, passphrase
                         ):
                             raise SpaceTampered(folder.space_path(space), JOURNAL_REPLACED) from None
+                        if isinstance(error, WrongPassphrase) and slot is None and self.current is None:
+                            # (At the door only: while one partner is in, the other's turn has no name to choose.)
+                            self._refuse_partners_passphrase(profile, passphrase)
                         raise
                     if isinstance(error, WrongPassphrase) and profile.space in opened.seals:
                         if slot is None:
@@ -455,7 +470,7 @@ class Session:
         self.lock()
         self.stores, self.seals = opened.stores, opened.seals
         self.unavailable = dict(opened.unavailable)
-        self.current = opened.profile
+        self.current = self._trust_names(opened)
         self.active_space = opened.profile.space
         self.seen_doubt = opened.seen_doubt
         self._back_up_read_whole()
@@ -499,6 +514,7 @@ class Session:
         self.stores = {}
         self.seals = {}
         self._journals = {}
+        self.names_renamed = ()
         self.unavailable = {}
         self.current = None
         self.partner = None
@@ -564,18 +580,40 @@ class Session:
     def take_notice(self) -> str | None:
         """What the person who unlocked must be told about the spaces just opened, once, or None.
 
-        Today: that reflect cannot tell whether a space is its newest copy
-        (see :mod:`reflect.usecases.seen_doubt`).
+        Today: that profiles.json's names are not the ones the shared space
+        vouches for (see :mod:`reflect.usecases.couple_names`), and that reflect
+        cannot tell whether a space is its newest copy (see
+        :mod:`reflect.usecases.seen_doubt`).
         """
-        doubt = self.seen_doubt
-        if doubt is None or doubt.told or self.current is None:
+        if self.current is None:
             return None
-        doubt.told = True
-        return doubt.notice(
-            self.folder.household,
-            own_space=None if self.together else self.current.space,
-            writable=self.folder.writable,
-        )
+        said: list[str] = []
+        if self.names_renamed:
+            from reflect.usecases.couple_names import names_changed_notice
+
+            you = None if self.together else self.current.name
+            said.append(names_changed_notice(self.names_renamed, self.folder.household, you))
+            self.names_renamed = ()
+        doubt = self.seen_doubt
+        if doubt is not None and not doubt.told:
+            doubt.told = True
+            said.append(
+                doubt.notice(
+                    self.folder.household,
+                    own_space=None if self.together else self.current.space,
+                    writable=self.folder.writable,
+                )
+            )
+        return "\n\n".join(said) or None
+
+    def _trust_names(self, opened: OpenedSpaces) -> Profile:
+        """Go on with the names the shared space vouches for, not profiles.json's; the
+        person who unlocked, called by their vouched name. A difference is kept to be told."""
+        if opened.vouched_names is not None:
+            renamed = self.folder.trust_names(opened.vouched_names)
+            if renamed:
+                self.names_renamed = renamed
+        return next((p for p in self.folder.household.profiles if p.id == opened.profile.id), opened.profile)
 
     # opening one space
 
@@ -707,9 +745,14 @@ class Session:
         """The roles of profiles.json must be the ones the shared space vouches for."""
         from reflect.usecases.couple_roles import RolesDiffer, check_roles
 
+        from reflect.usecases.couple_names import vouched_names
+
         store = opened.stores[space]
         try:
             check_roles(store, self.folder.household, self.folder.now, writable=self.folder.writable)
+            opened.vouched_names = vouched_names(
+                store, self.folder.household, self.folder.now, writable=self.folder.writable
+            )
         except RolesDiffer:
             del opened.stores[space]
             store.close()
@@ -725,6 +768,21 @@ class Session:
             return True  # a journal without a passphrase has no key to vouch with
         record = seen.get(opened.profile.space)
         return record is not None and seal.check_counter_proof(record.counter, record.proof)
+
+    def _refuse_partners_passphrase(self, profile: Profile, secret: str | None) -> None:
+        """Raise :class:`PartnersPassphrase` if ``secret`` is the partner's passphrase.
+
+        Choosing a name and typing one's own passphrase under it is the usual
+        way a person meets names swapped in profiles.json (the lock screen has
+        nothing to check them against), so the refusal says which name is
+        theirs instead of "wrong passphrase". It tells nobody anything new:
+        the passphrase would open as the partner if chosen so.
+        """
+        partner = self.folder.household.partner_of(profile)
+        if partner is not None and self._opens_shared(partner.slot_id, secret):
+            from reflect.usecases.couple_names import PartnersPassphrase
+
+            raise PartnersPassphrase(profile, partner)
 
     def _opens_shared(self, slot: str, secret: str | None) -> bool:
         """True if ``secret`` opens the shared space (asked only after the journal refused it)."""

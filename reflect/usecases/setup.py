@@ -146,12 +146,14 @@ def _create_shared_space(
     seal.add_slot(second[0].slot_id, second[1], folder.kdf)
     path = folder.layout.space_file(space, sealed=True)
     create_space(path, space, seal, folder.now)
-    # The roles, vouched for by the sealed space: profiles.json alone is plain.
+    # The roles and the names, vouched for by the sealed space: profiles.json alone is plain.
     from reflect.storage.space_store import SpaceStore
+    from reflect.usecases.couple_names import NAMES_TABLE, names_record
     from reflect.usecases.couple_roles import ROLES_TABLE, roles_record
 
     with SpaceStore.open(path, space=space, codec=seal, create=False, now=folder.now) as store:
         store.replace_records(ROLES_TABLE, [roles_record(household, folder.now(), how="made")])
+        store.replace_records(NAMES_TABLE, [names_record(household, folder.now(), how="made")])
     _remember_first_save(folder, space, seal)
 
 
