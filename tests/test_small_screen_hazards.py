@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reflect.ui.app import ReflectApp
 from reflect.ui.screens.setup import PersonFormScreen, RecoveryOfferScreen
-from tests.helpers import PASSPHRASE, SMALL, in_view
+from tests.helpers import PASSPHRASE, SMALL, in_view, visible_footer_actions
 
 
 async def _the_form_filled_in(pilot, app) -> None:
@@ -53,3 +53,19 @@ async def test_no_passphrase_is_ticked_only_in_sight(workspaces):
         await pilot.pause()
         assert app.screen.query_one("#no-passphrase").value
         assert in_view(app, "#no-passphrase") and in_view(app, "#no-passphrase-warning")
+
+
+async def test_the_journals_footer_offers_search_undo_export_and_prep_at_80x24(solo_app):
+    """Even an empty journal shows where search, undo, export and session prep are."""
+    from reflect.ui.screens.journal import JournalScreen
+
+    app = solo_app
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        assert not app.workspace.journal.entries()
+        wanted = {"focus_search", "undo", "app.export_space", "app.session_prep", "star", "tags", "delete", "back"}
+        assert wanted <= visible_footer_actions(app)
