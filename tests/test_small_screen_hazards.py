@@ -69,3 +69,26 @@ async def test_the_journals_footer_offers_search_undo_export_and_prep_at_80x24(s
         assert not app.workspace.journal.entries()
         wanted = {"focus_search", "undo", "app.export_space", "app.session_prep", "star", "tags", "delete", "back"}
         assert wanted <= visible_footer_actions(app)
+
+
+async def test_typing_in_the_tag_dialog_adds_to_the_tags_it_has(solo_app):
+    """The dialog opens with the cursor after the tags, nothing selected: typing adds a tag."""
+    from reflect.ui.screens.dialogs import TagsScreen
+
+    app = solo_app
+    entry = app.workspace.write("A walk after work.", tags=["body", "evening"])
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagsScreen)
+        field = app.screen.query_one("#tags")
+        assert field.selection.is_empty and field.cursor_position == len(field.value)
+        await pilot.press(*"walks", "enter")
+        await pilot.pause()
+        [saved] = app.workspace.journal.entries()
+        assert saved.id == entry.id and saved.tags == ("body", "evening", "walks")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "#walks" in said and "Before: #body #evening" in said

@@ -112,6 +112,7 @@ class WriteScreen(Screen[None]):
                 " ".join(self._saved_tags),
                 id="tags",
                 placeholder="Tags, separated by spaces (optional)",
+                select_on_focus=False,  # Tab into the tags of an edit must not let typing replace them all
             )
             yield Static("", id="where", classes="muted")
             yield Static("", id="status", classes="muted")
