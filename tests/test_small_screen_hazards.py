@@ -92,3 +92,78 @@ async def test_typing_in_the_tag_dialog_adds_to_the_tags_it_has(solo_app):
         assert saved.id == entry.id and saved.tags == ("body", "evening", "walks")
         said = " ".join(str(n.message) for n in app._notifications)
         assert "#walks" in said and "Before: #body #evening" in said
+
+
+async def test_a_failed_saves_notice_leaves_the_status_line_readable(solo_app, monkeypatch):
+    """At 80x24 the error's notice used to sit right over "Not saved. Your words are still here"."""
+    from textual.widgets._toast import Toast
+
+    from reflect.storage.errors import SaveFailed
+    from reflect.ui.screens.write import WriteScreen
+
+    app = solo_app
+
+    def full_disk(*args, **kwargs):
+        raise SaveFailed(app.workspace.layout.spaces_dir, 28)
+
+    monkeypatch.setattr(app.workspace, "write", full_disk)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, WriteScreen)
+        app.screen.editor.insert("words that could not be saved")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        said = str(status.render())
+        assert "disk is full" in said and "Not saved. Your words are still here" in said
+        assert in_view(app, "#status")
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(status.region)
+
+
+def header_said(app) -> str:
+    """What the header says, whole; it must fit its width (else the end is cut off with "…")."""
+    from textual.widgets._header import HeaderTitle
+
+    title = app.screen.query_one(HeaderTitle)
+    said = str(title.render())
+    assert len(said) <= title.region.width, said
+    return said
+
+
+def test_a_header_drops_whole_words_before_cutting_any():
+    from reflect.ui.header_words import header_words
+
+    sub = "journal · demo · your private journal (sample data, nothing is kept)"
+    assert header_words("reflect", sub, 120) == ("reflect", sub)
+    assert header_words("reflect", sub, 80) == ("reflect", "journal · demo · your private journal (sample data)")
+    together = "demo · shared space (Alex & Sam) · Alex and Sam, together (sample data, nothing is kept)"
+    assert header_words("reflect", together, 80) == ("", "demo · shared space (Alex & Sam) · Alex and Sam, together")
+
+
+async def test_the_demos_headers_fit_at_80x24(workspaces):
+    from reflect.ui.screens.journal import JournalScreen
+
+    app = ReflectApp(workspaces.solo(), demo=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, JournalScreen)
+        said = header_said(app)
+        assert "your private journal (sample data)" in said
+
+
+async def test_the_together_header_fits_at_80x24(workspaces):
+    from tests.helpers import both_here
+
+    app = ReflectApp(workspaces.couple(), demo=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await both_here(pilot)
+        await pilot.pause()
+        said = header_said(app)
+        assert "Alex and Sam, together" in said
