@@ -167,3 +167,16 @@ async def test_the_together_header_fits_at_80x24(workspaces):
         await pilot.pause()
         said = header_said(app)
         assert "Alex and Sam, together" in said
+
+
+async def test_a_header_fits_again_after_the_terminal_narrows(workspaces):
+    app = ReflectApp(workspaces.solo(), demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        assert "(sample data, nothing is kept)" in header_said(app)
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        await pilot.pause()
+        assert "your private journal (sample data)" in header_said(app)

@@ -909,6 +909,19 @@ class ReflectApp(App[None]):
         self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
         self._close_messages_no_wait()
 
+    def on_resize(self) -> None:
+        # A header's words are chosen for the width (``header_words``); Textual
+        # writes them only when a title changes, so choose again at the new width.
+        self.call_after_refresh(self._refit_headers)
+
+    def _refit_headers(self) -> None:
+        from textual.widgets import Header
+        from textual.widgets._header import HeaderTitle
+
+        for header in self.screen.query(Header):
+            for title in header.query(HeaderTitle):
+                title.update(header.format_title())
+
     def format_title(self, title: str, sub_title: str) -> Content:
         """Every header is shown safely too: a sub-title may name a person or a step.
 
