@@ -194,6 +194,15 @@ def visible_footer_actions(app) -> set[str]:
     return {key.action for key in app.screen.query(FooterKey) if key.region.width and key.region.right <= app.size.width}
 
 
+def in_view(app, selector: str) -> bool:
+    """The widget is on screen, inside every container that holds it (not scrolled away)."""
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    if not region.width or region.bottom > app.size.height or region.right > app.size.width:
+        return False
+    return all(region in ancestor.region for ancestor in widget.ancestors if hasattr(ancestor, "region") and ancestor is not app)
+
+
 def forms_of(marker: str) -> list[bytes]:
     """The marker as it could appear in a file: plain, UTF-16, JSON-escaped, base64."""
     raw = marker.encode("utf-8")

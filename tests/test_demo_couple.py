@@ -13,7 +13,7 @@ from reflect.usecases.checkins import load_checkins
 from reflect.usecases.demo import make_demo_folder, remove_demo_folder, seed_demo_couple
 from reflect.usecases.demo_content import COUPLE_PRIVATE, DEMO_COUPLE
 from reflect.usecases.workspace import Workspace
-from tests.helpers import DEFAULT_PACKS, SIZE, shown_text, text_on_every_screen, unlock_as
+from tests.helpers import DEFAULT_PACKS, SIZE, SMALL, in_view, shown_text, text_on_every_screen, unlock_as
 
 
 def test_the_demo_option_takes_an_optional_kind():
@@ -154,3 +154,23 @@ async def test_the_demo_welcomes_at_its_first_door_and_says_welcome_back_only_af
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
         assert "Welcome back" in shown_text(app.screen)
+
+
+async def test_the_demo_couples_door_shows_unlock_at_80x24(demo_couple):
+    """Who is here, the demo's passphrases, the field and Unlock: all on one 80x24 screen."""
+    ws, passphrases = demo_couple
+    app = ReflectApp(ws, demo=True, demo_passphrases=passphrases)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.click("#understood")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert in_view(app, "#unlock") and in_view(app, "#who") and in_view(app, "#demo-note")
+        await pilot.press("enter", "tab", *"not it")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert "did not open" in str(app.screen.query_one("#problem").render())
+        assert in_view(app, "#unlock") and in_view(app, "#passphrase")

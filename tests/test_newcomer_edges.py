@@ -12,6 +12,7 @@ from tests.helpers import (
     PASSPHRASE,
     SIZE,
     SMALL,
+    in_view,
     open_solo,
     run_cli,
     text_on_every_screen,
@@ -450,15 +451,6 @@ async def test_the_safety_keys_fit_every_footer_at_80_columns(workspaces):
                 await pilot.pause()
             await pilot.pause()
             assert unlocked <= visible_footer_actions(app), name
-
-
-def in_view(app, selector: str) -> bool:
-    """The widget is on screen, inside every container that holds it (not scrolled away)."""
-    widget = app.screen.query_one(selector)
-    region = widget.region
-    if not region.width or region.bottom > app.size.height or region.right > app.size.width:
-        return False
-    return all(region in ancestor.region for ancestor in widget.ancestors if hasattr(ancestor, "region") and ancestor is not app)
 
 
 async def test_dialog_buttons_are_in_view_at_80x24_without_scrolling(workspaces, data_dir, clock):

@@ -190,7 +190,7 @@ async def test_the_app_says_so_keeps_the_words_and_loses_no_save(solo_app):
             await pilot.pause()
         # Refused, said in plain words, and the words are still in the editor.
         assert isinstance(app.screen, WriteScreen) and app.screen.editor.text == "second words"
-        said = " ".join(str(n.message) for n in app._notifications)
+        said = str(app.screen.query_one("#status").render())  # the write screen says it there, not in a notice
         assert "This was not saved" in said and "save it again" in said
         assert {e.text for e in journal.entries()} >= {"first words, saved"}
         await pilot.press("ctrl+s")

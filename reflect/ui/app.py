@@ -27,6 +27,7 @@ from reflect.ui.commands import (
     ReflectCommands,
     bindings_for,
 )
+from reflect.ui.header_words import DEMO_NOTE, header_words
 from reflect.ui.lock_state import Clock, LockState
 from reflect.ui.screens.dialogs import ProblemScreen
 from reflect.ui.screens.hidden import HiddenScreen
@@ -534,7 +535,7 @@ class ReflectApp(App[None]):
         if workspace.together:
             first, second = workspace.people_here
             caption = f"{caption} · {first.name} and {second.name}, together"
-        return f"demo · {caption} (sample data, nothing is kept)" if self.demo else caption
+        return f"demo · {caption}{DEMO_NOTE}" if self.demo else caption
 
     def _acknowledged(self, understood: bool | None) -> None:
         if understood and not self.demo:
@@ -924,9 +925,28 @@ class ReflectApp(App[None]):
         self._exit_renderables.append(Text(APP_STOPPED.format(kind=type(error).__name__)))
         self._close_messages_no_wait()
 
+    def on_resize(self) -> None:
+        # A header's words are chosen for the width (``header_words``); Textual
+        # writes them only when a title changes, so choose again at the new width.
+        self.call_after_refresh(self._refit_headers)
+
+    def _refit_headers(self) -> None:
+        from textual.widgets import Header
+        from textual.widgets._header import HeaderTitle
+
+        for header in self.screen.query(Header):
+            for title in header.query(HeaderTitle):
+                title.update(header.format_title())
+
     def format_title(self, title: str, sub_title: str) -> Content:
-        """Every header is shown safely too: a sub-title may name a person or a step."""
-        return super().format_title(shown(title), shown(sub_title))
+        """Every header is shown safely too: a sub-title may name a person or a step.
+
+        On a narrow screen the least needed words go first, whole (``header_words``).
+        """
+        title, sub_title = header_words(shown(title), shown(sub_title), self.size.width)
+        if not title:
+            return Content(sub_title).stylize("dim")
+        return super().format_title(title, sub_title)
 
     def notify(self, message: str, *, title: str = "", **options) -> None:
         """Every notification is shown safely: it may carry a name, a tag or a path.

@@ -221,19 +221,23 @@ COMMANDS: tuple[Command, ...] = (
             action="leave", footer=_places(WRITING)),
     # The journal.
     Command("journal_back", "Back", "Back", {JOURNAL: "escape"}, action="back", footer=_places(JOURNAL)),
-    Command("focus_search", "Search", "Search", {JOURNAL: "slash"}, action="focus_search"),
+    # Search, undo, export and prep show in the journal's footer too: a newcomer finds them
+    # there (two footer lines at 80 columns hold them), not only in the help.
+    Command("focus_search", "Search", "Search", {JOURNAL: "slash"}, action="focus_search",
+            footer=_places(JOURNAL)),
     Command("open_entry", "Open", "Open and edit the highlighted reflection", {JOURNAL: "enter"},
             described_only=True),
     Command("star", "Star", "Star or unstar it", {JOURNAL: "s"}, action="star", footer=_places(JOURNAL)),
     Command("tags", "Tags", "Edit its tags", {JOURNAL: "t"}, action="tags", footer=_places(JOURNAL)),
     Command("delete", "Delete", "Delete it (you will be asked first)", {JOURNAL: "d,delete"}, action="delete",
             footer=_places(JOURNAL)),
-    Command("undo", "Undo delete", "Undo the last delete", {JOURNAL: "u"}, action="undo"),
+    Command("undo", "Undo", "Undo the last delete", {JOURNAL: "u"}, action="undo", footer=_places(JOURNAL)),
     Command("session_prep", "Session prep", "Session prep: gather what to bring to a therapy session, and save it",
             {STEP: "p", JOURNAL: "p"}, private=True, palette="Session prep", screen_actions=_places(STEP),
+            footer=_places(JOURNAL),
             more="(In a step, only in the step on couples therapy.)", while_together=False),
     Command("export_space", "Export", "Save a copy of this space: Markdown, JSON or CSV", {JOURNAL: "e"},
-            private=True, palette="Export"),
+            private=True, palette="Export", footer=_places(JOURNAL)),
     Command("import_journal", "Import", "Import a reflect export, or a journal from jrnl or Day One",
             {JOURNAL: "i"}, private=True, palette="Import", while_together=False),
     # The trend.
@@ -273,6 +277,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("close_again", "Close", "The help's or the pause's own key closes it again",
             {DIALOG: "f1,f2,ctrl+g"}, described_only=True),
     Command("quit_on_problem", "Quit", "Quit, when reflect cannot go on", {DIALOG: "q"}, described_only=True),
+    Command("form_continue", "Continue", "In a form, go on; on a tick box Enter goes on too, only Space ticks it",
+            {DIALOG: "enter"}, described_only=True),
 )
 
 PRIVATE_ACTIONS = frozenset(c.name for c in COMMANDS if c.private)

@@ -120,7 +120,9 @@ class TagsScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Tags for this reflection, separated by spaces.")
-            yield Input(shown(" ".join(self.tags)), id="tags")
+            # The tags it has stay, the cursor after them: typing adds a tag, never replaces them all.
+            current = shown(" ".join(self.tags))
+            yield Input(current + " " if current else "", id="tags", select_on_focus=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save tags", id="save", variant="primary")

@@ -44,6 +44,18 @@ OLDER_OPENING_FOUND = "{found} so far. Older reflections are still opening, and 
 EXERCISE_ROW = "This was written by the {where}, and is changed there; here it is kept to read."
 
 
+NOTHING_TO_UNDO = "There is no delete to undo here. (u undoes a delete; t changes tags again.)"
+
+
+def tags_changed(before: tuple[str, ...], after: tuple[str, ...]) -> str:
+    """The notice after a tag change: the tags now, and what they were (u undoes deletes only)."""
+
+    def listed(tags: tuple[str, ...]) -> str:
+        return " ".join(f"#{tag}" for tag in tags) if tags else "none"
+
+    return f"Tags now: {shown(listed(after))}. Before: {shown(listed(before))}."
+
+
 def entry_label(entry: Entry, author_name: str = "") -> Content:
     """One row of the list: star, date, who wrote it (in the shared space) and the first line."""
     star = ("★ ", "$text-warning") if entry.starred else ("  ", "")
@@ -529,10 +541,12 @@ class JournalScreen(Screen[None]):
             return
 
         def apply(tags: tuple[str, ...] | None) -> None:
-            if tags is not None:
+            if tags is not None and tags != entry.tags:
                 updated = entry.with_tags(tags, self.app.workspace.now())
                 if self._store(lambda: self.journal.update(updated)):
                     self.refresh_entries(keep=entry.id)
+                    # u undoes a delete only; saying what the tags were keeps nothing lost unseen.
+                    self.notify(tags_changed(entry.tags, tags), markup=False, timeout=8)
 
         self._as_its_author(entry, lambda: self.app.push_screen(TagsScreen(entry.tags), apply))
 
@@ -568,7 +582,7 @@ class JournalScreen(Screen[None]):
         entry = self.app.last_deleted
         # A delete is undone in the space it was made in, never from another one.
         if entry is None or entry.space != self.journal.space:
-            self.notify("There is nothing to undo here.", timeout=3)
+            self.notify(NOTHING_TO_UNDO, timeout=4)
             return
 
         def restore() -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Header, Input, Label, RadioButton,
 from reflect.domain.display import shown
 from reflect.domain.profiles import ProfileError, Role, check_name, check_passphrase
 from reflect.storage.errors import StoreError
+from reflect.ui.widgets.deliberate_checkbox import DeliberateCheckbox
 from reflect.ui.widgets.secret_input import SecretInput
 from reflect.usecases.workspace import NewPerson
 from reflect.ui.widgets.safety_footer import SafetyFooter
@@ -166,7 +167,11 @@ def offer_recovery_key(app, profile, passphrase: str, then) -> None:
 class PersonFormScreen(ModalScreen[NewPerson | None]):
     """One person's name, role and passphrase."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Back"),
+        # Enter on the "Use no passphrase" box reaches here: it means Continue, never a tick.
+        Binding("enter", "submit", "Continue", show=False),
+    ]
     AUTO_FOCUS = "#name"
     CSS_PATH = "setup.tcss"
 
@@ -210,7 +215,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
         yield Label("The same passphrase again")
         yield SecretInput(id="repeat")
         if self.solo:
-            yield Checkbox("Use no passphrase", id="no-passphrase")
+            yield DeliberateCheckbox("Use no passphrase", id="no-passphrase")
             yield Static(NO_PASSPHRASE_WARNING, id="no-passphrase-warning")
         yield Static("reflect cannot recover a forgotten passphrase.", classes="muted")
 
@@ -224,7 +229,7 @@ class PersonFormScreen(ModalScreen[NewPerson | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#continue")
-    def submit(self) -> None:
+    def action_submit(self) -> None:
         try:
             person = self._person()
         except ProfileError as error:

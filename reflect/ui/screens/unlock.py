@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.message import Message
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -67,6 +67,8 @@ class UnlockScreen(Screen[None]):
     AUTO_FOCUS = "#passphrase"
     BINDINGS = bindings_for(DOOR)
     CSS_PATH = "unlock.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Below 30 rows the door draws tighter, so that a couple's Unlock fits at 80x24."""
 
     class Opened(Message):
         """A passphrase opened someone's spaces; the app lets them in if nothing locked meanwhile."""
@@ -117,7 +119,7 @@ class UnlockScreen(Screen[None]):
                 yield Label("Passphrase", id="passphrase-label")
                 yield SecretInput(id="passphrase")
                 yield Static("", id="problem")
-                with Horizontal():
+                with Horizontal(id="door-buttons"):
                     yield Button("Unlock", id="unlock", variant="primary")
                     yield Button("I forgot my passphrase", id="recover")
         yield SafetyFooter()
@@ -137,6 +139,13 @@ class UnlockScreen(Screen[None]):
         if self.app.workspace.household.is_couple:
             self.query_one("#both-note").display = False
             self.query_one("#who", RadioSet).focus()  # first: who is here
+
+    @on(events.DescendantFocus)
+    def keep_unlock_in_view(self, event: events.DescendantFocus) -> None:
+        """Whatever a person is doing at the door, the Unlock button stays in sight below it."""
+        if event.widget.id in {"who", "passphrase", "unlock"}:
+            buttons = self.query_one("#door-buttons")
+            self.call_after_refresh(buttons.scroll_visible, animate=False)
 
     @property
     def both_chosen(self) -> bool:

@@ -50,6 +50,9 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return normalise_tags(text.replace(",", " ").split())
 
 
+NOT_SAVED = "Not saved. Your words are still here; try again when you are ready."
+
+
 class WriteScreen(Screen[None]):
     """A quiet place to write."""
 
@@ -112,6 +115,7 @@ class WriteScreen(Screen[None]):
                 " ".join(self._saved_tags),
                 id="tags",
                 placeholder="Tags, separated by spaces (optional)",
+                select_on_focus=False,  # Tab into the tags of an edit must not let typing replace them all
             )
             yield Static("", id="where", classes="muted")
             yield Static("", id="status", classes="muted")
@@ -182,24 +186,29 @@ class WriteScreen(Screen[None]):
     def _status(self, text: str) -> None:
         self.query_one("#status", Static).update(Content(text))
 
-    def _journal_call(self, call) -> tuple[bool, object]:
+    def _journal_call(self, call, *, in_status: str = "") -> tuple[bool, object]:
         """Run a journal operation; say plainly if it fails, and keep the words.
 
+        With ``in_status``, a failure is told in the status line, those words first,
+        instead of a notice (at 80x24 a notice sat right over the status line).
         Returns ``(succeeded, result)``.
         """
+
+        def say(problem: str) -> None:
+            if in_status:
+                self._status(f"{in_status} {problem}")
+            else:
+                self.notify(problem, severity="error", markup=False, timeout=10)
+
         try:
             self._as_writer()
             return True, call(self.app.workspace.store(self.space))
         except (StoreError, NotTheAuthor) as error:
-            self.notify(error.user_message, severity="error", markup=False, timeout=10)
+            say(error.user_message)
         except NotUnlocked:
             pass  # locked meanwhile: drafts were kept by the lock itself
         except OSError:
-            self.notify(
-                "reflect could not write to its data folder. Your words are still here.",
-                severity="error",
-                timeout=10,
-            )
+            say("reflect could not write to its data folder." + ("" if in_status else " Your words are still here."))
         return False, None
 
     @on(TextArea.Changed, "#text")
@@ -259,9 +268,8 @@ class WriteScreen(Screen[None]):
                 journal.update(entry, clearing_draft=clearing)
                 return entry
 
-        ok, saved = self._journal_call(save)
+        ok, saved = self._journal_call(save, in_status=NOT_SAVED)
         if not ok:
-            self._status("Not saved. Your words are still here; try again when you are ready.")
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
