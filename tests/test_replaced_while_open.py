@@ -334,7 +334,7 @@ def test_the_lock_says_which_space_was_written_again_and_what_was_kept(solo_ws):
     changelog.log_path(journal.path).write_bytes(b"not the log reflect wrote")
     said = solo_ws.lock()
     assert len(said) == 1
-    assert said[0].startswith("While reflect had your journal open, its file on disk was removed")
+    assert said[0].startswith("While reflect had your private journal open, its file on disk was removed")
     assert "everything saved is on disk again" in said[0] and ".log.found-" in said[0]
     assert solo_ws.lock() == []  # said once: the next lock finds nothing
 
@@ -346,7 +346,18 @@ def test_a_close_keeps_what_its_lock_found_to_be_said(solo_ws):
     changelog.log_path(journal.path).unlink()
     solo_ws.close()
     [said] = solo_ws.found_at_close
-    assert "your journal" in said and "kept beside it" not in said  # nothing was there to keep
+    assert "your private journal" in said and "kept beside it" not in said  # nothing was there to keep
+
+
+def test_in_a_couple_the_lock_names_whose_journal_it_was(couple):
+    """Said at the door, where the next person may be the other partner: not "your"."""
+    from tests.helpers import PASS_A
+
+    ws, alex, _sam = couple
+    ws.unlock(alex, PASS_A)
+    changelog.log_path(ws.journal.path).write_bytes(b"not the log reflect wrote")
+    [said] = ws.lock()
+    assert said.startswith("While reflect had Alex's private journal open")
 
 
 async def test_the_door_says_so_after_a_lock_and_after_a_quick_hide(solo_app):
@@ -369,6 +380,6 @@ async def test_the_door_says_so_after_a_lock_and_after_a_quick_hide(solo_app):
                 await pilot.pause()
             assert isinstance(app.screen, UnlockScreen)
             shown = str(app.screen.query_one("#problem", Static).render())
-            assert "While reflect had your journal open" in shown, how
+            assert "While reflect had your private journal open" in shown, how
             await unlock_as(pilot, app, 0, PASSPHRASE)
             assert f"saved before {how}" in {e.text for e in app.workspace.journal.entries()}

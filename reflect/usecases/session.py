@@ -492,10 +492,10 @@ class Session:
         was kept aside). Locking never fails on it; it returns a sentence for
         each such space, to be said to the person (empty: nothing was found).
         """
-        own = self.current.space if self.current is not None else None
         found: list[str] = []
         for space, store in self.stores.items():
-            where = self.folder.household.space_in_words(space, own)
+            # Said at the door, to whoever comes next: a couple's journal by its owner's name.
+            where = self.folder.household.space_in_words(space)
             try:
                 kept = store.rescue_if_replaced()
             except SpaceReplacedWhileOpen:
