@@ -68,3 +68,19 @@ def test_names_passphrases_and_roles():
     assert parse_role("Hurt partner") == Role.HURT and parse_role("involved") == Role.INVOLVED
     with pytest.raises(ProfileError):
         parse_role("guilty")
+
+
+@pytest.mark.parametrize("twin", ["Alex\u200b", "ALEX", "\uff21lex", "Al\u200dex", " alex ", "\u200eAlex"])
+def test_two_people_whose_names_read_the_same_are_refused(twin):
+    """Found by the other partner's review: "Alex" and "Alex" with a zero-width space
+    were two people, and a forged names record could call both partners "Sam"."""
+    alex = new_profile("Alex", Role.HURT)
+    home = Household().with_profile(alex)
+    with pytest.raises(ProfileError):
+        home.with_profile(new_profile(twin, Role.INVOLVED))
+    assert home.find(twin) == alex
+    sam = new_profile("Sam", Role.INVOLVED)
+    couple = home.with_profile(sam)
+    assert couple.with_names({alex.id: "Sam", sam.id: "Sam"}) == couple  # not taken
+    assert couple.with_names({alex.id: "Alex", sam.id: twin.strip()}) == couple
+    assert [p.name for p in couple.with_names({alex.id: "Sam", sam.id: "Alex"}).profiles] == ["Sam", "Alex"]

@@ -180,3 +180,12 @@ async def test_a_header_fits_again_after_the_terminal_narrows(workspaces):
         await pilot.pause()
         await pilot.pause()
         assert "your private journal (sample data)" in header_said(app)
+
+
+def test_a_header_counts_columns_not_characters():
+    """Found by the review: twenty CJK letters take forty columns, not twenty."""
+    from reflect.ui.header_words import header_words
+
+    wide = "\u6f22" * 20 + "'s private journal"
+    assert header_words("reflect", f"journal · {wide}", 80) == ("", f"journal · {wide}")
+    assert header_words("reflect", f"journal · {wide}", 120) == ("reflect", f"journal · {wide}")

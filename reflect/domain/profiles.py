@@ -7,6 +7,7 @@ entry belongs to exactly one space. These are the rules, with no storage.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -72,10 +73,9 @@ class Household:
         return SHARED_SPACE if self.is_couple else None
 
     def find(self, name_or_id: str) -> Profile | None:
-        wanted = name_or_id.strip().casefold()
-        return next(
-            (p for p in self.profiles if p.id == name_or_id or p.name.casefold() == wanted), None
-        )
+        """The person with this id, or with a name that reads the same (see :func:`same_name`)."""
+        wanted = same_name(name_or_id)
+        return next((p for p in self.profiles if p.id == name_or_id or same_name(p.name) == wanted), None)
 
     def partner_of(self, profile: Profile) -> Profile | None:
         return next((p for p in self.profiles if p.id != profile.id), None)
@@ -144,9 +144,10 @@ class Household:
             for person, name in names.items()
             if isinstance(name, str) and name and _is_made_name(name)
         }
-        return replace(
-            self, profiles=tuple(replace(p, name=fitting.get(p.id, p.name)) for p in self.profiles)
-        )
+        called = tuple(replace(p, name=fitting.get(p.id, p.name)) for p in self.profiles)
+        if len({same_name(p.name) for p in called}) < len(called):
+            return self  # two people who read the same: setup never makes that, so it is not taken
+        return replace(self, profiles=called)
 
     def renamed_in(self, names: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
         """Each person whose name here is not the one in ``names``: (name here, name there).
@@ -160,6 +161,16 @@ class Household:
             for listed, true in zip(self.profiles, vouched.profiles)
             if listed.name != true.name
         )
+
+
+def same_name(name: str) -> str:
+    """What two names are compared by: names that read the same on a screen are
+    the same name. Compatibility forms (NFKC), case, spacing, and the characters
+    that show nothing (zero-width spaces and joiners, direction marks: Unicode
+    category Cf) make no difference. Look-alike letters of other scripts do
+    (that needs a table of confusables the standard library does not have)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join("".join(c for c in folded if unicodedata.category(c) != "Cf").split())
 
 
 def check_name(name: str) -> str:

@@ -8,6 +8,8 @@ then the app's own name, then the note. Only then is anything cut.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 HEADER_SIDES = 18
 """Columns the header keeps for its icon (8) and the space on its right (10)."""
 DEMO_NOTE = " (sample data, nothing is kept)"
@@ -21,6 +23,6 @@ def header_words(title: str, sub_title: str, width: int) -> tuple[str, str]:
     bare = short.replace(SHORT_DEMO_NOTE, "")
     for shown_title, shown_sub in ((title, sub_title), (title, short), ("", short), ("", bare)):
         said = f"{shown_title} — {shown_sub}" if shown_title and shown_sub else shown_title or shown_sub
-        if len(said) <= room:
+        if cell_len(said) <= room:  # columns, not characters: a CJK letter or an emoji takes two
             return shown_title, shown_sub
     return "", bare

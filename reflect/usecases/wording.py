@@ -51,16 +51,16 @@ SOMEONE = "your partner"
 
 # profiles.json's names, compared at each unlock with the shared space's (usecases/couple_names.py).
 NAMES_CHANGED = (
-    "The names in profiles.json were changed outside reflect. The shared space was set up for "
+    "The names in profiles.json were changed outside reflect. The shared space keeps the names as "
     "{couple}, and it vouches for who is who: {changes}.{you} reflect uses "
-    "the names it was set up with, for who wrote what, the titles and the exports. Nothing anyone "
+    "the names the shared space keeps, for who wrote what, the titles and the exports. Nothing anyone "
     "wrote was changed. Until profiles.json has the names back as they were, the lock screen may "
     "show them the wrong way round before anyone unlocks, and the command line's --profile goes by "
     "them as the file has them now."
 )
 PARTNERS_PASSPHRASE = (
     "That passphrase is {other}'s, not {chosen}'s. If the names look swapped, they were changed "
-    "outside reflect; once you are in, reflect uses the names it was set up with."
+    "outside reflect; once you are in, reflect uses the names the shared space keeps."
 )
 NAMES_CHANGED_YOU = " This is {name}'s journal."
 NAMES_CHANGED_ONE = "the person listed as {listed} is {vouched}"
