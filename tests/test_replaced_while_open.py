@@ -383,3 +383,33 @@ async def test_the_door_says_so_after_a_lock_and_after_a_quick_hide(solo_app):
             assert "While reflect had your private journal open" in shown, how
             await unlock_as(pilot, app, 0, PASSPHRASE)
             assert f"saved before {how}" in {e.text for e in app.workspace.journal.entries()}
+            # Told again to whoever opens that journal: the one at the door may have been someone else.
+            told = [str(n.message) for n in app._notifications]
+            assert sum("While reflect had your private journal open" in t for t in told) == 1, how
+            app.clear_notifications()
+
+
+async def test_what_a_lock_found_in_a_journal_is_told_to_its_owner_not_to_the_partner(couple_app):
+    from tests.helpers import PASS_A, PASS_B
+
+    app = couple_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        journal = app.workspace.journal
+        journal.add(_written(journal, "Alex's evening"))
+        changelog.log_path(journal.path).unlink()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        app.clear_notifications()
+
+        def told() -> str:
+            return " ".join(str(n.message) for n in app._notifications)
+
+        await unlock_as(pilot, app, 1, PASS_B)  # Sam comes next: not his journal
+        assert "Alex's private journal" not in told()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock_as(pilot, app, 0, PASS_A)
+        assert "While reflect had Alex's private journal open" in told()
+        assert "Alex's evening" in {e.text for e in app.workspace.journal.entries()}

@@ -130,6 +130,8 @@ class ReflectApp(App[None]):
         self._waiting_for_older: tuple[int, Callable[[], None]] | None = None
         self._unsaid = ""
         """What a lock behind a quick hide found, said at the door once back (see lock_now)."""
+        self._to_tell: dict[str, str] = {}
+        """What locks found, by space, told to whoever next opens that space (see after_unlock)."""
 
     def on_mount(self) -> None:
         if self.workspace.settings.theme in self.available_themes:
@@ -160,7 +162,8 @@ class ReflectApp(App[None]):
         """Setup for a new folder; the lock for protected spaces; else straight in.
 
         ``problem``: a plain sentence saying why reflect locked, or what it
-        found as it locked: shown on the lock screen, else told at once."""
+        found as it locked: shown on the lock screen (and what a lock found is
+        told again once that space is open: see :meth:`_report_unavailable`)."""
         workspace = self.workspace
         if workspace.is_unlocked:
             self.after_unlock()
@@ -169,8 +172,6 @@ class ReflectApp(App[None]):
         elif self.needs_passphrase:
             self.push_screen(UnlockScreen(door=door, problem=problem))
         else:
-            if problem:
-                self.notify(problem, severity="warning", markup=False, timeout=30)
             # No passphrase to ask for: show the path at once and open the journal
             # behind it (a large journal takes a moment to read).
             from reflect.ui.screens.home import HomeScreen
@@ -465,6 +466,8 @@ class ReflectApp(App[None]):
     def _report_unavailable(self) -> None:
         self._tell_notice()
         self._tell_if_never_locks()
+        for space in [space for space in self._to_tell if space in self.workspace.open_spaces]:
+            self.notify(self._to_tell.pop(space), severity="warning", markup=False, timeout=30)
         for space, problem in self.workspace.unavailable.items():
             self.notify(
                 f"The {self.workspace.space_label(space)} could not be opened. {problem}",
@@ -668,8 +671,10 @@ class ReflectApp(App[None]):
         if self.workspace.is_unlocked:
             self.keep_drafts(resume=True)
             self._keep_undo()
-        # A file removed or replaced while it was open is said at the door (after a hide, once back).
+        # A file removed or replaced while it was open is said at the door (after a hide, once back),
+        # and again to whoever next opens that space: the next person at the door may be the one who did it.
         problem = _sentences(problem, *self.workspace.lock())
+        self._to_tell.update(self.workspace.session.found_at_lock)
         self._waiting_for_older = None
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
@@ -882,6 +887,7 @@ class ReflectApp(App[None]):
     def come_back_from_hiding(self) -> None:
         self.lock_state.come_back()
         found = self.workspace.lock()  # whatever finished behind the hide stays locked
+        self._to_tell.update(self.workspace.session.found_at_lock)
         unsaid, self._unsaid = _sentences(self._unsaid, *found), ""
         self.reset_screens()
         self.show_the_door(problem=unsaid)

@@ -140,6 +140,8 @@ class Session:
         self.backups_later = False
         """Leave the day's backups (each space's and the household file's) to
         :meth:`day_backups`: the app takes them on a worker thread."""
+        self.found_at_lock: dict[str, str] = {}
+        """What the last lock found, by space (see :meth:`lock`): for whoever next opens that space."""
         self.current: Profile | None = None
         self.active_space: str | None = None
         self.stores: dict[str, SpaceStore] = {}
@@ -492,20 +494,21 @@ class Session:
         was kept aside). Locking never fails on it; it returns a sentence for
         each such space, to be said to the person (empty: nothing was found).
         """
-        found: list[str] = []
+        found: dict[str, str] = {}
         for space, store in self.stores.items():
             # Said at the door, to whoever comes next: a couple's journal by its owner's name.
             where = self.folder.household.space_in_words(space)
             try:
                 kept = store.rescue_if_replaced()
             except SpaceReplacedWhileOpen:
-                found.append(wording.REPLACED_FOUND_AT_LOCK.format(where=where))
+                found[space] = wording.REPLACED_FOUND_AT_LOCK.format(where=where)
                 continue
             except (StoreError, OSError):
                 continue
             if kept is not None:
                 aside = wording.REPLACED_KEPT_ASIDE.format(kept=", ".join(kept)) if kept else ""
-                found.append(wording.REPLACED_WRITTEN_AT_LOCK.format(where=where, kept=aside))
+                found[space] = wording.REPLACED_WRITTEN_AT_LOCK.format(where=where, kept=aside)
+        self.found_at_lock = found
         self.remember_counters()
         for store in self.stores.values():
             store.close()
@@ -521,7 +524,7 @@ class Session:
         self.writer = None
         self.active_space = None
         self.seen_doubt = None
-        return found
+        return list(found.values())
 
     def open_without_passphrase(self) -> None:
         """Before setup, or for a lone unprotected profile: open its journal."""
