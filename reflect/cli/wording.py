@@ -31,7 +31,7 @@ CHECK_ROLES_NOT_HERE = (
     "sealed, in the shared space. This check has no passphrase, so it cannot compare the two and "
     "cannot vouch for the names and roles profiles.json shows; unlocking does: it keeps the shared "
     "space closed if the roles differ, and if the names differ it says so and uses the names the "
-    "shared space was set up with."
+    "shared space keeps."
 )
 CHECK_PROBLEMS = "Some data files have problems. Nothing was changed."
 CHECK_BACKUPS = "Backups you can restore from (copy one over the damaged file while reflect is closed):"
