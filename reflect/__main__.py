@@ -1,7 +1,5 @@
 """Allow ``python -m reflect``."""
 
-import sys
+from reflect.cli import run
 
-from reflect.cli import main
-
-sys.exit(main())
+run()

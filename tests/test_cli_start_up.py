@@ -100,3 +100,43 @@ def test_a_sealed_write_loads_the_cryptography_it_needs_and_not_openssl(tmp_path
     loaded = set(done.stdout.split("--- modules\n", 1)[1].split())
     assert {"reflect.usecases.quick_write", "reflect.storage.sealed", "nacl"} <= loaded
     assert among(loaded, {"_hashlib", "textual", "rich", "reflect.ui", "reflect.usecases.workspace"}) == set()
+
+
+def test_the_command_ends_with_mains_code_and_spares_the_last_collection(monkeypatch):
+    """``run`` (the console script, ``python -m reflect``) ends the process with
+    ``main``'s code, having moved what is left out of the collector's sight."""
+    import gc
+
+    from reflect.cli import commands
+
+    monkeypatch.setattr(commands, "main", lambda: 3)
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            commands.run()
+        assert ended.value.code == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_installed_command_and_python_m_reflect_go_through_run(plain_folder):
+    import tomllib
+
+    scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"reflect": "reflect.cli:run"}
+    wrote = subprocess.run(
+        [sys.executable, "-m", "reflect", "--data-dir", plain_folder, "write", "a last evening"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )
+    assert (wrote.returncode, wrote.stdout) == (0, "Saved.\n"), wrote.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "reflect", "--data-dir", plain_folder, "list", "-n", "1"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )
+    assert listed.returncode == 0 and "a last evening" in listed.stdout, listed.stderr
+    refused = subprocess.run(
+        [sys.executable, "-m", "reflect", "--data-dir", plain_folder, "list", "-n", "0"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr

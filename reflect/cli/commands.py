@@ -33,6 +33,23 @@ from reflect.paths import resolve_data_dir
 DEBUG_ENV = "REFLECT_DEBUG"
 
 
+def run() -> None:
+    """The ``reflect`` command (its console script and ``python -m reflect``):
+    :func:`main`, then the process ends with its exit code.
+
+    What is still alive then is moved out of the cyclic collector's sight
+    first (``gc.freeze``), so the full collection the interpreter makes as it
+    ends skips it: that collection only finds what the system takes back
+    anyway, and it was 9 ms of a 200 ms ``reflect write`` (issue 12). The end
+    is otherwise as usual: output flushed, files closed, locks let go,
+    ``atexit`` run. Nothing reflect keeps needs the collector to be closed:
+    every file is closed where it is used.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run reflect with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
