@@ -330,3 +330,59 @@ def test_quick_append_refuses_a_draft_and_another_space(tmp_path):
     quick.close()
     assert not changelog.log_path(path).exists()
     assert isinstance(StoreError, type)
+
+
+def test_work_meanwhile_runs_beside_the_key_derivation_and_is_done_by_its_end(tmp_path, capsys, monkeypatch):
+    """``meanwhile`` runs on another thread while the key is derived, has
+    ended when the unlock returns, whatever the passphrase, and what it
+    raises changes nothing and shows nowhere."""
+    import threading
+    import time
+
+    _file, blob, head_bytes = sealed_v3(tmp_path, capsys, monkeypatch)
+    identity = SpaceIdentity.private(SEALED_SPACE, OWNER)
+    head = blob[:head_bytes]
+    ran: list[str] = []
+    unhandled: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", unhandled.append)
+
+    def work() -> None:
+        time.sleep(0.05)  # longer than the test's cheap derivation: only waiting for it finds it done
+        ran.append(threading.current_thread().name)
+
+    opened = SealedSpace.unlock_header(head, OWNER, PASS, expect=identity, meanwhile=work)
+    assert opened is not None and ran == ["reflect-meanwhile"]
+    plain = SealedSpace.unlock_header(head, OWNER, PASS, expect=identity)
+    assert opened.counter == plain.counter and opened.counter_proof(1) == plain.counter_proof(1)
+
+    ran.clear()
+    assert SealedSpace.unlock_header(head, OWNER, "not the passphrase", expect=identity, meanwhile=work) is None
+    assert ran == ["reflect-meanwhile"]
+
+    def failing() -> None:
+        ran.append("failing")
+        raise OSError("the work went wrong")
+
+    assert SealedSpace.unlock_header(head, OWNER, PASS, expect=identity, meanwhile=failing) is not None
+    assert ran[-1] == "failing" and unhandled == []
+    assert capsys.readouterr() == ("", "")
+    assert all(t.name != "reflect-meanwhile" for t in threading.enumerate())
+
+
+def test_a_sealed_quick_write_loads_the_rest_while_the_key_is_derived():
+    """What ``_load_the_rest`` names exists and is loaded by it (an unknown
+    name would be dropped there quietly, so it is checked here)."""
+    import subprocess
+    import sys
+
+    from tests.helpers import PROJECT_ROOT
+
+    code = (
+        "import sys; from reflect.usecases.quick_write import _load_the_rest; "
+        "names = ('tempfile', 'reflect.storage.seen', 'reflect.usecases.journal'); "
+        "before = [n in sys.modules for n in names]; _load_the_rest(); "
+        "print(before, [n in sys.modules for n in names])"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[False,", "False,", "False]", "[True,", "True,", "True]"]

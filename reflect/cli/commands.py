@@ -159,7 +159,6 @@ def _validate_pack(path: Path) -> int:
 
 def _write(data_dir: Path, args: argparse.Namespace) -> int:
     from reflect.usecases.data_folder import DataFolder
-    from reflect.usecases.journal import UnknownPrompt, write_reflection
 
     folder = DataFolder.open(data_dir)
     with contextlib.ExitStack() as closing:
@@ -186,6 +185,9 @@ def _write(data_dir: Path, args: argparse.Namespace) -> int:
         if not text.strip():
             err(messages.NO_TEXT)
             return 1
+        # Loaded here, not first: a sealed journal's quick write loads it while its key is derived.
+        from reflect.usecases.journal import UnknownPrompt, write_reflection
+
         try:
             if quick is not None:
                 catalogue = None

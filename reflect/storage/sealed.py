@@ -121,6 +121,7 @@ import binascii
 import json
 import struct
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -523,7 +524,13 @@ class SealedSpace:
 
     @classmethod
     def unlock_header(
-        cls, head: bytes, slot_id: str, passphrase: str, *, expect: SpaceIdentity
+        cls,
+        head: bytes,
+        slot_id: str,
+        passphrase: str,
+        *,
+        expect: SpaceIdentity,
+        meanwhile: Callable[[], object] | None = None,
     ) -> SealedSpace | None:
         """Unlock from the start of a format 3 file alone: prefix, header, header MAC.
 
@@ -535,7 +542,9 @@ class SealedSpace:
         exactly as expected (another format, a damaged or changed header, a
         wrong passphrase, a slot of format 1): the caller then unlocks the whole
         file with :meth:`unlock`, which tells damage, tampering and a wrong
-        passphrase apart as always.
+        passphrase apart as always. ``meanwhile``: work that needs no key,
+        done while the key is derived (see :func:`_derive_key`); it runs only
+        when a key is derived.
         """
         try:
             parsed = _parse_content(bytes(head), whole=False)
@@ -552,7 +561,7 @@ class SealedSpace:
         if slot is None or slot.format1 or secret is None:
             return None
         try:
-            wrapping_key = _wrapping_key(slot, secret)
+            wrapping_key = _wrapping_key(slot, secret, meanwhile)
         except SealedDamaged:
             return None
         data_key = _unwrap(slot, wrapping_key, _space_aad(FORMAT_VERSION, parsed.space_id, parsed.identity))
@@ -1189,15 +1198,41 @@ def _check_new_slot_id(slot_id: str) -> None:
         raise ValueError("the recovery slot is made with add_recovery_key()")
 
 
-def _derive_key(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
-    return nacl.pwhash.argon2id.kdf(
-        KEY_BYTES, secret, salt, opslimit=params.opslimit, memlimit=params.memlimit
-    )
+def _derive_key(
+    secret: bytes, salt: bytes, params: KdfParams, meanwhile: Callable[[], object] | None = None
+) -> bytes:
+    """Argon2id. ``meanwhile``, if given, runs on a helper thread while the key
+    is derived here: libsodium derives it without holding Python's lock, so
+    the two go side by side on two cores. It is for work that needs no key
+    and changes nothing, such as loading modules used next; it runs whatever
+    the passphrase, is waited for before this returns, and what it raises is
+    dropped (the work is done again where it is needed, and fails there in
+    its usual words)."""
+    helper = None
+    if meanwhile is not None:
+        import threading
 
-
-def _wrapping_key(slot: KeySlot, secret: bytes) -> bytes:
+        helper = threading.Thread(target=_quietly, args=(meanwhile,), name="reflect-meanwhile", daemon=True)
+        helper.start()
     try:
-        return _derive_key(secret, slot.salt, slot.params)
+        return nacl.pwhash.argon2id.kdf(
+            KEY_BYTES, secret, salt, opslimit=params.opslimit, memlimit=params.memlimit
+        )
+    finally:
+        if helper is not None:
+            helper.join()
+
+
+def _quietly(work: Callable[[], object]) -> None:
+    try:
+        work()
+    except Exception:  # see _derive_key: never a traceback from the helper thread
+        pass
+
+
+def _wrapping_key(slot: KeySlot, secret: bytes, meanwhile: Callable[[], object] | None = None) -> bytes:
+    try:
+        return _derive_key(secret, slot.salt, slot.params, meanwhile)
     except nacl.exceptions.RuntimeError:
         # Settings were already bounded, so this is the machine running short of memory.
         raise SealedDamaged(NOT_ENOUGH_MEMORY_MESSAGE) from None

@@ -80,7 +80,9 @@ def open_to_write(folder: DataFolder, profile: Profile, passphrase: str | None) 
             head = read_head(path)
         except OSError:
             return None
-        seal = SealedSpace.unlock_header(head, profile.slot_id, passphrase, expect=folder.identity(space, profile))
+        seal = SealedSpace.unlock_header(
+            head, profile.slot_id, passphrase, expect=folder.identity(space, profile), meanwhile=_load_the_rest
+        )
         if seal is None:
             return None
         record = folder.load_seen().get(space)
@@ -98,3 +100,13 @@ def open_to_write(folder: DataFolder, profile: Profile, passphrase: str | None) 
         return None
     folder.back_up_once([])  # the household file's copy of the day, as a whole unlock takes
     return QuickJournal(folder, appender, seal)
+
+
+def _load_the_rest() -> None:
+    """Load what the rest of a sealed write uses, while the key is derived
+    (``unlock_header``'s ``meanwhile``): these come off the command's start-up.
+    ``tempfile``: the seen note is written whole."""
+    from importlib import import_module
+
+    for name in ("tempfile", "reflect.storage.seen", "reflect.usecases.journal"):
+        import_module(name)
