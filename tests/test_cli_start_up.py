@@ -120,11 +120,19 @@ def test_the_command_ends_with_mains_code_and_spares_the_last_collection(monkeyp
         gc.unfreeze()
 
 
-def test_the_installed_command_and_python_m_reflect_go_through_run(plain_folder):
+def test_the_installed_command_and_python_m_reflect_go_through_run(plain_folder, monkeypatch):
+    import runpy
     import tomllib
+
+    import reflect.cli
 
     scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"reflect": "reflect.cli:run"}
+    ran: list[str] = []
+    monkeypatch.setattr(reflect.cli, "run", lambda: ran.append("run"))
+    monkeypatch.delitem(sys.modules, "reflect.__main__", raising=False)
+    runpy.run_module("reflect", run_name="__main__")
+    assert ran == ["run"]
     wrote = subprocess.run(
         [sys.executable, "-m", "reflect", "--data-dir", plain_folder, "write", "a last evening"],
         capture_output=True, text=True, cwd=PROJECT_ROOT,

@@ -333,49 +333,88 @@ def test_quick_append_refuses_a_draft_and_another_space(tmp_path):
 
 
 def test_work_meanwhile_runs_beside_the_key_derivation_and_is_done_by_its_end(tmp_path, capsys, monkeypatch):
-    """``meanwhile`` runs on another thread while the key is derived, has
+    """``meanwhile`` runs on another thread while the key is being derived, has
     ended when the unlock returns, whatever the passphrase, and what it
     raises changes nothing and shows nowhere."""
     import threading
-    import time
 
     _file, blob, head_bytes = sealed_v3(tmp_path, capsys, monkeypatch)
     identity = SpaceIdentity.private(SEALED_SPACE, OWNER)
     head = blob[:head_bytes]
-    ran: list[str] = []
+    deriving = threading.Event()
+    real_kdf = sealed.nacl.pwhash.argon2id.kdf
+
+    def kdf(*args, **kwargs):
+        deriving.set()
+        return real_kdf(*args, **kwargs)
+
+    monkeypatch.setattr(sealed.nacl.pwhash.argon2id, "kdf", kdf)
+    ran: list[tuple[str, bool]] = []
     unhandled: list[object] = []
     monkeypatch.setattr(threading, "excepthook", unhandled.append)
 
     def work() -> None:
-        time.sleep(0.05)  # longer than the test's cheap derivation: only waiting for it finds it done
-        ran.append(threading.current_thread().name)
+        # Waits for the derivation to begin: only work that runs beside it sees it begin.
+        beside = deriving.wait(timeout=5)
+        ran.append((threading.current_thread().name, beside))
 
     opened = SealedSpace.unlock_header(head, OWNER, PASS, expect=identity, meanwhile=work)
-    assert opened is not None and ran == ["reflect-meanwhile"]
+    assert opened is not None and ran == [("reflect-meanwhile", True)]
     plain = SealedSpace.unlock_header(head, OWNER, PASS, expect=identity)
     assert opened.counter == plain.counter and opened.counter_proof(1) == plain.counter_proof(1)
 
     ran.clear()
+    deriving.clear()
     assert SealedSpace.unlock_header(head, OWNER, "not the passphrase", expect=identity, meanwhile=work) is None
-    assert ran == ["reflect-meanwhile"]
+    assert ran == [("reflect-meanwhile", True)]
 
     def failing() -> None:
-        ran.append("failing")
+        ran.append(("failing", True))
         raise OSError("the work went wrong")
 
     assert SealedSpace.unlock_header(head, OWNER, PASS, expect=identity, meanwhile=failing) is not None
-    assert ran[-1] == "failing" and unhandled == []
+    assert ran[-1] == ("failing", True) and unhandled == []
     assert capsys.readouterr() == ("", "")
     assert all(t.name != "reflect-meanwhile" for t in threading.enumerate())
 
 
-def test_a_sealed_quick_write_loads_the_rest_while_the_key_is_derived():
-    """What ``_load_the_rest`` names exists and is loaded by it (an unknown
-    name would be dropped there quietly, so it is checked here)."""
+def test_no_thread_to_be_had_still_unlocks(tmp_path, capsys, monkeypatch):
+    """A process or memory limit that refuses a new thread costs the work
+    meanwhile, never the unlock (nor the write)."""
+    import threading
+
+    _file, blob, head_bytes = sealed_v3(tmp_path, capsys, monkeypatch)
+    identity = SpaceIdentity.private(SEALED_SPACE, OWNER)
+
+    def refused(self) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refused)
+    ran: list[str] = []
+    opened = SealedSpace.unlock_header(blob[:head_bytes], OWNER, PASS, expect=identity, meanwhile=lambda: ran.append("x"))
+    assert opened is not None and ran == []
+    data = str(tmp_path / "sealed")
+    assert write(data, "Written with no thread to spare.", f"{PASS}\n", capsys, monkeypatch)[0] == 0
+
+
+def test_a_sealed_quick_write_loads_the_rest_while_its_key_is_derived(tmp_path, capsys, monkeypatch, whole_opens):
+    """The quick write hands ``_load_the_rest`` to the unlock, which runs it
+    beside the derivation; what it names exists and is loaded by it (an
+    unknown name would be dropped there quietly, so it is checked here)."""
     import subprocess
     import sys
+    import threading
 
+    from reflect.usecases import quick_write
     from tests.helpers import PROJECT_ROOT
+
+    data, _space_file, stdin = old_folder(tmp_path, "sealed")
+    write(data, "Brings it up to date.", stdin, capsys, monkeypatch)
+    whole_opens.clear()
+    threads: list[str] = []
+    monkeypatch.setattr(quick_write, "_load_the_rest", lambda: threads.append(threading.current_thread().name))
+    assert write(data, "A quick one.", stdin, capsys, monkeypatch)[0] == 0
+    assert whole_opens == [] and threads == ["reflect-meanwhile"]
 
     code = (
         "import sys; from reflect.usecases.quick_write import _load_the_rest; "

@@ -1207,13 +1207,16 @@ def _derive_key(
     and changes nothing, such as loading modules used next; it runs whatever
     the passphrase, is waited for before this returns, and what it raises is
     dropped (the work is done again where it is needed, and fails there in
-    its usual words)."""
+    its usual words). When no thread can be started, it is not done here."""
     helper = None
     if meanwhile is not None:
         import threading
 
         helper = threading.Thread(target=_quietly, args=(meanwhile,), name="reflect-meanwhile", daemon=True)
-        helper.start()
+        try:
+            helper.start()
+        except RuntimeError:  # no thread to be had (a process or memory limit): the key comes first
+            helper = None
     try:
         return nacl.pwhash.argon2id.kdf(
             KEY_BYTES, secret, salt, opslimit=params.opslimit, memlimit=params.memlimit
