@@ -161,6 +161,15 @@ def main() -> int:
                     sample_t()
                 for name, times in samples.items():
                     rows.append((name, label, times))
+                # The target's own terms: the sealed write less the KDF a command pays,
+                # taken round by round (the two ran one after the other), so that the
+                # machine's drift between rounds falls out of the difference.
+                rows.append((
+                    "  sealed write less the fresh KDF, by round",
+                    label,
+                    [w - k for w, k in zip(samples["reflect write TEXT, sealed (incl. KDF)"],
+                                           samples["Argon2id alone, in a fresh process"])],
+                ))
                 if "memory" not in args.skip:
                     # The probe's own high-water mark (VmHWM). Not ru_maxrss: on Linux
                     # that carries over from the process that started it (this
