@@ -53,6 +53,11 @@ NEVER_LOCKS_BY_ITSELF = (
     "If you did not choose that, choose a time there. Ctrl+L locks at any time."
 )
 """Said before the storage's own sentence when that locks reflect after the first screen was shown."""
+WORDS_ONLY_ON_SCREEN = (
+    "Some unsaved words could not be kept on disk, so quitting now would lose them. "
+    "Save them first if you can (Ctrl+S), or press Ctrl+Q again to quit without them."
+)
+"""Said at the first Ctrl+Q when words being written could not be kept as a draft (a full disk)."""
 APP_STOPPED = (
     "reflect stopped because of a problem it did not expect ({kind}). Everything you saved "
     "is safe, and words you were typing are usually kept as a draft. "
@@ -119,6 +124,8 @@ class ReflectApp(App[None]):
         self._run = secrets.token_hex(8)
         """Names this run of reflect: an undo kept at a lock is offered back only in it."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
+        self._quit_without_held = False
+        """Set at a Ctrl+Q that said some words exist only on screen: the next one quits anyway."""
         # Spaces open head first: the path and the newest reflections at once,
         # the older ones read in a worker (see read_older_reflections).
         workspace.open_head_first()
@@ -139,6 +146,8 @@ class ReflectApp(App[None]):
         self._theme_restored = True
         self.lock_state.touch()
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if not self.is_headless:
+            self._end_when_told_from_outside()
         for path in self.workspace.packs.skipped:
             self.notify(
                 messages.PACK_SKIPPED.format(path=path),
@@ -632,6 +641,45 @@ class ReflectApp(App[None]):
         if action in PRIVATE_ACTIONS:
             return self.workspace.is_unlocked
         return True
+
+    def _end_when_told_from_outside(self) -> None:
+        """The terminal closing (SIGHUP) or the system asking reflect to stop
+        (SIGTERM) ends it as Ctrl+Q does, with the words being written kept
+        first (:meth:`ended_from_outside`). Left to Python, either ended the
+        process at once: the words typed since the last pause were lost, and
+        the demo's throw-away folder stayed behind."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, self.ended_from_outside)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not on this system: Python's own ending, as before
+
+    def ended_from_outside(self) -> None:
+        """Keep the words being written as drafts, then end (nobody is there to ask)."""
+        if self.workspace.is_unlocked:
+            self.keep_drafts(resume=False)
+        self.exit()
+
+    async def action_quit(self) -> None:
+        """Quit (Ctrl+Q, q), keeping first any words not yet saved as drafts.
+
+        A draft is kept at every pause in typing; Ctrl+Q straight after the
+        last words comes before that pause, and quitting used to leave those
+        words behind. Words that cannot be kept on disk stop the first Ctrl+Q
+        (they are still on screen, and it says so); a second one quits.
+        """
+        if self.workspace.is_unlocked:
+            self.keep_drafts(resume=False)
+        held = any(text is not None for kept in self._held_drafts.values() for (_, _, text) in kept.values())
+        if held and not self._quit_without_held:
+            self._quit_without_held = True
+            self.notify(WORDS_ONLY_ON_SCREEN, severity="warning", markup=False, timeout=10)
+            return
+        self.exit()
 
     def keep_drafts(self, *, resume: bool) -> None:
         """Keep any words not yet saved as drafts, each inside its own space.
