@@ -10,13 +10,18 @@ from tests.helpers import SIZE
 WORDS = "what I could not say out loud tonight"
 
 
+async def writing(pilot, app) -> WriteScreen:
+    """The path, then N: a new reflection's screen."""
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, WriteScreen)
+    return app.screen
+
+
 async def test_ctrl_q_right_after_typing_keeps_the_words_as_a_draft(solo_app, solo_ws):
     async with solo_app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
-        screen = solo_app.screen
-        assert isinstance(screen, WriteScreen)
+        screen = await writing(pilot, solo_app)
         await pilot.press(*WORDS)
         key = screen.draft_key
         assert solo_ws.journal.get_draft(key) is None  # the pause that keeps a draft has not come
@@ -28,10 +33,7 @@ async def test_ctrl_q_right_after_typing_keeps_the_words_as_a_draft(solo_app, so
 
 async def test_words_that_cannot_be_kept_stop_the_first_ctrl_q(solo_app, solo_ws, monkeypatch):
     async with solo_app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
-        screen = solo_app.screen
+        screen = await writing(pilot, solo_app)
         screen.editor.insert(WORDS)
 
         def disk_full(*args, **kwargs):
@@ -51,10 +53,7 @@ async def test_words_that_cannot_be_kept_stop_the_first_ctrl_q(solo_app, solo_ws
 async def test_the_terminal_closing_keeps_the_words_and_ends(solo_app, solo_ws):
     """What SIGHUP (the terminal window closed) and SIGTERM run in the real app."""
     async with solo_app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("n")
-        await pilot.pause()
-        screen = solo_app.screen
+        screen = await writing(pilot, solo_app)
         screen.editor.insert(WORDS)
         key = screen.draft_key
         solo_app.ended_from_outside()
@@ -73,11 +72,9 @@ async def test_a_hang_up_signal_reaches_it(solo_app, solo_ws):
     loop = asyncio.get_running_loop()
     try:
         async with solo_app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press("n")
-            await pilot.pause()
-            solo_app.screen.editor.insert(WORDS)
-            key = solo_app.screen.draft_key
+            screen = await writing(pilot, solo_app)
+            screen.editor.insert(WORDS)
+            key = screen.draft_key
             solo_app._end_when_told_from_outside()
             # Only sent once caught: Python's own handling would end the test run itself.
             assert signal.getsignal(signal.SIGHUP) is not signal.SIG_DFL
