@@ -31,7 +31,39 @@ async def test_ctrl_q_right_after_typing_keeps_the_words_as_a_draft(solo_app, so
     assert solo_ws.journal.get_draft(key) == WORDS
 
 
-async def test_words_that_cannot_be_kept_stop_the_first_ctrl_q(solo_app, solo_ws, monkeypatch):
+async def test_words_that_cannot_be_kept_stop_a_ctrl_q_once(solo_app, solo_ws, monkeypatch):
+    async with solo_app.run_test(size=SIZE) as pilot:
+        screen = await writing(pilot, solo_app)
+        screen.editor.insert(WORDS)
+        real_save = solo_ws.drafts.save
+
+        def disk_full(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert solo_app.is_running and solo_app.screen is screen and screen.editor.text == WORDS
+        told = [n.message for n in solo_app._notifications]
+        assert told == [WORDS_ONLY_ON_SCREEN] and WORDS not in told[0]
+        # More words, still nowhere to keep them: said again, for them.
+        screen.editor.insert(" and more")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert solo_app.is_running and len(solo_app._notifications) == 2
+        # Saved once the disk takes it: nothing is held to come back later as unsaved.
+        monkeypatch.setattr(solo_ws.drafts, "save", real_save)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [e.text for e in solo_ws.journal.entries()] == [WORDS + " and more"]
+        assert solo_app._held_drafts.get(solo_ws.current.id, {}) == {}
+        monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not solo_app.is_running
+
+
+async def test_said_once_the_same_words_quit_at_the_next_ctrl_q(solo_app, solo_ws, monkeypatch):
     async with solo_app.run_test(size=SIZE) as pilot:
         screen = await writing(pilot, solo_app)
         screen.editor.insert(WORDS)
@@ -42,50 +74,64 @@ async def test_words_that_cannot_be_kept_stop_the_first_ctrl_q(solo_app, solo_ws
         monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert solo_app.is_running and solo_app.screen is screen and screen.editor.text == WORDS
-        assert WORDS_ONLY_ON_SCREEN in [n.message for n in solo_app._notifications]
-        assert WORDS not in " ".join(n.message for n in solo_app._notifications)
-        await pilot.press("ctrl+q")  # said once: the second quits without them
+        assert solo_app.is_running
+        await pilot.press("ctrl+q")
         await pilot.pause()
         assert not solo_app.is_running
 
 
-async def test_the_terminal_closing_keeps_the_words_and_ends(solo_app, solo_ws):
-    """What SIGHUP (the terminal window closed) and SIGTERM run in the real app."""
+async def test_being_told_to_stop_keeps_the_words_and_ends(solo_app, solo_ws):
+    """What SIGTERM runs in the real app."""
     async with solo_app.run_test(size=SIZE) as pilot:
         screen = await writing(pilot, solo_app)
         screen.editor.insert(WORDS)
         key = screen.draft_key
-        solo_app.ended_from_outside()
+        solo_app.told_to_stop()
         await pilot.pause()
         assert not solo_app.is_running
     assert solo_ws.journal.get_draft(key) == WORDS
 
 
-async def test_a_hang_up_signal_reaches_it(solo_app, solo_ws):
-    """The handlers are the event loop's (set up as the real app starts; a
-    headless test app does not, so they are set up here by hand)."""
+async def test_sigterm_reaches_the_real_app_and_sighup_is_left_to_python(solo_ws, seconds):
+    """The handler is the event loop's, set up as the app starts when asked
+    (the command line asks; see the next test). SIGHUP (the terminal gone)
+    keeps Python's own ending: Textual's ending can hang on a terminal that is gone."""
     import asyncio
     import os
     import signal
 
+    from reflect.ui.app import ReflectApp
+
+    app = ReflectApp(solo_ws, clock=seconds, handle_signals=True)
     loop = asyncio.get_running_loop()
     try:
-        async with solo_app.run_test(size=SIZE) as pilot:
-            screen = await writing(pilot, solo_app)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await writing(pilot, app)
             screen.editor.insert(WORDS)
             key = screen.draft_key
-            solo_app._end_when_told_from_outside()
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
             # Only sent once caught: Python's own handling would end the test run itself.
-            assert signal.getsignal(signal.SIGHUP) is not signal.SIG_DFL
             assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
-            os.kill(os.getpid(), signal.SIGHUP)
+            os.kill(os.getpid(), signal.SIGTERM)
             for _ in range(50):
                 await pilot.pause(0.01)
-                if not solo_app.is_running:
+                if not app.is_running:
                     break
-            assert not solo_app.is_running
+            assert not app.is_running
     finally:
-        for number in (signal.SIGHUP, signal.SIGTERM):
-            loop.remove_signal_handler(number)
+        loop.remove_signal_handler(signal.SIGTERM)
     assert solo_ws.journal.get_draft(key) == WORDS
+
+
+def test_the_command_line_opens_the_app_with_sigterm_handled(tmp_path, monkeypatch):
+    import sys
+
+    from reflect.cli import commands
+    from reflect.ui.app import ReflectApp
+
+    made: list[ReflectApp] = []
+    monkeypatch.setattr(ReflectApp, "run", lambda app: made.append(app))
+    for stream in ("stdin", "stdout"):
+        monkeypatch.setattr(getattr(sys, stream), "isatty", lambda: True, raising=False)
+    assert commands._open_app(tmp_path / "d", demo=None) == 0
+    assert [app._handle_signals for app in made] == [True]

@@ -569,7 +569,7 @@ def _open_app(data_dir: Path, *, demo: str | None) -> int:
                 seed_demo(workspace)
             from reflect.ui.app import ReflectApp
 
-            app = ReflectApp(workspace, demo=bool(demo), demo_passphrases=demo_passphrases)
+            app = ReflectApp(workspace, demo=bool(demo), demo_passphrases=demo_passphrases, handle_signals=True)
             app.run()
         for found in workspace.found_at_close:  # a file removed or replaced while the app had it open
             err(found)

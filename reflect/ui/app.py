@@ -106,10 +106,12 @@ class ReflectApp(App[None]):
         demo: bool = False,
         clock: Clock = monotonic,
         demo_passphrases: dict[str, str] | None = None,
+        handle_signals: bool = False,
     ) -> None:
         """``clock`` (seconds, like ``time.monotonic``) times the idle lock and the pause.
 
         ``demo_passphrases`` (the couple demo) are shown on the lock screen, by name.
+        ``handle_signals``: SIGTERM ends the app as Ctrl+Q does (the real app, not tests).
         """
         super().__init__()
         self.workspace = workspace
@@ -124,8 +126,9 @@ class ReflectApp(App[None]):
         self._run = secrets.token_hex(8)
         """Names this run of reflect: an undo kept at a lock is offered back only in it."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
-        self._quit_without_held = False
-        """Set at a Ctrl+Q that said some words exist only on screen: the next one quits anyway."""
+        self._unkept_told_of: frozenset[str] = frozenset()
+        self._handle_signals = handle_signals
+        """The words on screen a Ctrl+Q said it could not keep: the next Ctrl+Q quits without them."""
         # Spaces open head first: the path and the newest reflections at once,
         # the older ones read in a worker (see read_older_reflections).
         workspace.open_head_first()
@@ -146,8 +149,8 @@ class ReflectApp(App[None]):
         self._theme_restored = True
         self.lock_state.touch()
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
-        if not self.is_headless:
-            self._end_when_told_from_outside()
+        if self._handle_signals:
+            self._end_when_told_to_stop()
         for path in self.workspace.packs.skipped:
             self.notify(
                 messages.PACK_SKIPPED.format(path=path),
@@ -642,62 +645,69 @@ class ReflectApp(App[None]):
             return self.workspace.is_unlocked
         return True
 
-    def _end_when_told_from_outside(self) -> None:
-        """The terminal closing (SIGHUP) or the system asking reflect to stop
-        (SIGTERM) ends it as Ctrl+Q does, with the words being written kept
-        first (:meth:`ended_from_outside`). Left to Python, either ended the
-        process at once: the words typed since the last pause were lost, and
-        the demo's throw-away folder stayed behind."""
+    def _end_when_told_to_stop(self) -> None:
+        """The system asking reflect to stop (SIGTERM: a shutdown, ``kill``) ends it
+        as Ctrl+Q does, with the words being written kept first
+        (:meth:`told_to_stop`); Python's own handling ended the process at once,
+        losing the words typed since the last pause and leaving the demo's
+        throw-away folder behind.
+
+        Not the terminal closing (SIGHUP): Textual's output thread then dies on
+        the terminal that is gone, and an ending that waits for it can hang
+        for good, holding the data folder; Python's own ending stays."""
         import asyncio
         import signal
 
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGHUP, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(number, self.ended_from_outside)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # not on this system: Python's own ending, as before
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.told_to_stop)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not on this system: Python's own ending, as before
 
-    def ended_from_outside(self) -> None:
+    def told_to_stop(self) -> None:
         """Keep the words being written as drafts, then end (nobody is there to ask)."""
         if self.workspace.is_unlocked:
-            self.keep_drafts(resume=False)
+            self.keep_drafts(resume=False, hold=False)
         self.exit()
 
     async def action_quit(self) -> None:
-        """Quit (Ctrl+Q, q), keeping first any words not yet saved as drafts.
+        """Quit (Ctrl+Q, q, the palette's Quit), keeping first any words not yet
+        saved as drafts.
 
         A draft is kept at every pause in typing; Ctrl+Q straight after the
         last words comes before that pause, and quitting used to leave those
-        words behind. Words that cannot be kept on disk stop the first Ctrl+Q
-        (they are still on screen, and it says so); a second one quits.
+        words behind. Words on screen that cannot be kept on disk (a full
+        disk) stop a Ctrl+Q once (they are still on screen, and it says so);
+        the next Ctrl+Q with no new such words quits.
         """
-        if self.workspace.is_unlocked:
-            self.keep_drafts(resume=False)
-        held = any(text is not None for kept in self._held_drafts.values() for (_, _, text) in kept.values())
-        if held and not self._quit_without_held:
-            self._quit_without_held = True
+        unkept = self.keep_drafts(resume=False, hold=False) if self.workspace.is_unlocked else frozenset()
+        if unkept - self._unkept_told_of:
+            self._unkept_told_of = unkept
             self.notify(WORDS_ONLY_ON_SCREEN, severity="warning", markup=False, timeout=10)
             return
         self.exit()
 
-    def keep_drafts(self, *, resume: bool) -> None:
+    def keep_drafts(self, *, resume: bool, hold: bool = True) -> frozenset[str]:
         """Keep any words not yet saved as drafts, each inside its own space.
 
         When a draft cannot be written (a full disk), its words are held in
         memory for the same person only, and given back when they unlock.
         They are never shown to anyone else, and never dropped. With
         ``resume`` (locking), the writing screens also come back after unlock.
+        Without ``hold`` (quitting: memory is about to go) nothing is held.
+        Returns the words on screen that could not be kept on disk.
         """
         from reflect.ui.screens.write import WriteScreen
 
         person = self.workspace.current
         if person is None:
-            return
+            return frozenset()
+        unkept = set()
         for screen in self.screen_stack:
             keep_answer = getattr(screen, "keep_draft_quietly", None)
             if keep_answer is not None and not isinstance(screen, WriteScreen):
-                keep_answer()  # a couple session's answer: kept in its writer's own journal
+                text = screen.unsaved_text
+                if not keep_answer():  # a couple session's answer: kept in its writer's own journal
+                    unkept.add(text)
         for screen in self.screen_stack:
             if not isinstance(screen, WriteScreen) or screen.unsaved_text is None:
                 continue
@@ -705,9 +715,12 @@ class ReflectApp(App[None]):
             held = self._held_drafts.setdefault(screen.writer or person.id, {})
             key = (screen.space, screen.prompt.id if screen.prompt else "", screen.entry.id if screen.entry else "")
             if not screen.keep_draft_quietly():
-                held[key] = (screen.prompt, screen.entry, screen.unsaved_text)
+                unkept.add(screen.unsaved_text)
+                if hold:
+                    held[key] = (screen.prompt, screen.entry, screen.unsaved_text)
             elif resume:
                 held[key] = (screen.prompt, screen.entry, None)
+        return frozenset(unkept)
 
     def lock_now(self, *, hide: bool = False, door: str = "locked", problem: str = "") -> None:
         """Drop the keys and every screen that showed private text.
