@@ -135,3 +135,21 @@ def test_the_command_line_opens_the_app_with_sigterm_handled(tmp_path, monkeypat
         monkeypatch.setattr(getattr(sys, stream), "isatty", lambda: True, raising=False)
     assert commands._open_app(tmp_path / "d", demo=None) == 0
     assert [app._handle_signals for app in made] == [True]
+
+
+async def test_a_lock_forgets_the_words_a_ctrl_q_could_not_keep(solo_app, solo_ws, monkeypatch):
+    """Compared, never shown, but not kept in memory past a lock either."""
+    async with solo_app.run_test(size=SIZE) as pilot:
+        screen = await writing(pilot, solo_app)
+        screen.editor.insert(WORDS)
+
+        def disk_full(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert solo_app._unkept_told_of == {WORDS}
+        solo_app.lock_now()
+        await pilot.pause()
+        assert solo_app._unkept_told_of == frozenset()

@@ -127,8 +127,8 @@ class ReflectApp(App[None]):
         """Names this run of reflect: an undo kept at a lock is offered back only in it."""
         self._held_drafts: dict[str, dict[tuple, tuple]] = {}
         self._unkept_told_of: frozenset[str] = frozenset()
-        self._handle_signals = handle_signals
         """The words on screen a Ctrl+Q said it could not keep: the next Ctrl+Q quits without them."""
+        self._handle_signals = handle_signals
         # Spaces open head first: the path and the newest reflections at once,
         # the older ones read in a worker (see read_older_reflections).
         workspace.open_head_first()
@@ -739,6 +739,7 @@ class ReflectApp(App[None]):
         self._waiting_for_older = None
         self.last_deleted = None
         self._clipboard = ""  # a copy must not cross to the next person who unlocks
+        self._unkept_told_of = frozenset()  # nor words a Ctrl+Q could not keep
         self.clear_notifications()
         self.reset_screens()
         self.update_space_title()
