@@ -19,6 +19,18 @@ async def writing(pilot, app) -> WriteScreen:
     return app.screen
 
 
+def disk_full(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+async def typed_with_no_room(pilot, app, monkeypatch) -> WriteScreen:
+    """WORDS typed in a new reflection, on a disk that takes no draft."""
+    screen = await writing(pilot, app)
+    screen.editor.insert(WORDS)
+    monkeypatch.setattr(app.workspace.drafts, "save", disk_full)
+    return screen
+
+
 async def test_ctrl_q_right_after_typing_keeps_the_words_as_a_draft(solo_app, solo_ws):
     async with solo_app.run_test(size=SIZE) as pilot:
         screen = await writing(pilot, solo_app)
@@ -33,14 +45,8 @@ async def test_ctrl_q_right_after_typing_keeps_the_words_as_a_draft(solo_app, so
 
 async def test_words_that_cannot_be_kept_stop_a_ctrl_q_once(solo_app, solo_ws, monkeypatch):
     async with solo_app.run_test(size=SIZE) as pilot:
-        screen = await writing(pilot, solo_app)
-        screen.editor.insert(WORDS)
         real_save = solo_ws.drafts.save
-
-        def disk_full(*args, **kwargs):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
+        screen = await typed_with_no_room(pilot, solo_app, monkeypatch)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert solo_app.is_running and solo_app.screen is screen and screen.editor.text == WORDS
@@ -65,13 +71,7 @@ async def test_words_that_cannot_be_kept_stop_a_ctrl_q_once(solo_app, solo_ws, m
 
 async def test_said_once_the_same_words_quit_at_the_next_ctrl_q(solo_app, solo_ws, monkeypatch):
     async with solo_app.run_test(size=SIZE) as pilot:
-        screen = await writing(pilot, solo_app)
-        screen.editor.insert(WORDS)
-
-        def disk_full(*args, **kwargs):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
+        await typed_with_no_room(pilot, solo_app, monkeypatch)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert solo_app.is_running
@@ -141,13 +141,7 @@ def test_the_command_line_opens_the_app_with_sigterm_handled(tmp_path, monkeypat
 async def test_a_lock_forgets_the_words_a_ctrl_q_could_not_keep(solo_app, solo_ws, monkeypatch):
     """Compared, never shown, but not kept in memory past a lock either."""
     async with solo_app.run_test(size=SIZE) as pilot:
-        screen = await writing(pilot, solo_app)
-        screen.editor.insert(WORDS)
-
-        def disk_full(*args, **kwargs):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(solo_ws.drafts, "save", disk_full)
+        await typed_with_no_room(pilot, solo_app, monkeypatch)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert solo_app._unkept_told_of == {WORDS}

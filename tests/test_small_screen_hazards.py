@@ -16,15 +16,20 @@ async def _the_form_filled_in(pilot, app) -> None:
     await pilot.pause()
 
 
+async def _tabbed_past_the_passphrases(pilot, app) -> None:
+    """The setup form filled in, then Tab once more: onto "Use no passphrase"."""
+    await pilot.pause()
+    await _the_form_filled_in(pilot, app)
+    await pilot.press("tab")
+    await pilot.pause()
+
+
 async def test_enter_after_the_last_passphrase_field_never_ticks_no_passphrase(workspaces):
     """Tab after the repeated passphrase lands on "Use no passphrase"; Enter there means Continue."""
     ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        await _the_form_filled_in(pilot, app)
-        await pilot.press("tab")
-        await pilot.pause()
+        await _tabbed_past_the_passphrases(pilot, app)
         assert app.screen.focused.id == "no-passphrase"
         assert in_view(app, "#no-passphrase")
         box = app.screen.query_one("#no-passphrase")
@@ -41,10 +46,7 @@ async def test_no_passphrase_is_ticked_only_in_sight(workspaces):
     ws = workspaces.fresh()
     app = ReflectApp(ws)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        await _the_form_filled_in(pilot, app)
-        await pilot.press("tab")
-        await pilot.pause()
+        await _tabbed_past_the_passphrases(pilot, app)
         app.screen.query_one(".dialog-body").scroll_home(animate=False)  # a mouse wheel, say
         await pilot.pause()
         assert not in_view(app, "#no-passphrase")
